@@ -1,0 +1,57 @@
+//! Presets: cited scenarios embedded in the binary (sources in `scenarios/SOURCES.md`).
+
+use crate::{Loaded, Overrides, ScenarioError};
+
+/// One embedded preset.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    /// Name (`--preset NAME`).
+    pub name: &'static str,
+    /// One line for `credsim presets`.
+    pub summary: &'static str,
+    /// The scenario file.
+    pub toml: &'static str,
+}
+
+/// The preset run when no scenario is given.
+pub const DEFAULT: &str = "suining-2010";
+
+/// Every preset.
+pub const ALL: &[Preset] = &[
+    Preset {
+        name: "suining-2010",
+        summary: "Suining County pilot (2010): base 1000, grades A–D, verified point items",
+        toml: include_str!("../../../scenarios/suining-2010.toml"),
+    },
+    Preset {
+        name: "rongcheng",
+        summary: "Rongcheng measures: deduction table, AAA–D bands (cut-offs unverified)",
+        toml: include_str!("../../../scenarios/rongcheng.toml"),
+    },
+    Preset {
+        name: "debtor-blacklist",
+        summary: "National judgment-defaulter list: no score, 2-year listing, joint punishment, children's schooling",
+        toml: include_str!("../../../scenarios/debtor-blacklist.toml"),
+    },
+    Preset {
+        name: "consumer-credit",
+        summary: "Financial-only baseline: finance records, finance sanctions, no joint punishment",
+        toml: include_str!("../../../scenarios/consumer-credit.toml"),
+    },
+];
+
+/// Finds a preset by name.
+pub fn find(name: &str) -> Result<&'static Preset, ScenarioError> {
+    ALL.iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| ScenarioError::UnknownPreset {
+            name: name.to_string(),
+            known: ALL.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+        })
+}
+
+/// Loads a preset with overrides.
+pub fn load(name: &str, overrides: &Overrides) -> Result<Loaded, ScenarioError> {
+    let preset = find(name)?;
+    crate::load(preset.toml, &format!("preset {}", preset.name), overrides)
+}

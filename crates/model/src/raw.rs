@@ -1,0 +1,376 @@
+//! The scenario file format: serde types that mirror the TOML a user writes.
+//!
+//! These types only describe *shape* (field names, types, defaults). Everything that
+//! needs more than one field to check (ids that must exist, probabilities in range,
+//! grade bands that tile the score range) is checked by [`crate::validate`], which
+//! turns a [`Scenario`] into a [`crate::Model`]. Every table denies unknown fields, so
+//! a typo is an error that names the field, never a silently ignored key.
+//!
+//! After deserialisation every default is filled in, so serialising a [`Scenario`]
+//! back to TOML shows the fully resolved scenario (`credsim show`).
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// A map from names to values that keeps the order of the file.
+pub type Named<V> = IndexMap<String, V>;
+
+/// One scenario: one regime applied to one synthetic population.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name and description.
+    pub scenario: Meta,
+    /// Horizon, reporting period and seed.
+    pub simulation: Simulation,
+    /// The synthetic population.
+    pub population: Population,
+    /// Every domain of life the regime touches (court, finance, transport, ...).
+    /// Behaviours, services and treatments must name one of these.
+    pub domains: Vec<String>,
+    /// What people do (the world, not the regime).
+    pub behaviours: Vec<Behaviour>,
+    /// Who records it, how well, how late and with what errors.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// The point score, if the regime has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Score>,
+    /// Points and expiry per record type (record types are behaviour ids).
+    #[serde(default)]
+    pub records: Named<RecordRule>,
+    /// Black and red lists.
+    #[serde(default)]
+    pub lists: Vec<List>,
+    /// Services whose access the regime can restrict or grant.
+    #[serde(default)]
+    pub services: Vec<Service>,
+    /// Sanctions and rewards.
+    #[serde(default)]
+    pub treatments: Vec<Treatment>,
+    /// Heightened scrutiny of flagged people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scrutiny: Option<Scrutiny>,
+}
+
+/// `[scenario]`: what this scenario is.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short name, used in output folder names (letters, digits, `-`, `_`, `.`).
+    pub name: String,
+    /// One line saying what the scenario models.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[simulation]`: horizon, reporting period and seed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    /// Horizon in years of 365 days. Give `years` or `days`, not both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<u32>,
+    /// Horizon in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// Seed of every random draw.
+    pub seed: u64,
+    /// Length of a reporting period (the time-series step and the engine's epoch).
+    #[serde(default)]
+    pub reporting_period: Period,
+}
+
+/// Reporting period.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// Twelve periods per 365-day year (30 or 31 days).
+    #[default]
+    Month,
+    /// Four periods per year.
+    Quarter,
+    /// One period per year.
+    Year,
+}
+
+/// `[population]`: who lives in the synthetic country.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// Number of persons.
+    pub persons: u64,
+    /// Shape k of the Gamma(k, 1/k) multiplier (mean 1, variance 1/k) applied to every
+    /// behaviour rate of a person. Absent: everyone has multiplier 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heterogeneity_shape: Option<f64>,
+    /// Household sizes.
+    #[serde(default)]
+    pub households: Households,
+    /// Categorical attributes (region, age band, group, ...).
+    #[serde(default)]
+    pub attributes: Vec<Attribute>,
+}
+
+/// `[population.households]`: the household size distribution.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Households {
+    /// Household size (as a string key, `"1"`, `"2"`, ...) → share of households.
+    pub sizes: Named<f64>,
+}
+
+impl Default for Households {
+    fn default() -> Self {
+        Households {
+            sizes: [("1".to_string(), 1.0)].into_iter().collect(),
+        }
+    }
+}
+
+/// `[[population.attributes]]`: one categorical attribute.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Attribute {
+    /// Attribute name (`region`, `age`, `group`).
+    pub id: String,
+    /// Whether every member of a household shares the category.
+    #[serde(default)]
+    pub level: Level,
+    /// Category → share of the population (shares sum to 1).
+    pub categories: Named<f64>,
+}
+
+/// Whether an attribute is drawn per person or per household.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Drawn independently for each person.
+    #[default]
+    Person,
+    /// Drawn once per household and shared by its members.
+    Household,
+}
+
+/// `[[behaviours]]`: one kind of conduct, with its rate in the population.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// Identifier; also the record type of records about it.
+    pub id: String,
+    /// Domain of life it belongs to.
+    pub domain: String,
+    /// Mean number of occurrences per person per year (before multipliers).
+    pub rate_per_year: f64,
+    /// Conduct protected by international human-rights norms (speech, religion, petitioning).
+    #[serde(default)]
+    pub protected: bool,
+    /// Own Gamma shape for this behaviour's multiplier, drawn independently of the
+    /// person's global one. Absent: the person's global multiplier applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heterogeneity_shape: Option<f64>,
+    /// Attribute → category → rate multiplier (missing categories: 1).
+    #[serde(default)]
+    pub rate_multipliers: Named<Named<f64>>,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[[sources]]`: one data source feeding the regime.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Identifier.
+    pub id: String,
+    /// Behaviour id → probability that one occurrence is recorded by this source.
+    pub capture: Named<f64>,
+    /// Attribute → category → multiplier on every capture probability of this source
+    /// (cameras are denser in cities). The product is capped at 1.
+    #[serde(default)]
+    pub capture_multipliers: Named<Named<f64>>,
+    /// Days between the act and the record reaching the regime.
+    #[serde(default)]
+    pub delay_days: u32,
+    /// Records of nothing, per person per year (their type follows the source's mix of genuine records).
+    #[serde(default)]
+    pub false_records_per_year: f64,
+    /// Probability that a captured record lands on another, random person.
+    #[serde(default)]
+    pub misattribution: f64,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[score]`: the point score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    /// Everyone's score before any record.
+    pub base: i64,
+    /// Lowest possible score (absent: unbounded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Highest possible score (absent: unbounded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Grade bands; together they must cover every possible score exactly once.
+    #[serde(default)]
+    pub grades: Vec<Grade>,
+}
+
+/// `[[score.grades]]`: one grade band (inclusive bounds).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    /// Grade name.
+    pub name: String,
+    /// Lowest score in the band (absent: no lower bound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Highest score in the band (absent: no upper bound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[records.TYPE]`: what one record of a type does to the score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRule {
+    /// Points added to the score (negative: deducted).
+    #[serde(default)]
+    pub points: i64,
+    /// Days after arrival when the record stops counting (absent: never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_days: Option<u32>,
+    /// Free text, e.g. the source of the amount.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[[lists]]`: a black or red list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct List {
+    /// Identifier.
+    pub id: String,
+    /// Black (punitive) or red (honour) list.
+    pub kind: ListKind,
+    /// Days on the list after the triggering event. Absent: while a grade or score
+    /// trigger holds (allowed only without record triggers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_days: Option<u32>,
+    /// What puts a person on the list (any one suffices).
+    pub triggers: Vec<ListTrigger>,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Black or red.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    /// Punitive list.
+    Black,
+    /// Honour list.
+    Red,
+}
+
+/// What puts a person on a list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ListTrigger {
+    /// The arrival of a record of this type.
+    Record(String),
+    /// Entering this grade.
+    Grade(String),
+    /// The score falling below this value.
+    ScoreBelow(i64),
+    /// The score reaching at least this value.
+    ScoreAtLeast(i64),
+}
+
+/// `[[services]]`: a service whose use the regime can restrict or grant.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Identifier (flights, high_speed_rail, private_school, loans, ...).
+    pub id: String,
+    /// Domain the service belongs to.
+    pub domain: String,
+    /// Attempts to use the service per person per year.
+    pub attempts_per_year: f64,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[[treatments]]`: a sanction or reward.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Treatment {
+    /// Identifier.
+    pub id: String,
+    /// Sanction (restricts the service) or reward (grants or prioritises it).
+    pub kind: TreatmentKind,
+    /// The service affected.
+    pub service: String,
+    /// Grade or list membership that triggers it.
+    pub trigger: StatusTrigger,
+    /// `own`: applies only when a record behind the trigger is from the service's own
+    /// domain. `all`: applies whatever domain the records came from (joint punishment).
+    pub scope: Scope,
+    /// Also applies to every other member of the person's household.
+    #[serde(default)]
+    pub household: bool,
+    /// Free text, e.g. the legal basis.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Sanction or reward.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TreatmentKind {
+    /// Restricts access.
+    Sanction,
+    /// Grants or prioritises access.
+    Reward,
+}
+
+/// Scope of a treatment.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Only in the domain of the records that triggered it.
+    Own,
+    /// In every domain ("joint punishment").
+    All,
+}
+
+/// A status that triggers a treatment or scrutiny.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum StatusTrigger {
+    /// Being in this grade.
+    Grade(String),
+    /// Being on this list.
+    List(String),
+}
+
+/// `[scrutiny]`: heightened attention on flagged people.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scrutiny {
+    /// Status that starts (or renews) scrutiny.
+    pub trigger: StatusTrigger,
+    /// Factor on every capture probability while under scrutiny (capped at probability 1).
+    pub capture_multiplier: f64,
+    /// Days scrutiny lasts after it is triggered.
+    pub duration_days: u32,
+}

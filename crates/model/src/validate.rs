@@ -1,0 +1,651 @@
+//! Turning a parsed [`Scenario`] into a runnable [`Model`], or into a list of problems.
+//!
+//! Every check names the field path and what is allowed; all problems are collected
+//! (not just the first), so one `credsim validate` shows everything to fix.
+
+use crate::error::{FieldPath, Problem};
+use crate::model::*;
+use crate::raw::{self, Named, Scenario};
+use std::collections::HashMap;
+
+/// Most domains a scenario may declare (they are kept as bits of a mask).
+pub const MAX_DOMAINS: usize = 32;
+/// Most grades.
+pub const MAX_GRADES: usize = 16;
+/// Most lists.
+pub const MAX_LISTS: usize = 8;
+/// Most treatments.
+pub const MAX_TREATMENTS: usize = 32;
+/// Most persons (person ids are 32-bit).
+pub const MAX_PERSONS: u64 = 4_000_000_000;
+/// Longest horizon in days (100 years).
+pub const MAX_DAYS: u32 = 36_500;
+
+/// Collects problems while checking.
+struct Checker<'a> {
+    located: &'a crate::error::Located<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, path: FieldPath, message: impl Into<String>) {
+        self.problems.push(self.located.problem(path, message.into()));
+    }
+
+    fn probability(&mut self, path: FieldPath, what: &str, p: f64) -> f64 {
+        if !(0.0..=1.0).contains(&p) {
+            self.fail(
+                path,
+                format!("{what} {p} is outside the allowed range [0, 1]"),
+            );
+        }
+        p
+    }
+
+    fn non_negative(&mut self, path: FieldPath, what: &str, x: f64) -> f64 {
+        if !(x.is_finite() && x >= 0.0) {
+            self.fail(
+                path,
+                format!("{what} {x} is not allowed: it must be a finite number ≥ 0"),
+            );
+        }
+        x
+    }
+
+    fn positive(&mut self, path: FieldPath, what: &str, x: f64) -> f64 {
+        if !(x.is_finite() && x > 0.0) {
+            self.fail(
+                path,
+                format!("{what} {x} is not allowed: it must be a finite number > 0"),
+            );
+        }
+        x
+    }
+
+    /// Checks shares that must sum to 1; returns them in file order.
+    fn shares(&mut self, path: &FieldPath, what: &str, map: &Named<f64>) -> Vec<f64> {
+        if map.is_empty() {
+            self.fail(path.clone(), format!("{what} needs at least one entry"));
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (k, &v) in map {
+            out.push(self.non_negative(path.key(k), "share", v));
+        }
+        let sum: f64 = out.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.fail(
+                path.clone(),
+                format!("{what} sum to {sum}, but they must sum to 1 (within 1e-6)"),
+            );
+        }
+        out
+    }
+
+    /// Indexes ids, reporting duplicates and empty ids.
+    fn ids<'s>(
+        &mut self,
+        path: &FieldPath,
+        what: &str,
+        ids: impl Iterator<Item = &'s str>,
+    ) -> HashMap<String, usize> {
+        let mut index = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            if id.is_empty() {
+                self.fail(path.index(i).key("id"), format!("{what} id must not be empty"));
+            } else if index.insert(id.to_string(), i).is_some() {
+                self.fail(
+                    path.index(i).key("id"),
+                    format!("duplicate {what} id `{id}`: ids must be unique"),
+                );
+            }
+        }
+        index
+    }
+
+    fn lookup(
+        &mut self,
+        path: FieldPath,
+        what: &str,
+        index: &HashMap<String, usize>,
+        name: &str,
+    ) -> usize {
+        match index.get(name) {
+            Some(&i) => i,
+            None => {
+                let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
+                known.sort_unstable();
+                let known = if known.is_empty() {
+                    "none are defined".to_string()
+                } else {
+                    format!("defined: {}", known.join(", "))
+                };
+                self.fail(path, format!("unknown {what} `{name}` ({known})"));
+                0
+            }
+        }
+    }
+}
+
+/// Multipliers by attribute category, `[attribute][category]`, defaulting to 1.
+fn multipliers(
+    ck: &mut Checker<'_>,
+    path: &FieldPath,
+    attrs: &[raw::Attribute],
+    attr_index: &HashMap<String, usize>,
+    map: &Named<Named<f64>>,
+) -> Vec<Vec<f64>> {
+    let mut out: Vec<Vec<f64>> = attrs
+        .iter()
+        .map(|a| vec![1.0; a.categories.len()])
+        .collect();
+    for (attr, cats) in map {
+        let a = ck.lookup(path.key(attr), "attribute", attr_index, attr);
+        let Some(attribute) = attrs.get(a) else {
+            continue;
+        };
+        for (cat, &factor) in cats {
+            let p = path.key(attr).key(cat);
+            let factor = ck.non_negative(p.clone(), "multiplier", factor);
+            match attribute.categories.get_index_of(cat) {
+                Some(c) => out[a][c] = factor,
+                None => {
+                    let known: Vec<&str> =
+                        attribute.categories.keys().map(String::as_str).collect();
+                    ck.fail(
+                        p,
+                        format!(
+                            "attribute `{attr}` has no category `{cat}` (its categories: {})",
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Checks a scenario and compiles it. `hash` identifies the resolved scenario.
+pub(crate) fn compile(
+    s: &Scenario,
+    located: &crate::error::Located<'_>,
+    hash: String,
+) -> Result<Model, Vec<Problem>> {
+    let mut ck = Checker {
+        located,
+        problems: Vec::new(),
+    };
+    let root = FieldPath::default();
+
+    if !valid_name(&s.scenario.name) {
+        ck.fail(
+            FieldPath::keys(&["scenario", "name"]),
+            format!(
+                "name `{}` is not allowed: use letters, digits, `-`, `_` and `.` only (it names output folders)",
+                s.scenario.name
+            ),
+        );
+    }
+
+    // Simulation.
+    let sim = FieldPath::keys(&["simulation"]);
+    let days = match (s.simulation.years, s.simulation.days) {
+        (Some(y), None) => y.saturating_mul(365),
+        (None, Some(d)) => d,
+        (Some(_), Some(_)) => {
+            ck.fail(sim.key("days"), "give either `years` or `days`, not both");
+            0
+        }
+        (None, None) => {
+            ck.fail(sim.clone(), "the horizon is missing: set `years` or `days`");
+            0
+        }
+    };
+    if (s.simulation.years.is_some() || s.simulation.days.is_some()) && !(1..=MAX_DAYS).contains(&days)
+    {
+        let field = if s.simulation.years.is_some() { "years" } else { "days" };
+        ck.fail(
+            sim.key(field),
+            format!("a horizon of {days} days is not allowed: it must be 1 to {MAX_DAYS} days (100 years)"),
+        );
+    }
+    let per_year = match s.simulation.reporting_period {
+        raw::Period::Month => 12,
+        raw::Period::Quarter => 4,
+        raw::Period::Year => 1,
+    };
+
+    // Population.
+    let pop = FieldPath::keys(&["population"]);
+    let persons = s.population.persons;
+    if !(1..=MAX_PERSONS).contains(&persons) {
+        ck.fail(
+            pop.key("persons"),
+            format!("{persons} persons is not allowed: it must be 1 to {MAX_PERSONS}"),
+        );
+    }
+    let heterogeneity_shape = s
+        .population
+        .heterogeneity_shape
+        .map(|k| ck.positive(pop.key("heterogeneity_shape"), "Gamma shape", k));
+    let hh = pop.key("households").key("sizes");
+    let shares = ck.shares(&hh, "household size shares", &s.population.households.sizes);
+    let mut sizes = Vec::new();
+    for key in s.population.households.sizes.keys() {
+        match key.parse::<u32>() {
+            Ok(n) if (1..=100).contains(&n) => sizes.push(n),
+            _ => {
+                ck.fail(
+                    hh.key(key),
+                    format!("household size `{key}` is not allowed: sizes are whole numbers from 1 to 100, written as keys like \"3\""),
+                );
+                sizes.push(1);
+            }
+        }
+    }
+    let household_sizes = Categorical::new(sizes, shares);
+
+    let apath = pop.key("attributes");
+    let attr_index = ck.ids(&apath, "attribute", s.population.attributes.iter().map(|a| a.id.as_str()));
+    let mut attributes = Vec::new();
+    for (i, a) in s.population.attributes.iter().enumerate() {
+        let shares = ck.shares(&apath.index(i).key("categories"), "category shares", &a.categories);
+        if a.categories.len() > 255 {
+            ck.fail(apath.index(i).key("categories"), "at most 255 categories per attribute");
+        }
+        attributes.push(Attribute {
+            id: a.id.clone(),
+            level: a.level,
+            categories: Categorical::new(a.categories.keys().cloned().collect(), shares),
+        });
+    }
+
+    // Domains.
+    let dpath = FieldPath::keys(&["domains"]);
+    let mut domain_index = HashMap::new();
+    if s.domains.is_empty() || s.domains.len() > MAX_DOMAINS {
+        ck.fail(dpath.clone(), format!("declare 1 to {MAX_DOMAINS} domains"));
+    }
+    for (i, d) in s.domains.iter().enumerate() {
+        if d.is_empty() || domain_index.insert(d.clone(), i).is_some() {
+            ck.fail(dpath.index(i), format!("domain `{d}` is empty or declared twice"));
+        }
+    }
+
+    // Behaviours.
+    let bpath = FieldPath::keys(&["behaviours"]);
+    if s.behaviours.is_empty() {
+        ck.fail(bpath.clone(), "declare at least one behaviour ([[behaviours]])");
+    }
+    if s.behaviours.len() > u16::MAX as usize {
+        ck.fail(bpath.clone(), "at most 65535 behaviours");
+    }
+    let behaviour_index = ck.ids(&bpath, "behaviour", s.behaviours.iter().map(|b| b.id.as_str()));
+    let mut behaviours = Vec::new();
+    for (i, b) in s.behaviours.iter().enumerate() {
+        let p = bpath.index(i);
+        let domain = ck.lookup(p.key("domain"), "domain", &domain_index, &b.domain);
+        let rate = ck.non_negative(p.key("rate_per_year"), "rate", b.rate_per_year);
+        let own_shape = b
+            .heterogeneity_shape
+            .map(|k| ck.positive(p.key("heterogeneity_shape"), "Gamma shape", k));
+        let multipliers = multipliers(
+            &mut ck,
+            &p.key("rate_multipliers"),
+            &s.population.attributes,
+            &attr_index,
+            &b.rate_multipliers,
+        );
+        behaviours.push(Behaviour {
+            id: b.id.clone(),
+            domain,
+            rate_per_day: rate / DAYS_PER_YEAR,
+            protected: b.protected,
+            own_shape,
+            multipliers,
+            observers: Vec::new(),
+            points: 0,
+            expiry_days: None,
+            lists_triggered: Vec::new(),
+        });
+    }
+
+    // Sources.
+    let spath = FieldPath::keys(&["sources"]);
+    if s.sources.len() > u16::MAX as usize {
+        ck.fail(spath.clone(), "at most 65535 sources");
+    }
+    ck.ids(&spath, "source", s.sources.iter().map(|x| x.id.as_str()));
+    let mut sources = Vec::new();
+    for (i, src) in s.sources.iter().enumerate() {
+        let p = spath.index(i);
+        let mut weights = Vec::new();
+        for (b, &prob) in &src.capture {
+            let bi = ck.lookup(p.key("capture").key(b), "behaviour", &behaviour_index, b);
+            let prob = ck.probability(p.key("capture").key(b), "capture probability", prob);
+            if let Some(beh) = behaviours.get_mut(bi) {
+                beh.observers.push(Observer {
+                    source: i,
+                    capture: prob,
+                });
+                weights.push((bi, beh.rate_per_day * prob));
+            }
+        }
+        let capture_multipliers = multipliers(
+            &mut ck,
+            &p.key("capture_multipliers"),
+            &s.population.attributes,
+            &attr_index,
+            &src.capture_multipliers,
+        );
+        let false_rate = ck.non_negative(
+            p.key("false_records_per_year"),
+            "false-record rate",
+            src.false_records_per_year,
+        );
+        let total: f64 = weights.iter().map(|w| w.1).sum();
+        let false_types = if total > 0.0 {
+            Some(Categorical::new(
+                weights.iter().map(|w| w.0).collect(),
+                weights.iter().map(|w| w.1).collect(),
+            ))
+        } else {
+            if false_rate > 0.0 {
+                ck.fail(
+                    p.key("false_records_per_year"),
+                    "false records take the type of the source's genuine records, but this source captures no behaviour with a positive rate and capture probability",
+                );
+            }
+            None
+        };
+        sources.push(Source {
+            id: src.id.clone(),
+            delay_days: src.delay_days,
+            false_rate_per_day: false_rate / DAYS_PER_YEAR,
+            misattribution: ck.probability(
+                p.key("misattribution"),
+                "misattribution probability",
+                src.misattribution,
+            ),
+            capture_multipliers,
+            false_types,
+        });
+    }
+
+    // Score and grades.
+    let mut grade_index = HashMap::new();
+    let score = s.score.as_ref().map(|sc| {
+        let p = FieldPath::keys(&["score"]);
+        if let (Some(lo), Some(hi)) = (sc.min, sc.max)
+            && lo > hi
+        {
+            ck.fail(p.key("min"), format!("min {lo} is above max {hi}"));
+        }
+        if sc.min.is_some_and(|lo| sc.base < lo) || sc.max.is_some_and(|hi| sc.base > hi) {
+            ck.fail(p.key("base"), format!("base {} is outside [min, max]", sc.base));
+        }
+        let gpath = p.key("grades");
+        if sc.grades.len() > MAX_GRADES {
+            ck.fail(gpath.clone(), format!("at most {MAX_GRADES} grades"));
+        }
+        for (i, g) in sc.grades.iter().enumerate() {
+            if g.name.is_empty() || grade_index.insert(g.name.clone(), i).is_some() {
+                ck.fail(gpath.index(i).key("name"), format!("grade name `{}` is empty or used twice", g.name));
+            }
+            if let (Some(lo), Some(hi)) = (g.min, g.max)
+                && lo > hi
+            {
+                ck.fail(gpath.index(i).key("min"), format!("grade `{}` has min {lo} above max {hi}", g.name));
+            }
+        }
+        let mut ascending: Vec<usize> = (0..sc.grades.len()).collect();
+        ascending.sort_by_key(|&g| (sc.grades[g].min.is_some(), sc.grades[g].min));
+        check_bands(&mut ck, &gpath, sc, &ascending);
+        ScoreRules {
+            base: sc.base,
+            min: sc.min,
+            max: sc.max,
+            grades: sc
+                .grades
+                .iter()
+                .map(|g| GradeBand {
+                    name: g.name.clone(),
+                    min: g.min,
+                    max: g.max,
+                })
+                .collect(),
+            ascending,
+        }
+    });
+
+    // Record rules.
+    let rpath = FieldPath::keys(&["records"]);
+    for (ty, rule) in &s.records {
+        let b = ck.lookup(rpath.key(ty), "record type (behaviour id)", &behaviour_index, ty);
+        if rule.points != 0 && score.is_none() {
+            ck.fail(
+                rpath.key(ty).key("points"),
+                "points need a score: add a [score] table, or remove the points",
+            );
+        }
+        if rule.expiry_days == Some(0) {
+            ck.fail(rpath.key(ty).key("expiry_days"), "expiry must be at least 1 day (omit it for never)");
+        }
+        if let Some(beh) = behaviours.get_mut(b) {
+            beh.points = rule.points;
+            beh.expiry_days = rule.expiry_days;
+        }
+    }
+
+    // Lists.
+    let lpath = FieldPath::keys(&["lists"]);
+    if s.lists.len() > MAX_LISTS {
+        ck.fail(lpath.clone(), format!("at most {MAX_LISTS} lists"));
+    }
+    let list_index = ck.ids(&lpath, "list", s.lists.iter().map(|l| l.id.as_str()));
+    let mut lists = Vec::new();
+    for (i, l) in s.lists.iter().enumerate() {
+        let p = lpath.index(i);
+        let mut list = List {
+            id: l.id.clone(),
+            kind: l.kind,
+            duration_days: l.duration_days,
+            grade_triggers: Vec::new(),
+            score_below: None,
+            score_at_least: None,
+        };
+        if l.triggers.is_empty() {
+            ck.fail(p.key("triggers"), "a list needs at least one trigger");
+        }
+        let mut has_record_trigger = false;
+        for (j, t) in l.triggers.iter().enumerate() {
+            let tp = p.key("triggers").index(j);
+            match t {
+                raw::ListTrigger::Record(b) => {
+                    has_record_trigger = true;
+                    let bi = ck.lookup(tp.key("record"), "record type (behaviour id)", &behaviour_index, b);
+                    if let Some(beh) = behaviours.get_mut(bi) {
+                        beh.lists_triggered.push(i);
+                    }
+                }
+                raw::ListTrigger::Grade(g) => {
+                    if score.is_none() {
+                        ck.fail(tp.key("grade"), "grade triggers need a [score] with grades");
+                    } else {
+                        let gi = ck.lookup(tp.key("grade"), "grade", &grade_index, g);
+                        list.grade_triggers.push(gi);
+                    }
+                }
+                raw::ListTrigger::ScoreBelow(v) | raw::ListTrigger::ScoreAtLeast(v) => {
+                    if score.is_none() {
+                        ck.fail(tp.clone(), "score triggers need a [score] table");
+                    }
+                    let slot = if matches!(t, raw::ListTrigger::ScoreBelow(_)) {
+                        &mut list.score_below
+                    } else {
+                        &mut list.score_at_least
+                    };
+                    if slot.replace(*v).is_some() {
+                        ck.fail(tp, "give each kind of score trigger at most once per list");
+                    }
+                }
+            }
+        }
+        match l.duration_days {
+            Some(0) => ck.fail(p.key("duration_days"), "duration must be at least 1 day (omit it for: while the condition holds)"),
+            None if has_record_trigger => ck.fail(
+                p.key("duration_days"),
+                "a list with record triggers needs `duration_days` (how long a record keeps a person listed)",
+            ),
+            _ => {}
+        }
+        lists.push(list);
+    }
+
+    // Services and treatments.
+    let svpath = FieldPath::keys(&["services"]);
+    let service_index = ck.ids(&svpath, "service", s.services.iter().map(|x| x.id.as_str()));
+    let mut services = Vec::new();
+    for (i, sv) in s.services.iter().enumerate() {
+        let p = svpath.index(i);
+        services.push(Service {
+            id: sv.id.clone(),
+            domain: ck.lookup(p.key("domain"), "domain", &domain_index, &sv.domain),
+            attempts_per_day: ck.non_negative(p.key("attempts_per_year"), "attempt rate", sv.attempts_per_year)
+                / DAYS_PER_YEAR,
+        });
+    }
+    let tpath = FieldPath::keys(&["treatments"]);
+    if s.treatments.len() > MAX_TREATMENTS {
+        ck.fail(tpath.clone(), format!("at most {MAX_TREATMENTS} treatments"));
+    }
+    ck.ids(&tpath, "treatment", s.treatments.iter().map(|t| t.id.as_str()));
+    let mut treatments = Vec::new();
+    for (i, t) in s.treatments.iter().enumerate() {
+        let p = tpath.index(i);
+        let service = ck.lookup(p.key("service"), "service", &service_index, &t.service);
+        let trigger = status(&mut ck, &p.key("trigger"), &t.trigger, score.is_some(), &grade_index, &list_index);
+        treatments.push(Treatment {
+            id: t.id.clone(),
+            kind: t.kind,
+            service,
+            trigger,
+            scope: t.scope,
+            household: t.household,
+        });
+    }
+
+    let scrutiny = s.scrutiny.as_ref().map(|sc| {
+        let p = FieldPath::keys(&["scrutiny"]);
+        if sc.duration_days == 0 {
+            ck.fail(p.key("duration_days"), "duration must be at least 1 day");
+        }
+        Scrutiny {
+            trigger: status(&mut ck, &p.key("trigger"), &sc.trigger, score.is_some(), &grade_index, &list_index),
+            capture_multiplier: ck.non_negative(p.key("capture_multiplier"), "capture multiplier", sc.capture_multiplier),
+            duration_days: sc.duration_days,
+        }
+    });
+    let _ = root;
+
+    if !ck.problems.is_empty() {
+        return Err(ck.problems);
+    }
+    Ok(Model {
+        name: s.scenario.name.clone(),
+        description: s.scenario.description.clone(),
+        hash,
+        seed: s.simulation.seed,
+        days,
+        period_ends: Model::periods(days, per_year),
+        persons,
+        household_sizes,
+        heterogeneity_shape,
+        attributes,
+        domains: s.domains.clone(),
+        behaviours,
+        sources,
+        score,
+        lists,
+        services,
+        treatments,
+        scrutiny,
+    })
+}
+
+fn status(
+    ck: &mut Checker<'_>,
+    path: &FieldPath,
+    trigger: &raw::StatusTrigger,
+    has_score: bool,
+    grades: &HashMap<String, usize>,
+    lists: &HashMap<String, usize>,
+) -> Status {
+    match trigger {
+        raw::StatusTrigger::Grade(g) => {
+            if !has_score {
+                ck.fail(path.key("grade"), "grade triggers need a [score] with grades");
+                return Status::Grade(0);
+            }
+            Status::Grade(ck.lookup(path.key("grade"), "grade", grades, g))
+        }
+        raw::StatusTrigger::List(l) => Status::List(ck.lookup(path.key("list"), "list", lists, l)),
+    }
+}
+
+/// Grade bands must cover every reachable score exactly once.
+fn check_bands(ck: &mut Checker<'_>, path: &FieldPath, sc: &raw::Score, ascending: &[usize]) {
+    let g = &sc.grades;
+    let Some((&first, &last)) = ascending.first().zip(ascending.last()) else {
+        return;
+    };
+    let fmt = |v: Option<i64>| v.map_or("unbounded".to_string(), |x| x.to_string());
+    if let Some(lo) = g[first].min
+        && sc.min.is_none_or(|m| m < lo)
+    {
+        ck.fail(
+            path.index(first).key("min"),
+            format!(
+                "scores below {lo} (score min: {}) fall in no grade: the lowest grade must start at or below the score's min (or omit its min)",
+                fmt(sc.min)
+            ),
+        );
+    }
+    if let Some(hi) = g[last].max
+        && sc.max.is_none_or(|m| m > hi)
+    {
+        ck.fail(
+            path.index(last).key("max"),
+            format!(
+                "scores above {hi} (score max: {}) fall in no grade: the highest grade must end at or above the score's max (or omit its max)",
+                fmt(sc.max)
+            ),
+        );
+    }
+    for w in ascending.windows(2) {
+        let (a, b) = (&g[w[0]], &g[w[1]]);
+        match (a.max, b.min) {
+            (Some(hi), Some(lo)) if lo == hi + 1 => {}
+            (Some(hi), Some(lo)) if lo <= hi => ck.fail(
+                path.index(w[1]).key("min"),
+                format!("grades `{}` and `{}` overlap: `{}` ends at {hi} and `{}` starts at {lo}; the next band must start at {}", a.name, b.name, a.name, b.name, hi + 1),
+            ),
+            (Some(hi), Some(lo)) => ck.fail(
+                path.index(w[1]).key("min"),
+                format!("gap between grades `{}` and `{}`: scores {} to {} fall in no grade", a.name, b.name, hi + 1, lo - 1),
+            ),
+            _ => ck.fail(
+                path.index(w[0]).key("max"),
+                format!("grade `{}` is unbounded above but grade `{}` lies above it: only the highest grade may omit `max`, only the lowest may omit `min`", a.name, b.name),
+            ),
+        }
+    }
+}
