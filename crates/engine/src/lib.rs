@@ -1,0 +1,16 @@
+//! credsim engine: the synthetic population, counter-based randomness, the
+//! event-driven simulation and its mergeable metrics. No I/O happens here: the caller
+//! passes a validated [`credsim_model::Model`] and receives counts ([`Outcome`]),
+//! which [`summary`] turns into the published summary and time series.
+
+pub mod population;
+pub mod rng;
+pub mod sim;
+pub mod summary;
+pub mod tally;
+
+pub use sim::{Cancelled, Control, Outcome, run};
+pub use tally::{Layout, Provenance, Tally};
+
+/// The credsim version that produced an output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

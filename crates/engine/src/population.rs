@@ -1,0 +1,138 @@
+//! The synthetic population: households, chunks, attributes and behaviour rates, all
+//! derived from (seed, id).
+//!
+//! Only household boundaries are stored (4 bytes per household); a person's
+//! attributes and multipliers are pure functions of the seed and their id, so any part
+//! of the population can be rebuilt anywhere, in any order.
+
+use crate::rng::{Keys, Purpose};
+use credsim_model::Model;
+use credsim_model::raw::Level;
+use std::ops::Range;
+
+/// Persons per chunk, aimed at (a chunk is whole households). Fixed, so chunk
+/// boundaries, and with them every result, do not depend on the thread count.
+pub const CHUNK_PERSONS: u32 = 8192;
+
+/// A contiguous block of whole households, simulated by one task.
+#[derive(Debug, Clone)]
+pub struct ChunkRange {
+    /// Households in the chunk.
+    pub households: Range<u32>,
+    /// Persons in the chunk.
+    pub persons: Range<u32>,
+}
+
+/// Household boundaries and the chunking of the population.
+#[derive(Debug, Clone)]
+pub struct Population {
+    /// `household_start[h]` is the first person of household h; one extra entry at the end.
+    pub household_start: Vec<u32>,
+    /// Chunks in id order.
+    pub chunks: Vec<ChunkRange>,
+}
+
+impl Population {
+    /// Draws household sizes until every person has a household (the last household
+    /// is cut to fit) and cuts the households into chunks.
+    pub fn build(model: &Model, keys: &Keys) -> Population {
+        let persons = model.persons as u32;
+        let mean_size: f64 = model
+            .household_sizes
+            .values
+            .iter()
+            .zip(&model.household_sizes.shares)
+            .map(|(&s, &p)| s as f64 * p)
+            .sum();
+        let mut household_start =
+            Vec::with_capacity((persons as f64 / mean_size.max(1.0) * 1.01) as usize + 2);
+        let mut next = 0u32;
+        let mut h = 0u64;
+        while next < persons {
+            household_start.push(next);
+            let u = keys.stream(Purpose::HouseholdSize, 0, h, 0).uniform();
+            let size = model.household_sizes.values[model.household_sizes.index(u)];
+            next = next.saturating_add(size).min(persons);
+            h += 1;
+        }
+        household_start.push(persons);
+
+        let mut chunks = Vec::new();
+        let n_households = household_start.len() as u32 - 1;
+        let mut first = 0u32;
+        while first < n_households {
+            let start = household_start[first as usize];
+            let mut last = first;
+            while last < n_households && household_start[last as usize] - start < CHUNK_PERSONS {
+                last += 1;
+            }
+            chunks.push(ChunkRange {
+                households: first..last,
+                persons: start..household_start[last as usize],
+            });
+            first = last;
+        }
+        Population {
+            household_start,
+            chunks,
+        }
+    }
+
+    /// Number of households.
+    pub fn households(&self) -> u32 {
+        self.household_start.len() as u32 - 1
+    }
+
+    /// Index of the chunk holding a person.
+    pub fn chunk_of(&self, person: u32) -> usize {
+        self.chunks.partition_point(|c| c.persons.end <= person)
+    }
+}
+
+/// The category of each attribute for one person.
+#[inline]
+pub fn attributes(model: &Model, keys: &Keys, person: u32, household: u32, out: &mut [u8]) {
+    for (a, attr) in model.attributes.iter().enumerate() {
+        let u = match attr.level {
+            Level::Person => keys.stream(Purpose::PersonAttribute, a as u32, person as u64, 0),
+            Level::Household => {
+                keys.stream(Purpose::HouseholdAttribute, a as u32, household as u64, 0)
+            }
+        }
+        .uniform();
+        out[a] = attr.categories.index(u) as u8;
+    }
+}
+
+/// A person's behaviour rates per day, one per behaviour (written into `rates`);
+/// returns their sum.
+#[inline]
+pub fn behaviour_rates(
+    model: &Model,
+    keys: &Keys,
+    person: u32,
+    attrs: &[u8],
+    rates: &mut [f64],
+) -> f64 {
+    let global = model.heterogeneity_shape.map_or(1.0, |k| {
+        keys.stream(Purpose::Heterogeneity, 0, person as u64, 0)
+            .gamma_mean_one(k)
+    });
+    let mut total = 0.0;
+    for (b, beh) in model.behaviours.iter().enumerate() {
+        let mut r = beh.rate_per_day;
+        for (a, &c) in attrs.iter().enumerate() {
+            r *= beh.multipliers[a][c as usize];
+        }
+        r *= match beh.own_shape {
+            Some(k) if r > 0.0 => keys
+                .stream(Purpose::Heterogeneity, 1 + b as u32, person as u64, 0)
+                .gamma_mean_one(k),
+            Some(_) => 1.0,
+            None => global,
+        };
+        rates[b] = r;
+        total += r;
+    }
+    total
+}

@@ -1,0 +1,780 @@
+//! The event-driven engine: each chunk of households runs its own event queue; the
+//! whole population advances one reporting period (epoch) at a time.
+//!
+//! Within an epoch chunks are independent and run in parallel. Between epochs the run
+//! exchanges what crosses chunks (today: misattributed records, delivered at the next
+//! epoch boundary); later cross-person mechanisms (appeal queues, peer effects,
+//! chilling) fit here as epoch-synchronous updates. Cost grows with the number of
+//! events (acts, record arrivals, expiries, status changes), not with persons × days.
+//!
+//! Semantics (see docs/ODD.md): time is in whole days; a person's state on a day is
+//! their state after all of that day's events; events of one person on one day run in
+//! the order expiry, list end, scrutiny end, record arrival, act.
+
+use crate::population::{self, ChunkRange, Population};
+use crate::rng::{Keys, Purpose};
+use crate::tally::{Layout, Provenance, Tally};
+use credsim_model::raw::{Scope, TreatmentKind};
+use credsim_model::{Model, Status};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+/// The run was stopped before the end of the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the run was cancelled after {periods_done} of {periods} periods")]
+pub struct Cancelled {
+    /// Periods completed.
+    pub periods_done: usize,
+    /// Periods in the horizon.
+    pub periods: usize,
+}
+
+/// How the caller follows and controls a run.
+pub struct Control<'a> {
+    /// Called after each period with (periods done, periods in all).
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
+    /// Set to stop the run at the next period boundary.
+    pub cancel: &'a AtomicBool,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Number of households.
+    pub households: u64,
+    /// Number of chunks the population was cut into.
+    pub chunks: usize,
+    /// All counts.
+    pub tally: Tally,
+}
+
+/// Runs a model to the end of its horizon on the current rayon pool.
+pub fn run(model: &Model, control: &Control<'_>) -> Result<Outcome, Cancelled> {
+    let ctx = Ctx::new(model);
+    let pop = Population::build(model, &ctx.keys);
+    let mut chunks: Vec<ChunkSim> = pop
+        .chunks
+        .par_iter()
+        .map(|range| ChunkSim::new(&ctx, &pop, range))
+        .collect();
+    let periods = model.period_ends.len();
+    let mut inbound: Vec<Vec<Misattributed>> = vec![Vec::new(); chunks.len()];
+    for k in 0..periods {
+        if control.cancel.load(AtomicOrdering::Relaxed) {
+            return Err(Cancelled {
+                periods_done: k,
+                periods,
+            });
+        }
+        chunks
+            .par_iter_mut()
+            .zip(inbound.par_iter_mut())
+            .for_each(|(chunk, inbox)| chunk.advance(&ctx, k, std::mem::take(inbox)));
+        // Route misattributed records to their targets' chunks, in chunk order.
+        for chunk in chunks.iter_mut() {
+            for m in chunk.outbox.drain(..) {
+                if k + 1 < periods {
+                    inbound[pop.chunk_of(m.target)].push(m);
+                } else {
+                    chunk.tally.records_pending += 1;
+                }
+            }
+        }
+        (control.progress)(k + 1, periods);
+    }
+    chunks.par_iter_mut().for_each(|c| c.finish(&ctx));
+    let mut tally = Tally::new(model);
+    for c in &chunks {
+        tally.merge(&c.tally);
+    }
+    Ok(Outcome {
+        households: pop.households() as u64,
+        chunks: chunks.len(),
+        tally,
+    })
+}
+
+/// Read-only context shared by all chunks.
+struct Ctx<'m> {
+    model: &'m Model,
+    keys: Keys,
+    layout: Layout,
+    /// Lists with a score/grade condition.
+    condition_lists: Vec<usize>,
+    /// Stride of the per-person negative-record counts (domains, or 0 without a score).
+    neg_stride: usize,
+}
+
+impl<'m> Ctx<'m> {
+    fn new(model: &'m Model) -> Self {
+        Ctx {
+            model,
+            keys: Keys::new(model.seed),
+            layout: Layout::of(model),
+            condition_lists: (0..model.lists.len())
+                .filter(|&l| model.lists[l].has_condition())
+                .collect(),
+            neg_stride: if model.score.is_some() {
+                model.domains.len()
+            } else {
+                0
+            },
+        }
+    }
+}
+
+/// A record filed on a person in another chunk, delivered at the next epoch.
+#[derive(Debug, Clone, Copy)]
+struct Misattributed {
+    target: u32,
+    day: u32,
+    behaviour: u16,
+    source: u16,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum What {
+    Expiry { behaviour: u16 },
+    ListEnd { list: u8, until: u32 },
+    ScrutinyEnd { until: u32 },
+    Arrival { behaviour: u16, source: u16, provenance: u8 },
+    Act { time: f64 },
+}
+
+impl What {
+    fn rank(&self) -> u8 {
+        match self {
+            What::Expiry { .. } => 0,
+            What::ListEnd { .. } => 1,
+            What::ScrutinyEnd { .. } => 2,
+            What::Arrival { .. } => 3,
+            What::Act { .. } => 4,
+        }
+    }
+}
+
+/// A scheduled event; ordered by (day, person, kind, insertion) — earliest first.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    day: u32,
+    person: u32,
+    rank: u8,
+    tie: u32,
+    what: What,
+}
+
+impl Event {
+    fn key(&self) -> (u32, u32, u8, u32) {
+        (self.day, self.person, self.rank, self.tie)
+    }
+}
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Event {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key().cmp(&self.key()) // reversed: BinaryHeap pops the earliest
+    }
+}
+
+const NO_GRADE: u8 = u8::MAX;
+const FOREVER: u32 = u32::MAX;
+
+/// An open restriction (or grant) of one service for one person.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    holders: u32,
+    since: u32,
+}
+
+/// The state of one chunk of households (struct of arrays, indexed by local person).
+struct ChunkSim {
+    first_person: u32,
+    /// Local index of each person's household.
+    household: Vec<u32>,
+    /// Local first person of each household, plus an end entry.
+    household_start: Vec<u32>,
+    attrs: Vec<u8>,
+    points: Vec<i64>,
+    grade: Vec<u8>,
+    list_until: Vec<u32>,
+    list_cause: Vec<u32>,
+    scrutiny_until: Vec<u32>,
+    active: Vec<u32>,
+    sanctions_held: Vec<u16>,
+    neg: Vec<u16>,
+    ever: Vec<u32>,
+    act_seq: Vec<u32>,
+    open: BTreeMap<(u32, u16, u8), Open>,
+    heap: BinaryHeap<Event>,
+    buckets: Vec<Vec<Event>>,
+    epoch_end: u32,
+    tie: u32,
+    outbox: Vec<Misattributed>,
+    occupancy: Vec<u64>,
+    last_day: u32,
+    score_sum: i64,
+    period: usize,
+    rates: Vec<f64>,
+    tally: Tally,
+}
+
+impl ChunkSim {
+    fn new(ctx: &Ctx<'_>, pop: &Population, range: &ChunkRange) -> ChunkSim {
+        let m = ctx.model;
+        let n = (range.persons.end - range.persons.start) as usize;
+        let a = m.attributes.len();
+        let l = m.lists.len();
+        let mut c = ChunkSim {
+            first_person: range.persons.start,
+            household: Vec::with_capacity(n),
+            household_start: Vec::new(),
+            attrs: vec![0; n * a],
+            points: vec![0; n],
+            grade: vec![NO_GRADE; n],
+            list_until: vec![0; n * l],
+            list_cause: vec![0; n * l],
+            scrutiny_until: vec![0; n],
+            active: vec![0; n],
+            sanctions_held: vec![0; n],
+            neg: vec![0; n * ctx.neg_stride],
+            ever: vec![0; n],
+            act_seq: vec![0; n],
+            open: BTreeMap::new(),
+            heap: BinaryHeap::new(),
+            buckets: vec![Vec::new(); m.period_ends.len()],
+            epoch_end: 0,
+            tie: 0,
+            outbox: Vec::new(),
+            occupancy: vec![0; ctx.layout.len()],
+            last_day: 0,
+            score_sum: 0,
+            period: 0,
+            rates: vec![0.0; m.behaviours.len()],
+            tally: Tally::new(m),
+        };
+        let pop_start = range.persons.start;
+        for (local_h, h) in range.households.clone().enumerate() {
+            let first = pop.household_start[h as usize] - pop_start;
+            let end = pop.household_start[h as usize + 1] - pop_start;
+            c.household_start.push(first);
+            for p in first..end {
+                c.household.push(local_h as u32);
+                let person = pop_start + p;
+                population::attributes(m, &ctx.keys, person, h, &mut c.attrs[p as usize * a..(p as usize + 1) * a]);
+            }
+        }
+        c.household_start.push(n as u32);
+
+        for i in 0..n as u32 {
+            let person = pop_start + i;
+            // Initial status: everyone starts at the base score with no records.
+            if let Some(rules) = &m.score {
+                c.score_sum += rules.score(0);
+            }
+            c.refresh(ctx, i, 0, None);
+            // The first act.
+            let total = c.person_rates(ctx, i);
+            if total > 0.0 {
+                let t = ctx.keys.stream(Purpose::Act, 1, person as u64, 0).exponential() / total;
+                c.schedule_act(ctx, i, t);
+            }
+            // False records over the whole horizon (they do not depend on state).
+            for (s, src) in m.sources.iter().enumerate() {
+                let Some(types) = &src.false_types else { continue };
+                if src.false_rate_per_day <= 0.0 {
+                    continue;
+                }
+                let mut st = ctx.keys.stream(Purpose::FalseRecords, s as u32, person as u64, 0);
+                let count = st.poisson(src.false_rate_per_day * m.days as f64);
+                for _ in 0..count {
+                    let day = (st.uniform() * m.days as f64) as u32;
+                    let behaviour = types.values[types.index(st.uniform())];
+                    c.schedule_record(ctx, i, day + src.delay_days, behaviour as u16, s as u16, Provenance::False);
+                }
+            }
+        }
+        c
+    }
+
+    fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
+        let a = ctx.model.attributes.len();
+        let attrs = &self.attrs[i as usize * a..(i as usize + 1) * a];
+        population::behaviour_rates(ctx.model, &ctx.keys, self.first_person + i, attrs, &mut self.rates)
+    }
+
+    fn push(&mut self, ctx: &Ctx<'_>, day: u32, person: u32, what: What) {
+        let ev = Event {
+            day,
+            person,
+            rank: what.rank(),
+            tie: self.tie,
+            what,
+        };
+        self.tie = self.tie.wrapping_add(1);
+        if day < self.epoch_end {
+            self.heap.push(ev);
+        } else {
+            let k = ctx.model.period_of(day);
+            self.buckets[k].push(ev);
+        }
+    }
+
+    fn schedule_act(&mut self, ctx: &Ctx<'_>, i: u32, time: f64) {
+        if time < ctx.model.days as f64 {
+            self.push(ctx, time as u32, i, What::Act { time });
+        }
+    }
+
+    fn schedule_record(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, behaviour: u16, source: u16, p: Provenance) {
+        if day < ctx.model.days {
+            self.push(ctx, day, i, What::Arrival { behaviour, source, provenance: p as u8 });
+        } else {
+            self.tally.records_pending += 1;
+        }
+    }
+
+    /// Adds person-days of the current state up to `day`.
+    fn advance_to(&mut self, day: u32) {
+        if day > self.last_day {
+            let dt = (day - self.last_day) as u64;
+            for (d, &o) in self.tally.occupancy_days.iter_mut().zip(&self.occupancy) {
+                *d += o * dt;
+            }
+            self.last_day = day;
+        }
+    }
+
+    fn set_ever(&mut self, i: u32, bit: usize) {
+        let flags = &mut self.ever[i as usize];
+        if *flags & (1 << bit) == 0 {
+            *flags |= 1 << bit;
+            self.tally.ever[bit] += 1;
+        }
+    }
+
+    /// Runs epoch k: delivers inbound records, then every event before the epoch's end.
+    fn advance(&mut self, ctx: &Ctx<'_>, k: usize, inbox: Vec<Misattributed>) {
+        let start = if k == 0 { 0 } else { ctx.model.period_ends[k - 1] };
+        self.epoch_end = ctx.model.period_ends[k];
+        self.period = k;
+        let bucket = std::mem::take(&mut self.buckets[k]);
+        self.heap.extend(bucket);
+        for m in inbox {
+            let i = m.target - self.first_person;
+            self.push(ctx, m.day.max(start), i, What::Arrival {
+                behaviour: m.behaviour,
+                source: m.source,
+                provenance: Provenance::Misattributed as u8,
+            });
+        }
+        while let Some(ev) = self.heap.pop() {
+            self.advance_to(ev.day);
+            self.tally.events += 1;
+            self.handle(ctx, ev);
+        }
+        self.advance_to(self.epoch_end);
+        let p = &mut self.tally.periods[k];
+        p.occupancy.copy_from_slice(&self.occupancy);
+        p.score_sum = self.score_sum;
+    }
+
+    fn handle(&mut self, ctx: &Ctx<'_>, ev: Event) {
+        let (i, day) = (ev.person, ev.day);
+        match ev.what {
+            What::Act { time } => self.act(ctx, i, day, time),
+            What::Arrival { behaviour, source, provenance } => {
+                self.arrival(ctx, i, day, behaviour as usize, source as usize, provenance)
+            }
+            What::Expiry { behaviour } => {
+                let beh = &ctx.model.behaviours[behaviour as usize];
+                self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
+            }
+            What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
+            What::ScrutinyEnd { until } => {
+                if self.scrutiny_until[i as usize] == until {
+                    let sc = ctx.model.scrutiny.as_ref().expect("scrutiny events need scrutiny");
+                    if self.status_holds(ctx, i, day, sc.trigger) {
+                        self.start_scrutiny(ctx, i, day, false);
+                    } else {
+                        self.occupancy[ctx.layout.scrutiny()] -= 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
+        let m = ctx.model;
+        let person = self.first_person + i;
+        let k = self.act_seq[i as usize];
+        self.act_seq[i as usize] += 1;
+        let total = self.person_rates(ctx, i);
+        let mut st = ctx.keys.stream(Purpose::Act, 0, person as u64, k as u64);
+        let target = st.uniform() * total;
+        let mut acc = 0.0;
+        let mut b = self.rates.len() - 1;
+        for (j, &r) in self.rates.iter().enumerate() {
+            acc += r;
+            if target < acc {
+                b = j;
+                break;
+            }
+        }
+        self.tally.acts[b] += 1;
+        let a = m.attributes.len();
+        let scrutiny = match &m.scrutiny {
+            Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
+            _ => 1.0,
+        };
+        for obs in &m.behaviours[b].observers {
+            let src = &m.sources[obs.source];
+            let mut p = obs.capture * scrutiny;
+            for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a].iter().enumerate() {
+                p *= src.capture_multipliers[x][c as usize];
+            }
+            let captured = ctx.keys.stream(Purpose::Capture, obs.source as u32, person as u64, k as u64).uniform() < p;
+            if !captured {
+                continue;
+            }
+            self.tally.captured += 1;
+            let arrival = day + src.delay_days;
+            let mut ms = ctx.keys.stream(Purpose::Misattribution, obs.source as u32, person as u64, k as u64);
+            if ms.uniform() < src.misattribution && m.persons > 1 {
+                let mut target = ms.below(m.persons - 1) as u32;
+                if target >= person {
+                    target += 1;
+                }
+                if arrival < m.days {
+                    self.outbox.push(Misattributed { target, day: arrival, behaviour: b as u16, source: obs.source as u16 });
+                } else {
+                    self.tally.records_pending += 1;
+                }
+            } else {
+                self.schedule_record(ctx, i, arrival, b as u16, obs.source as u16, Provenance::True);
+            }
+        }
+        let next = time + st.exponential() / total;
+        self.schedule_act(ctx, i, next);
+    }
+
+    fn arrival(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, b: usize, source: usize, provenance: u8) {
+        let prov = provenance as usize;
+        self.tally.records_by_source[source][prov] += 1;
+        self.tally.records_by_type[b][prov] += 1;
+        self.tally.periods[self.period].records[prov] += 1;
+        let beh = &ctx.model.behaviours[b];
+        if beh.points != 0 && ctx.model.score.is_some() {
+            if let Some(e) = beh.expiry_days {
+                let end = day.saturating_add(e);
+                if end < ctx.model.days {
+                    self.push(ctx, end, i, What::Expiry { behaviour: b as u16 });
+                }
+            }
+            self.add_points(ctx, i, day, beh.points, beh.domain, 1);
+        }
+        if !beh.lists_triggered.is_empty() {
+            for l in 0..beh.lists_triggered.len() {
+                let list = ctx.model.behaviours[b].lists_triggered[l];
+                self.put_on_list(ctx, i, day, list, 1 << beh.domain);
+            }
+            self.update_treatments(ctx, i, day);
+        }
+    }
+
+    /// Adds (or, on expiry, removes) a record's points and re-evaluates status.
+    fn add_points(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, points: i64, domain: usize, sign: i32) {
+        let Some(rules) = &ctx.model.score else { return };
+        let before = rules.score(self.points[i as usize]);
+        self.points[i as usize] += points;
+        let after = rules.score(self.points[i as usize]);
+        self.score_sum += after - before;
+        // Track active negative records by domain (the causes of a low status).
+        let is_negative = (points * sign as i64) < 0;
+        if is_negative && ctx.neg_stride > 0 {
+            let slot = &mut self.neg[i as usize * ctx.neg_stride + domain];
+            *slot = if sign > 0 { slot.saturating_add(1) } else { slot.saturating_sub(1) };
+        }
+        self.refresh(ctx, i, day, Some(before));
+    }
+
+    /// Domains of the person's active negative records, as a bit mask.
+    fn neg_mask(&self, ctx: &Ctx<'_>, i: u32) -> u32 {
+        let s = ctx.neg_stride;
+        self.neg[i as usize * s..(i as usize + 1) * s]
+            .iter()
+            .enumerate()
+            .fold(0, |m, (d, &n)| if n > 0 { m | 1 << d } else { m })
+    }
+
+    /// Re-evaluates grade, condition lists, treatments and scrutiny after the score
+    /// may have changed (`before`: the previous score; None at the start).
+    fn refresh(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, before: Option<i64>) {
+        if let Some(rules) = &ctx.model.score {
+            let score = rules.score(self.points[i as usize]);
+            let old_grade = self.grade[i as usize];
+            let new_grade = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
+            if new_grade != old_grade {
+                if old_grade != NO_GRADE {
+                    self.occupancy[ctx.layout.grade(old_grade as usize)] -= 1;
+                }
+                if new_grade != NO_GRADE {
+                    self.occupancy[ctx.layout.grade(new_grade as usize)] += 1;
+                    self.set_ever(i, ctx.layout.ever_grade(new_grade as usize));
+                }
+                self.grade[i as usize] = new_grade;
+            }
+            let old_grade = (old_grade != NO_GRADE).then_some(old_grade as usize);
+            let new_grade = (new_grade != NO_GRADE).then_some(new_grade as usize);
+            for idx in 0..ctx.condition_lists.len() {
+                let l = ctx.condition_lists[idx];
+                let list = &ctx.model.lists[l];
+                let was = before.is_some_and(|b| list.condition(b, old_grade));
+                let now = list.condition(score, new_grade);
+                if now && !was {
+                    let cause = self.neg_mask(ctx, i);
+                    self.put_on_list(ctx, i, day, l, cause);
+                } else if was && !now && list.duration_days.is_none() {
+                    self.take_off_list(ctx, i, day, l);
+                }
+            }
+        }
+        self.update_treatments(ctx, i, day);
+    }
+
+    fn listed(&self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) -> bool {
+        self.list_until[i as usize * ctx.model.lists.len() + l] > day
+    }
+
+    fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        let was = self.list_until[idx] > day;
+        let until = ctx.model.lists[l].duration_days.map_or(FOREVER, |d| day.saturating_add(d));
+        if !was {
+            self.list_cause[idx] = 0;
+            self.occupancy[ctx.layout.list(l)] += 1;
+            self.set_ever(i, ctx.layout.ever_list(l));
+        }
+        self.list_cause[idx] |= cause;
+        if until > self.list_until[idx] || !was {
+            self.list_until[idx] = until;
+            if until < ctx.model.days {
+                self.push(ctx, until, i, What::ListEnd { list: l as u8, until });
+            }
+        }
+    }
+
+    fn take_off_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        if self.list_until[idx] > day {
+            self.list_until[idx] = day;
+            self.list_cause[idx] = 0;
+            self.occupancy[ctx.layout.list(l)] -= 1;
+        }
+    }
+
+    fn list_end(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, until: u32) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        if self.list_until[idx] != until {
+            return; // extended since: a later event ends it
+        }
+        let list = &ctx.model.lists[l];
+        let condition = ctx.model.score.as_ref().is_some_and(|rules| {
+            let score = rules.score(self.points[i as usize]);
+            let g = self.grade[i as usize];
+            list.condition(score, (g != NO_GRADE).then_some(g as usize))
+        });
+        if condition {
+            // Still meets the condition: the term renews.
+            let cause = self.neg_mask(ctx, i);
+            self.list_cause[idx] |= cause;
+            let next = day.saturating_add(list.duration_days.unwrap_or(FOREVER - day));
+            self.list_until[idx] = next;
+            if next < ctx.model.days {
+                self.push(ctx, next, i, What::ListEnd { list: l as u8, until: next });
+            }
+        } else {
+            self.list_cause[idx] = 0;
+            self.occupancy[ctx.layout.list(l)] -= 1;
+            self.update_treatments(ctx, i, day);
+        }
+    }
+
+    fn status_holds(&self, ctx: &Ctx<'_>, i: u32, day: u32, status: Status) -> bool {
+        match status {
+            Status::Grade(g) => self.grade[i as usize] as usize == g,
+            Status::List(l) => self.listed(ctx, i, day, l),
+        }
+    }
+
+    /// Domains of the records behind a status.
+    fn cause(&self, ctx: &Ctx<'_>, i: u32, status: Status) -> u32 {
+        match status {
+            Status::Grade(_) => self.neg_mask(ctx, i),
+            Status::List(l) => self.list_cause[i as usize * ctx.model.lists.len() + l],
+        }
+    }
+
+    fn start_scrutiny(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, fresh: bool) {
+        let sc = ctx.model.scrutiny.as_ref().expect("scrutiny");
+        let until = day.saturating_add(sc.duration_days);
+        self.scrutiny_until[i as usize] = until;
+        if fresh {
+            self.occupancy[ctx.layout.scrutiny()] += 1;
+            self.set_ever(i, ctx.layout.ever_scrutiny());
+        }
+        if until < ctx.model.days {
+            self.push(ctx, until, i, What::ScrutinyEnd { until });
+        }
+    }
+
+    /// Starts and stops treatments (and scrutiny) to match the person's status.
+    fn update_treatments(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
+        let m = ctx.model;
+        for (t, tr) in m.treatments.iter().enumerate() {
+            let holds = self.status_holds(ctx, i, day, tr.trigger);
+            let bit = 1u32 << t;
+            let active = self.active[i as usize] & bit != 0;
+            let domain_bit = 1u32 << m.services[tr.service].domain;
+            let cause = if holds { self.cause(ctx, i, tr.trigger) } else { 0 };
+            let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
+            if applies && !active {
+                self.active[i as usize] |= bit;
+                self.tally.applications[t] += 1;
+                self.tally.periods[self.period].applications[t] += 1;
+                if cause & domain_bit == 0 {
+                    self.tally.cross_context[t] += 1;
+                }
+                self.hold(ctx, i, day, tr.service, tr.kind);
+                if tr.household {
+                    for j in self.household_members(i) {
+                        self.tally.spillover[t] += 1;
+                        self.tally.periods[self.period].applications[t] += 1;
+                        self.hold(ctx, j, day, tr.service, tr.kind);
+                    }
+                }
+            } else if !applies && active {
+                self.active[i as usize] &= !bit;
+                self.release(ctx, i, day, tr.service, tr.kind);
+                if tr.household {
+                    for j in self.household_members(i) {
+                        self.release(ctx, j, day, tr.service, tr.kind);
+                    }
+                }
+            }
+        }
+        if let Some(sc) = &m.scrutiny
+            && self.scrutiny_until[i as usize] <= day
+            && self.status_holds(ctx, i, day, sc.trigger)
+        {
+            self.start_scrutiny(ctx, i, day, true);
+        }
+    }
+
+    fn household_members(&self, i: u32) -> impl Iterator<Item = u32> + use<> {
+        let h = self.household[i as usize] as usize;
+        (self.household_start[h]..self.household_start[h + 1]).filter(move |&j| j != i)
+    }
+
+    /// One more treatment holds service `s` for person `j`.
+    fn hold(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
+        let key = (j, s as u16, kind as u8);
+        let entry = self.open.entry(key).or_insert(Open { holders: 0, since: day });
+        entry.holders += 1;
+        if entry.holders == 1 {
+            entry.since = day;
+            match kind {
+                TreatmentKind::Sanction => {
+                    self.occupancy[ctx.layout.sanctioned(s)] += 1;
+                    let held = &mut self.sanctions_held[j as usize];
+                    *held += 1;
+                    if *held == 1 {
+                        self.occupancy[ctx.layout.any_sanction()] += 1;
+                        self.set_ever(j, ctx.layout.ever_sanctioned());
+                    }
+                }
+                TreatmentKind::Reward => {
+                    self.occupancy[ctx.layout.rewarded(s)] += 1;
+                    self.set_ever(j, ctx.layout.ever_rewarded());
+                }
+            }
+        }
+    }
+
+    /// One treatment fewer holds service `s` for person `j`; when none is left, the
+    /// attempts made while it was held are counted.
+    fn release(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
+        let key = (j, s as u16, kind as u8);
+        let Some(entry) = self.open.get_mut(&key) else { return };
+        entry.holders -= 1;
+        if entry.holders > 0 {
+            return;
+        }
+        let since = entry.since;
+        self.open.remove(&key);
+        self.count_attempts(ctx, j, s, kind, since, day);
+        match kind {
+            TreatmentKind::Sanction => {
+                self.occupancy[ctx.layout.sanctioned(s)] -= 1;
+                let held = &mut self.sanctions_held[j as usize];
+                *held -= 1;
+                if *held == 0 {
+                    self.occupancy[ctx.layout.any_sanction()] -= 1;
+                }
+            }
+            TreatmentKind::Reward => self.occupancy[ctx.layout.rewarded(s)] -= 1,
+        }
+    }
+
+    /// Attempts to use service `s` on days [from, to): a Poisson process generated in
+    /// 365-day blocks keyed by (person, service, block), so the same attempts exist
+    /// whatever the person's status (common random numbers).
+    fn count_attempts(&mut self, ctx: &Ctx<'_>, j: u32, s: usize, kind: TreatmentKind, from: u32, to: u32) {
+        let m = ctx.model;
+        let rate = m.services[s].attempts_per_day;
+        if rate <= 0.0 || to <= from {
+            return;
+        }
+        let person = self.first_person + j;
+        for block in from / 365..=(to - 1) / 365 {
+            let mut st = ctx.keys.stream(Purpose::Attempts, s as u32, person as u64, block as u64);
+            let n = st.poisson(rate * 365.0);
+            for _ in 0..n {
+                let d = block * 365 + (st.uniform() * 365.0) as u32;
+                if d >= from && d < to {
+                    let p = m.period_of(d);
+                    match kind {
+                        TreatmentKind::Sanction => {
+                            self.tally.denied[s] += 1;
+                            self.tally.periods[p].denied[s] += 1;
+                        }
+                        TreatmentKind::Reward => {
+                            self.tally.granted[s] += 1;
+                            self.tally.periods[p].granted[s] += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the horizon: counts attempts of restrictions still open.
+    fn finish(&mut self, ctx: &Ctx<'_>) {
+        self.advance_to(ctx.model.days);
+        let open = std::mem::take(&mut self.open);
+        for ((j, s, kind), o) in open {
+            let kind = if kind == TreatmentKind::Sanction as u8 { TreatmentKind::Sanction } else { TreatmentKind::Reward };
+            self.count_attempts(ctx, j, s as usize, kind, o.since, ctx.model.days);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Mergeable metric accumulators.
+//!
+//! Each chunk fills its own [`Tally`]; the run adds them up in chunk order. Every
+//! field is an integer, so the merged result is exact and independent of how the work
+//! was split across threads.
+
+use credsim_model::Model;
+
+/// Provenance of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Provenance {
+    /// About a real act of the person it is filed on.
+    True = 0,
+    /// About nothing that happened.
+    False = 1,
+    /// About a real act of someone else.
+    Misattributed = 2,
+}
+
+impl Provenance {
+    /// All provenances, in index order.
+    pub const ALL: [Provenance; 3] = [Provenance::True, Provenance::False, Provenance::Misattributed];
+
+    /// Name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provenance::True => "true",
+            Provenance::False => "false",
+            Provenance::Misattributed => "misattributed",
+        }
+    }
+}
+
+/// Where each occupancy counter sits in [`Tally::occupancy_days`] and
+/// [`PeriodTally::occupancy`]: persons in a state at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Number of grades.
+    pub grades: usize,
+    /// Number of lists.
+    pub lists: usize,
+    /// Number of services.
+    pub services: usize,
+}
+
+impl Layout {
+    /// The layout for a model.
+    pub fn of(model: &Model) -> Layout {
+        Layout {
+            grades: model.score.as_ref().map_or(0, |s| s.grades.len()),
+            lists: model.lists.len(),
+            services: model.services.len(),
+        }
+    }
+    /// Persons in grade g.
+    pub fn grade(&self, g: usize) -> usize {
+        g
+    }
+    /// Persons on list l.
+    pub fn list(&self, l: usize) -> usize {
+        self.grades + l
+    }
+    /// Persons under heightened scrutiny.
+    pub fn scrutiny(&self) -> usize {
+        self.grades + self.lists
+    }
+    /// Persons whose use of service s is restricted.
+    pub fn sanctioned(&self, s: usize) -> usize {
+        self.grades + self.lists + 1 + s
+    }
+    /// Persons whose use of service s is granted or prioritised.
+    pub fn rewarded(&self, s: usize) -> usize {
+        self.grades + self.lists + 1 + self.services + s
+    }
+    /// Persons under at least one sanction.
+    pub fn any_sanction(&self) -> usize {
+        self.grades + self.lists + 1 + 2 * self.services
+    }
+    /// Number of occupancy counters.
+    pub fn len(&self) -> usize {
+        self.any_sanction() + 1
+    }
+    /// Whether there are no counters (never: `any_sanction` always exists).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+    /// "Ever" flag bit: was in grade g.
+    pub fn ever_grade(&self, g: usize) -> usize {
+        g
+    }
+    /// "Ever" flag bit: was on list l.
+    pub fn ever_list(&self, l: usize) -> usize {
+        credsim_model::validate::MAX_GRADES + l
+    }
+    /// "Ever" flag bit: was sanctioned.
+    pub fn ever_sanctioned(&self) -> usize {
+        credsim_model::validate::MAX_GRADES + credsim_model::validate::MAX_LISTS
+    }
+    /// "Ever" flag bit: was rewarded.
+    pub fn ever_rewarded(&self) -> usize {
+        self.ever_sanctioned() + 1
+    }
+    /// "Ever" flag bit: was under scrutiny.
+    pub fn ever_scrutiny(&self) -> usize {
+        self.ever_sanctioned() + 2
+    }
+}
+
+/// Flows within one reporting period and the state at its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodTally {
+    /// Occupancy counters at the end of the period (see [`Layout`]).
+    pub occupancy: Vec<u64>,
+    /// Sum of all scores at the end of the period.
+    pub score_sum: i64,
+    /// Records that arrived in the period, by provenance.
+    pub records: [u64; 3],
+    /// Applications of each treatment in the period (own and household spill-over).
+    pub applications: Vec<u64>,
+    /// Denied attempts per service in the period.
+    pub denied: Vec<u64>,
+    /// Granted (rewarded) attempts per service in the period.
+    pub granted: Vec<u64>,
+}
+
+/// Everything a run counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// Genuine occurrences of each behaviour.
+    pub acts: Vec<u64>,
+    /// Records created by sources capturing acts (before delay and misattribution).
+    pub captured: u64,
+    /// Records that reached the regime within the horizon, `[source][provenance]`.
+    pub records_by_source: Vec<[u64; 3]>,
+    /// The same, `[record type][provenance]`.
+    pub records_by_type: Vec<[u64; 3]>,
+    /// Records created but due after the horizon.
+    pub records_pending: u64,
+    /// Treatment applications to the person whose status triggered them.
+    pub applications: Vec<u64>,
+    /// Of those, applications in a domain none of the triggering records came from.
+    pub cross_context: Vec<u64>,
+    /// Treatment applications to other household members (spill-over).
+    pub spillover: Vec<u64>,
+    /// Denied attempts per service.
+    pub denied: Vec<u64>,
+    /// Granted attempts per service.
+    pub granted: Vec<u64>,
+    /// Person-days in each occupancy state (see [`Layout`]).
+    pub occupancy_days: Vec<u64>,
+    /// Persons ever in each "ever" state (see [`Layout`]'s `ever_*`).
+    pub ever: Vec<u64>,
+    /// Events processed (acts, arrivals, expiries, list and scrutiny ends).
+    pub events: u64,
+    /// Per reporting period.
+    pub periods: Vec<PeriodTally>,
+}
+
+impl Tally {
+    /// An empty tally for a model.
+    pub fn new(model: &Model) -> Tally {
+        let layout = Layout::of(model);
+        let t = model.treatments.len();
+        let s = model.services.len();
+        Tally {
+            acts: vec![0; model.behaviours.len()],
+            captured: 0,
+            records_by_source: vec![[0; 3]; model.sources.len()],
+            records_by_type: vec![[0; 3]; model.behaviours.len()],
+            records_pending: 0,
+            applications: vec![0; t],
+            cross_context: vec![0; t],
+            spillover: vec![0; t],
+            denied: vec![0; s],
+            granted: vec![0; s],
+            occupancy_days: vec![0; layout.len()],
+            ever: vec![0; 32],
+            events: 0,
+            periods: vec![
+                PeriodTally {
+                    occupancy: vec![0; layout.len()],
+                    score_sum: 0,
+                    records: [0; 3],
+                    applications: vec![0; t],
+                    denied: vec![0; s],
+                    granted: vec![0; s],
+                };
+                model.period_ends.len()
+            ],
+        }
+    }
+
+    /// Adds another tally into this one.
+    pub fn merge(&mut self, o: &Tally) {
+        fn add(a: &mut [u64], b: &[u64]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        fn add3(a: &mut [[u64; 3]], b: &[[u64; 3]]) {
+            for (x, y) in a.iter_mut().zip(b) {
+                add(x, y);
+            }
+        }
+        add(&mut self.acts, &o.acts);
+        self.captured += o.captured;
+        add3(&mut self.records_by_source, &o.records_by_source);
+        add3(&mut self.records_by_type, &o.records_by_type);
+        self.records_pending += o.records_pending;
+        add(&mut self.applications, &o.applications);
+        add(&mut self.cross_context, &o.cross_context);
+        add(&mut self.spillover, &o.spillover);
+        add(&mut self.denied, &o.denied);
+        add(&mut self.granted, &o.granted);
+        add(&mut self.occupancy_days, &o.occupancy_days);
+        add(&mut self.ever, &o.ever);
+        self.events += o.events;
+        for (p, q) in self.periods.iter_mut().zip(&o.periods) {
+            add(&mut p.occupancy, &q.occupancy);
+            p.score_sum += q.score_sum;
+            add(&mut p.records, &q.records);
+            add(&mut p.applications, &q.applications);
+            add(&mut p.denied, &q.denied);
+            add(&mut p.granted, &q.granted);
+        }
+    }
+
+    /// Records by provenance over the whole run.
+    pub fn records(&self) -> [u64; 3] {
+        let mut r = [0; 3];
+        for s in &self.records_by_type {
+            for (x, y) in r.iter_mut().zip(s) {
+                *x += y;
+            }
+        }
+        r
+    }
+}
