@@ -1,1 +1,176 @@
-fn main(){}
+//! `credsim`: run, check and inspect social-scoring scenarios on synthetic populations.
+//!
+//! `main` reads as the pipeline: arguments → scenario → validated model → engine →
+//! summary → writers. Model logic lives in `credsim-model` and `credsim-engine`; this
+//! crate only parses arguments, reports progress and writes files.
+
+mod args;
+mod bench;
+mod output;
+mod print;
+
+use args::{Cli, Command, ScenarioArgs};
+use clap::Parser;
+use credsim_engine::summary::{Summary, timeseries};
+use credsim_model::{Loaded, Overrides, ScenarioError, presets};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+/// Everything that can stop a command, each with a message that says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad scenario or preset.
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    /// Bad arguments beyond what clap checks.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing outputs failed.
+    #[error("{0}")]
+    Output(String),
+    /// The run would not fit in memory.
+    #[error("{0}")]
+    TooBig(String),
+    /// Interrupted.
+    #[error("{0}")]
+    Cancelled(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Scenario(_) | CliError::Usage(_) => 2,
+            CliError::TooBig(_) => 3,
+            CliError::Cancelled(_) => 130,
+            CliError::Output(_) => 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run_scenario(args),
+        Command::Presets => {
+            print::presets();
+            Ok(())
+        }
+        Command::Validate { files } => validate(&files),
+        Command::Show { scenario } => {
+            let loaded = load(&scenario, &Overrides::default())?;
+            print!("{}", credsim_model::to_toml(&loaded.scenario));
+            Ok(())
+        }
+        Command::Bench(args) => bench::run(args),
+    }
+}
+
+/// Loads the scenario named by the arguments (a file, a preset, or the default preset).
+pub fn load(args: &ScenarioArgs, overrides: &Overrides) -> Result<Loaded, CliError> {
+    match (&args.file, &args.preset) {
+        (Some(_), Some(_)) => Err(CliError::Usage(
+            "give a scenario file or --preset, not both".into(),
+        )),
+        (Some(file), None) => Ok(credsim_model::load_file(file, overrides)?),
+        (None, preset) => Ok(presets::load(
+            preset.as_deref().unwrap_or(presets::DEFAULT),
+            overrides,
+        )?),
+    }
+}
+
+fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
+    let mut failed = 0;
+    for f in files {
+        match credsim_model::load_file(f, &Overrides::default()) {
+            Ok(l) => println!(
+                "ok: {} ({}: {} persons, {} days, {} behaviours, {} sources, {} treatments)",
+                f.display(),
+                l.model.name,
+                l.model.persons,
+                l.model.days,
+                l.model.behaviours.len(),
+                l.model.sources.len(),
+                l.model.treatments.len()
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}\n");
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(CliError::Usage(format!(
+            "{failed} of {} scenario files have problems (see above)",
+            files.len()
+        )));
+    }
+    Ok(())
+}
+
+fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
+    let overrides = Overrides {
+        persons: args.persons,
+        years: args.years,
+        seed: args.seed,
+    };
+    let loaded = load(&args.scenario, &overrides)?;
+    let model = &loaded.model;
+    output::check_memory(model, args.ignore_memory_check)?;
+    let target = output::Target::choose(args.out.as_deref(), model, args.force)?;
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // A second Ctrl-C while stopping kills the process the usual way.
+        let _ = ctrlc::set_handler(move || {
+            if cancel.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let bar = print::progress_bar(model, args.quiet);
+    let started = Instant::now();
+    let progress = |done: usize, _total: usize| bar.set_position(done as u64);
+    let control = credsim_engine::Control {
+        progress: &progress,
+        cancel: &cancel,
+    };
+    let outcome = pool
+        .install(|| credsim_engine::run(model, &control))
+        .map_err(|c| {
+            bar.abandon();
+            CliError::Cancelled(format!(
+                "{c}; nothing was written (no output folder was created)"
+            ))
+        })?;
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let summary = Summary::new(model, &outcome);
+    let series = timeseries(model, &outcome.tally);
+    let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads());
+    let folder = target.write(&loaded, &summary, &series, &run_info)?;
+    if !args.quiet {
+        print::summary(model, &summary, &run_info);
+    }
+    println!("outputs: {}", folder.display());
+    Ok(())
+}

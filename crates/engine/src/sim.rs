@@ -778,3 +778,43 @@ impl ChunkSim {
         }
     }
 }
+
+/// Estimated bytes of memory per person during a run: the per-person arrays of a
+/// chunk plus the pending events (each person always has one pending act; records
+/// in the reporting-delay pipeline, expiries and list ends add to that).
+pub fn bytes_per_person(model: &Model) -> f64 {
+    let lists = model.lists.len();
+    let neg = if model.score.is_some() { model.domains.len() } else { 0 };
+    let arrays = 4 // household
+        + model.attributes.len() // attributes
+        + 8 // points
+        + 1 // grade
+        + 8 * lists // list_until + list_cause
+        + 4 // scrutiny_until
+        + 4 // active treatments
+        + 2 // sanctions held
+        + 2 * neg // active negative records per domain
+        + 4 // ever flags
+        + 4; // act counter
+    let event = std::mem::size_of::<Event>() as f64;
+    // One pending act per person, plus expiries of active records: at most the
+    // records a person accrues over an expiry window; 1.5 events is typical of the
+    // presets (measured in docs/PERFORMANCE.md), heap/bucket slack included.
+    arrays as f64 + 1.5 * event
+}
+
+/// Estimated peak memory of a run in bytes (persons, households, outputs in memory).
+pub fn estimate_bytes(model: &Model) -> u64 {
+    let persons = model.persons as f64;
+    let mean_household: f64 = model
+        .household_sizes
+        .values
+        .iter()
+        .zip(&model.household_sizes.shares)
+        .map(|(&s, &p)| s as f64 * p)
+        .sum();
+    let households = persons / mean_household.max(1.0);
+    let per_chunk_tally = (model.period_ends.len() * (Layout::of(model).len() + 4 * model.services.len() + model.treatments.len() + 4) * 8) as f64;
+    let chunks = persons / crate::population::CHUNK_PERSONS as f64 + 1.0;
+    (persons * bytes_per_person(model) + households * 8.0 + chunks * per_chunk_tally + 64e6) as u64
+}

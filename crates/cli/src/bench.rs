@@ -1,0 +1,89 @@
+//! `credsim bench`: runs presets at several sizes, each in its own child process (so
+//! peak memory is per run), and prints a table read from each run's `run.json`.
+
+use crate::CliError;
+use crate::args::BenchArgs;
+use crate::print::thousands;
+use credsim_model::presets;
+use std::process::Command;
+
+/// Runs the benchmark matrix and prints one row per run.
+pub fn run(args: BenchArgs) -> Result<(), CliError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::Output(format!("cannot find the credsim executable: {e}")))?;
+    let names: Vec<String> = if args.presets.is_empty() {
+        presets::ALL.iter().map(|p| p.name.to_string()).collect()
+    } else {
+        args.presets.clone()
+    };
+    for n in &names {
+        presets::find(n)?;
+    }
+    let threads: Vec<Option<usize>> = if args.threads.is_empty() {
+        vec![None]
+    } else {
+        args.threads.iter().map(|&t| Some(t)).collect()
+    };
+    let scratch = std::env::temp_dir().join(format!("credsim-bench-{}", std::process::id()));
+    println!(
+        "{:<18} {:>14} {:>5} {:>7} {:>9} {:>16} {:>14} {:>10} {:>10} {:>8}",
+        "preset",
+        "persons",
+        "years",
+        "threads",
+        "wall s",
+        "person-years/s",
+        "events/s",
+        "events",
+        "peak RSS",
+        "B/person"
+    );
+    for name in &names {
+        for &persons in &args.persons {
+            for &t in &threads {
+                let out = scratch.join(format!("{name}-{persons}-{}", t.unwrap_or(0)));
+                let mut cmd = Command::new(&exe);
+                cmd.args(["run", "--quiet", "--preset", name, "--force"])
+                    .arg("--persons")
+                    .arg(persons.to_string())
+                    .arg("--out")
+                    .arg(&out);
+                if let Some(y) = args.years {
+                    cmd.arg("--years").arg(y.to_string());
+                }
+                if let Some(t) = t {
+                    cmd.arg("--threads").arg(t.to_string());
+                }
+                let status = cmd
+                    .status()
+                    .map_err(|e| CliError::Output(format!("cannot start a benchmark run: {e}")))?;
+                if !status.success() {
+                    println!("{name:<18} {persons:>14} run failed ({status})");
+                    continue;
+                }
+                let info: serde_json::Value = std::fs::read(out.join("run.json"))
+                    .ok()
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .ok_or_else(|| CliError::Output("a benchmark run wrote no run.json".into()))?;
+                let f = |k: &str| info[k].as_f64().unwrap_or(f64::NAN);
+                let rss = f("peak_rss_bytes");
+                println!(
+                    "{:<18} {:>14} {:>5.1} {:>7} {:>9.2} {:>16} {:>14} {:>10} {:>9.2}G {:>8.0}",
+                    name,
+                    thousands(persons),
+                    f("days") / 365.0,
+                    f("threads"),
+                    f("wall_seconds"),
+                    thousands(f("person_years_per_second") as u64),
+                    thousands(f("events_per_second") as u64),
+                    thousands(f("events") as u64),
+                    rss / 1073741824.0,
+                    rss / persons as f64
+                );
+                let _ = std::fs::remove_dir_all(&out);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}

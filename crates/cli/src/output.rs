@@ -1,0 +1,252 @@
+//! Writing a run's outputs: a new folder, filled under a temporary name and renamed
+//! into place only when complete, so no half-written folder ever looks finished.
+
+use crate::CliError;
+use credsim_engine::Outcome;
+use credsim_engine::summary::{Cell, Summary, Table};
+use credsim_model::{Loaded, Model};
+use serde::Serialize;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Default parent folder of run outputs.
+pub const DEFAULT_ROOT: &str = "credsim-out";
+
+/// Where a run's outputs go.
+pub struct Target {
+    folder: PathBuf,
+    replace: bool,
+}
+
+impl Target {
+    /// `--out DIR` exactly (refusing an existing folder without `--force`), or the first
+    /// free `credsim-out/<scenario>-seed<seed>-NNN`.
+    pub fn choose(out: Option<&Path>, model: &Model, force: bool) -> Result<Target, CliError> {
+        if let Some(dir) = out {
+            let exists = dir.exists();
+            if exists && !force {
+                return Err(CliError::Usage(format!(
+                    "output folder `{}` already exists; choose another --out, or add --force to replace it",
+                    dir.display()
+                )));
+            }
+            if exists && !dir.is_dir() {
+                return Err(CliError::Usage(format!(
+                    "`{}` exists and is not a folder; --force replaces folders only",
+                    dir.display()
+                )));
+            }
+            return Ok(Target {
+                folder: dir.to_path_buf(),
+                replace: exists,
+            });
+        }
+        let root = Path::new(DEFAULT_ROOT);
+        for n in 1..10_000 {
+            let folder = root.join(format!("{}-seed{}-{n:03}", model.name, model.seed));
+            if !folder.exists() {
+                return Ok(Target {
+                    folder,
+                    replace: false,
+                });
+            }
+        }
+        Err(CliError::Output(format!(
+            "no free output folder name under `{DEFAULT_ROOT}`; clean it up or use --out"
+        )))
+    }
+
+    /// Writes every output file into a temporary sibling folder, then renames it into
+    /// place. On any error the temporary folder is removed.
+    pub fn write(
+        &self,
+        loaded: &Loaded,
+        summary: &Summary,
+        series: &Table,
+        info: &RunInfo,
+    ) -> Result<PathBuf, CliError> {
+        let parent = match self.folder.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let io = |what: &str, path: &Path, e: std::io::Error| {
+            CliError::Output(format!("cannot {what} `{}`: {e}", path.display()))
+        };
+        fs::create_dir_all(&parent).map_err(|e| io("create folder", &parent, e))?;
+        let name = self
+            .folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "credsim-run".into());
+        let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir(&tmp).map_err(|e| io("create folder", &tmp, e))?;
+        let result = (|| {
+            write_file(&tmp.join("summary.json"), &json(summary)?)?;
+            write_file(&tmp.join("run.json"), &json(info)?)?;
+            write_file(&tmp.join("timeseries.csv"), &csv(series, info).into_bytes())?;
+            let toml = format!(
+                "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",
+                credsim_engine::VERSION,
+                loaded.model.hash,
+                credsim_model::to_toml(&loaded.scenario)
+            );
+            write_file(&tmp.join("scenario.toml"), toml.as_bytes())?;
+            if self.replace {
+                let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+                fs::rename(&self.folder, &old).map_err(|e| io("move aside", &self.folder, e))?;
+                fs::rename(&tmp, &self.folder).map_err(|e| io("rename into place", &self.folder, e))?;
+                let _ = fs::remove_dir_all(&old);
+            } else {
+                fs::rename(&tmp, &self.folder).map_err(|e| io("rename into place", &self.folder, e))?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result.map(|()| self.folder.clone())
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| CliError::Output(format!("cannot encode JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut f = fs::File::create(path)
+        .map_err(|e| CliError::Output(format!("cannot create `{}`: {e}", path.display())))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| CliError::Output(format!("cannot write `{}`: {e}", path.display())))
+}
+
+/// The time series as CSV, with a comment line naming what produced it.
+pub fn csv(table: &Table, info: &RunInfo) -> String {
+    let mut out = format!(
+        "# credsim {} scenario {} (hash {}) seed {}\n",
+        info.credsim_version, info.scenario, info.scenario_hash, info.seed
+    );
+    out.push_str(&table.columns.join(","));
+    out.push('\n');
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Int(v) => v.to_string(),
+                Cell::Float(v) => format!("{v}"),
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// `run.json`: how this run went (varies between identical runs, unlike summary.json).
+#[derive(Debug, Serialize)]
+pub struct RunInfo {
+    /// credsim version.
+    pub credsim_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario hash.
+    pub scenario_hash: String,
+    /// Seed.
+    pub seed: u64,
+    /// Persons.
+    pub persons: u64,
+    /// Horizon in days.
+    pub days: u32,
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall time of the simulation in seconds (excluding writing outputs).
+    pub wall_seconds: f64,
+    /// Events processed by the engine.
+    pub events: u64,
+    /// Events per second of wall time.
+    pub events_per_second: f64,
+    /// Person-years simulated per second of wall time.
+    pub person_years_per_second: f64,
+    /// Chunks the population was cut into.
+    pub chunks: usize,
+    /// Peak resident memory of the process in bytes (Linux; null elsewhere).
+    pub peak_rss_bytes: Option<u64>,
+    /// Memory estimate made before the run, in bytes.
+    pub estimated_bytes: u64,
+    /// Operating system and CPU architecture.
+    pub host: String,
+    /// Logical CPUs of the machine.
+    pub cpus: usize,
+    /// Seconds since the Unix epoch when the run finished.
+    pub finished_unix: u64,
+}
+
+impl RunInfo {
+    /// Facts about a finished run.
+    pub fn new(model: &Model, outcome: &Outcome, wall: f64, threads: usize) -> RunInfo {
+        let person_years = model.persons as f64 * model.days as f64 / 365.0;
+        RunInfo {
+            credsim_version: credsim_engine::VERSION.to_string(),
+            scenario: model.name.clone(),
+            scenario_hash: model.hash.clone(),
+            seed: model.seed,
+            persons: model.persons,
+            days: model.days,
+            threads,
+            wall_seconds: wall,
+            events: outcome.tally.events,
+            events_per_second: outcome.tally.events as f64 / wall.max(1e-9),
+            person_years_per_second: person_years / wall.max(1e-9),
+            chunks: outcome.chunks,
+            peak_rss_bytes: peak_rss(),
+            estimated_bytes: credsim_engine::sim::estimate_bytes(model),
+            host: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            finished_unix: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        }
+    }
+}
+
+/// Peak resident memory (VmHWM) of this process, on Linux.
+pub fn peak_rss() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Memory available to new processes (MemAvailable), on Linux.
+fn available_memory() -> Option<u64> {
+    let info = fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Refuses a run whose memory estimate exceeds 90% of the available memory.
+pub fn check_memory(model: &Model, ignore: bool) -> Result<(), CliError> {
+    let need = credsim_engine::sim::estimate_bytes(model);
+    let Some(have) = available_memory() else {
+        return Ok(());
+    };
+    if ignore || (need as f64) < 0.9 * have as f64 {
+        return Ok(());
+    }
+    let per = credsim_engine::sim::bytes_per_person(model);
+    let fits = (0.9 * have as f64 / per) as u64;
+    Err(CliError::TooBig(format!(
+        "this run needs about {:.1} GiB ({:.0} bytes per person × {} persons) but only {:.1} GiB is available; \
+         run with --persons {fits} or fewer, or free memory (--ignore-memory-check runs anyway)",
+        need as f64 / 1073741824.0,
+        per,
+        model.persons,
+        have as f64 / 1073741824.0,
+    )))
+}
