@@ -92,19 +92,15 @@ pub fn load(args: &ScenarioArgs, overrides: &Overrides) -> Result<Loaded, CliErr
 }
 
 fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
+    if let [file] = files {
+        let l = credsim_model::load_file(file, &Overrides::default())?;
+        println!("ok: {} ({})", file.display(), describe(&l.model));
+        return Ok(());
+    }
     let mut failed = 0;
     for f in files {
         match credsim_model::load_file(f, &Overrides::default()) {
-            Ok(l) => println!(
-                "ok: {} ({}: {} persons, {} days, {} behaviours, {} sources, {} treatments)",
-                f.display(),
-                l.model.name,
-                l.model.persons,
-                l.model.days,
-                l.model.behaviours.len(),
-                l.model.sources.len(),
-                l.model.treatments.len()
-            ),
+            Ok(l) => println!("ok: {} ({})", f.display(), describe(&l.model)),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e}\n");
@@ -118,6 +114,19 @@ fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+fn describe(m: &credsim_model::Model) -> String {
+    format!(
+        "{}: {} persons, {} days, {} behaviours, {} sources, {} lists, {} treatments",
+        m.name,
+        m.persons,
+        m.days,
+        m.behaviours.len(),
+        m.sources.len(),
+        m.lists.len(),
+        m.treatments.len()
+    )
 }
 
 fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {

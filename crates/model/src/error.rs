@@ -130,13 +130,16 @@ fn render(file: &str, problems: &[Problem]) -> String {
             out.push('\n');
         }
         let at = match p.position {
-            Some((line, col)) => format!("`{file}`, line {line}, column {col}"),
-            None => format!("`{file}`"),
+            Some((line, col)) => format!("{file}:{line}:{col}"),
+            None => file.to_string(),
         };
+        if n > 1 {
+            out.push_str("  ");
+        }
         if p.path.0.is_empty() {
-            out.push_str(&format!("error in {at}: {}", p.message));
+            out.push_str(&format!("{at}: {}", p.message));
         } else {
-            out.push_str(&format!("error in {at}, field `{}`: {}", p.path, p.message));
+            out.push_str(&format!("{at}: field `{}`: {}", p.path, p.message));
         }
         if let (Some((line, col)), Some(text)) = (p.position, &p.excerpt) {
             let gutter = line.to_string().len();
@@ -251,46 +254,37 @@ fn span_of(tree: &Spanned<DeTable<'_>>, path: &[Seg]) -> Option<std::ops::Range<
     Some(span)
 }
 
-fn path_in_table(table: &DeTable<'_>, offset: usize, path: &mut Vec<Seg>) {
+fn path_in_table(table: &DeTable<'_>, offset: usize, path: &mut Vec<Seg>) -> bool {
     for (key, val) in table.iter() {
-        let ks = key.span();
-        let vs = val.span();
-        if ks.contains(&offset) {
+        if key.span().contains(&offset) {
             path.push(Seg::Key(key.get_ref().to_string()));
-            return;
+            return true;
         }
-        if vs.contains(&offset) || (vs.is_empty() && ks.start <= offset && offset <= ks.end) {
+        let mut sub = Vec::new();
+        if path_in_value(val.get_ref(), offset, &mut sub) || val.span().contains(&offset) {
             path.push(Seg::Key(key.get_ref().to_string()));
-            path_in_value(val.get_ref(), offset, path);
-            return;
+            path.extend(sub);
+            return true;
         }
     }
+    false
 }
 
-fn path_in_value(value: &DeValue<'_>, offset: usize, path: &mut Vec<Seg>) {
+/// Finds the deepest key or element holding `offset` inside a table or array value.
+fn path_in_value(value: &DeValue<'_>, offset: usize, path: &mut Vec<Seg>) -> bool {
     match value {
         DeValue::Table(t) => path_in_table(t, offset, path),
         DeValue::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                if item.span().contains(&offset) {
+                let mut sub = Vec::new();
+                if path_in_value(item.get_ref(), offset, &mut sub) || item.span().contains(&offset) {
                     path.push(Seg::Index(i));
-                    path_in_value(item.get_ref(), offset, path);
-                    return;
+                    path.extend(sub);
+                    return true;
                 }
             }
-            // Arrays of tables: an item's span may not cover its keys; search them all.
-            for (i, item) in a.iter().enumerate() {
-                if let DeValue::Table(t) = item.get_ref() {
-                    let mut sub = Vec::new();
-                    path_in_table(t, offset, &mut sub);
-                    if !sub.is_empty() {
-                        path.push(Seg::Index(i));
-                        path.extend(sub);
-                        return;
-                    }
-                }
-            }
+            false
         }
-        _ => {}
+        _ => false,
     }
 }

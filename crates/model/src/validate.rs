@@ -209,7 +209,7 @@ pub(crate) fn compile(
             0
         }
     };
-    if (s.simulation.years.is_some() || s.simulation.days.is_some()) && !(1..=MAX_DAYS).contains(&days)
+    if (s.simulation.years.is_some() != s.simulation.days.is_some()) && !(1..=MAX_DAYS).contains(&days)
     {
         let field = if s.simulation.years.is_some() { "years" } else { "days" };
         ck.fail(
