@@ -96,10 +96,12 @@ impl Target {
             if self.replace {
                 let old = parent.join(format!(".{name}.old-{}", std::process::id()));
                 fs::rename(&self.folder, &old).map_err(|e| io("move aside", &self.folder, e))?;
-                fs::rename(&tmp, &self.folder).map_err(|e| io("rename into place", &self.folder, e))?;
+                fs::rename(&tmp, &self.folder)
+                    .map_err(|e| io("rename into place", &self.folder, e))?;
                 let _ = fs::remove_dir_all(&old);
             } else {
-                fs::rename(&tmp, &self.folder).map_err(|e| io("rename into place", &self.folder, e))?;
+                fs::rename(&tmp, &self.folder)
+                    .map_err(|e| io("rename into place", &self.folder, e))?;
             }
             Ok(())
         })();

@@ -31,7 +31,11 @@ pub fn progress_bar(model: &Model, quiet: bool) -> ProgressBar {
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ");
     bar.set_style(style);
-    bar.set_prefix(format!("{} · {} persons", model.name, thousands(model.persons)));
+    bar.set_prefix(format!(
+        "{} · {} persons",
+        model.name,
+        thousands(model.persons)
+    ));
     bar
 }
 
@@ -40,7 +44,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -108,9 +112,7 @@ pub fn summary(model: &Model, s: &Summary, info: &RunInfo) {
         if rows.is_empty() {
             continue;
         }
-        println!(
-            "\n{title:<21} applications  (household)  (cross-context)  {verb} attempts"
-        );
+        println!("\n{title:<21} applications  (household)  (cross-context)  {verb} attempts");
         for (d, c) in rows {
             println!(
                 "  {:<18} {:>12}  {:>11}  {:>15}  {:>15}",

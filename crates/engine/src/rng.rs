@@ -184,10 +184,19 @@ mod tests {
         let keys = Keys::new(2010);
         let mut s = keys.stream(Purpose::Act, 0, 42, 7);
         let got = [s.next_u64(), s.next_u64()];
-        assert_eq!(got, [GOLDEN_U64[0], GOLDEN_U64[1]], "raw stream changed: {got:x?}");
+        assert_eq!(
+            got,
+            [GOLDEN_U64[0], GOLDEN_U64[1]],
+            "raw stream changed: {got:x?}"
+        );
         let mut s = keys.stream(Purpose::Heterogeneity, 0, 1, 0);
         let g = s.gamma_mean_one(0.7);
-        assert_eq!(g.to_bits(), GOLDEN_GAMMA, "gamma changed: {g} ({:#x})", g.to_bits());
+        assert_eq!(
+            g.to_bits(),
+            GOLDEN_GAMMA,
+            "gamma changed: {g} ({:#x})",
+            g.to_bits()
+        );
         let mut s = keys.stream(Purpose::FalseRecords, 3, 99, 0);
         let p: Vec<u64> = (0..5).map(|_| s.poisson(2.5)).collect();
         assert_eq!(p, GOLDEN_POISSON, "poisson changed: {p:?}");
@@ -211,7 +220,10 @@ mod tests {
         let se = (1.0 / 12.0 / n as f64).sqrt();
         assert!((mean - 0.5).abs() < 4.0 * se, "mean {mean}");
         // Lag-1 correlation across ids: sd 1/sqrt(n).
-        let c: f64 = u.windows(2).map(|w| (w[0] - 0.5) * (w[1] - 0.5)).sum::<f64>()
+        let c: f64 = u
+            .windows(2)
+            .map(|w| (w[0] - 0.5) * (w[1] - 0.5))
+            .sum::<f64>()
             / (n - 1) as f64
             * 12.0;
         assert!(c.abs() < 4.0 / (n as f64).sqrt(), "lag-1 correlation {c}");
@@ -233,7 +245,10 @@ mod tests {
         let n = 200_000u64;
         for &shape in &[0.5, 1.0, 2.5] {
             let xs: Vec<f64> = (0..n)
-                .map(|i| keys.stream(Purpose::Heterogeneity, 0, i, 0).gamma_mean_one(shape))
+                .map(|i| {
+                    keys.stream(Purpose::Heterogeneity, 0, i, 0)
+                        .gamma_mean_one(shape)
+                })
                 .collect();
             let mean = xs.iter().sum::<f64>() / n as f64;
             let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
@@ -261,6 +276,9 @@ mod tests {
             .map(|i| keys.stream(Purpose::Act, 0, i, 0).exponential())
             .collect();
         let mean = xs.iter().sum::<f64>() / n as f64;
-        assert!((mean - 1.0).abs() < 4.0 / (n as f64).sqrt(), "exponential mean {mean}");
+        assert!(
+            (mean - 1.0).abs() < 4.0 / (n as f64).sqrt(),
+            "exponential mean {mean}"
+        );
     }
 }

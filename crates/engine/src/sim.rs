@@ -103,8 +103,9 @@ struct Ctx<'m> {
     layout: Layout,
     /// Lists with a score/grade condition.
     condition_lists: Vec<usize>,
-    /// Stride of the per-person negative-record counts (domains, or 0 without a score).
-    neg_stride: usize,
+    /// Stride of the per-person counts of active scored records by domain (the number
+    /// of domains, or 0 without a score).
+    scored_stride: usize,
 }
 
 impl<'m> Ctx<'m> {
@@ -116,7 +117,7 @@ impl<'m> Ctx<'m> {
             condition_lists: (0..model.lists.len())
                 .filter(|&l| model.lists[l].has_condition())
                 .collect(),
-            neg_stride: if model.score.is_some() {
+            scored_stride: if model.score.is_some() {
                 model.domains.len()
             } else {
                 0
@@ -136,11 +137,24 @@ struct Misattributed {
 
 #[derive(Debug, Clone, Copy)]
 enum What {
-    Expiry { behaviour: u16 },
-    ListEnd { list: u8, until: u32 },
-    ScrutinyEnd { until: u32 },
-    Arrival { behaviour: u16, source: u16, provenance: u8 },
-    Act { time: f64 },
+    Expiry {
+        behaviour: u16,
+    },
+    ListEnd {
+        list: u8,
+        until: u32,
+    },
+    ScrutinyEnd {
+        until: u32,
+    },
+    Arrival {
+        behaviour: u16,
+        source: u16,
+        provenance: u8,
+    },
+    Act {
+        time: f64,
+    },
 }
 
 impl What {
@@ -212,7 +226,7 @@ struct ChunkSim {
     scrutiny_until: Vec<u32>,
     active: Vec<u32>,
     sanctions_held: Vec<u16>,
-    neg: Vec<u16>,
+    scored: Vec<u16>,
     ever: Vec<u32>,
     act_seq: Vec<u32>,
     open: BTreeMap<(u32, u16, u8), Open>,
@@ -247,7 +261,7 @@ impl ChunkSim {
             scrutiny_until: vec![0; n],
             active: vec![0; n],
             sanctions_held: vec![0; n],
-            neg: vec![0; n * ctx.neg_stride],
+            scored: vec![0; n * ctx.scored_stride],
             ever: vec![0; n],
             act_seq: vec![0; n],
             open: BTreeMap::new(),
@@ -271,7 +285,13 @@ impl ChunkSim {
             for p in first..end {
                 c.household.push(local_h as u32);
                 let person = pop_start + p;
-                population::attributes(m, &ctx.keys, person, h, &mut c.attrs[p as usize * a..(p as usize + 1) * a]);
+                population::attributes(
+                    m,
+                    &ctx.keys,
+                    person,
+                    h,
+                    &mut c.attrs[p as usize * a..(p as usize + 1) * a],
+                );
             }
         }
         c.household_start.push(n as u32);
@@ -286,21 +306,36 @@ impl ChunkSim {
             // The first act.
             let total = c.person_rates(ctx, i);
             if total > 0.0 {
-                let t = ctx.keys.stream(Purpose::Act, 1, person as u64, 0).exponential() / total;
+                let t = ctx
+                    .keys
+                    .stream(Purpose::Act, 1, person as u64, 0)
+                    .exponential()
+                    / total;
                 c.schedule_act(ctx, i, t);
             }
             // False records over the whole horizon (they do not depend on state).
             for (s, src) in m.sources.iter().enumerate() {
-                let Some(types) = &src.false_types else { continue };
+                let Some(types) = &src.false_types else {
+                    continue;
+                };
                 if src.false_rate_per_day <= 0.0 {
                     continue;
                 }
-                let mut st = ctx.keys.stream(Purpose::FalseRecords, s as u32, person as u64, 0);
+                let mut st = ctx
+                    .keys
+                    .stream(Purpose::FalseRecords, s as u32, person as u64, 0);
                 let count = st.poisson(src.false_rate_per_day * m.days as f64);
                 for _ in 0..count {
                     let day = (st.uniform() * m.days as f64) as u32;
                     let behaviour = types.values[types.index(st.uniform())];
-                    c.schedule_record(ctx, i, day + src.delay_days, behaviour as u16, s as u16, Provenance::False);
+                    c.schedule_record(
+                        ctx,
+                        i,
+                        day + src.delay_days,
+                        behaviour as u16,
+                        s as u16,
+                        Provenance::False,
+                    );
                 }
             }
         }
@@ -310,7 +345,13 @@ impl ChunkSim {
     fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
         let a = ctx.model.attributes.len();
         let attrs = &self.attrs[i as usize * a..(i as usize + 1) * a];
-        population::behaviour_rates(ctx.model, &ctx.keys, self.first_person + i, attrs, &mut self.rates)
+        population::behaviour_rates(
+            ctx.model,
+            &ctx.keys,
+            self.first_person + i,
+            attrs,
+            &mut self.rates,
+        )
     }
 
     fn push(&mut self, ctx: &Ctx<'_>, day: u32, person: u32, what: What) {
@@ -336,9 +377,26 @@ impl ChunkSim {
         }
     }
 
-    fn schedule_record(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, behaviour: u16, source: u16, p: Provenance) {
+    fn schedule_record(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        behaviour: u16,
+        source: u16,
+        p: Provenance,
+    ) {
         if day < ctx.model.days {
-            self.push(ctx, day, i, What::Arrival { behaviour, source, provenance: p as u8 });
+            self.push(
+                ctx,
+                day,
+                i,
+                What::Arrival {
+                    behaviour,
+                    source,
+                    provenance: p as u8,
+                },
+            );
         } else {
             self.tally.records_pending += 1;
         }
@@ -365,18 +423,27 @@ impl ChunkSim {
 
     /// Runs epoch k: delivers inbound records, then every event before the epoch's end.
     fn advance(&mut self, ctx: &Ctx<'_>, k: usize, inbox: Vec<Misattributed>) {
-        let start = if k == 0 { 0 } else { ctx.model.period_ends[k - 1] };
+        let start = if k == 0 {
+            0
+        } else {
+            ctx.model.period_ends[k - 1]
+        };
         self.epoch_end = ctx.model.period_ends[k];
         self.period = k;
         let bucket = std::mem::take(&mut self.buckets[k]);
         self.heap.extend(bucket);
         for m in inbox {
             let i = m.target - self.first_person;
-            self.push(ctx, m.day.max(start), i, What::Arrival {
-                behaviour: m.behaviour,
-                source: m.source,
-                provenance: Provenance::Misattributed as u8,
-            });
+            self.push(
+                ctx,
+                m.day.max(start),
+                i,
+                What::Arrival {
+                    behaviour: m.behaviour,
+                    source: m.source,
+                    provenance: Provenance::Misattributed as u8,
+                },
+            );
         }
         while let Some(ev) = self.heap.pop() {
             self.advance_to(ev.day);
@@ -393,9 +460,11 @@ impl ChunkSim {
         let (i, day) = (ev.person, ev.day);
         match ev.what {
             What::Act { time } => self.act(ctx, i, day, time),
-            What::Arrival { behaviour, source, provenance } => {
-                self.arrival(ctx, i, day, behaviour as usize, source as usize, provenance)
-            }
+            What::Arrival {
+                behaviour,
+                source,
+                provenance,
+            } => self.arrival(ctx, i, day, behaviour as usize, source as usize, provenance),
             What::Expiry { behaviour } => {
                 let beh = &ctx.model.behaviours[behaviour as usize];
                 self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
@@ -403,7 +472,11 @@ impl ChunkSim {
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => {
                 if self.scrutiny_until[i as usize] == until {
-                    let sc = ctx.model.scrutiny.as_ref().expect("scrutiny events need scrutiny");
+                    let sc = ctx
+                        .model
+                        .scrutiny
+                        .as_ref()
+                        .expect("scrutiny events need scrutiny");
                     if self.status_holds(ctx, i, day, sc.trigger) {
                         self.start_scrutiny(ctx, i, day, false);
                     } else {
@@ -440,35 +513,67 @@ impl ChunkSim {
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
             let mut p = obs.capture * scrutiny;
-            for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a].iter().enumerate() {
+            for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                .iter()
+                .enumerate()
+            {
                 p *= src.capture_multipliers[x][c as usize];
             }
-            let captured = ctx.keys.stream(Purpose::Capture, obs.source as u32, person as u64, k as u64).uniform() < p;
+            let captured = ctx
+                .keys
+                .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
+                .uniform()
+                < p;
             if !captured {
                 continue;
             }
             self.tally.captured += 1;
             let arrival = day + src.delay_days;
-            let mut ms = ctx.keys.stream(Purpose::Misattribution, obs.source as u32, person as u64, k as u64);
+            let mut ms = ctx.keys.stream(
+                Purpose::Misattribution,
+                obs.source as u32,
+                person as u64,
+                k as u64,
+            );
             if ms.uniform() < src.misattribution && m.persons > 1 {
                 let mut target = ms.below(m.persons - 1) as u32;
                 if target >= person {
                     target += 1;
                 }
                 if arrival < m.days {
-                    self.outbox.push(Misattributed { target, day: arrival, behaviour: b as u16, source: obs.source as u16 });
+                    self.outbox.push(Misattributed {
+                        target,
+                        day: arrival,
+                        behaviour: b as u16,
+                        source: obs.source as u16,
+                    });
                 } else {
                     self.tally.records_pending += 1;
                 }
             } else {
-                self.schedule_record(ctx, i, arrival, b as u16, obs.source as u16, Provenance::True);
+                self.schedule_record(
+                    ctx,
+                    i,
+                    arrival,
+                    b as u16,
+                    obs.source as u16,
+                    Provenance::True,
+                );
             }
         }
         let next = time + st.exponential() / total;
         self.schedule_act(ctx, i, next);
     }
 
-    fn arrival(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, b: usize, source: usize, provenance: u8) {
+    fn arrival(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        b: usize,
+        source: usize,
+        provenance: u8,
+    ) {
         let prov = provenance as usize;
         self.tally.records_by_source[source][prov] += 1;
         self.tally.records_by_type[b][prov] += 1;
@@ -478,7 +583,14 @@ impl ChunkSim {
             if let Some(e) = beh.expiry_days {
                 let end = day.saturating_add(e);
                 if end < ctx.model.days {
-                    self.push(ctx, end, i, What::Expiry { behaviour: b as u16 });
+                    self.push(
+                        ctx,
+                        end,
+                        i,
+                        What::Expiry {
+                            behaviour: b as u16,
+                        },
+                    );
                 }
             }
             self.add_points(ctx, i, day, beh.points, beh.domain, 1);
@@ -493,25 +605,38 @@ impl ChunkSim {
     }
 
     /// Adds (or, on expiry, removes) a record's points and re-evaluates status.
-    fn add_points(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, points: i64, domain: usize, sign: i32) {
-        let Some(rules) = &ctx.model.score else { return };
+    fn add_points(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        points: i64,
+        domain: usize,
+        sign: i32,
+    ) {
+        let Some(rules) = &ctx.model.score else {
+            return;
+        };
         let before = rules.score(self.points[i as usize]);
         self.points[i as usize] += points;
         let after = rules.score(self.points[i as usize]);
         self.score_sum += after - before;
-        // Track active negative records by domain (the causes of a low status).
-        let is_negative = (points * sign as i64) < 0;
-        if is_negative && ctx.neg_stride > 0 {
-            let slot = &mut self.neg[i as usize * ctx.neg_stride + domain];
-            *slot = if sign > 0 { slot.saturating_add(1) } else { slot.saturating_sub(1) };
+        // Track active scored records by domain: the causes of the current grade.
+        if ctx.scored_stride > 0 {
+            let slot = &mut self.scored[i as usize * ctx.scored_stride + domain];
+            *slot = if sign > 0 {
+                slot.saturating_add(1)
+            } else {
+                slot.saturating_sub(1)
+            };
         }
         self.refresh(ctx, i, day, Some(before));
     }
 
-    /// Domains of the person's active negative records, as a bit mask.
-    fn neg_mask(&self, ctx: &Ctx<'_>, i: u32) -> u32 {
-        let s = ctx.neg_stride;
-        self.neg[i as usize * s..(i as usize + 1) * s]
+    /// Domains of the person's active scored records, as a bit mask.
+    fn cause_mask(&self, ctx: &Ctx<'_>, i: u32) -> u32 {
+        let s = ctx.scored_stride;
+        self.scored[i as usize * s..(i as usize + 1) * s]
             .iter()
             .enumerate()
             .fold(0, |m, (d, &n)| if n > 0 { m | 1 << d } else { m })
@@ -542,7 +667,7 @@ impl ChunkSim {
                 let was = before.is_some_and(|b| list.condition(b, old_grade));
                 let now = list.condition(score, new_grade);
                 if now && !was {
-                    let cause = self.neg_mask(ctx, i);
+                    let cause = self.cause_mask(ctx, i);
                     self.put_on_list(ctx, i, day, l, cause);
                 } else if was && !now && list.duration_days.is_none() {
                     self.take_off_list(ctx, i, day, l);
@@ -559,7 +684,9 @@ impl ChunkSim {
     fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
         let idx = i as usize * ctx.model.lists.len() + l;
         let was = self.list_until[idx] > day;
-        let until = ctx.model.lists[l].duration_days.map_or(FOREVER, |d| day.saturating_add(d));
+        let until = ctx.model.lists[l]
+            .duration_days
+            .map_or(FOREVER, |d| day.saturating_add(d));
         if !was {
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] += 1;
@@ -569,7 +696,15 @@ impl ChunkSim {
         if until > self.list_until[idx] || !was {
             self.list_until[idx] = until;
             if until < ctx.model.days {
-                self.push(ctx, until, i, What::ListEnd { list: l as u8, until });
+                self.push(
+                    ctx,
+                    until,
+                    i,
+                    What::ListEnd {
+                        list: l as u8,
+                        until,
+                    },
+                );
             }
         }
     }
@@ -596,12 +731,20 @@ impl ChunkSim {
         });
         if condition {
             // Still meets the condition: the term renews.
-            let cause = self.neg_mask(ctx, i);
+            let cause = self.cause_mask(ctx, i);
             self.list_cause[idx] |= cause;
             let next = day.saturating_add(list.duration_days.unwrap_or(FOREVER - day));
             self.list_until[idx] = next;
             if next < ctx.model.days {
-                self.push(ctx, next, i, What::ListEnd { list: l as u8, until: next });
+                self.push(
+                    ctx,
+                    next,
+                    i,
+                    What::ListEnd {
+                        list: l as u8,
+                        until: next,
+                    },
+                );
             }
         } else {
             self.list_cause[idx] = 0;
@@ -620,7 +763,7 @@ impl ChunkSim {
     /// Domains of the records behind a status.
     fn cause(&self, ctx: &Ctx<'_>, i: u32, status: Status) -> u32 {
         match status {
-            Status::Grade(_) => self.neg_mask(ctx, i),
+            Status::Grade(_) => self.cause_mask(ctx, i),
             Status::List(l) => self.list_cause[i as usize * ctx.model.lists.len() + l],
         }
     }
@@ -646,13 +789,18 @@ impl ChunkSim {
             let bit = 1u32 << t;
             let active = self.active[i as usize] & bit != 0;
             let domain_bit = 1u32 << m.services[tr.service].domain;
-            let cause = if holds { self.cause(ctx, i, tr.trigger) } else { 0 };
+            let cause = if holds {
+                self.cause(ctx, i, tr.trigger)
+            } else {
+                0
+            };
             let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
             if applies && !active {
                 self.active[i as usize] |= bit;
                 self.tally.applications[t] += 1;
                 self.tally.periods[self.period].applications[t] += 1;
-                if cause & domain_bit == 0 {
+                // Cross-context: records lie behind the status, none from this domain.
+                if cause != 0 && cause & domain_bit == 0 {
                     self.tally.cross_context[t] += 1;
                 }
                 self.hold(ctx, i, day, tr.service, tr.kind);
@@ -689,7 +837,10 @@ impl ChunkSim {
     /// One more treatment holds service `s` for person `j`.
     fn hold(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
         let key = (j, s as u16, kind as u8);
-        let entry = self.open.entry(key).or_insert(Open { holders: 0, since: day });
+        let entry = self.open.entry(key).or_insert(Open {
+            holders: 0,
+            since: day,
+        });
         entry.holders += 1;
         if entry.holders == 1 {
             entry.since = day;
@@ -715,7 +866,9 @@ impl ChunkSim {
     /// attempts made while it was held are counted.
     fn release(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
         let key = (j, s as u16, kind as u8);
-        let Some(entry) = self.open.get_mut(&key) else { return };
+        let Some(entry) = self.open.get_mut(&key) else {
+            return;
+        };
         entry.holders -= 1;
         if entry.holders > 0 {
             return;
@@ -739,7 +892,15 @@ impl ChunkSim {
     /// Attempts to use service `s` on days [from, to): a Poisson process generated in
     /// 365-day blocks keyed by (person, service, block), so the same attempts exist
     /// whatever the person's status (common random numbers).
-    fn count_attempts(&mut self, ctx: &Ctx<'_>, j: u32, s: usize, kind: TreatmentKind, from: u32, to: u32) {
+    fn count_attempts(
+        &mut self,
+        ctx: &Ctx<'_>,
+        j: u32,
+        s: usize,
+        kind: TreatmentKind,
+        from: u32,
+        to: u32,
+    ) {
         let m = ctx.model;
         let rate = m.services[s].attempts_per_day;
         if rate <= 0.0 || to <= from {
@@ -747,7 +908,9 @@ impl ChunkSim {
         }
         let person = self.first_person + j;
         for block in from / 365..=(to - 1) / 365 {
-            let mut st = ctx.keys.stream(Purpose::Attempts, s as u32, person as u64, block as u64);
+            let mut st = ctx
+                .keys
+                .stream(Purpose::Attempts, s as u32, person as u64, block as u64);
             let n = st.poisson(rate * 365.0);
             for _ in 0..n {
                 let d = block * 365 + (st.uniform() * 365.0) as u32;
@@ -773,7 +936,11 @@ impl ChunkSim {
         self.advance_to(ctx.model.days);
         let open = std::mem::take(&mut self.open);
         for ((j, s, kind), o) in open {
-            let kind = if kind == TreatmentKind::Sanction as u8 { TreatmentKind::Sanction } else { TreatmentKind::Reward };
+            let kind = if kind == TreatmentKind::Sanction as u8 {
+                TreatmentKind::Sanction
+            } else {
+                TreatmentKind::Reward
+            };
             self.count_attempts(ctx, j, s as usize, kind, o.since, ctx.model.days);
         }
     }
@@ -784,7 +951,11 @@ impl ChunkSim {
 /// in the reporting-delay pipeline, expiries and list ends add to that).
 pub fn bytes_per_person(model: &Model) -> f64 {
     let lists = model.lists.len();
-    let neg = if model.score.is_some() { model.domains.len() } else { 0 };
+    let scored = if model.score.is_some() {
+        model.domains.len()
+    } else {
+        0
+    };
     let arrays = 4 // household
         + model.attributes.len() // attributes
         + 8 // points
@@ -793,7 +964,7 @@ pub fn bytes_per_person(model: &Model) -> f64 {
         + 4 // scrutiny_until
         + 4 // active treatments
         + 2 // sanctions held
-        + 2 * neg // active negative records per domain
+        + 2 * scored // active scored records per domain
         + 4 // ever flags
         + 4; // act counter
     let event = std::mem::size_of::<Event>() as f64;
@@ -814,7 +985,9 @@ pub fn estimate_bytes(model: &Model) -> u64 {
         .map(|(&s, &p)| s as f64 * p)
         .sum();
     let households = persons / mean_household.max(1.0);
-    let per_chunk_tally = (model.period_ends.len() * (Layout::of(model).len() + 4 * model.services.len() + model.treatments.len() + 4) * 8) as f64;
+    let per_chunk_tally = (model.period_ends.len()
+        * (Layout::of(model).len() + 4 * model.services.len() + model.treatments.len() + 4)
+        * 8) as f64;
     let chunks = persons / crate::population::CHUNK_PERSONS as f64 + 1.0;
     (persons * bytes_per_person(model) + households * 8.0 + chunks * per_chunk_tally + 64e6) as u64
 }

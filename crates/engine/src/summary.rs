@@ -5,10 +5,10 @@
 //! The summary holds only what the scenario and seed determine, so identical runs
 //! give byte-identical summaries (wall time and host go elsewhere).
 
-use crate::tally::{Layout, Provenance, Tally};
 use crate::Outcome;
-use credsim_model::raw::TreatmentKind;
+use crate::tally::{Layout, Provenance, Tally};
 use credsim_model::Model;
+use credsim_model::raw::TreatmentKind;
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -393,7 +393,11 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
         for d in &model.domains {
             columns.push(format!("{kind}_applications_{d}"));
         }
-        let verb = if kind == "sanction" { "denied" } else { "granted" };
+        let verb = if kind == "sanction" {
+            "denied"
+        } else {
+            "granted"
+        };
         for d in &model.domains {
             columns.push(format!("{verb}_attempts_{d}"));
         }

@@ -20,7 +20,11 @@ pub enum Provenance {
 
 impl Provenance {
     /// All provenances, in index order.
-    pub const ALL: [Provenance; 3] = [Provenance::True, Provenance::False, Provenance::Misattributed];
+    pub const ALL: [Provenance; 3] = [
+        Provenance::True,
+        Provenance::False,
+        Provenance::Misattributed,
+    ];
 
     /// Name used in outputs.
     pub fn name(self) -> &'static str {

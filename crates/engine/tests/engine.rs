@@ -169,7 +169,11 @@ fn grades_match_the_exact_distribution() {
             );
         }
         let total: u64 = s.person_days_by_grade.values().sum();
-        assert_eq!(total, persons * m.days as u64, "person-days must sum to persons × days");
+        assert_eq!(
+            total,
+            persons * m.days as u64,
+            "person-days must sum to persons × days"
+        );
     }
 }
 
@@ -244,8 +248,16 @@ duration_days = 180
     let (o, s) = run(&m);
     let r = &s.records;
     assert_eq!(r.total, r.true_ + r.false_ + r.misattributed);
-    let by_source: u64 = r.by_source.values().map(|c| c.true_ + c.false_ + c.misattributed).sum();
-    let by_type: u64 = r.by_type.values().map(|c| c.true_ + c.false_ + c.misattributed).sum();
+    let by_source: u64 = r
+        .by_source
+        .values()
+        .map(|c| c.true_ + c.false_ + c.misattributed)
+        .sum();
+    let by_type: u64 = r
+        .by_type
+        .values()
+        .map(|c| c.true_ + c.false_ + c.misattributed)
+        .sum();
     assert_eq!(by_source, r.total);
     assert_eq!(by_type, r.total);
     assert_eq!(r.false_, 0, "no source makes false records");
@@ -258,7 +270,12 @@ duration_days = 180
     let days: u64 = s.person_days_by_grade.values().sum();
     assert_eq!(days, m.persons * m.days as u64);
     // Periods: the series' record counts add up to the totals.
-    let series: u64 = o.tally.periods.iter().map(|p| p.records.iter().sum::<u64>()).sum();
+    let series: u64 = o
+        .tally
+        .periods
+        .iter()
+        .map(|p| p.records.iter().sum::<u64>())
+        .sum();
     assert_eq!(series, r.total);
     // Occupancy at the end of the last period is the final state.
     let end: u64 = s.final_state.grade_counts.values().sum();
@@ -303,23 +320,37 @@ misattribution = 0.1
     // Acts: Poisson with mean n · years · rate · E[multiplier] = n · 5 · 0.6 · 0.75.
     let acts = s.behaviour.total_acts as f64;
     let exp_acts = n * years * 0.6 * 0.75;
-    assert!((acts - exp_acts).abs() <= 4.0 * exp_acts.sqrt(), "acts {acts} vs {exp_acts}");
+    assert!(
+        (acts - exp_acts).abs() <= 4.0 * exp_acts.sqrt(),
+        "acts {acts} vs {exp_acts}"
+    );
     // Captures given acts: urban acts are 2/3 of all (0.5·0.6 vs 0.5·0.3) and captured
     // with probability 1, rural with 0.5: expected share 2/3 + 1/3 · 0.5 = 5/6.
     let p = 5.0 / 6.0;
     let cap = o.tally.captured as f64;
     let se = (acts * p * (1.0 - p)).sqrt() + (acts * 1.0 / 3.0 * 2.0 / 3.0).sqrt() * 0.5;
-    assert!((cap - p * acts).abs() <= 4.0 * se, "captured {cap} vs {}", p * acts);
+    assert!(
+        (cap - p * acts).abs() <= 4.0 * se,
+        "captured {cap} vs {}",
+        p * acts
+    );
     // False records: Poisson(n · 0.02 · 5) = Poisson(10,000), counting those that
     // arrive within the horizon (delay 0: all of them).
     let f = s.records.false_ as f64;
     let exp_f = n * 0.02 * years;
-    assert!((f - exp_f).abs() <= 4.0 * exp_f.sqrt(), "false {f} vs {exp_f}");
+    assert!(
+        (f - exp_f).abs() <= 4.0 * exp_f.sqrt(),
+        "false {f} vs {exp_f}"
+    );
     // Misattributed share of captures: binomial(captured, 0.1). Records produced in
     // the last period are still pending, so compare delivered + pending.
     let mis = (s.records.misattributed + s.records.pending_at_end) as f64;
     let se = (cap * 0.1 * 0.9).sqrt();
-    assert!((mis - 0.1 * cap).abs() <= 4.0 * se, "misattributed {mis} vs {}", 0.1 * cap);
+    assert!(
+        (mis - 0.1 * cap).abs() <= 4.0 * se,
+        "misattributed {mis} vs {}",
+        0.1 * cap
+    );
 }
 
 fn joint_scenario(scope: &str) -> String {
@@ -392,7 +423,10 @@ fn joint_punishment_scope() {
     let (_, own) = run(&m);
     assert!(own.sanctions["court"].applications > 0);
     for d in ["transport", "education"] {
-        assert_eq!(own.sanctions[d].applications, 0, "scope own: nothing in {d}");
+        assert_eq!(
+            own.sanctions[d].applications, 0,
+            "scope own: nothing in {d}"
+        );
         assert_eq!(own.sanctions[d].household_applications, 0);
         assert_eq!(own.sanctions[d].attempts, 0);
     }
@@ -403,12 +437,21 @@ fn joint_punishment_scope() {
     let m = model(&joint_scenario("all"));
     let (_, all) = run(&m);
     let court = &all.sanctions["court"];
-    assert_eq!(court.applications, own.sanctions["court"].applications, "same lives, same court sanctions");
+    assert_eq!(
+        court.applications, own.sanctions["court"].applications,
+        "same lives, same court sanctions"
+    );
     assert_eq!(court.cross_context_applications, 0);
     for d in ["transport", "education"] {
         let c = &all.sanctions[d];
-        assert_eq!(c.applications, court.applications, "every listing applies {d}");
-        assert_eq!(c.cross_context_applications, c.applications, "{d} is never the records' domain");
+        assert_eq!(
+            c.applications, court.applications,
+            "every listing applies {d}"
+        );
+        assert_eq!(
+            c.cross_context_applications, c.applications,
+            "{d} is never the records' domain"
+        );
     }
     let school = &all.sanctions["education"];
     assert_eq!(school.household_applications, 2 * school.applications);
@@ -450,24 +493,41 @@ fn results_do_not_depend_on_thread_count() {
 #[test]
 fn mechanisms_share_random_numbers() {
     let base = analytic_scenario(Some(1.0), 30_000);
-    let with_false = base.replace("capture = { speeding = 0.4 }", "capture = { speeding = 0.4 }\nfalse_records_per_year = 0.5");
+    let with_false = base.replace(
+        "capture = { speeding = 0.4 }",
+        "capture = { speeding = 0.4 }\nfalse_records_per_year = 0.5",
+    );
     let (_, a) = run(&model(&base));
     let (_, b) = run(&model(&with_false));
-    assert_eq!(a.behaviour.acts, b.behaviour.acts, "false records must not move acts");
-    assert_eq!(a.records.true_, b.records.true_, "false records must not move captures");
+    assert_eq!(
+        a.behaviour.acts, b.behaviour.acts,
+        "false records must not move acts"
+    );
+    assert_eq!(
+        a.records.true_, b.records.true_,
+        "false records must not move captures"
+    );
     assert!(b.records.false_ > 0);
 
     let scrutiny = |mult: f64| {
-        format!("{base}\n[scrutiny]\ntrigger = {{ grade = \"D\" }}\ncapture_multiplier = {mult}\nduration_days = 365\n")
+        format!(
+            "{base}\n[scrutiny]\ntrigger = {{ grade = \"D\" }}\ncapture_multiplier = {mult}\nduration_days = 365\n"
+        )
     };
     let (_, c) = run(&model(&scrutiny(1.0)));
     assert_eq!(a.records.true_, c.records.true_);
     assert_eq!(a.person_days_by_grade, c.person_days_by_grade);
     assert!(c.scrutiny.persons_ever > 0);
     let (_, d) = run(&model(&scrutiny(2.0)));
-    assert_eq!(a.behaviour.acts, d.behaviour.acts, "scrutiny must not move acts");
+    assert_eq!(
+        a.behaviour.acts, d.behaviour.acts,
+        "scrutiny must not move acts"
+    );
     assert!(d.records.true_ > a.records.true_, "scrutiny records more");
-    assert!(d.person_days_by_grade["D"] > a.person_days_by_grade["D"], "feedback: more time in D");
+    assert!(
+        d.person_days_by_grade["D"] > a.person_days_by_grade["D"],
+        "feedback: more time in D"
+    );
 }
 
 /// A score/grade-triggered list with no duration holds exactly while the grade holds.

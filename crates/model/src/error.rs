@@ -6,8 +6,8 @@
 //! point at the offending line.
 
 use std::fmt;
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// One step of a field path: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,12 +83,12 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     /// The file is not valid TOML, or a field has the wrong type or name.
-    #[error("{}", render(file, std::slice::from_ref(problem)))]
+    #[error("{}", render(file, std::slice::from_ref(&**problem)))]
     Syntax {
         /// File name.
         file: String,
         /// The problem.
-        problem: Problem,
+        problem: Box<Problem>,
     },
     /// The file parsed but describes an impossible scenario.
     #[error("{}", render(file, problems))]
@@ -112,7 +112,7 @@ impl ScenarioError {
     /// The problems (empty for read errors and unknown presets).
     pub fn problems(&self) -> &[Problem] {
         match self {
-            ScenarioError::Syntax { problem, .. } => std::slice::from_ref(problem),
+            ScenarioError::Syntax { problem, .. } => std::slice::from_ref(&**problem),
             ScenarioError::Invalid { problems, .. } => problems,
             _ => &[],
         }
@@ -277,7 +277,8 @@ fn path_in_value(value: &DeValue<'_>, offset: usize, path: &mut Vec<Seg>) -> boo
         DeValue::Array(a) => {
             for (i, item) in a.iter().enumerate() {
                 let mut sub = Vec::new();
-                if path_in_value(item.get_ref(), offset, &mut sub) || item.span().contains(&offset) {
+                if path_in_value(item.get_ref(), offset, &mut sub) || item.span().contains(&offset)
+                {
                     path.push(Seg::Index(i));
                     path.extend(sub);
                     return true;

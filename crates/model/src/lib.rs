@@ -55,14 +55,17 @@ pub struct Loaded {
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     toml::from_str::<Scenario>(text).map_err(|e| {
         let located = error::Located::new(text);
-        let path = e.span().map(|s| located.path_at(s.start)).unwrap_or_default();
+        let path = e
+            .span()
+            .map(|s| located.path_at(s.start))
+            .unwrap_or_default();
         let mut message = e.message().trim().to_string();
         if message.is_empty() {
             message = "invalid TOML".to_string();
         }
         ScenarioError::Syntax {
             file: file.to_string(),
-            problem: located.at_span(path, message, e.span()),
+            problem: Box::new(located.at_span(path, message, e.span())),
         }
     })
 }
@@ -72,12 +75,13 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
     let mut scenario = parse(text, file)?;
     overrides.apply(&mut scenario);
     let located = error::Located::new(text);
-    let model = validate::compile(&scenario, &located, scenario_hash(&scenario)).map_err(
-        |problems| ScenarioError::Invalid {
-            file: file.to_string(),
-            problems,
-        },
-    )?;
+    let model =
+        validate::compile(&scenario, &located, scenario_hash(&scenario)).map_err(|problems| {
+            ScenarioError::Invalid {
+                file: file.to_string(),
+                problems,
+            }
+        })?;
     Ok(Loaded { scenario, model })
 }
 
@@ -90,7 +94,10 @@ pub fn load_file(path: &std::path::Path, overrides: &Overrides) -> Result<Loaded
     })?;
     let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Read {
         file: file.clone(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text: {e}")),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text: {e}"),
+        ),
     })?;
     load(&text, &file, overrides)
 }

@@ -241,7 +241,9 @@ impl List {
 
     /// Whether the list has any score/grade condition.
     pub fn has_condition(&self) -> bool {
-        !self.grade_triggers.is_empty() || self.score_below.is_some() || self.score_at_least.is_some()
+        !self.grade_triggers.is_empty()
+            || self.score_below.is_some()
+            || self.score_at_least.is_some()
     }
 }
 

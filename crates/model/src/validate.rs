@@ -29,7 +29,8 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn fail(&mut self, path: FieldPath, message: impl Into<String>) {
-        self.problems.push(self.located.problem(path, message.into()));
+        self.problems
+            .push(self.located.problem(path, message.into()));
     }
 
     fn probability(&mut self, path: FieldPath, what: &str, p: f64) -> f64 {
@@ -92,7 +93,10 @@ impl Checker<'_> {
         let mut index = HashMap::new();
         for (i, id) in ids.enumerate() {
             if id.is_empty() {
-                self.fail(path.index(i).key("id"), format!("{what} id must not be empty"));
+                self.fail(
+                    path.index(i).key("id"),
+                    format!("{what} id must not be empty"),
+                );
             } else if index.insert(id.to_string(), i).is_some() {
                 self.fail(
                     path.index(i).key("id"),
@@ -209,9 +213,14 @@ pub(crate) fn compile(
             0
         }
     };
-    if (s.simulation.years.is_some() != s.simulation.days.is_some()) && !(1..=MAX_DAYS).contains(&days)
+    if (s.simulation.years.is_some() != s.simulation.days.is_some())
+        && !(1..=MAX_DAYS).contains(&days)
     {
-        let field = if s.simulation.years.is_some() { "years" } else { "days" };
+        let field = if s.simulation.years.is_some() {
+            "years"
+        } else {
+            "days"
+        };
         ck.fail(
             sim.key(field),
             format!("a horizon of {days} days is not allowed: it must be 1 to {MAX_DAYS} days (100 years)"),
@@ -254,12 +263,23 @@ pub(crate) fn compile(
     let household_sizes = Categorical::new(sizes, shares);
 
     let apath = pop.key("attributes");
-    let attr_index = ck.ids(&apath, "attribute", s.population.attributes.iter().map(|a| a.id.as_str()));
+    let attr_index = ck.ids(
+        &apath,
+        "attribute",
+        s.population.attributes.iter().map(|a| a.id.as_str()),
+    );
     let mut attributes = Vec::new();
     for (i, a) in s.population.attributes.iter().enumerate() {
-        let shares = ck.shares(&apath.index(i).key("categories"), "category shares", &a.categories);
+        let shares = ck.shares(
+            &apath.index(i).key("categories"),
+            "category shares",
+            &a.categories,
+        );
         if a.categories.len() > 255 {
-            ck.fail(apath.index(i).key("categories"), "at most 255 categories per attribute");
+            ck.fail(
+                apath.index(i).key("categories"),
+                "at most 255 categories per attribute",
+            );
         }
         attributes.push(Attribute {
             id: a.id.clone(),
@@ -276,19 +296,29 @@ pub(crate) fn compile(
     }
     for (i, d) in s.domains.iter().enumerate() {
         if d.is_empty() || domain_index.insert(d.clone(), i).is_some() {
-            ck.fail(dpath.index(i), format!("domain `{d}` is empty or declared twice"));
+            ck.fail(
+                dpath.index(i),
+                format!("domain `{d}` is empty or declared twice"),
+            );
         }
     }
 
     // Behaviours.
     let bpath = FieldPath::keys(&["behaviours"]);
     if s.behaviours.is_empty() {
-        ck.fail(bpath.clone(), "declare at least one behaviour ([[behaviours]])");
+        ck.fail(
+            bpath.clone(),
+            "declare at least one behaviour ([[behaviours]])",
+        );
     }
     if s.behaviours.len() > u16::MAX as usize {
         ck.fail(bpath.clone(), "at most 65535 behaviours");
     }
-    let behaviour_index = ck.ids(&bpath, "behaviour", s.behaviours.iter().map(|b| b.id.as_str()));
+    let behaviour_index = ck.ids(
+        &bpath,
+        "behaviour",
+        s.behaviours.iter().map(|b| b.id.as_str()),
+    );
     let mut behaviours = Vec::new();
     for (i, b) in s.behaviours.iter().enumerate() {
         let p = bpath.index(i);
@@ -390,7 +420,10 @@ pub(crate) fn compile(
             ck.fail(p.key("min"), format!("min {lo} is above max {hi}"));
         }
         if sc.min.is_some_and(|lo| sc.base < lo) || sc.max.is_some_and(|hi| sc.base > hi) {
-            ck.fail(p.key("base"), format!("base {} is outside [min, max]", sc.base));
+            ck.fail(
+                p.key("base"),
+                format!("base {} is outside [min, max]", sc.base),
+            );
         }
         let gpath = p.key("grades");
         if sc.grades.len() > MAX_GRADES {
@@ -398,12 +431,18 @@ pub(crate) fn compile(
         }
         for (i, g) in sc.grades.iter().enumerate() {
             if g.name.is_empty() || grade_index.insert(g.name.clone(), i).is_some() {
-                ck.fail(gpath.index(i).key("name"), format!("grade name `{}` is empty or used twice", g.name));
+                ck.fail(
+                    gpath.index(i).key("name"),
+                    format!("grade name `{}` is empty or used twice", g.name),
+                );
             }
             if let (Some(lo), Some(hi)) = (g.min, g.max)
                 && lo > hi
             {
-                ck.fail(gpath.index(i).key("min"), format!("grade `{}` has min {lo} above max {hi}", g.name));
+                ck.fail(
+                    gpath.index(i).key("min"),
+                    format!("grade `{}` has min {lo} above max {hi}", g.name),
+                );
             }
         }
         let mut ascending: Vec<usize> = (0..sc.grades.len()).collect();
@@ -429,7 +468,12 @@ pub(crate) fn compile(
     // Record rules.
     let rpath = FieldPath::keys(&["records"]);
     for (ty, rule) in &s.records {
-        let b = ck.lookup(rpath.key(ty), "record type (behaviour id)", &behaviour_index, ty);
+        let b = ck.lookup(
+            rpath.key(ty),
+            "record type (behaviour id)",
+            &behaviour_index,
+            ty,
+        );
         if rule.points != 0 && score.is_none() {
             ck.fail(
                 rpath.key(ty).key("points"),
@@ -437,7 +481,10 @@ pub(crate) fn compile(
             );
         }
         if rule.expiry_days == Some(0) {
-            ck.fail(rpath.key(ty).key("expiry_days"), "expiry must be at least 1 day (omit it for never)");
+            ck.fail(
+                rpath.key(ty).key("expiry_days"),
+                "expiry must be at least 1 day (omit it for never)",
+            );
         }
         if let Some(beh) = behaviours.get_mut(b) {
             beh.points = rule.points;
@@ -471,7 +518,12 @@ pub(crate) fn compile(
             match t {
                 raw::ListTrigger::Record(b) => {
                     has_record_trigger = true;
-                    let bi = ck.lookup(tp.key("record"), "record type (behaviour id)", &behaviour_index, b);
+                    let bi = ck.lookup(
+                        tp.key("record"),
+                        "record type (behaviour id)",
+                        &behaviour_index,
+                        b,
+                    );
                     if let Some(beh) = behaviours.get_mut(bi) {
                         beh.lists_triggered.push(i);
                     }
@@ -519,20 +571,37 @@ pub(crate) fn compile(
         services.push(Service {
             id: sv.id.clone(),
             domain: ck.lookup(p.key("domain"), "domain", &domain_index, &sv.domain),
-            attempts_per_day: ck.non_negative(p.key("attempts_per_year"), "attempt rate", sv.attempts_per_year)
-                / DAYS_PER_YEAR,
+            attempts_per_day: ck.non_negative(
+                p.key("attempts_per_year"),
+                "attempt rate",
+                sv.attempts_per_year,
+            ) / DAYS_PER_YEAR,
         });
     }
     let tpath = FieldPath::keys(&["treatments"]);
     if s.treatments.len() > MAX_TREATMENTS {
-        ck.fail(tpath.clone(), format!("at most {MAX_TREATMENTS} treatments"));
+        ck.fail(
+            tpath.clone(),
+            format!("at most {MAX_TREATMENTS} treatments"),
+        );
     }
-    ck.ids(&tpath, "treatment", s.treatments.iter().map(|t| t.id.as_str()));
+    ck.ids(
+        &tpath,
+        "treatment",
+        s.treatments.iter().map(|t| t.id.as_str()),
+    );
     let mut treatments = Vec::new();
     for (i, t) in s.treatments.iter().enumerate() {
         let p = tpath.index(i);
         let service = ck.lookup(p.key("service"), "service", &service_index, &t.service);
-        let trigger = status(&mut ck, &p.key("trigger"), &t.trigger, score.is_some(), &grade_index, &list_index);
+        let trigger = status(
+            &mut ck,
+            &p.key("trigger"),
+            &t.trigger,
+            score.is_some(),
+            &grade_index,
+            &list_index,
+        );
         treatments.push(Treatment {
             id: t.id.clone(),
             kind: t.kind,
@@ -549,8 +618,19 @@ pub(crate) fn compile(
             ck.fail(p.key("duration_days"), "duration must be at least 1 day");
         }
         Scrutiny {
-            trigger: status(&mut ck, &p.key("trigger"), &sc.trigger, score.is_some(), &grade_index, &list_index),
-            capture_multiplier: ck.non_negative(p.key("capture_multiplier"), "capture multiplier", sc.capture_multiplier),
+            trigger: status(
+                &mut ck,
+                &p.key("trigger"),
+                &sc.trigger,
+                score.is_some(),
+                &grade_index,
+                &list_index,
+            ),
+            capture_multiplier: ck.non_negative(
+                p.key("capture_multiplier"),
+                "capture multiplier",
+                sc.capture_multiplier,
+            ),
             duration_days: sc.duration_days,
         }
     });
@@ -592,7 +672,10 @@ fn status(
     match trigger {
         raw::StatusTrigger::Grade(g) => {
             if !has_score {
-                ck.fail(path.key("grade"), "grade triggers need a [score] with grades");
+                ck.fail(
+                    path.key("grade"),
+                    "grade triggers need a [score] with grades",
+                );
                 return Status::Grade(0);
             }
             Status::Grade(ck.lookup(path.key("grade"), "grade", grades, g))

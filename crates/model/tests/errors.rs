@@ -97,30 +97,198 @@ fn the_base_scenario_is_valid() {
 /// (what is broken, text replaced, replacement, line (0: the line of the
 /// replacement, where the user's mistake is), field path, message fragment)
 const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
-    ("typo in a field name", "misattribution = 0.01", "misatribution = 0.01", 0, "sources[0].misatribution", "unknown field `misatribution`"),
-    ("wrong type", "persons = 1000", "persons = \"many\"", 0, "population.persons", "invalid type: string \"many\""),
-    ("probability above 1", "capture = { speeding = 0.3 }", "capture = { speeding = 1.5 }", 0, "sources[0].capture.speeding", "capture probability 1.5 is outside the allowed range [0, 1]"),
-    ("negative probability", "misattribution = 0.01", "misattribution = -0.1", 0, "sources[0].misattribution", "misattribution probability -0.1 is outside"),
-    ("negative rate", "rate_per_year = 0.01", "rate_per_year = -3.0", 0, "behaviours[1].rate_per_year", "rate -3 is not allowed: it must be a finite number ≥ 0"),
-    ("not-a-number rate", "rate_per_year = 0.01", "rate_per_year = nan", 0, "behaviours[1].rate_per_year", "must be a finite number"),
-    ("shares not summing to 1", "urban = 0.6, rural = 0.4", "urban = 0.6, rural = 0.6", 0, "population.attributes[0].categories", "category shares sum to 1.2"),
-    ("overlapping grades", "min = 900", "min = 850", 0, "score.grades[0].min", "grades `D` and `A` overlap"),
-    ("gap between grades", "max = 899", "max = 800", 47, "score.grades[0].min", "gap between grades `D` and `A`: scores 801 to 899 fall in no grade"),
-    ("undefined behaviour in a source", "capture = { default = 0.9 }", "capture = { defualt = 0.9 }", 0, "sources[1].capture.defualt", "unknown behaviour `defualt` (defined: default, speeding)"),
-    ("undefined domain", "domain = \"traffic\"", "domain = \"trafic\"", 0, "behaviours[0].domain", "unknown domain `trafic`"),
-    ("undefined grade in a trigger", "trigger = { grade = \"D\" }", "trigger = { grade = \"E\" }", 0, "scrutiny.trigger.grade", "unknown grade `E` (defined: A, D)"),
-    ("undefined list", "trigger = { list = \"black\" }", "trigger = { list = \"blak\" }", 0, "treatments[0].trigger.list", "unknown list `blak` (defined: black)"),
-    ("undefined service", "service = \"flights\"", "service = \"flight\"", 0, "treatments[0].service", "unknown service `flight`"),
-    ("unknown scope", "scope = \"all\"", "scope = \"everywhere\"", 0, "treatments[0].scope", "unknown variant `everywhere`, expected `own` or `all`"),
-    ("unknown attribute category", "urban = 1.2", "city = 1.2", 0, "behaviours[0].rate_multipliers.region.city", "attribute `region` has no category `city`"),
-    ("duplicate id", "id = \"court\"", "id = \"camera\"", 39, "sources[1].id", "duplicate source id `camera`"),
-    ("record list without duration", "duration_days = 730", "", 57, "lists[0].duration_days", "needs `duration_days`"),
-    ("both years and days", "years = 2", "years = 2\ndays = 10", 8, "simulation.days", "give either `years` or `days`, not both"),
-    ("zero persons", "persons = 1000", "persons = 0", 0, "population.persons", "0 persons is not allowed"),
-    ("bad household size", "\"1\" = 0.5", "\"one\" = 0.5", 0, "population.households.sizes.one", "household size `one` is not allowed"),
-    ("base outside bounds", "base = 1000", "base = 1000\nmax = 990", 0, "score.base", "base 1000 is outside [min, max]"),
-    ("zero expiry", "expiry_days = 365", "expiry_days = 0", 0, "records.speeding.expiry_days", "expiry must be at least 1 day"),
-    ("bad name", "name = \"base\"", "name = \"my run/1\"", 0, "scenario.name", "use letters, digits"),
+    (
+        "typo in a field name",
+        "misattribution = 0.01",
+        "misatribution = 0.01",
+        0,
+        "sources[0].misatribution",
+        "unknown field `misatribution`",
+    ),
+    (
+        "wrong type",
+        "persons = 1000",
+        "persons = \"many\"",
+        0,
+        "population.persons",
+        "invalid type: string \"many\"",
+    ),
+    (
+        "probability above 1",
+        "capture = { speeding = 0.3 }",
+        "capture = { speeding = 1.5 }",
+        0,
+        "sources[0].capture.speeding",
+        "capture probability 1.5 is outside the allowed range [0, 1]",
+    ),
+    (
+        "negative probability",
+        "misattribution = 0.01",
+        "misattribution = -0.1",
+        0,
+        "sources[0].misattribution",
+        "misattribution probability -0.1 is outside",
+    ),
+    (
+        "negative rate",
+        "rate_per_year = 0.01",
+        "rate_per_year = -3.0",
+        0,
+        "behaviours[1].rate_per_year",
+        "rate -3 is not allowed: it must be a finite number ≥ 0",
+    ),
+    (
+        "not-a-number rate",
+        "rate_per_year = 0.01",
+        "rate_per_year = nan",
+        0,
+        "behaviours[1].rate_per_year",
+        "must be a finite number",
+    ),
+    (
+        "shares not summing to 1",
+        "urban = 0.6, rural = 0.4",
+        "urban = 0.6, rural = 0.6",
+        0,
+        "population.attributes[0].categories",
+        "category shares sum to 1.2",
+    ),
+    (
+        "overlapping grades",
+        "min = 900",
+        "min = 850",
+        0,
+        "score.grades[0].min",
+        "grades `D` and `A` overlap",
+    ),
+    (
+        "gap between grades",
+        "max = 899",
+        "max = 800",
+        47,
+        "score.grades[0].min",
+        "gap between grades `D` and `A`: scores 801 to 899 fall in no grade",
+    ),
+    (
+        "undefined behaviour in a source",
+        "capture = { default = 0.9 }",
+        "capture = { defualt = 0.9 }",
+        0,
+        "sources[1].capture.defualt",
+        "unknown behaviour `defualt` (defined: default, speeding)",
+    ),
+    (
+        "undefined domain",
+        "domain = \"traffic\"",
+        "domain = \"trafic\"",
+        0,
+        "behaviours[0].domain",
+        "unknown domain `trafic`",
+    ),
+    (
+        "undefined grade in a trigger",
+        "trigger = { grade = \"D\" }",
+        "trigger = { grade = \"E\" }",
+        0,
+        "scrutiny.trigger.grade",
+        "unknown grade `E` (defined: A, D)",
+    ),
+    (
+        "undefined list",
+        "trigger = { list = \"black\" }",
+        "trigger = { list = \"blak\" }",
+        0,
+        "treatments[0].trigger.list",
+        "unknown list `blak` (defined: black)",
+    ),
+    (
+        "undefined service",
+        "service = \"flights\"",
+        "service = \"flight\"",
+        0,
+        "treatments[0].service",
+        "unknown service `flight`",
+    ),
+    (
+        "unknown scope",
+        "scope = \"all\"",
+        "scope = \"everywhere\"",
+        0,
+        "treatments[0].scope",
+        "unknown variant `everywhere`, expected `own` or `all`",
+    ),
+    (
+        "unknown attribute category",
+        "urban = 1.2",
+        "city = 1.2",
+        0,
+        "behaviours[0].rate_multipliers.region.city",
+        "attribute `region` has no category `city`",
+    ),
+    (
+        "duplicate id",
+        "id = \"court\"",
+        "id = \"camera\"",
+        39,
+        "sources[1].id",
+        "duplicate source id `camera`",
+    ),
+    (
+        "record list without duration",
+        "duration_days = 730",
+        "",
+        57,
+        "lists[0].duration_days",
+        "needs `duration_days`",
+    ),
+    (
+        "both years and days",
+        "years = 2",
+        "years = 2\ndays = 10",
+        8,
+        "simulation.days",
+        "give either `years` or `days`, not both",
+    ),
+    (
+        "zero persons",
+        "persons = 1000",
+        "persons = 0",
+        0,
+        "population.persons",
+        "0 persons is not allowed",
+    ),
+    (
+        "bad household size",
+        "\"1\" = 0.5",
+        "\"one\" = 0.5",
+        0,
+        "population.households.sizes.one",
+        "household size `one` is not allowed",
+    ),
+    (
+        "base outside bounds",
+        "base = 1000",
+        "base = 1000\nmax = 990",
+        0,
+        "score.base",
+        "base 1000 is outside [min, max]",
+    ),
+    (
+        "zero expiry",
+        "expiry_days = 365",
+        "expiry_days = 0",
+        0,
+        "records.speeding.expiry_days",
+        "expiry must be at least 1 day",
+    ),
+    (
+        "bad name",
+        "name = \"base\"",
+        "name = \"my run/1\"",
+        0,
+        "scenario.name",
+        "use letters, digits",
+    ),
     ("syntax error", "seed = 1", "seed = = 1", 0, "", "TOML"),
 ];
 
@@ -139,32 +307,57 @@ fn each_broken_scenario_gives_its_specific_error() {
             .iter()
             .find(|p| p.message.contains(fragment) || (fragment == "TOML" && !p.message.is_empty()))
             .unwrap_or_else(|| panic!("case `{what}`: no problem mentions `{fragment}`:\n{shown}"));
-        assert_eq!(p.path.to_string(), path, "case `{what}`: field path\n{shown}");
+        assert_eq!(
+            p.path.to_string(),
+            path,
+            "case `{what}`: field path\n{shown}"
+        );
         let line = if line == 0 {
             let at = text.find(to).unwrap_or(0);
             text[..at].matches('\n').count() + 1
         } else {
             line
         };
-        assert_eq!(p.position.map(|x| x.0), Some(line), "case `{what}`: line\n{shown}");
-        assert!(shown.contains("case.toml:"), "case `{what}`: the file is named\n{shown}");
+        assert_eq!(
+            p.position.map(|x| x.0),
+            Some(line),
+            "case `{what}`: line\n{shown}"
+        );
+        assert!(
+            shown.contains("case.toml:"),
+            "case `{what}`: the file is named\n{shown}"
+        );
     }
 }
 
 #[test]
 fn all_problems_are_reported_at_once() {
     let text = BASE
-        .replacen("capture = { speeding = 0.3 }", "capture = { speeding = 1.3 }", 1)
+        .replacen(
+            "capture = { speeding = 0.3 }",
+            "capture = { speeding = 1.3 }",
+            1,
+        )
         .replacen("rate_per_year = 0.01", "rate_per_year = -1.0", 1)
         .replacen("service = \"flights\"", "service = \"trains\"", 1);
-    let err = load(&text).err().expect("three problems");
+    let err = load(&text).expect_err("three problems");
     assert_eq!(err.problems().len(), 3, "{err}");
-    assert!(err.to_string().starts_with("scenario file `case.toml` has 3 problems"));
+    assert!(
+        err.to_string()
+            .starts_with("scenario file `case.toml` has 3 problems")
+    );
 }
 
 #[test]
 fn garbage_is_an_error_not_a_panic() {
-    for text in ["", "\u{0}", "[[", "domains = 3", "a = 1\na = 2", "[scenario]\nname = 5"] {
+    for text in [
+        "",
+        "\u{0}",
+        "[[",
+        "domains = 3",
+        "a = 1\na = 2",
+        "[scenario]\nname = 5",
+    ] {
         assert!(load(text).is_err(), "{text:?} was accepted");
     }
 }

@@ -1,0 +1,248 @@
+//! The `credsim` command as a user meets it: outputs, folders, errors, determinism.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn credsim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_credsim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("credsim runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("credsim-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("file exists")).expect("valid JSON")
+}
+
+const SMALL: &[&str] = &["--persons", "100000", "--years", "3", "--quiet"];
+
+#[test]
+fn same_seed_same_bytes_whatever_the_thread_count() {
+    let dir = scratch("threads");
+    for preset in ["suining-2010", "debtor-blacklist"] {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2", "4"] {
+            let out = format!("{preset}-{threads}");
+            let mut args = vec![
+                "run",
+                "--preset",
+                preset,
+                "--threads",
+                threads,
+                "--out",
+                &out,
+            ];
+            args.extend_from_slice(SMALL);
+            let o = credsim(&dir, &args);
+            assert!(o.status.success(), "{}", text(&o));
+            let summary = std::fs::read(dir.join(&out).join("summary.json")).expect("summary");
+            let series = std::fs::read(dir.join(&out).join("timeseries.csv")).expect("series");
+            outputs.push((summary, series));
+        }
+        assert!(
+            outputs.windows(2).all(|w| w[0] == w[1]),
+            "{preset}: outputs differ between thread counts"
+        );
+    }
+}
+
+#[test]
+fn each_run_gets_a_new_complete_folder() {
+    let dir = scratch("folders");
+    for _ in 0..2 {
+        let mut args = vec!["run", "--preset", "consumer-credit"];
+        args.extend_from_slice(SMALL);
+        let o = credsim(&dir, &args);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let root = dir.join("credsim-out");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .expect("credsim-out exists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let seed = credsim_model::presets::load("consumer-credit", &Default::default())
+        .expect("preset")
+        .model
+        .seed;
+    assert_eq!(
+        names,
+        [
+            format!("consumer-credit-seed{seed}-001"),
+            format!("consumer-credit-seed{seed}-002")
+        ],
+        "two numbered folders and nothing half-written"
+    );
+    for n in &names {
+        for f in [
+            "summary.json",
+            "run.json",
+            "timeseries.csv",
+            "scenario.toml",
+        ] {
+            assert!(root.join(n).join(f).is_file(), "{n}/{f} missing");
+        }
+    }
+}
+
+#[test]
+fn an_existing_out_folder_needs_force() {
+    let dir = scratch("force");
+    std::fs::create_dir_all(dir.join("mine")).expect("folder");
+    std::fs::write(dir.join("mine/keep.txt"), "precious").expect("file");
+    let mut args = vec!["run", "--preset", "rongcheng", "--out", "mine"];
+    args.extend_from_slice(SMALL);
+    let o = credsim(&dir, &args);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("already exists"),
+        "{}",
+        text(&o)
+    );
+    assert!(dir.join("mine/keep.txt").exists(), "nothing was touched");
+    args.push("--force");
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(dir.join("mine/summary.json").exists());
+    assert!(
+        !dir.join("mine/keep.txt").exists(),
+        "--force replaces the folder"
+    );
+}
+
+/// The keys users' scripts depend on, and the provenance of every output.
+#[test]
+fn summary_json_has_the_documented_keys() {
+    let dir = scratch("keys");
+    let mut args = vec!["run", "--preset", "debtor-blacklist", "--out", "o"];
+    args.extend_from_slice(SMALL);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let s = json(&dir.join("o/summary.json"));
+    for key in [
+        "/credsim_version",
+        "/scenario/name",
+        "/scenario/hash",
+        "/seed",
+        "/persons",
+        "/days",
+        "/final/grade_shares",
+        "/final/mean_score",
+        "/records/true",
+        "/records/false",
+        "/records/misattributed",
+        "/person_days_by_grade",
+        "/persons_ever_in_grade",
+        "/listed/defaulters/persons_ever",
+        "/listed/defaulters/person_days",
+        "/sanctions/transport/applications",
+        "/sanctions/transport/attempts",
+    ] {
+        assert!(s.pointer(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(s["persons"], 100000);
+    assert_eq!(s["days"], 3 * 365);
+    let run = json(&dir.join("o/run.json"));
+    assert_eq!(run["scenario_hash"], s["scenario"]["hash"]);
+    let csv = std::fs::read_to_string(dir.join("o/timeseries.csv")).expect("csv");
+    assert!(csv.starts_with(&format!(
+        "# credsim {}",
+        s["credsim_version"].as_str().unwrap_or("?")
+    )));
+    assert_eq!(
+        csv.lines().count(),
+        2 + 36,
+        "comment, header and 36 monthly rows"
+    );
+    let toml = std::fs::read_to_string(dir.join("o/scenario.toml")).expect("scenario");
+    assert!(toml.contains(s["scenario"]["hash"].as_str().unwrap_or("?")));
+}
+
+/// `show` prints the resolved scenario; loading it back gives the very same scenario.
+#[test]
+fn show_round_trips_to_the_same_scenario() {
+    let dir = scratch("show");
+    for p in credsim_model::presets::ALL {
+        let o = credsim(&dir, &["show", "--preset", p.name]);
+        assert!(o.status.success(), "{}", text(&o));
+        let shown = String::from_utf8_lossy(&o.stdout);
+        let again = credsim_model::load(&shown, "shown.toml", &Default::default())
+            .unwrap_or_else(|e| panic!("{}: shown scenario does not load: {e}", p.name));
+        let original = credsim_model::presets::load(p.name, &Default::default()).expect("preset");
+        assert_eq!(again.model.hash, original.model.hash, "{}", p.name);
+    }
+}
+
+#[test]
+fn validate_names_file_line_and_field_and_exits_2() {
+    let dir = scratch("validate");
+    let o = credsim(&dir, &["show", "--preset", "debtor-blacklist"]);
+    let good = String::from_utf8_lossy(&o.stdout).into_owned();
+    std::fs::write(dir.join("good.toml"), &good).expect("write");
+    let o = credsim(&dir, &["validate", "good.toml"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let bad = good.replacen("duration_days = 730", "duration_days = -5", 1);
+    assert_ne!(bad, good);
+    std::fs::write(dir.join("bad.toml"), &bad).expect("write");
+    let o = credsim(&dir, &["validate", "bad.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("duration_days = -5"))
+        .map(|i| i + 1);
+    assert!(
+        err.contains(&format!("bad.toml:{}:", line.unwrap_or(0))) && err.contains("duration_days"),
+        "{}",
+        text(&o)
+    );
+    let o = credsim(&dir, &["run", "missing.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cannot read scenario file `missing.toml`")
+    );
+}
+
+#[test]
+fn presets_and_help_teach() {
+    let dir = scratch("help");
+    let o = credsim(&dir, &["presets"]);
+    let list = String::from_utf8_lossy(&o.stdout);
+    for p in credsim_model::presets::ALL {
+        assert!(list.contains(p.name), "{list}");
+    }
+    for sub in ["run", "presets", "validate", "show", "bench"] {
+        let o = credsim(&dir, &[sub, "--help"]);
+        assert!(o.status.success() && !o.stdout.is_empty(), "{sub} --help");
+    }
+    let o = credsim(&dir, &["run", "--persons", "0", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("population.persons"));
+}
+
+#[test]
+fn a_run_too_big_for_memory_is_refused_with_an_estimate() {
+    let dir = scratch("big");
+    let o = credsim(&dir, &["run", "--persons", "4000000000", "--quiet"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("GiB") && err.contains("--persons"), "{err}");
+    assert!(!dir.join("credsim-out").exists(), "nothing written");
+}
