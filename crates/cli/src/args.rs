@@ -88,6 +88,10 @@ pub struct RunArgs {
     /// Run even if the memory estimate exceeds the memory available.
     #[arg(long)]
     pub ignore_memory_check: bool,
+    /// Memory the run may use, in GiB (default: the memory available now). A run whose
+    /// estimate exceeds 90% of it is refused before it starts, with the estimate.
+    #[arg(long, value_name = "GIB")]
+    pub memory_limit: Option<f64>,
 }
 
 #[derive(Debug, Args)]

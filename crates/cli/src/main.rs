@@ -137,7 +137,6 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     };
     let loaded = load(&args.scenario, &overrides)?;
     let model = &loaded.model;
-    output::check_memory(model, args.ignore_memory_check)?;
     let target = output::Target::choose(args.out.as_deref(), model, args.force)?;
 
     let cancel = Arc::new(AtomicBool::new(false));
@@ -155,9 +154,18 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .num_threads(threads)
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start {threads} threads: {e}")))?;
+    output::check_memory(
+        model,
+        pool.current_num_threads(),
+        args.memory_limit,
+        args.ignore_memory_check,
+    )?;
     let bar = print::progress_bar(model, args.quiet);
     let started = Instant::now();
-    let progress = |done: usize, _total: usize| bar.set_position(done as u64);
+    let persons = model.persons;
+    let progress = |done: usize, total: usize| {
+        bar.set_position((persons as u128 * done as u128 / total.max(1) as u128) as u64);
+    };
     let control = credsim_engine::Control {
         progress: &progress,
         cancel: &cancel,

@@ -206,7 +206,7 @@ impl RunInfo {
             person_years_per_second: person_years / wall.max(1e-9),
             chunks: outcome.chunks,
             peak_rss_bytes: peak_rss(),
-            estimated_bytes: credsim_engine::sim::estimate_bytes(model),
+            estimated_bytes: credsim_engine::sim::MemoryEstimate::new(model, threads).total(),
             host: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
             finished_unix: std::time::SystemTime::now()
@@ -233,22 +233,32 @@ fn available_memory() -> Option<u64> {
 }
 
 /// Refuses a run whose memory estimate exceeds 90% of the available memory.
-pub fn check_memory(model: &Model, ignore: bool) -> Result<(), CliError> {
-    let need = credsim_engine::sim::estimate_bytes(model);
-    let Some(have) = available_memory() else {
+pub fn check_memory(
+    model: &Model,
+    threads: usize,
+    limit_gib: Option<f64>,
+    ignore: bool,
+) -> Result<(), CliError> {
+    let estimate = credsim_engine::sim::MemoryEstimate::new(model, threads);
+    let need = estimate.total();
+    let limit = limit_gib.map(|g| (g.max(0.0) * 1073741824.0) as u64);
+    let Some(have) = limit.or_else(available_memory) else {
         return Ok(());
     };
     if ignore || (need as f64) < 0.9 * have as f64 {
         return Ok(());
     }
-    let per = credsim_engine::sim::bytes_per_person(model);
-    let fits = (0.9 * have as f64 / per) as u64;
+    let gib = |b: f64| b / 1073741824.0;
+    let room = 0.9 * have as f64 - estimate.in_flight as f64;
+    let fits = (room.max(0.0) / estimate.persistent_per_person) as u64;
     Err(CliError::TooBig(format!(
-        "this run needs about {:.1} GiB ({:.0} bytes per person × {} persons) but only {:.1} GiB is available; \
-         run with --persons {fits} or fewer, or free memory (--ignore-memory-check runs anyway)",
-        need as f64 / 1073741824.0,
-        per,
+        "this run needs about {:.1} GiB ({:.1} bytes per person × {} persons, plus {:.2} GiB for the chunks in flight) \
+         but only {:.1} GiB is available (--memory-limit); run with --persons {fits} or fewer, or free memory \
+         (--ignore-memory-check runs anyway)",
+        gib(need as f64),
+        estimate.persistent_per_person,
         model.persons,
-        have as f64 / 1073741824.0,
+        gib(estimate.in_flight as f64),
+        gib(have as f64),
     )))
 }

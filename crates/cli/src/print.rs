@@ -19,14 +19,14 @@ pub fn presets() {
     }
 }
 
-/// A progress bar over reporting periods (hidden when stderr is not a terminal).
+/// A progress bar over chunks of households (hidden when stderr is not a terminal).
 pub fn progress_bar(model: &Model, quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(model.period_ends.len() as u64);
+    let bar = ProgressBar::new(model.persons);
     let style = ProgressStyle::with_template(
-        "{prefix} [{bar:30}] period {pos}/{len} · {elapsed_precise} elapsed · ETA {eta}",
+        "{prefix} [{bar:30}] {human_pos}/{human_len} persons · {per_sec} · ETA {eta}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ");

@@ -240,7 +240,17 @@ fn presets_and_help_teach() {
 #[test]
 fn a_run_too_big_for_memory_is_refused_with_an_estimate() {
     let dir = scratch("big");
-    let o = credsim(&dir, &["run", "--persons", "4000000000", "--quiet"]);
+    let o = credsim(
+        &dir,
+        &[
+            "run",
+            "--persons",
+            "4000000000",
+            "--memory-limit",
+            "2",
+            "--quiet",
+        ],
+    );
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("GiB") && err.contains("--persons"), "{err}");

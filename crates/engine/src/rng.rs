@@ -146,30 +146,66 @@ impl Stream {
         self.gamma(shape) / shape
     }
 
-    /// Poisson(mean) by sequential inversion; means above 30 are split into equal
-    /// parts (a sum of independent Poissons is Poisson), so the cost is O(mean).
+    /// Poisson(mean): see [`Poisson`]. For repeated draws with one mean, build a
+    /// [`Poisson`] once instead.
     pub fn poisson(&mut self, mean: f64) -> u64 {
-        if mean <= 0.0 || !mean.is_finite() {
-            return 0;
+        Poisson::new(mean).sample(self)
+    }
+}
+
+/// Poisson(mean) by sequential inversion, its constants precomputed. Means above 30
+/// are split into equal parts (a sum of independent Poissons is Poisson), so the cost
+/// is O(mean) and e^(−part) never underflows.
+#[derive(Debug, Clone, Copy)]
+pub struct Poisson {
+    parts: u32,
+    part: f64,
+    exp_neg_part: f64,
+}
+
+impl Poisson {
+    /// The distribution with this mean (0 for a mean that is ≤ 0 or not finite).
+    pub fn new(mean: f64) -> Poisson {
+        if !(mean > 0.0 && mean.is_finite()) {
+            return Poisson {
+                parts: 0,
+                part: 0.0,
+                exp_neg_part: 1.0,
+            };
         }
-        if mean > 30.0 {
-            let parts = (mean / 30.0).ceil();
-            let part = mean / parts;
-            return (0..parts as u64).map(|_| self.poisson(part)).sum();
+        let parts = if mean > 30.0 {
+            (mean / 30.0).ceil()
+        } else {
+            1.0
+        };
+        let part = mean / parts;
+        Poisson {
+            parts: parts as u32,
+            part,
+            exp_neg_part: (-part).exp(),
         }
-        let u = self.uniform();
-        let mut k = 0u64;
-        let mut p = (-mean).exp();
-        let mut cdf = p;
-        while u >= cdf && k < 1000 {
-            k += 1;
-            p *= mean / k as f64;
-            cdf += p;
-            if p == 0.0 {
-                break;
+    }
+
+    /// One draw.
+    #[inline]
+    pub fn sample(&self, st: &mut Stream) -> u64 {
+        let mut total = 0;
+        for _ in 0..self.parts {
+            let u = st.uniform();
+            let mut k = 0u64;
+            let mut p = self.exp_neg_part;
+            let mut cdf = p;
+            while u >= cdf && k < 1000 {
+                k += 1;
+                p *= self.part / k as f64;
+                cdf += p;
+                if p == 0.0 {
+                    break;
+                }
             }
+            total += k;
         }
-        k
+        total
     }
 }
 

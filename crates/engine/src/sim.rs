@@ -11,29 +11,29 @@
 //! their state after all of that day's events; events of one person on one day run in
 //! the order expiry, list end, scrutiny end, record arrival, act.
 
-use crate::population::{self, ChunkRange, Population};
-use crate::rng::{Keys, Purpose};
+use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
+use crate::rng::{Keys, Poisson, Purpose};
 use crate::tally::{Layout, Provenance, Tally};
 use credsim_model::raw::{Scope, TreatmentKind};
 use credsim_model::{Model, Status};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 
 /// The run was stopped before the end of the horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the run was cancelled after {periods_done} of {periods} periods")]
+#[error("the run was cancelled after {done} of {total} chunks")]
 pub struct Cancelled {
-    /// Periods completed.
-    pub periods_done: usize,
-    /// Periods in the horizon.
-    pub periods: usize,
+    /// Chunks of households completed.
+    pub done: usize,
+    /// Chunks in all.
+    pub total: usize,
 }
 
 /// How the caller follows and controls a run.
 pub struct Control<'a> {
-    /// Called after each period with (periods done, periods in all).
+    /// Called as work completes, with (chunks done, chunks in all).
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
     /// Set to stop the run at the next period boundary.
     pub cancel: &'a AtomicBool,
@@ -50,48 +50,97 @@ pub struct Outcome {
     pub tally: Tally,
 }
 
+/// Order in which chunks and periods are simulated. Both give identical results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// Each chunk runs through the whole horizon, then its state is dropped: memory
+    /// holds only the chunks in flight. Possible while no mechanism couples chunks.
+    ChunkMajor,
+    /// Every chunk advances one period, then the next: all chunk states stay in memory.
+    /// The hook for population-wide, epoch-synchronous mechanisms.
+    EpochMajor,
+}
+
 /// Runs a model to the end of its horizon on the current rayon pool.
 pub fn run(model: &Model, control: &Control<'_>) -> Result<Outcome, Cancelled> {
+    run_with(model, control, Schedule::ChunkMajor)
+}
+
+/// Runs a model with a given schedule.
+pub fn run_with(
+    model: &Model,
+    control: &Control<'_>,
+    schedule: Schedule,
+) -> Result<Outcome, Cancelled> {
     let ctx = Ctx::new(model);
     let pop = Population::build(model, &ctx.keys);
-    let mut chunks: Vec<ChunkSim> = pop
-        .chunks
-        .par_iter()
-        .map(|range| ChunkSim::new(&ctx, &pop, range))
-        .collect();
+    let total = pop.chunks.len();
     let periods = model.period_ends.len();
-    let mut inbound: Vec<Vec<Misattributed>> = vec![Vec::new(); chunks.len()];
-    for k in 0..periods {
-        if control.cancel.load(AtomicOrdering::Relaxed) {
-            return Err(Cancelled {
-                periods_done: k,
-                periods,
-            });
-        }
-        chunks
-            .par_iter_mut()
-            .zip(inbound.par_iter_mut())
-            .for_each(|(chunk, inbox)| chunk.advance(&ctx, k, std::mem::take(inbox)));
-        // Route misattributed records to their targets' chunks, in chunk order.
-        for chunk in chunks.iter_mut() {
-            for m in chunk.outbox.drain(..) {
-                if k + 1 < periods {
-                    inbound[pop.chunk_of(m.target)].push(m);
-                } else {
-                    chunk.tally.records_pending += 1;
+    let done = AtomicUsize::new(0);
+    let cancelled = || {
+        control
+            .cancel
+            .load(AtomicOrdering::Relaxed)
+            .then(|| Cancelled {
+                done: done.load(AtomicOrdering::Relaxed),
+                total,
+            })
+    };
+    // Tallies hold integers only, so the merge order cannot change the result.
+    let tally = match schedule {
+        Schedule::ChunkMajor => pop
+            .chunks
+            .par_iter()
+            .try_fold(
+                || Tally::new(model),
+                |mut acc, range| {
+                    if let Some(c) = cancelled() {
+                        return Err(c);
+                    }
+                    let mut chunk = ChunkSim::new(&ctx, &pop, range);
+                    for k in 0..periods {
+                        chunk.advance(&ctx, k);
+                    }
+                    chunk.finish(&ctx);
+                    acc.merge(&chunk.tally);
+                    let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
+                    (control.progress)(d, total);
+                    Ok(acc)
+                },
+            )
+            .try_reduce(
+                || Tally::new(model),
+                |mut a, b| {
+                    a.merge(&b);
+                    Ok(a)
+                },
+            )?,
+        Schedule::EpochMajor => {
+            let mut chunks: Vec<ChunkSim> = pop
+                .chunks
+                .par_iter()
+                .map(|range| ChunkSim::new(&ctx, &pop, range))
+                .collect();
+            for k in 0..periods {
+                if let Some(c) = cancelled() {
+                    return Err(c);
                 }
+                chunks.par_iter_mut().for_each(|c| c.advance(&ctx, k));
+                // Population-wide, epoch-synchronous updates go here.
+                done.store((k + 1) * total / periods, AtomicOrdering::Relaxed);
+                (control.progress)((k + 1) * total / periods, total);
             }
+            let mut tally = Tally::new(model);
+            for c in &mut chunks {
+                c.finish(&ctx);
+                tally.merge(&c.tally);
+            }
+            tally
         }
-        (control.progress)(k + 1, periods);
-    }
-    chunks.par_iter_mut().for_each(|c| c.finish(&ctx));
-    let mut tally = Tally::new(model);
-    for c in &chunks {
-        tally.merge(&c.tally);
-    }
+    };
     Ok(Outcome {
         households: pop.households() as u64,
-        chunks: chunks.len(),
+        chunks: total,
         tally,
     })
 }
@@ -103,6 +152,14 @@ struct Ctx<'m> {
     layout: Layout,
     /// Lists with a score/grade condition.
     condition_lists: Vec<usize>,
+    /// Number of false records of each source over the horizon, per person.
+    false_counts: Vec<Poisson>,
+    /// Attempts to use each service in one 365-day block, per person.
+    attempts_per_block: Vec<Poisson>,
+    /// The (service, kind) pairs some treatment can hold: one hold slot per person each.
+    slots: Vec<(usize, TreatmentKind)>,
+    /// `slot_of[service][kind]`: the slot of a pair.
+    slot_of: Vec<[usize; 2]>,
     /// Stride of the per-person counts of active scored records by domain (the number
     /// of domains, or 0 without a score).
     scored_stride: usize,
@@ -110,9 +167,36 @@ struct Ctx<'m> {
 
 impl<'m> Ctx<'m> {
     fn new(model: &'m Model) -> Self {
+        let mut slots: Vec<(usize, TreatmentKind)> = Vec::new();
+        for t in &model.treatments {
+            if !slots.contains(&(t.service, t.kind)) {
+                slots.push((t.service, t.kind));
+            }
+        }
         Ctx {
             model,
             keys: Keys::new(model.seed),
+            false_counts: model
+                .sources
+                .iter()
+                .map(|s| Poisson::new(s.false_rate_per_day * model.days as f64))
+                .collect(),
+            attempts_per_block: model
+                .services
+                .iter()
+                .map(|s| Poisson::new(s.attempts_per_day * 365.0))
+                .collect(),
+            slots: slots.clone(),
+            slot_of: (0..model.services.len())
+                .map(|sv| {
+                    [TreatmentKind::Sanction, TreatmentKind::Reward].map(|k| {
+                        slots
+                            .iter()
+                            .position(|&x| x == (sv, k))
+                            .unwrap_or(usize::MAX)
+                    })
+                })
+                .collect(),
             layout: Layout::of(model),
             condition_lists: (0..model.lists.len())
                 .filter(|&l| model.lists[l].has_condition())
@@ -124,15 +208,6 @@ impl<'m> Ctx<'m> {
             },
         }
     }
-}
-
-/// A record filed on a person in another chunk, delivered at the next epoch.
-#[derive(Debug, Clone, Copy)]
-struct Misattributed {
-    target: u32,
-    day: u32,
-    behaviour: u16,
-    source: u16,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -204,12 +279,9 @@ impl Ord for Event {
 const NO_GRADE: u8 = u8::MAX;
 const FOREVER: u32 = u32::MAX;
 
-/// An open restriction (or grant) of one service for one person.
-#[derive(Debug, Clone, Copy)]
-struct Open {
-    holders: u32,
-    since: u32,
-}
+/// Bits of a packed hold holding the day it opened; the bits above count holders.
+const SINCE_BITS: u32 = 24;
+const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
 
 /// The state of one chunk of households (struct of arrays, indexed by local person).
 struct ChunkSim {
@@ -229,12 +301,12 @@ struct ChunkSim {
     scored: Vec<u16>,
     ever: Vec<u32>,
     act_seq: Vec<u32>,
-    open: BTreeMap<(u32, u16, u8), Open>,
+    /// Per person and hold slot (see `Ctx::slots`): holders << 24 | day opened.
+    holds: Vec<u32>,
     heap: BinaryHeap<Event>,
     buckets: Vec<Vec<Event>>,
     epoch_end: u32,
     tie: u32,
-    outbox: Vec<Misattributed>,
     occupancy: Vec<u64>,
     last_day: u32,
     score_sum: i64,
@@ -264,12 +336,11 @@ impl ChunkSim {
             scored: vec![0; n * ctx.scored_stride],
             ever: vec![0; n],
             act_seq: vec![0; n],
-            open: BTreeMap::new(),
+            holds: vec![0; n * ctx.slots.len()],
             heap: BinaryHeap::new(),
             buckets: vec![Vec::new(); m.period_ends.len()],
             epoch_end: 0,
             tie: 0,
-            outbox: Vec::new(),
             occupancy: vec![0; ctx.layout.len()],
             last_day: 0,
             score_sum: 0,
@@ -324,7 +395,7 @@ impl ChunkSim {
                 let mut st = ctx
                     .keys
                     .stream(Purpose::FalseRecords, s as u32, person as u64, 0);
-                let count = st.poisson(src.false_rate_per_day * m.days as f64);
+                let count = ctx.false_counts[s].sample(&mut st);
                 for _ in 0..count {
                     let day = (st.uniform() * m.days as f64) as u32;
                     let behaviour = types.values[types.index(st.uniform())];
@@ -421,30 +492,12 @@ impl ChunkSim {
         }
     }
 
-    /// Runs epoch k: delivers inbound records, then every event before the epoch's end.
-    fn advance(&mut self, ctx: &Ctx<'_>, k: usize, inbox: Vec<Misattributed>) {
-        let start = if k == 0 {
-            0
-        } else {
-            ctx.model.period_ends[k - 1]
-        };
+    /// Runs epoch k: every event before the epoch's end.
+    fn advance(&mut self, ctx: &Ctx<'_>, k: usize) {
         self.epoch_end = ctx.model.period_ends[k];
         self.period = k;
         let bucket = std::mem::take(&mut self.buckets[k]);
         self.heap.extend(bucket);
-        for m in inbox {
-            let i = m.target - self.first_person;
-            self.push(
-                ctx,
-                m.day.max(start),
-                i,
-                What::Arrival {
-                    behaviour: m.behaviour,
-                    source: m.source,
-                    provenance: Provenance::Misattributed as u8,
-                },
-            );
-        }
         while let Some(ev) = self.heap.pop() {
             self.advance_to(ev.day);
             self.tally.events += 1;
@@ -535,21 +588,21 @@ impl ChunkSim {
                 person as u64,
                 k as u64,
             );
-            if ms.uniform() < src.misattribution && m.persons > 1 {
-                let mut target = ms.below(m.persons - 1) as u32;
-                if target >= person {
+            let neighbours = self.act_seq.len() as u64;
+            if ms.uniform() < src.misattribution && neighbours > 1 {
+                // Another person of the same neighbourhood (this chunk), uniformly.
+                let mut target = ms.below(neighbours - 1) as u32;
+                if target >= i {
                     target += 1;
                 }
-                if arrival < m.days {
-                    self.outbox.push(Misattributed {
-                        target,
-                        day: arrival,
-                        behaviour: b as u16,
-                        source: obs.source as u16,
-                    });
-                } else {
-                    self.tally.records_pending += 1;
-                }
+                self.schedule_record(
+                    ctx,
+                    target,
+                    arrival,
+                    b as u16,
+                    obs.source as u16,
+                    Provenance::Misattributed,
+                );
             } else {
                 self.schedule_record(
                     ctx,
@@ -746,6 +799,8 @@ impl ChunkSim {
                     },
                 );
             }
+            // New causes may bring own-domain treatments into scope.
+            self.update_treatments(ctx, i, day);
         } else {
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
@@ -834,30 +889,38 @@ impl ChunkSim {
         (self.household_start[h]..self.household_start[h + 1]).filter(move |&j| j != i)
     }
 
+    /// The hold word of (person j, service s, kind).
+    fn hold_word(&mut self, ctx: &Ctx<'_>, j: u32, s: usize, kind: TreatmentKind) -> &mut u32 {
+        let slot = ctx.slot_of[s][kind as usize];
+        &mut self.holds[j as usize * ctx.slots.len() + slot]
+    }
+
     /// One more treatment holds service `s` for person `j`.
     fn hold(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
-        let key = (j, s as u16, kind as u8);
-        let entry = self.open.entry(key).or_insert(Open {
-            holders: 0,
-            since: day,
-        });
-        entry.holders += 1;
-        if entry.holders == 1 {
-            entry.since = day;
-            match kind {
-                TreatmentKind::Sanction => {
-                    self.occupancy[ctx.layout.sanctioned(s)] += 1;
-                    let held = &mut self.sanctions_held[j as usize];
-                    *held += 1;
-                    if *held == 1 {
-                        self.occupancy[ctx.layout.any_sanction()] += 1;
-                        self.set_ever(j, ctx.layout.ever_sanctioned());
-                    }
+        let word = self.hold_word(ctx, j, s, kind);
+        let holders = *word >> SINCE_BITS;
+        *word = (holders + 1) << SINCE_BITS
+            | if holders == 0 {
+                day
+            } else {
+                *word & SINCE_MASK
+            };
+        if holders > 0 {
+            return;
+        }
+        match kind {
+            TreatmentKind::Sanction => {
+                self.occupancy[ctx.layout.sanctioned(s)] += 1;
+                let held = &mut self.sanctions_held[j as usize];
+                *held += 1;
+                if *held == 1 {
+                    self.occupancy[ctx.layout.any_sanction()] += 1;
+                    self.set_ever(j, ctx.layout.ever_sanctioned());
                 }
-                TreatmentKind::Reward => {
-                    self.occupancy[ctx.layout.rewarded(s)] += 1;
-                    self.set_ever(j, ctx.layout.ever_rewarded());
-                }
+            }
+            TreatmentKind::Reward => {
+                self.occupancy[ctx.layout.rewarded(s)] += 1;
+                self.set_ever(j, ctx.layout.ever_rewarded());
             }
         }
     }
@@ -865,16 +928,16 @@ impl ChunkSim {
     /// One treatment fewer holds service `s` for person `j`; when none is left, the
     /// attempts made while it was held are counted.
     fn release(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
-        let key = (j, s as u16, kind as u8);
-        let Some(entry) = self.open.get_mut(&key) else {
-            return;
-        };
-        entry.holders -= 1;
-        if entry.holders > 0 {
+        let word = self.hold_word(ctx, j, s, kind);
+        let holders = *word >> SINCE_BITS;
+        if holders == 0 {
             return;
         }
-        let since = entry.since;
-        self.open.remove(&key);
+        let since = *word & SINCE_MASK;
+        *word = (holders - 1) << SINCE_BITS | since;
+        if holders > 1 {
+            return;
+        }
         self.count_attempts(ctx, j, s, kind, since, day);
         match kind {
             TreatmentKind::Sanction => {
@@ -911,7 +974,7 @@ impl ChunkSim {
             let mut st = ctx
                 .keys
                 .stream(Purpose::Attempts, s as u32, person as u64, block as u64);
-            let n = st.poisson(rate * 365.0);
+            let n = ctx.attempts_per_block[s].sample(&mut st);
             for _ in 0..n {
                 let d = block * 365 + (st.uniform() * 365.0) as u32;
                 if d >= from && d < to {
@@ -934,28 +997,31 @@ impl ChunkSim {
     /// Closes the horizon: counts attempts of restrictions still open.
     fn finish(&mut self, ctx: &Ctx<'_>) {
         self.advance_to(ctx.model.days);
-        let open = std::mem::take(&mut self.open);
-        for ((j, s, kind), o) in open {
-            let kind = if kind == TreatmentKind::Sanction as u8 {
-                TreatmentKind::Sanction
-            } else {
-                TreatmentKind::Reward
-            };
-            self.count_attempts(ctx, j, s as usize, kind, o.since, ctx.model.days);
+        let slots = ctx.slots.len();
+        for j in 0..self.act_seq.len() {
+            for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
+                let word = self.holds[j * slots + slot];
+                if word >> SINCE_BITS > 0 {
+                    let since = word & SINCE_MASK;
+                    self.count_attempts(ctx, j as u32, s, kind, since, ctx.model.days);
+                }
+            }
         }
     }
 }
 
-/// Estimated bytes of memory per person during a run: the per-person arrays of a
-/// chunk plus the pending events (each person always has one pending act; records
-/// in the reporting-delay pipeline, expiries and list ends add to that).
-pub fn bytes_per_person(model: &Model) -> f64 {
+/// Bytes of state per person of a chunk being simulated: the per-person arrays plus
+/// pending events (each person always has one pending act; records in the reporting
+/// pipeline, expiries and list ends add to that: 1.5 events per person covers the
+/// presets, heap and bucket slack included).
+pub fn chunk_bytes_per_person(model: &Model) -> f64 {
     let lists = model.lists.len();
     let scored = if model.score.is_some() {
         model.domains.len()
     } else {
         0
     };
+    let slots = Ctx::new(model).slots.len();
     let arrays = 4 // household
         + model.attributes.len() // attributes
         + 8 // points
@@ -965,29 +1031,50 @@ pub fn bytes_per_person(model: &Model) -> f64 {
         + 4 // active treatments
         + 2 // sanctions held
         + 2 * scored // active scored records per domain
+        + 4 * slots // treatment holds
         + 4 // ever flags
         + 4; // act counter
-    let event = std::mem::size_of::<Event>() as f64;
-    // One pending act per person, plus expiries of active records: at most the
-    // records a person accrues over an expiry window; 1.5 events is typical of the
-    // presets (measured in docs/PERFORMANCE.md), heap/bucket slack included.
-    arrays as f64 + 1.5 * event
+    arrays as f64 + 1.5 * std::mem::size_of::<Event>() as f64
 }
 
-/// Estimated peak memory of a run in bytes (persons, households, outputs in memory).
-pub fn estimate_bytes(model: &Model) -> u64 {
-    let persons = model.persons as f64;
-    let mean_household: f64 = model
-        .household_sizes
-        .values
-        .iter()
-        .zip(&model.household_sizes.shares)
-        .map(|(&s, &p)| s as f64 * p)
-        .sum();
-    let households = persons / mean_household.max(1.0);
-    let per_chunk_tally = (model.period_ends.len()
-        * (Layout::of(model).len() + 4 * model.services.len() + model.treatments.len() + 4)
-        * 8) as f64;
-    let chunks = persons / crate::population::CHUNK_PERSONS as f64 + 1.0;
-    (persons * bytes_per_person(model) + households * 8.0 + chunks * per_chunk_tally + 64e6) as u64
+/// Memory a run needs, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryEstimate {
+    /// Kept for the whole run, per person: household boundaries (4 bytes per household).
+    pub persistent_per_person: f64,
+    /// Kept for the whole run in all.
+    pub persistent: u64,
+    /// Chunks being simulated and the threads' tallies, independent of the population size.
+    pub in_flight: u64,
+}
+
+impl MemoryEstimate {
+    /// The estimate for a model run on `threads` threads (chunk-major schedule).
+    pub fn new(model: &Model, threads: usize) -> MemoryEstimate {
+        let mean_household: f64 = model
+            .household_sizes
+            .values
+            .iter()
+            .zip(&model.household_sizes.shares)
+            .map(|(&s, &p)| s as f64 * p)
+            .sum();
+        let persistent_per_person =
+            4.0 * 1.01 / mean_household.max(1.0) + 16.0 / CHUNK_PERSONS as f64;
+        let tally = (model.period_ends.len()
+            * (Layout::of(model).len() + 4 * model.services.len() + model.treatments.len() + 4)
+            * 8) as f64;
+        let chunk = CHUNK_PERSONS as f64 * 1.5 * chunk_bytes_per_person(model) + tally;
+        MemoryEstimate {
+            persistent_per_person,
+            persistent: (model.persons as f64 * persistent_per_person) as u64,
+            // Two tallies per thread (the chunk's and the fold accumulator), the binary
+            // and allocator overhead.
+            in_flight: (threads as f64 * (chunk + tally) + 32e6) as u64,
+        }
+    }
+
+    /// Total bytes.
+    pub fn total(&self) -> u64 {
+        self.persistent + self.in_flight
+    }
 }

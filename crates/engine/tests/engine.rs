@@ -488,6 +488,35 @@ fn results_do_not_depend_on_thread_count() {
     assert_eq!(one, json(4));
 }
 
+/// Chunk-major and epoch-major schedules (the hook for population-wide mechanisms)
+/// simulate the same lives.
+#[test]
+fn schedules_agree() {
+    let m = model(&joint_scenario("all").replace("persons = 3000", "persons = 40000"));
+    let cancel = AtomicBool::new(false);
+    let control = Control {
+        progress: &|_, _| {},
+        cancel: &cancel,
+    };
+    let a = credsim_engine::sim::run_with(&m, &control, credsim_engine::sim::Schedule::ChunkMajor)
+        .expect("runs");
+    let b = credsim_engine::sim::run_with(&m, &control, credsim_engine::sim::Schedule::EpochMajor)
+        .expect("runs");
+    assert_eq!(a.tally, b.tally);
+}
+
+/// A cancelled run says so instead of returning partial results.
+#[test]
+fn cancellation_stops_the_run() {
+    let m = model(&joint_scenario("all"));
+    let cancel = AtomicBool::new(true);
+    let control = Control {
+        progress: &|_, _| {},
+        cancel: &cancel,
+    };
+    assert!(credsim_engine::run(&m, &control).is_err());
+}
+
 /// Common random numbers: switching false records or scrutiny off changes no act,
 /// and a scrutiny multiplier of 1 changes no record at all.
 #[test]

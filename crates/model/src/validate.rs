@@ -446,7 +446,10 @@ pub(crate) fn compile(
             }
         }
         let mut ascending: Vec<usize> = (0..sc.grades.len()).collect();
-        ascending.sort_by_key(|&g| (sc.grades[g].min.is_some(), sc.grades[g].min));
+        ascending.sort_by_key(|&g| {
+            let b = &sc.grades[g];
+            (b.min.is_some(), b.min, b.max.is_none(), b.max)
+        });
         check_bands(&mut ck, &gpath, sc, &ascending);
         ScoreRules {
             base: sc.base,
@@ -725,9 +728,13 @@ fn check_bands(ck: &mut Checker<'_>, path: &FieldPath, sc: &raw::Score, ascendin
                 path.index(w[1]).key("min"),
                 format!("gap between grades `{}` and `{}`: scores {} to {} fall in no grade", a.name, b.name, hi + 1, lo - 1),
             ),
-            _ => ck.fail(
+            (None, _) => ck.fail(
                 path.index(w[0]).key("max"),
-                format!("grade `{}` is unbounded above but grade `{}` lies above it: only the highest grade may omit `max`, only the lowest may omit `min`", a.name, b.name),
+                format!("grade `{}` has no `max` (unbounded above) but grade `{}` lies above it: only the highest grade may omit `max`", a.name, b.name),
+            ),
+            (_, None) => ck.fail(
+                path.index(w[1]),
+                format!("grades `{}` and `{}` both omit `min` (unbounded below): only the lowest grade may omit `min`", a.name, b.name),
             ),
         }
     }
