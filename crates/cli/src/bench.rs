@@ -55,6 +55,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
                     cmd.arg("--threads").arg(t.to_string());
                 }
                 let status = cmd
+                    .stdout(std::process::Stdio::null())
                     .status()
                     .map_err(|e| CliError::Output(format!("cannot start a benchmark run: {e}")))?;
                 if !status.success() {

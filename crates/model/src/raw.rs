@@ -7,7 +7,8 @@
 //! a typo is an error that names the field, never a silently ignored key.
 //!
 //! After deserialisation every default is filled in, so serialising a [`Scenario`]
-//! back to TOML shows the fully resolved scenario (`credsim show`).
+//! back to TOML shows the fully resolved scenario (`credsim show`), in the order of
+//! these types' fields (maps keep the file's order).
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -195,7 +196,8 @@ pub struct Source {
     /// Records of nothing, per person per year (their type follows the source's mix of genuine records).
     #[serde(default)]
     pub false_records_per_year: f64,
-    /// Probability that a captured record lands on another, random person.
+    /// Probability that a captured record lands on another, random person of the same
+    /// neighbourhood (about 8,192 persons in consecutive households).
     #[serde(default)]
     pub misattribution: f64,
     /// Free text.
