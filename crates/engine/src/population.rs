@@ -37,13 +37,7 @@ impl Population {
     /// is cut to fit) and cuts the households into chunks.
     pub fn build(model: &Model, keys: &Keys) -> Population {
         let persons = model.persons as u32;
-        let mean_size: f64 = model
-            .household_sizes
-            .values
-            .iter()
-            .zip(&model.household_sizes.shares)
-            .map(|(&s, &p)| s as f64 * p)
-            .sum();
+        let mean_size = model.mean_household_size();
         let mut household_start =
             Vec::with_capacity((persons as f64 / mean_size.max(1.0) * 1.01) as usize + 2);
         let mut next = 0u32;

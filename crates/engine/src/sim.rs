@@ -1051,13 +1051,7 @@ pub struct MemoryEstimate {
 impl MemoryEstimate {
     /// The estimate for a model run on `threads` threads (chunk-major schedule).
     pub fn new(model: &Model, threads: usize) -> MemoryEstimate {
-        let mean_household: f64 = model
-            .household_sizes
-            .values
-            .iter()
-            .zip(&model.household_sizes.shares)
-            .map(|(&s, &p)| s as f64 * p)
-            .sum();
+        let mean_household = model.mean_household_size();
         let persistent_per_person =
             4.0 * 1.01 / mean_household.max(1.0) + 16.0 / CHUNK_PERSONS as f64;
         let tally = (model.period_ends.len()

@@ -311,6 +311,12 @@ impl Model {
         }
     }
 
+    /// Mean household size (persons per household, before the last one is cut to fit).
+    pub fn mean_household_size(&self) -> f64 {
+        let h = &self.household_sizes;
+        h.values.iter().zip(&h.shares).map(|(&s, &p)| s as f64 * p).sum()
+    }
+
     /// Index of the period holding a day.
     #[inline]
     pub fn period_of(&self, day: u32) -> usize {
