@@ -25,8 +25,8 @@ pub enum Command {
     /// With no arguments, runs the default preset. Outputs go to a new numbered folder
     /// under ./credsim-out/ (e.g. credsim-out/suining-2010-seed2010-001), written
     /// atomically: an interrupted or failed run leaves no folder behind.
-    /// The folder holds summary.json, timeseries.csv, scenario.toml (the resolved
-    /// scenario) and run.json (wall time, threads, host).
+    /// The folder holds summary.json, audit.json (docs/audit.md), timeseries.csv,
+    /// scenario.toml (the resolved scenario) and run.json (wall time, threads, host).
     Run(RunArgs),
     /// List the built-in presets, one line each.
     Presets,
@@ -40,6 +40,18 @@ pub enum Command {
     Show {
         #[command(flatten)]
         scenario: ScenarioArgs,
+    },
+    /// Print the audit of a finished run (from its audit.json) as a readable table.
+    ///
+    /// The audit answers: how many were sanctioned because of false or misattributed
+    /// records; how much punishment lands outside the domain of the records behind it;
+    /// who is hit harder (by attribute category) and how much of that is because they
+    /// are watched more; how much falls on protected conduct; how far one record's
+    /// punishment spreads; who is sanctioned for a relative; what scrutiny adds; how
+    /// people move between grades; how concentrated sanctions are. See docs/audit.md.
+    Audit {
+        /// An output folder of `credsim run`.
+        folder: PathBuf,
     },
     /// Measure speed and memory on the presets at several population sizes.
     ///
@@ -88,6 +100,9 @@ pub struct RunArgs {
     /// Run even if the memory estimate exceeds the memory available.
     #[arg(long)]
     pub ignore_memory_check: bool,
+    /// Skip the audit (its counterfactual re-simulations); no audit.json is written.
+    #[arg(long)]
+    pub no_audit: bool,
     /// Memory the run may use, in GiB (default: the memory available now). A run whose
     /// estimate exceeds 90% of it is refused before it starts, with the estimate.
     #[arg(long, value_name = "GIB")]
@@ -108,4 +123,7 @@ pub struct BenchArgs {
     /// Thread counts to try, comma-separated (default: one per core).
     #[arg(long, value_delimiter = ',')]
     pub threads: Vec<usize>,
+    /// Also time each run without the audit, to show what the audit costs.
+    #[arg(long)]
+    pub compare_audit: bool,
 }

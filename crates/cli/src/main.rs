@@ -74,6 +74,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Audit { folder } => {
+            let path = folder.join("audit.json");
+            let bytes = std::fs::read(&path).map_err(|e| {
+                CliError::Usage(format!(
+                    "cannot read `{}`: {e} (is `{}` an output folder of `credsim run`, run without --no-audit?)",
+                    path.display(),
+                    folder.display()
+                ))
+            })?;
+            let audit: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display())))?;
+            print::audit(&audit);
+            Ok(())
+        }
     }
 }
 
@@ -170,8 +184,12 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         progress: &progress,
         cancel: &cancel,
     };
+    let options = credsim_engine::Options {
+        audit: !args.no_audit,
+        ..Default::default()
+    };
     let outcome = pool
-        .install(|| credsim_engine::run(model, &control))
+        .install(|| credsim_engine::run_with(model, &control, options))
         .map_err(|c| {
             bar.abandon();
             CliError::Cancelled(format!(
@@ -182,11 +200,19 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
 
     let summary = Summary::new(model, &outcome);
+    let audit = outcome
+        .audit
+        .as_ref()
+        .map(|a| credsim_engine::Audit::new(model, &outcome.tally, a));
     let series = timeseries(model, &outcome.tally);
     let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads());
-    let folder = target.write(&loaded, &summary, &series, &run_info)?;
+    let folder = target.write(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
     if !args.quiet {
         print::summary(model, &summary, &run_info);
+        if let Some(a) = &audit {
+            println!();
+            print::audit_brief(a);
+        }
     }
     println!("outputs: {}", folder.display());
     Ok(())

@@ -63,6 +63,7 @@ impl Target {
         &self,
         loaded: &Loaded,
         summary: &Summary,
+        audit: Option<&credsim_engine::Audit>,
         series: &Table,
         info: &RunInfo,
     ) -> Result<PathBuf, CliError> {
@@ -85,6 +86,9 @@ impl Target {
         let result = (|| {
             write_file(&tmp.join("summary.json"), &json(summary)?)?;
             write_file(&tmp.join("run.json"), &json(info)?)?;
+            if let Some(a) = audit {
+                write_file(&tmp.join("audit.json"), &json(a)?)?;
+            }
             write_file(&tmp.join("timeseries.csv"), &csv(series, info).into_bytes())?;
             let toml = format!(
                 "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",

@@ -3,13 +3,15 @@
 //! passes a validated [`credsim_model::Model`] and receives counts ([`Outcome`]),
 //! which [`summary`] turns into the published summary and time series.
 
+pub mod audit;
 pub mod population;
 pub mod rng;
 pub mod sim;
 pub mod summary;
 pub mod tally;
 
-pub use sim::{Cancelled, Control, Outcome, run};
+pub use audit::Audit;
+pub use sim::{Cancelled, Control, Options, Outcome, Schedule, run, run_with};
 pub use tally::{Layout, Provenance, Tally};
 
 /// The credsim version that produced an output.

@@ -98,20 +98,26 @@ pub fn attributes(model: &Model, keys: &Keys, person: u32, household: u32, out: 
     }
 }
 
-/// A person's behaviour rates per day, one per behaviour (written into `rates`);
-/// returns their sum.
+/// A person's global behaviour multiplier (1 without heterogeneity).
+#[inline]
+pub fn multiplier(model: &Model, keys: &Keys, person: u32) -> f64 {
+    model.heterogeneity_shape.map_or(1.0, |k| {
+        keys.stream(Purpose::Heterogeneity, 0, person as u64, 0)
+            .gamma_mean_one(k)
+    })
+}
+
+/// A person's behaviour rates per day, one per behaviour (written into `rates`),
+/// given their global multiplier; returns their sum.
 #[inline]
 pub fn behaviour_rates(
     model: &Model,
     keys: &Keys,
     person: u32,
     attrs: &[u8],
+    global: f64,
     rates: &mut [f64],
 ) -> f64 {
-    let global = model.heterogeneity_shape.map_or(1.0, |k| {
-        keys.stream(Purpose::Heterogeneity, 0, person as u64, 0)
-            .gamma_mean_one(k)
-    });
     let mut total = 0.0;
     for (b, beh) in model.behaviours.iter().enumerate() {
         let mut r = beh.rate_per_day;

@@ -1,18 +1,18 @@
 //! The event-driven engine: each chunk of households runs its own event queue; the
 //! whole population advances one reporting period (epoch) at a time.
 //!
-//! Within an epoch chunks are independent and run in parallel. Between epochs the run
-//! exchanges what crosses chunks (today: misattributed records, delivered at the next
-//! epoch boundary); later cross-person mechanisms (appeal queues, peer effects,
-//! chilling) fit here as epoch-synchronous updates. Cost grows with the number of
+//! Chunks are independent (households and neighbourhoods never straddle them) and run
+//! in parallel; later population-wide mechanisms (appeal queues, peer effects,
+//! chilling) fit as epoch-synchronous updates in the epoch-major schedule. Cost grows with the number of
 //! events (acts, record arrivals, expiries, status changes), not with persons × days.
 //!
 //! Semantics (see docs/ODD.md): time is in whole days; a person's state on a day is
 //! their state after all of that day's events; events of one person on one day run in
-//! the order expiry, list end, scrutiny end, record arrival, act.
+//! the order list end, scrutiny end, expiry, record arrival, act.
 
 use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};
+use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Variant};
 use crate::tally::{Layout, Provenance, Tally};
 use credsim_model::raw::{Scope, TreatmentKind};
 use credsim_model::{Model, Status};
@@ -48,6 +48,8 @@ pub struct Outcome {
     pub chunks: usize,
     /// All counts.
     pub tally: Tally,
+    /// The audit's counts (None when the audit was not run).
+    pub audit: Option<AuditTally>,
 }
 
 /// Order in which chunks and periods are simulated. Both give identical results.
@@ -61,18 +63,36 @@ pub enum Schedule {
     EpochMajor,
 }
 
-/// Runs a model to the end of its horizon on the current rayon pool.
-pub fn run(model: &Model, control: &Control<'_>) -> Result<Outcome, Cancelled> {
-    run_with(model, control, Schedule::ChunkMajor)
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Chunk-major (default) or epoch-major.
+    pub schedule: Schedule,
+    /// Run the audit's counterfactuals (chunk-major only).
+    pub audit: bool,
 }
 
-/// Runs a model with a given schedule.
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            schedule: Schedule::ChunkMajor,
+            audit: true,
+        }
+    }
+}
+
+/// Runs a model, with its audit, to the end of its horizon on the current rayon pool.
+pub fn run(model: &Model, control: &Control<'_>) -> Result<Outcome, Cancelled> {
+    run_with(model, control, Options::default())
+}
+
+/// Runs a model with the given options.
 pub fn run_with(
     model: &Model,
     control: &Control<'_>,
-    schedule: Schedule,
+    options: Options,
 ) -> Result<Outcome, Cancelled> {
-    let ctx = Ctx::new(model);
+    let ctx = Ctx::new(model, Variant::Factual);
     let pop = Population::build(model, &ctx.keys);
     let total = pop.chunks.len();
     let periods = model.period_ends.len();
@@ -86,33 +106,62 @@ pub fn run_with(
                 total,
             })
     };
+    let audit = options.audit && options.schedule == Schedule::ChunkMajor;
+    let variants: Vec<Ctx<'_>> = if audit {
+        Variant::applicable(model)
+            .into_iter()
+            .map(|v| Ctx::new(model, v))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let simulate = |ctx: &Ctx<'_>, range: &ChunkRange| {
+        let mut chunk = ChunkSim::new(ctx, &pop, range);
+        for k in 0..periods {
+            chunk.advance(ctx, k);
+        }
+        chunk.finish(ctx);
+        chunk
+    };
     // Tallies hold integers only, so the merge order cannot change the result.
-    let tally = match schedule {
+    let (tally, audit_tally) = match options.schedule {
         Schedule::ChunkMajor => pop
             .chunks
             .par_iter()
+            .enumerate()
             .try_fold(
-                || Tally::new(model),
-                |mut acc, range| {
+                || (Tally::new(model), audit.then(|| AuditTally::new(model))),
+                |(mut acc, mut acc_audit), (index, range)| {
                     if let Some(c) = cancelled() {
                         return Err(c);
                     }
-                    let mut chunk = ChunkSim::new(&ctx, &pop, range);
-                    for k in 0..periods {
-                        chunk.advance(&ctx, k);
+                    let chunk = simulate(&ctx, range);
+                    if let Some(a) = &mut acc_audit {
+                        let group = &mut a.groups[index % crate::audit::GROUPS];
+                        chunk.audit_factual(&ctx, group);
+                        for vctx in &variants {
+                            if chunk.variant_matters(&ctx, vctx.variant) {
+                                let other = simulate(vctx, range);
+                                chunk.audit_contrast(&ctx, vctx.variant, Some(&other), group);
+                            } else {
+                                chunk.audit_contrast(&ctx, vctx.variant, None, group);
+                            }
+                        }
                     }
-                    chunk.finish(&ctx);
                     acc.merge(&chunk.tally);
                     let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
                     (control.progress)(d, total);
-                    Ok(acc)
+                    Ok((acc, acc_audit))
                 },
             )
             .try_reduce(
-                || Tally::new(model),
-                |mut a, b| {
+                || (Tally::new(model), audit.then(|| AuditTally::new(model))),
+                |(mut a, mut aa), (b, ba)| {
                     a.merge(&b);
-                    Ok(a)
+                    if let (Some(x), Some(y)) = (&mut aa, &ba) {
+                        x.merge(y);
+                    }
+                    Ok((a, aa))
                 },
             )?,
         Schedule::EpochMajor => {
@@ -135,19 +184,28 @@ pub fn run_with(
                 c.finish(&ctx);
                 tally.merge(&c.tally);
             }
-            tally
+            (tally, None)
         }
     };
     Ok(Outcome {
         households: pop.households() as u64,
         chunks: total,
         tally,
+        audit: audit_tally,
     })
 }
 
 /// Read-only context shared by all chunks.
 struct Ctx<'m> {
     model: &'m Model,
+    /// Which mechanism is switched off (Factual: none).
+    variant: Variant,
+    /// Factual run: count everything (variants skip rewards, attempts and time series).
+    full: bool,
+    /// Scrutiny in effect (None in the no-scrutiny counterfactual).
+    scrutiny: Option<&'m credsim_model::Scrutiny>,
+    /// Per source, the population mean of its capture multiplier (equal-capture variant).
+    capture_mean: Vec<f64>,
     keys: Keys,
     layout: Layout,
     /// Lists with a score/grade condition.
@@ -166,7 +224,7 @@ struct Ctx<'m> {
 }
 
 impl<'m> Ctx<'m> {
-    fn new(model: &'m Model) -> Self {
+    fn new(model: &'m Model, variant: Variant) -> Self {
         let mut slots: Vec<(usize, TreatmentKind)> = Vec::new();
         for t in &model.treatments {
             if !slots.contains(&(t.service, t.kind)) {
@@ -175,6 +233,26 @@ impl<'m> Ctx<'m> {
         }
         Ctx {
             model,
+            variant,
+            full: variant == Variant::Factual,
+            scrutiny: model
+                .scrutiny
+                .as_ref()
+                .filter(|_| variant != Variant::NoScrutiny),
+            capture_mean: model
+                .sources
+                .iter()
+                .map(|src| {
+                    // Attributes are drawn independently, so the mean of the product
+                    // is the product of the means.
+                    model
+                        .attributes
+                        .iter()
+                        .zip(&src.capture_multipliers)
+                        .map(|(a, m)| a.categories.shares.iter().zip(m).map(|(s, x)| s * x).sum::<f64>())
+                        .product()
+                })
+                .collect(),
             keys: Keys::new(model.seed),
             false_counts: model
                 .sources
@@ -235,9 +313,9 @@ enum What {
 impl What {
     fn rank(&self) -> u8 {
         match self {
-            What::Expiry { .. } => 0,
-            What::ListEnd { .. } => 1,
-            What::ScrutinyEnd { .. } => 2,
+            What::ListEnd { .. } => 0,
+            What::ScrutinyEnd { .. } => 1,
+            What::Expiry { .. } => 2,
             What::Arrival { .. } => 3,
             What::Act { .. } => 4,
         }
@@ -280,7 +358,7 @@ const NO_GRADE: u8 = u8::MAX;
 const FOREVER: u32 = u32::MAX;
 
 /// Bits of a packed hold holding the day it opened; the bits above count holders.
-const SINCE_BITS: u32 = 24;
+const SINCE_BITS: u32 = 16;
 const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
 
 /// The state of one chunk of households (struct of arrays, indexed by local person).
@@ -298,10 +376,10 @@ struct ChunkSim {
     scrutiny_until: Vec<u32>,
     active: Vec<u32>,
     sanctions_held: Vec<u16>,
-    scored: Vec<u16>,
+    scored: Vec<u32>,
     ever: Vec<u32>,
     act_seq: Vec<u32>,
-    /// Per person and hold slot (see `Ctx::slots`): holders << 24 | day opened.
+    /// Per person and hold slot (see `Ctx::slots`): holders << 16 | day opened.
     holds: Vec<u32>,
     heap: BinaryHeap<Event>,
     buckets: Vec<Vec<Event>>,
@@ -312,7 +390,11 @@ struct ChunkSim {
     score_sum: i64,
     period: usize,
     rates: Vec<f64>,
+    /// Each person's global behaviour multiplier (drawn once, used at every act).
+    multiplier: Vec<f64>,
     tally: Tally,
+    /// Per-person outcomes for the audit.
+    lives: Lives,
 }
 
 impl ChunkSim {
@@ -346,7 +428,11 @@ impl ChunkSim {
             score_sum: 0,
             period: 0,
             rates: vec![0.0; m.behaviours.len()],
+            multiplier: (0..n as u32)
+                .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i))
+                .collect(),
             tally: Tally::new(m),
+            lives: Lives::new(m, n, ctx.slots.len()),
         };
         let pop_start = range.persons.start;
         for (local_h, h) in range.households.clone().enumerate() {
@@ -374,6 +460,7 @@ impl ChunkSim {
                 c.score_sum += rules.score(0);
             }
             c.refresh(ctx, i, 0, None);
+            c.lives.year_grade[i as usize] = c.grade[i as usize];
             // The first act.
             let total = c.person_rates(ctx, i);
             if total > 0.0 {
@@ -389,7 +476,7 @@ impl ChunkSim {
                 let Some(types) = &src.false_types else {
                     continue;
                 };
-                if src.false_rate_per_day <= 0.0 {
+                if src.false_rate_per_day <= 0.0 || ctx.variant == Variant::NoErrors {
                     continue;
                 }
                 let mut st = ctx
@@ -402,7 +489,7 @@ impl ChunkSim {
                     c.schedule_record(
                         ctx,
                         i,
-                        day + src.delay_days,
+                        day.saturating_add(src.delay_days),
                         behaviour as u16,
                         s as u16,
                         Provenance::False,
@@ -421,6 +508,7 @@ impl ChunkSim {
             &ctx.keys,
             self.first_person + i,
             attrs,
+            self.multiplier[i as usize],
             &mut self.rates,
         )
     }
@@ -470,6 +558,9 @@ impl ChunkSim {
             );
         } else {
             self.tally.records_pending += 1;
+            if p != Provenance::True {
+                self.lives.errors_seen += 1;
+            }
         }
     }
 
@@ -504,6 +595,16 @@ impl ChunkSim {
             self.handle(ctx, ev);
         }
         self.advance_to(self.epoch_end);
+        if ctx.full && self.epoch_end % 365 == 0 {
+            let g = ctx.model.score.as_ref().map_or(0, |s| s.grades.len());
+            for i in 0..self.grade.len() {
+                let (from, to) = (self.lives.year_grade[i], self.grade[i]);
+                if (from as usize) < g && (to as usize) < g {
+                    self.lives.group.transitions[from as usize * g + to as usize] += 1;
+                }
+                self.lives.year_grade[i] = to;
+            }
+        }
         let p = &mut self.tally.periods[k];
         p.occupancy.copy_from_slice(&self.occupancy);
         p.score_sum = self.score_sum;
@@ -524,12 +625,9 @@ impl ChunkSim {
             }
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => {
-                if self.scrutiny_until[i as usize] == until {
-                    let sc = ctx
-                        .model
-                        .scrutiny
-                        .as_ref()
-                        .expect("scrutiny events need scrutiny");
+                if self.scrutiny_until[i as usize] == until
+                    && let Some(sc) = ctx.scrutiny
+                {
                     if self.status_holds(ctx, i, day, sc.trigger) {
                         self.start_scrutiny(ctx, i, day, false);
                     } else {
@@ -559,18 +657,22 @@ impl ChunkSim {
         }
         self.tally.acts[b] += 1;
         let a = m.attributes.len();
-        let scrutiny = match &m.scrutiny {
+        let scrutiny = match ctx.scrutiny {
             Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
             _ => 1.0,
         };
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
             let mut p = obs.capture * scrutiny;
-            for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
-                .iter()
-                .enumerate()
-            {
-                p *= src.capture_multipliers[x][c as usize];
+            if ctx.variant == Variant::EqualCapture {
+                p *= ctx.capture_mean[obs.source];
+            } else {
+                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                    .iter()
+                    .enumerate()
+                {
+                    p *= src.capture_multipliers[x][c as usize];
+                }
             }
             let captured = ctx
                 .keys
@@ -581,7 +683,7 @@ impl ChunkSim {
                 continue;
             }
             self.tally.captured += 1;
-            let arrival = day + src.delay_days;
+            let arrival = day.saturating_add(src.delay_days);
             let mut ms = ctx.keys.stream(
                 Purpose::Misattribution,
                 obs.source as u32,
@@ -589,7 +691,8 @@ impl ChunkSim {
                 k as u64,
             );
             let neighbours = self.act_seq.len() as u64;
-            if ms.uniform() < src.misattribution && neighbours > 1 {
+            let misattributed = ms.uniform() < src.misattribution;
+            if misattributed && neighbours > 1 && ctx.variant != Variant::NoErrors {
                 // Another person of the same neighbourhood (this chunk), uniformly.
                 let mut target = ms.below(neighbours - 1) as u32;
                 if target >= i {
@@ -628,10 +731,33 @@ impl ChunkSim {
         provenance: u8,
     ) {
         let prov = provenance as usize;
+        let beh = &ctx.model.behaviours[b];
+        if beh.protected {
+            if ctx.variant == Variant::NoProtected {
+                return; // never filed
+            }
+            self.lives.protected_seen += 1;
+        }
+        if provenance != Provenance::True as u8 {
+            self.lives.errors_seen += 1;
+        }
+        if ctx.full {
+            let g = &mut self.lives.group;
+            if provenance == Provenance::True as u8
+                && (beh.points < 0 || !beh.lists_triggered.is_empty())
+            {
+                g.genuine[beh.domain] += 1;
+            }
+            if beh.points < 0 && ctx.model.score.is_some() {
+                g.deducted += beh.points.unsigned_abs();
+                if beh.protected {
+                    g.deducted_protected += beh.points.unsigned_abs();
+                }
+            }
+        }
         self.tally.records_by_source[source][prov] += 1;
         self.tally.records_by_type[b][prov] += 1;
         self.tally.periods[self.period].records[prov] += 1;
-        let beh = &ctx.model.behaviours[b];
         if beh.points != 0 && ctx.model.score.is_some() {
             if let Some(e) = beh.expiry_days {
                 let end = day.saturating_add(e);
@@ -711,6 +837,16 @@ impl ChunkSim {
                     self.set_ever(i, ctx.layout.ever_grade(new_grade as usize));
                 }
                 self.grade[i as usize] = new_grade;
+                let lowest = rules.lowest_grade().map_or(NO_GRADE, |g| g as u8);
+                let lives = &mut self.lives;
+                if new_grade == lowest && lives.low_entry[i as usize] == NEVER {
+                    lives.low_entry[i as usize] = day;
+                } else if old_grade == lowest
+                    && lives.low_entry[i as usize] != NEVER
+                    && lives.low_exit[i as usize] == NEVER
+                {
+                    lives.low_exit[i as usize] = day;
+                }
             }
             let old_grade = (old_grade != NO_GRADE).then_some(old_grade as usize);
             let new_grade = (new_grade != NO_GRADE).then_some(new_grade as usize);
@@ -744,6 +880,9 @@ impl ChunkSim {
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] += 1;
             self.set_ever(i, ctx.layout.ever_list(l));
+            if self.lives.list_entry[i as usize] == NEVER {
+                self.lives.list_entry[i as usize] = day;
+            }
         }
         self.list_cause[idx] |= cause;
         if until > self.list_until[idx] || !was {
@@ -768,6 +907,7 @@ impl ChunkSim {
             self.list_until[idx] = day;
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
+            self.note_list_exit(ctx, i, day);
         }
     }
 
@@ -804,7 +944,19 @@ impl ChunkSim {
         } else {
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
+            self.note_list_exit(ctx, i, day);
             self.update_treatments(ctx, i, day);
+        }
+    }
+
+    /// Records the end of the first stay on lists when the person is on none any more.
+    fn note_list_exit(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
+        let lives = &mut self.lives;
+        if lives.list_entry[i as usize] != NEVER
+            && lives.list_exit[i as usize] == NEVER
+            && (0..ctx.model.lists.len()).all(|l| !self.listed(ctx, i, day, l))
+        {
+            self.lives.list_exit[i as usize] = day;
         }
     }
 
@@ -824,7 +976,9 @@ impl ChunkSim {
     }
 
     fn start_scrutiny(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, fresh: bool) {
-        let sc = ctx.model.scrutiny.as_ref().expect("scrutiny");
+        let Some(sc) = ctx.scrutiny else {
+            return;
+        };
         let until = day.saturating_add(sc.duration_days);
         self.scrutiny_until[i as usize] = until;
         if fresh {
@@ -840,6 +994,9 @@ impl ChunkSim {
     fn update_treatments(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
         let m = ctx.model;
         for (t, tr) in m.treatments.iter().enumerate() {
+            if !ctx.full && tr.kind == TreatmentKind::Reward {
+                continue; // counterfactuals measure sanctions only
+            }
             let holds = self.status_holds(ctx, i, day, tr.trigger);
             let bit = 1u32 << t;
             let active = self.active[i as usize] & bit != 0;
@@ -866,6 +1023,9 @@ impl ChunkSim {
                         self.hold(ctx, j, day, tr.service, tr.kind);
                     }
                 }
+                if tr.kind == TreatmentKind::Sanction {
+                    self.start_spell(ctx, i, day, t, cause, cause & domain_bit != 0);
+                }
             } else if !applies && active {
                 self.active[i as usize] &= !bit;
                 self.release(ctx, i, day, tr.service, tr.kind);
@@ -874,9 +1034,12 @@ impl ChunkSim {
                         self.release(ctx, j, day, tr.service, tr.kind);
                     }
                 }
+                if tr.kind == TreatmentKind::Sanction {
+                    self.end_spell(ctx, i, day, t);
+                }
             }
         }
-        if let Some(sc) = &m.scrutiny
+        if let Some(sc) = ctx.scrutiny
             && self.scrutiny_until[i as usize] <= day
             && self.status_holds(ctx, i, day, sc.trigger)
         {
@@ -916,6 +1079,7 @@ impl ChunkSim {
                 if *held == 1 {
                     self.occupancy[ctx.layout.any_sanction()] += 1;
                     self.set_ever(j, ctx.layout.ever_sanctioned());
+                    self.lives.sanction_since[j as usize] = day;
                 }
             }
             TreatmentKind::Reward => {
@@ -946,15 +1110,16 @@ impl ChunkSim {
                 *held -= 1;
                 if *held == 0 {
                     self.occupancy[ctx.layout.any_sanction()] -= 1;
+                    let since = self.lives.sanction_since[j as usize];
+                    self.lives.sanction_days[j as usize] += day - since;
                 }
             }
             TreatmentKind::Reward => self.occupancy[ctx.layout.rewarded(s)] -= 1,
         }
     }
 
-    /// Attempts to use service `s` on days [from, to): a Poisson process generated in
-    /// 365-day blocks keyed by (person, service, block), so the same attempts exist
-    /// whatever the person's status (common random numbers).
+    /// Counts the attempts to use service `s` on days [from, to) as denied (sanction)
+    /// or granted (reward), by period. Counterfactual runs skip this.
     fn count_attempts(
         &mut self,
         ctx: &Ctx<'_>,
@@ -964,39 +1129,133 @@ impl ChunkSim {
         from: u32,
         to: u32,
     ) {
-        let m = ctx.model;
-        let rate = m.services[s].attempts_per_day;
-        if rate <= 0.0 || to <= from {
+        if !ctx.full {
             return;
         }
-        let person = self.first_person + j;
-        for block in from / 365..=(to - 1) / 365 {
-            let mut st = ctx
-                .keys
-                .stream(Purpose::Attempts, s as u32, person as u64, block as u64);
-            let n = ctx.attempts_per_block[s].sample(&mut st);
-            for _ in 0..n {
-                let d = block * 365 + (st.uniform() * 365.0) as u32;
-                if d >= from && d < to {
-                    let p = m.period_of(d);
-                    match kind {
-                        TreatmentKind::Sanction => {
-                            self.tally.denied[s] += 1;
-                            self.tally.periods[p].denied[s] += 1;
-                        }
-                        TreatmentKind::Reward => {
-                            self.tally.granted[s] += 1;
-                            self.tally.periods[p].granted[s] += 1;
-                        }
-                    }
+        let m = ctx.model;
+        let tally = &mut self.tally;
+        for_each_attempt(ctx, self.first_person + j, s, from, to, |d| {
+            let p = m.period_of(d);
+            match kind {
+                TreatmentKind::Sanction => {
+                    tally.denied[s] += 1;
+                    tally.periods[p].denied[s] += 1;
                 }
+                TreatmentKind::Reward => {
+                    tally.granted[s] += 1;
+                    tally.periods[p].granted[s] += 1;
+                }
+            }
+        });
+    }
+
+    /// Attempts of person j at service s on days [from, to).
+    fn attempts_between(&self, ctx: &Ctx<'_>, j: u32, s: usize, from: u32, to: u32) -> u64 {
+        let mut n = 0;
+        for_each_attempt(ctx, self.first_person + j, s, from, to, |_| n += 1);
+        n
+    }
+
+    /// An own sanction spell starts: audit bookkeeping (factual run only).
+    fn start_spell(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, t: usize, cause: u32, in_context: bool) {
+        let lives = &mut self.lives;
+        lives.own_held[i as usize] += 1;
+        lives.ever_own[i as usize] = true;
+        if !ctx.full {
+            return;
+        }
+        let nt = ctx.model.treatments.len();
+        lives.spell_start[i as usize * nt + t] = day;
+        lives.spell_cause[i as usize * nt + t] = cause;
+        let g = &mut lives.group;
+        g.applications += 1;
+        if cause != 0 && !in_context {
+            g.cross_applications += 1;
+        }
+        if in_context {
+            let tr = &ctx.model.treatments[t];
+            let members: Vec<u32> = if tr.household {
+                self.household_members(i).collect()
+            } else {
+                Vec::new()
+            };
+            for j in std::iter::once(i).chain(members) {
+                self.hold_in_context(ctx, j, day, tr.service, true);
+            }
+        }
+    }
+
+    /// An own sanction spell ends: attributes its days and denied attempts to the
+    /// domains of its causes (amplification), and closes its in-context holds.
+    fn end_spell(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, t: usize) {
+        self.lives.own_held[i as usize] -= 1;
+        if !ctx.full {
+            return;
+        }
+        let nt = ctx.model.treatments.len();
+        let tr = &ctx.model.treatments[t];
+        let start = self.lives.spell_start[i as usize * nt + t];
+        let cause = self.lives.spell_cause[i as usize * nt + t];
+        let domain_bit = 1u32 << ctx.model.services[tr.service].domain;
+        let members: Vec<u32> = if tr.household {
+            self.household_members(i).collect()
+        } else {
+            Vec::new()
+        };
+        let people = 1 + members.len() as u64;
+        let denied: u64 = std::iter::once(i)
+            .chain(members.iter().copied())
+            .map(|j| self.attempts_between(ctx, j, tr.service, start, day))
+            .sum();
+        let g = &mut self.lives.group;
+        for d in 0..ctx.model.domains.len() {
+            if cause & (1 << d) != 0 {
+                g.amplified_days[d] += (day - start) as u64 * people;
+                g.amplified_denied[d] += denied;
+            }
+        }
+        if cause & domain_bit != 0 {
+            for j in std::iter::once(i).chain(members) {
+                self.hold_in_context(ctx, j, day, tr.service, false);
+            }
+        }
+    }
+
+    /// Opens (or closes) one in-context hold of service s for person j; attempts made
+    /// while at least one is open are denied in context.
+    fn hold_in_context(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, open: bool) {
+        let slot = ctx.slot_of[s][TreatmentKind::Sanction as usize];
+        let idx = j as usize * ctx.slots.len() + slot;
+        let word = self.lives.in_context[idx];
+        let holders = word >> SINCE_BITS;
+        if open {
+            let since = if holders == 0 { day } else { word & SINCE_MASK };
+            self.lives.in_context[idx] = (holders + 1) << SINCE_BITS | since;
+        } else if holders > 0 {
+            let since = word & SINCE_MASK;
+            self.lives.in_context[idx] = (holders - 1) << SINCE_BITS | since;
+            if holders == 1 {
+                let n = self.attempts_between(ctx, j, s, since, day);
+                self.lives.group.denied_in_context += n;
             }
         }
     }
 
     /// Closes the horizon: counts attempts of restrictions still open.
     fn finish(&mut self, ctx: &Ctx<'_>) {
-        self.advance_to(ctx.model.days);
+        let days = ctx.model.days;
+        self.advance_to(days);
+        for i in 0..self.act_seq.len() {
+            if self.sanctions_held[i] > 0 {
+                self.lives.sanction_days[i] += days - self.lives.sanction_since[i];
+            }
+            let active = self.active[i];
+            for (t, tr) in ctx.model.treatments.iter().enumerate() {
+                if active & (1 << t) != 0 && tr.kind == TreatmentKind::Sanction {
+                    self.end_spell(ctx, i as u32, days, t);
+                }
+            }
+        }
         let slots = ctx.slots.len();
         for j in 0..self.act_seq.len() {
             for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
@@ -1005,6 +1264,163 @@ impl ChunkSim {
                     let since = word & SINCE_MASK;
                     self.count_attempts(ctx, j as u32, s, kind, since, ctx.model.days);
                 }
+            }
+        }
+    }
+}
+
+/// The audit's view of a finished chunk.
+impl ChunkSim {
+    /// Ever sanctioned, sanction-days, ever listed, ever in the lowest grade.
+    fn outcome(&self, ctx: &Ctx<'_>, i: usize) -> (bool, u32, bool, bool) {
+        let lay = &ctx.layout;
+        let ever = self.ever[i];
+        let bit = |b: usize| ever & (1 << b) != 0;
+        let listed = (0..ctx.model.lists.len()).any(|l| bit(lay.ever_list(l)));
+        let lowest = ctx
+            .model
+            .score
+            .as_ref()
+            .and_then(|s| s.lowest_grade())
+            .is_some_and(|g| bit(lay.ever_grade(g)));
+        (
+            bit(lay.ever_sanctioned()),
+            self.lives.sanction_days[i],
+            listed,
+            lowest,
+        )
+    }
+
+    /// Whether switching a mechanism off can change anything in this chunk; when it
+    /// cannot, the counterfactual equals the factual run and is not simulated.
+    fn variant_matters(&self, ctx: &Ctx<'_>, variant: Variant) -> bool {
+        match variant {
+            Variant::Factual => false,
+            Variant::NoErrors => self.lives.errors_seen > 0,
+            Variant::NoProtected => self.lives.protected_seen > 0,
+            Variant::NoScrutiny => self.tally.ever[ctx.layout.ever_scrutiny()] > 0,
+            Variant::EqualCapture => true,
+        }
+    }
+
+    /// Adds the factual run's per-person outcomes to an audit group.
+    fn audit_factual(&self, ctx: &Ctx<'_>, g: &mut GroupTally) {
+        let m = ctx.model;
+        g.merge(&self.lives.group);
+        g.records += self.tally.records().iter().sum::<u64>();
+        g.denied += self.tally.denied.iter().sum::<u64>();
+        let a = m.attributes.len();
+        let offsets: Vec<usize> = m
+            .attributes
+            .iter()
+            .scan(0, |acc, at| {
+                let o = *acc;
+                *acc += at.categories.values.len();
+                Some(o)
+            })
+            .collect();
+        let n = self.act_seq.len();
+        g.persons += n as u64;
+        for i in 0..n {
+            let (sanctioned, days, listed, lowest) = self.outcome(ctx, i);
+            g.sanction_days += days as u64;
+            if days > 0 {
+                *g.days_histogram.entry(days).or_insert(0) += 1;
+            }
+            if sanctioned {
+                g.sanctioned += 1;
+                if !self.lives.ever_own[i] {
+                    g.spill_only += 1;
+                    g.spill_only_days += days as u64;
+                }
+            }
+            g.listed += listed as u64;
+            g.lowest += lowest as u64;
+            for (x, &o) in offsets.iter().enumerate() {
+                let c = &mut g.categories[o + self.attrs[i * a + x] as usize];
+                c[0] += 1;
+                c[1] += sanctioned as u64;
+                c[2] += listed as u64;
+                c[3] += lowest as u64;
+            }
+            let stay = |entry: u32, exit: u32| {
+                (entry != NEVER).then(|| {
+                    if exit == NEVER {
+                        (m.days - entry, true)
+                    } else {
+                        (exit - entry, false)
+                    }
+                })
+            };
+            if let Some(x) = stay(self.lives.low_entry[i], self.lives.low_exit[i]) {
+                g.low_stays.push(x);
+            }
+            if let Some(x) = stay(self.lives.list_entry[i], self.lives.list_exit[i]) {
+                g.list_stays.push(x);
+            }
+        }
+    }
+
+    /// Adds the comparison with a counterfactual run of the same chunk (None: the
+    /// counterfactual is known to equal the factual run).
+    fn audit_contrast(&self, ctx: &Ctx<'_>, variant: Variant, other: Option<&ChunkSim>, g: &mut GroupTally) {
+        let cf = other.unwrap_or(self);
+        let n = self.act_seq.len();
+        if variant == Variant::EqualCapture {
+            let m = ctx.model;
+            let a = m.attributes.len();
+            let mut o = 0;
+            for (x, at) in m.attributes.iter().enumerate() {
+                for i in 0..n {
+                    let (sanctioned, _, listed, lowest) = cf.outcome(ctx, i);
+                    let c = &mut g.categories_equal[o + self.attrs[i * a + x] as usize];
+                    c[0] += 1;
+                    c[1] += sanctioned as u64;
+                    c[2] += listed as u64;
+                    c[3] += lowest as u64;
+                }
+                o += at.categories.values.len();
+            }
+            return;
+        }
+        let c = match variant {
+            Variant::NoErrors => &mut g.no_errors,
+            Variant::NoScrutiny => &mut g.no_scrutiny,
+            Variant::NoProtected => &mut g.no_protected,
+            Variant::Factual | Variant::EqualCapture => return,
+        };
+        c.records += cf.tally.records().iter().sum::<u64>();
+        for i in 0..n {
+            let (fs, fd, fl, _) = self.outcome(ctx, i);
+            let (vs, vd, vl, _) = cf.outcome(ctx, i);
+            c.sanctioned += vs as u64;
+            c.sanction_days += vd as u64;
+            c.only_factual += (fs && !vs) as u64;
+            c.only_counterfactual += (vs && !fs) as u64;
+            c.excess_days += fd.saturating_sub(vd) as u64;
+            c.spared_days += vd.saturating_sub(fd) as u64;
+            c.listed += vl as u64;
+            c.listed_only_factual += (fl && !vl) as u64;
+        }
+    }
+}
+
+/// Calls `f(day)` for each attempt of a person at service `s` on days [from, to): a
+/// Poisson process generated in 365-day blocks keyed by (person, service, block), so
+/// the same attempts exist whatever the person's status (common random numbers).
+fn for_each_attempt(ctx: &Ctx<'_>, person: u32, s: usize, from: u32, to: u32, mut f: impl FnMut(u32)) {
+    if ctx.model.services[s].attempts_per_day <= 0.0 || to <= from {
+        return;
+    }
+    for block in from / 365..=(to - 1) / 365 {
+        let mut st = ctx
+            .keys
+            .stream(Purpose::Attempts, s as u32, person as u64, block as u64);
+        let n = ctx.attempts_per_block[s].sample(&mut st);
+        for _ in 0..n {
+            let d = block * 365 + (st.uniform() * 365.0) as u32;
+            if d >= from && d < to {
+                f(d);
             }
         }
     }
@@ -1021,7 +1437,7 @@ pub fn chunk_bytes_per_person(model: &Model) -> f64 {
     } else {
         0
     };
-    let slots = Ctx::new(model).slots.len();
+    let slots = Ctx::new(model, Variant::Factual).slots.len();
     let arrays = 4 // household
         + model.attributes.len() // attributes
         + 8 // points
@@ -1030,10 +1446,11 @@ pub fn chunk_bytes_per_person(model: &Model) -> f64 {
         + 4 // scrutiny_until
         + 4 // active treatments
         + 2 // sanctions held
-        + 2 * scored // active scored records per domain
+        + 4 * scored // active scored records per domain
         + 4 * slots // treatment holds
         + 4 // ever flags
-        + 4; // act counter
+        + 4 // act counter
+        + 8; // behaviour multiplier
     arrays as f64 + 1.5 * std::mem::size_of::<Event>() as f64
 }
 

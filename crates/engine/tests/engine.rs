@@ -498,9 +498,13 @@ fn schedules_agree() {
         progress: &|_, _| {},
         cancel: &cancel,
     };
-    let a = credsim_engine::sim::run_with(&m, &control, credsim_engine::sim::Schedule::ChunkMajor)
+    let options = |schedule| credsim_engine::Options {
+        schedule,
+        audit: false,
+    };
+    let a = credsim_engine::run_with(&m, &control, options(credsim_engine::Schedule::ChunkMajor))
         .expect("runs");
-    let b = credsim_engine::sim::run_with(&m, &control, credsim_engine::sim::Schedule::EpochMajor)
+    let b = credsim_engine::run_with(&m, &control, options(credsim_engine::Schedule::EpochMajor))
         .expect("runs");
     assert_eq!(a.tally, b.tally);
 }

@@ -18,6 +18,10 @@ pub const MAX_LISTS: usize = 8;
 pub const MAX_TREATMENTS: usize = 32;
 /// Most persons (person ids are 32-bit).
 pub const MAX_PERSONS: u64 = 4_000_000_000;
+/// Largest number of points one record may add or deduct.
+pub const MAX_POINTS: u64 = 1_000_000_000;
+/// Largest score bound or grade bound (keeps score arithmetic far from overflow).
+pub const MAX_SCORE: i64 = 1_000_000_000_000;
 /// Longest horizon in days (100 years).
 pub const MAX_DAYS: u32 = 36_500;
 
@@ -396,6 +400,12 @@ pub(crate) fn compile(
             }
             None
         };
+        if src.delay_days > MAX_DAYS {
+            ck.fail(
+                p.key("delay_days"),
+                format!("a delay of {} days is not allowed: at most {MAX_DAYS}", src.delay_days),
+            );
+        }
         sources.push(Source {
             id: src.id.clone(),
             delay_days: src.delay_days,
@@ -414,6 +424,10 @@ pub(crate) fn compile(
     let mut grade_index = HashMap::new();
     let score = s.score.as_ref().map(|sc| {
         let p = FieldPath::keys(&["score"]);
+        let big = |v: Option<i64>| v.is_some_and(|x| x.unsigned_abs() > MAX_SCORE as u64);
+        if big(Some(sc.base)) || big(sc.min) || big(sc.max) || sc.grades.iter().any(|g| big(g.min) || big(g.max)) {
+            ck.fail(p.clone(), format!("score values must lie within ±{MAX_SCORE}"));
+        }
         if let (Some(lo), Some(hi)) = (sc.min, sc.max)
             && lo > hi
         {
@@ -481,6 +495,12 @@ pub(crate) fn compile(
             ck.fail(
                 rpath.key(ty).key("points"),
                 "points need a score: add a [score] table, or remove the points",
+            );
+        }
+        if rule.points.unsigned_abs() > MAX_POINTS {
+            ck.fail(
+                rpath.key(ty).key("points"),
+                format!("{} points is not allowed: at most ±{MAX_POINTS} per record", rule.points),
             );
         }
         if rule.expiry_days == Some(0) {
@@ -719,14 +739,14 @@ fn check_bands(ck: &mut Checker<'_>, path: &FieldPath, sc: &raw::Score, ascendin
     for w in ascending.windows(2) {
         let (a, b) = (&g[w[0]], &g[w[1]]);
         match (a.max, b.min) {
-            (Some(hi), Some(lo)) if lo == hi + 1 => {}
+            (Some(hi), Some(lo)) if lo as i128 == hi as i128 + 1 => {}
             (Some(hi), Some(lo)) if lo <= hi => ck.fail(
                 path.index(w[1]).key("min"),
-                format!("grades `{}` and `{}` overlap: `{}` ends at {hi} and `{}` starts at {lo}; the next band must start at {}", a.name, b.name, a.name, b.name, hi + 1),
+                format!("grades `{}` and `{}` overlap: `{}` ends at {hi} and `{}` starts at {lo}; the next band must start at {}", a.name, b.name, a.name, b.name, hi as i128 + 1),
             ),
             (Some(hi), Some(lo)) => ck.fail(
                 path.index(w[1]).key("min"),
-                format!("gap between grades `{}` and `{}`: scores {} to {} fall in no grade", a.name, b.name, hi + 1, lo - 1),
+                format!("gap between grades `{}` and `{}`: scores {} to {} fall in no grade", a.name, b.name, hi as i128 + 1, lo as i128 - 1),
             ),
             (None, _) => ck.fail(
                 path.index(w[0]).key("max"),

@@ -1,0 +1,833 @@
+//! The audit: what a regime does to people, measured on exact counterfactuals.
+//!
+//! Each chunk of households is simulated once as it is (the factual run) and again
+//! with one mechanism switched off ([`Variant`]), on the same random numbers, so a
+//! person's two lives differ only by that mechanism. Per-person comparisons are
+//! accumulated in integer [`GroupTally`]s, one per jackknife group of chunks; every
+//! published measure ([`Audit`]) carries a delete-a-group jackknife standard error.
+//! Chunks are independent units (households and neighbourhoods never straddle them),
+//! so the jackknife accounts for dependence within households and neighbourhoods.
+
+use crate::tally::Tally;
+use credsim_model::Model;
+use indexmap::IndexMap;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Jackknife groups: chunk c belongs to group c mod GROUPS.
+pub const GROUPS: usize = 20;
+
+/// One mechanism switched off, everything else (and every random number) unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The regime as specified.
+    Factual,
+    /// No false records, no misattribution (every captured record lands on its actor).
+    NoErrors,
+    /// No heightened scrutiny.
+    NoScrutiny,
+    /// Every source's capture multipliers replaced by their population mean, so each
+    /// person is watched as much as the average person.
+    EqualCapture,
+    /// Records of protected conduct are never filed.
+    NoProtected,
+}
+
+impl Variant {
+    /// The counterfactual variants that differ from the factual run for a model.
+    pub fn applicable(model: &Model) -> Vec<Variant> {
+        let mut v = Vec::new();
+        if model
+            .sources
+            .iter()
+            .any(|s| s.false_rate_per_day > 0.0 || s.misattribution > 0.0)
+        {
+            v.push(Variant::NoErrors);
+        }
+        if model.scrutiny.is_some() {
+            v.push(Variant::NoScrutiny);
+        }
+        if model
+            .sources
+            .iter()
+            .any(|s| s.capture_multipliers.iter().flatten().any(|&m| m != 1.0))
+        {
+            v.push(Variant::EqualCapture);
+        }
+        if model.behaviours.iter().any(|b| b.protected) {
+            v.push(Variant::NoProtected);
+        }
+        v
+    }
+}
+
+/// Per-person outcomes of one simulated chunk, recorded by the engine.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lives {
+    /// Person-days under at least one sanction.
+    pub sanction_days: Vec<u32>,
+    /// Day the current sanctioned stretch began.
+    pub sanction_since: Vec<u32>,
+    /// Sanctions held because of the person's own status (not household spill-over).
+    pub own_held: Vec<u16>,
+    /// Ever sanctioned because of their own status.
+    pub ever_own: Vec<bool>,
+    /// First entry into / exit from the lowest grade (u32::MAX: never).
+    pub low_entry: Vec<u32>,
+    pub low_exit: Vec<u32>,
+    /// First entry onto / exit from any list.
+    pub list_entry: Vec<u32>,
+    pub list_exit: Vec<u32>,
+    /// Grade at the last year boundary.
+    pub year_grade: Vec<u8>,
+    /// Start day and causes of each own sanction spell, `[person][treatment]`.
+    pub spell_start: Vec<u32>,
+    pub spell_cause: Vec<u32>,
+    /// Per person and hold slot: holders of sanctions resting on a record from the
+    /// service's own domain, packed like the main holds.
+    pub in_context: Vec<u32>,
+    /// Erroneous records seen (false, misattributed, including pending).
+    pub errors_seen: u64,
+    /// Records of protected conduct that arrived.
+    pub protected_seen: u64,
+    /// Factual-only counters.
+    pub group: GroupTally,
+}
+
+/// Never happened.
+pub(crate) const NEVER: u32 = u32::MAX;
+
+impl Lives {
+    pub(crate) fn new(model: &Model, n: usize, slots: usize) -> Lives {
+        let t = model.treatments.len();
+        Lives {
+            sanction_days: vec![0; n],
+            sanction_since: vec![0; n],
+            own_held: vec![0; n],
+            ever_own: vec![false; n],
+            low_entry: vec![NEVER; n],
+            low_exit: vec![NEVER; n],
+            list_entry: vec![NEVER; n],
+            list_exit: vec![NEVER; n],
+            year_grade: vec![u8::MAX; n],
+            spell_start: vec![0; n * t],
+            spell_cause: vec![0; n * t],
+            in_context: vec![0; n * slots],
+            errors_seen: 0,
+            protected_seen: 0,
+            group: GroupTally::new(model),
+        }
+    }
+}
+
+/// What a counterfactual changed, summed over persons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contrast {
+    /// Persons ever sanctioned in the counterfactual.
+    pub sanctioned: u64,
+    /// Person-days sanctioned in the counterfactual.
+    pub sanction_days: u64,
+    /// Persons sanctioned in the factual run but never in the counterfactual.
+    pub only_factual: u64,
+    /// Persons sanctioned only in the counterfactual.
+    pub only_counterfactual: u64,
+    /// Σ over persons of max(0, factual days − counterfactual days).
+    pub excess_days: u64,
+    /// Σ over persons of max(0, counterfactual days − factual days).
+    pub spared_days: u64,
+    /// Persons ever listed in the counterfactual.
+    pub listed: u64,
+    /// Persons listed in the factual run but never in the counterfactual.
+    pub listed_only_factual: u64,
+    /// Records that arrived in the counterfactual.
+    pub records: u64,
+}
+
+impl Contrast {
+    fn add(&mut self, o: &Contrast) {
+        self.sanctioned += o.sanctioned;
+        self.sanction_days += o.sanction_days;
+        self.only_factual += o.only_factual;
+        self.only_counterfactual += o.only_counterfactual;
+        self.excess_days += o.excess_days;
+        self.spared_days += o.spared_days;
+        self.listed += o.listed;
+        self.listed_only_factual += o.listed_only_factual;
+        self.records += o.records;
+    }
+}
+
+/// Adverse outcomes by attribute category: persons, ever sanctioned, ever listed,
+/// ever in the lowest grade.
+pub type CategoryCounts = Vec<[u64; 4]>;
+
+/// Everything the audit counts for one jackknife group of chunks. Integers only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupTally {
+    /// Persons.
+    pub persons: u64,
+    /// Persons ever sanctioned.
+    pub sanctioned: u64,
+    /// Person-days under at least one sanction.
+    pub sanction_days: u64,
+    /// Persons ever on a list.
+    pub listed: u64,
+    /// Persons ever in the lowest grade.
+    pub lowest: u64,
+    /// Records that arrived.
+    pub records: u64,
+    /// Persons sanctioned only through household spill-over, and their sanction-days.
+    pub spill_only: u64,
+    /// Sanction-days of those persons.
+    pub spill_only_days: u64,
+    /// Sanction-days per person → persons (for concentration).
+    pub days_histogram: BTreeMap<u32, u64>,
+    /// Sanction applications (own) and of those cross-context.
+    pub applications: u64,
+    /// Cross-context sanction applications.
+    pub cross_applications: u64,
+    /// Denied attempts, and of those made while an in-context sanction held.
+    pub denied: u64,
+    /// Denied attempts under at least one in-context sanction.
+    pub denied_in_context: u64,
+    /// Genuine (true) records with negative points or a list trigger, per domain.
+    pub genuine: Vec<u64>,
+    /// Sanction-days (own and household) attributed to each cause domain.
+    pub amplified_days: Vec<u64>,
+    /// Denied attempts under own and household sanction spells, per cause domain.
+    pub amplified_denied: Vec<u64>,
+    /// Points deducted by all records, and by records of protected conduct.
+    pub deducted: u64,
+    /// Points deducted by records of protected conduct.
+    pub deducted_protected: u64,
+    /// Grade transitions between consecutive year ends, `[from × grades + to]`.
+    pub transitions: Vec<u64>,
+    /// First stays in the lowest grade: (days, still there at the end).
+    pub low_stays: Vec<(u32, bool)>,
+    /// First stays on any list.
+    pub list_stays: Vec<(u32, bool)>,
+    /// Factual adverse outcomes per (attribute, category), flattened.
+    pub categories: CategoryCounts,
+    /// The same with capture equalised.
+    pub categories_equal: CategoryCounts,
+    /// Counterfactual without data errors.
+    pub no_errors: Contrast,
+    /// Counterfactual without scrutiny.
+    pub no_scrutiny: Contrast,
+    /// Counterfactual without records of protected conduct.
+    pub no_protected: Contrast,
+}
+
+impl GroupTally {
+    /// Empty counters for a model.
+    pub fn new(model: &Model) -> GroupTally {
+        let d = model.domains.len();
+        let g = model.score.as_ref().map_or(0, |s| s.grades.len());
+        let cats: usize = model
+            .attributes
+            .iter()
+            .map(|a| a.categories.values.len())
+            .sum();
+        GroupTally {
+            genuine: vec![0; d],
+            amplified_days: vec![0; d],
+            amplified_denied: vec![0; d],
+            transitions: vec![0; g * g],
+            categories: vec![[0; 4]; cats],
+            categories_equal: vec![[0; 4]; cats],
+            ..GroupTally::default()
+        }
+    }
+
+    /// Adds another group's counts.
+    pub fn merge(&mut self, o: &GroupTally) {
+        fn add(a: &mut [u64], b: &[u64]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        self.persons += o.persons;
+        self.sanctioned += o.sanctioned;
+        self.sanction_days += o.sanction_days;
+        self.listed += o.listed;
+        self.lowest += o.lowest;
+        self.records += o.records;
+        self.spill_only += o.spill_only;
+        self.spill_only_days += o.spill_only_days;
+        for (&k, &v) in &o.days_histogram {
+            *self.days_histogram.entry(k).or_insert(0) += v;
+        }
+        self.applications += o.applications;
+        self.cross_applications += o.cross_applications;
+        self.denied += o.denied;
+        self.denied_in_context += o.denied_in_context;
+        add(&mut self.genuine, &o.genuine);
+        add(&mut self.amplified_days, &o.amplified_days);
+        add(&mut self.amplified_denied, &o.amplified_denied);
+        self.deducted += o.deducted;
+        self.deducted_protected += o.deducted_protected;
+        add(&mut self.transitions, &o.transitions);
+        self.low_stays.extend_from_slice(&o.low_stays);
+        self.list_stays.extend_from_slice(&o.list_stays);
+        for (a, b) in self.categories.iter_mut().zip(&o.categories) {
+            add(a, b);
+        }
+        for (a, b) in self.categories_equal.iter_mut().zip(&o.categories_equal) {
+            add(a, b);
+        }
+        self.no_errors.add(&o.no_errors);
+        self.no_scrutiny.add(&o.no_scrutiny);
+        self.no_protected.add(&o.no_protected);
+    }
+}
+
+/// The audit's counters: one [`GroupTally`] per jackknife group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditTally {
+    /// Counterfactual variants that were run.
+    pub variants: Vec<Variant>,
+    /// Per group.
+    pub groups: Vec<GroupTally>,
+}
+
+impl AuditTally {
+    /// Empty.
+    pub fn new(model: &Model) -> AuditTally {
+        AuditTally {
+            variants: Variant::applicable(model),
+            groups: vec![GroupTally::new(model); GROUPS],
+        }
+    }
+
+    /// Adds another audit tally.
+    pub fn merge(&mut self, o: &AuditTally) {
+        for (a, b) in self.groups.iter_mut().zip(&o.groups) {
+            a.merge(b);
+        }
+    }
+
+    fn total(&self, skip: Option<usize>) -> GroupTally {
+        let mut t = GroupTally::new_like(&self.groups[0]);
+        for (g, x) in self.groups.iter().enumerate() {
+            if Some(g) != skip {
+                t.merge(x);
+            }
+        }
+        t
+    }
+
+    /// A statistic of the whole population, with its delete-a-group jackknife
+    /// standard error (None with fewer than two non-empty groups or an undefined value).
+    fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
+        let all = self.total(None);
+        let value = f(&all);
+        let used: Vec<usize> = (0..GROUPS).filter(|&g| self.groups[g].persons > 0).collect();
+        let se = if used.len() >= 2 && value.is_some() {
+            let reps: Option<Vec<f64>> = used.iter().map(|&g| f(&self.total(Some(g)))).collect();
+            reps.map(|r| {
+                let k = r.len() as f64;
+                let mean = r.iter().sum::<f64>() / k;
+                ((k - 1.0) / k * r.iter().map(|x| (x - mean).powi(2)).sum::<f64>()).sqrt()
+            })
+        } else {
+            None
+        };
+        Estimate::new(value, se)
+    }
+}
+
+impl GroupTally {
+    fn new_like(t: &GroupTally) -> GroupTally {
+        GroupTally {
+            genuine: vec![0; t.genuine.len()],
+            amplified_days: vec![0; t.amplified_days.len()],
+            amplified_denied: vec![0; t.amplified_denied.len()],
+            transitions: vec![0; t.transitions.len()],
+            categories: vec![[0; 4]; t.categories.len()],
+            categories_equal: vec![[0; 4]; t.categories_equal.len()],
+            ..GroupTally::default()
+        }
+    }
+}
+
+/// A value with its standard error and 95% confidence interval (normal approximation).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Estimate {
+    /// Point estimate (null when undefined, e.g. a share of zero events).
+    pub value: Option<f64>,
+    /// Jackknife standard error.
+    pub se: Option<f64>,
+    /// value − 1.96 se.
+    pub ci_low: Option<f64>,
+    /// value + 1.96 se.
+    pub ci_high: Option<f64>,
+}
+
+impl Estimate {
+    fn new(value: Option<f64>, se: Option<f64>) -> Estimate {
+        let value = value.filter(|v| v.is_finite());
+        let se = se.filter(|v| v.is_finite());
+        let (ci_low, ci_high) = match (value, se) {
+            (Some(v), Some(s)) => (Some(v - 1.96 * s), Some(v + 1.96 * s)),
+            _ => (None, None),
+        };
+        Estimate {
+            value,
+            se,
+            ci_low,
+            ci_high,
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// `audit.json`: the measures, each with its standard error. Defined in docs/audit.md.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    /// Version of credsim that produced this.
+    pub credsim_version: String,
+    /// Scenario name and hash, seed, persons.
+    pub scenario: String,
+    /// Hash of the resolved scenario.
+    pub scenario_hash: String,
+    /// Seed.
+    pub seed: u64,
+    /// Persons.
+    pub persons: u64,
+    /// Counterfactual runs made (mechanisms the scenario has).
+    pub counterfactuals: Vec<String>,
+    /// Jackknife groups with persons in them.
+    pub jackknife_groups: usize,
+    /// 1. Sanctions caused by false and misattributed records.
+    pub wrongful: Option<Wrongful>,
+    /// 2. Sanctions outside the domain of the records behind them.
+    pub cross_context: CrossContext,
+    /// 3. Adverse outcomes by attribute category.
+    pub disparate_impact: IndexMap<String, Vec<CategoryImpact>>,
+    /// 4. Records of protected conduct.
+    pub protected_conduct: Option<Protected>,
+    /// 5. Punishment per genuine recorded violation, by domain of origin.
+    pub amplification: IndexMap<String, Amplification>,
+    /// 6. Persons sanctioned only because of someone else in their household.
+    pub household_spillover: Spillover,
+    /// 7. Records and sanctions that exist only because of heightened scrutiny.
+    pub scrutiny_feedback: Option<ScrutinyFeedback>,
+    /// 8. Grade mobility and time to leave the lowest grade or a list.
+    pub mobility: Mobility,
+    /// 9. How concentrated sanction-days are.
+    pub concentration: Concentration,
+}
+
+/// Measure 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct Wrongful {
+    /// Persons ever sanctioned who would never have been without data errors.
+    pub persons_wrongly_sanctioned: Estimate,
+    /// Share of ever-sanctioned persons who were wrongly sanctioned.
+    pub share_of_sanctioned_persons: Estimate,
+    /// Σ max(0, sanction-days − sanction-days without errors).
+    pub person_days_wrongly_sanctioned: Estimate,
+    /// (sanction-days − sanction-days without errors) / sanction-days.
+    pub share_of_sanction_days_caused_by_errors: Estimate,
+    /// Persons who escaped a sanction because their record landed on someone else.
+    pub persons_spared_by_misattribution: Estimate,
+    /// Persons ever listed who would never have been listed without errors.
+    pub persons_wrongly_listed: Estimate,
+}
+
+/// Measure 2.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossContext {
+    /// Cross-context sanction applications / sanction applications.
+    pub share_of_applications: Estimate,
+    /// Attempts denied while no sanction resting on an own-domain record held / denied attempts.
+    pub share_of_denied_attempts: Estimate,
+}
+
+/// Measure 3, one category.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryImpact {
+    /// Category.
+    pub category: String,
+    /// Persons in it.
+    pub persons: u64,
+    /// Share ever sanctioned / listed / in the lowest grade.
+    pub rate_sanctioned: Estimate,
+    /// Share ever listed.
+    pub rate_listed: Estimate,
+    /// Share ever in the lowest grade.
+    pub rate_lowest_grade: Estimate,
+    /// Sanction rate relative to the most favoured category (lowest sanction rate).
+    pub ratio_sanctioned: Estimate,
+    /// Ratio above 1.25 (the four-fifths rule read for an adverse outcome).
+    pub four_fifths_flag: bool,
+    /// The same ratio with capture equalised across persons (null without uneven capture).
+    pub ratio_sanctioned_equal_capture: Estimate,
+    /// Share of the excess ratio explained by unequal capture:
+    /// (ratio − ratio with equal capture) / (ratio − 1).
+    pub share_explained_by_capture: Estimate,
+}
+
+/// Measure 4.
+#[derive(Debug, Clone, Serialize)]
+pub struct Protected {
+    /// Points deducted by records of protected conduct / all points deducted.
+    pub share_of_deductions: Estimate,
+    /// Persons listed only because of records of protected conduct / persons listed.
+    pub share_of_listed_persons: Estimate,
+    /// Sanction-days that exist only because of records of protected conduct / sanction-days.
+    pub share_of_sanction_days: Estimate,
+}
+
+/// Measure 5, one domain of origin.
+#[derive(Debug, Clone, Serialize)]
+pub struct Amplification {
+    /// Genuine records (true provenance) with negative points or a list trigger.
+    pub genuine_records: u64,
+    /// Sanction person-days (own and household) per such record.
+    pub sanction_days_per_record: Estimate,
+    /// Denied attempts per such record.
+    pub denied_attempts_per_record: Estimate,
+}
+
+/// Measure 6.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spillover {
+    /// Persons sanctioned only through someone else in their household.
+    pub persons: Estimate,
+    /// Their share of all ever-sanctioned persons.
+    pub share_of_sanctioned_persons: Estimate,
+    /// Their sanction-days.
+    pub person_days: Estimate,
+}
+
+/// Measure 7.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScrutinyFeedback {
+    /// Records that exist only because of scrutiny (records − records without scrutiny).
+    pub extra_records: Estimate,
+    /// Share of all records.
+    pub share_of_records: Estimate,
+    /// Share of sanction-days that exist only because of scrutiny.
+    pub share_of_sanction_days: Estimate,
+    /// Persons sanctioned who would not have been without scrutiny.
+    pub persons_sanctioned_because_of_scrutiny: Estimate,
+}
+
+/// Measure 8.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mobility {
+    /// Grades, in the order of the transition matrix.
+    pub grades: Vec<String>,
+    /// Year-end to next year-end transitions: `matrix[from][to]` person-years.
+    pub transitions: Vec<Vec<u64>>,
+    /// Row shares of the matrix.
+    pub transition_shares: Vec<Vec<Option<f64>>>,
+    /// First stays in the lowest grade.
+    pub lowest_grade: Stays,
+    /// First stays on any list.
+    pub lists: Stays,
+}
+
+/// Time until leaving a state, from first entry (Kaplan–Meier, censored at the horizon).
+#[derive(Debug, Clone, Serialize)]
+pub struct Stays {
+    /// Persons who entered.
+    pub entered: u64,
+    /// Median days to leave (null if under half ever leave within the horizon).
+    pub median_days: Estimate,
+    /// 90th percentile.
+    pub p90_days: Estimate,
+    /// Share of those who entered still in the state at the end of the horizon.
+    pub share_never_leaving: Estimate,
+}
+
+/// Measure 9.
+#[derive(Debug, Clone, Serialize)]
+pub struct Concentration {
+    /// Gini coefficient of sanction-days over all persons.
+    pub gini: Estimate,
+    /// Share of all sanction-days borne by the 1% of persons with the most.
+    pub top_1_percent_share: Estimate,
+}
+
+fn km_quantile(stays: &[(u32, bool)], q: f64) -> Option<f64> {
+    // Kaplan–Meier: S(t) = Π over exit times ≤ t of (1 − exits/at risk).
+    let mut v: Vec<(u32, bool)> = stays.to_vec();
+    v.sort_unstable();
+    let mut at_risk = v.len() as f64;
+    let mut s = 1.0;
+    let mut i = 0;
+    while i < v.len() {
+        let t = v[i].0;
+        let (mut exits, mut all) = (0.0, 0.0);
+        while i < v.len() && v[i].0 == t {
+            if !v[i].1 {
+                exits += 1.0;
+            }
+            all += 1.0;
+            i += 1;
+        }
+        if exits > 0.0 {
+            s *= 1.0 - exits / at_risk;
+            if s <= 1.0 - q {
+                return Some(t as f64);
+            }
+        }
+        at_risk -= all;
+    }
+    None
+}
+
+fn gini(h: &BTreeMap<u32, u64>, persons: u64) -> Option<f64> {
+    // Persons without sanction-days are the histogram's missing mass at 0.
+    let total: f64 = h.iter().map(|(&d, &n)| d as f64 * n as f64).sum();
+    if total <= 0.0 || persons == 0 {
+        return None;
+    }
+    let n = persons as f64;
+    let listed: u64 = h.values().sum();
+    let mut rank = (persons - listed) as f64; // zeros first
+    let mut acc = 0.0;
+    for (&d, &c) in h {
+        // Σ over ranks r+1..r+c of rank × d.
+        let c = c as f64;
+        acc += d as f64 * (c * rank + c * (c + 1.0) / 2.0);
+        rank += c;
+    }
+    Some(2.0 * acc / (n * total) - (n + 1.0) / n)
+}
+
+fn top_share(h: &BTreeMap<u32, u64>, persons: u64, top: f64) -> Option<f64> {
+    let total: f64 = h.iter().map(|(&d, &n)| d as f64 * n as f64).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut left = (persons as f64 * top).ceil();
+    let mut acc = 0.0;
+    for (&d, &c) in h.iter().rev() {
+        let take = (c as f64).min(left);
+        acc += take * d as f64;
+        left -= take;
+        if left <= 0.0 {
+            break;
+        }
+    }
+    Some(acc / total)
+}
+
+impl Audit {
+    /// The published audit of a run.
+    pub fn new(model: &Model, tally: &Tally, audit: &AuditTally) -> Audit {
+        let has = |v: Variant| audit.variants.contains(&v);
+        let est = |f: &dyn Fn(&GroupTally) -> Option<f64>| audit.estimate(f);
+        let all = audit.total(None);
+        let _ = tally;
+
+        let wrongful = has(Variant::NoErrors).then(|| Wrongful {
+            persons_wrongly_sanctioned: est(&|g| Some(g.no_errors.only_factual as f64)),
+            share_of_sanctioned_persons: est(&|g| ratio(g.no_errors.only_factual, g.sanctioned)),
+            person_days_wrongly_sanctioned: est(&|g| Some(g.no_errors.excess_days as f64)),
+            share_of_sanction_days_caused_by_errors: est(&|g| {
+                ratio(g.sanction_days, g.sanction_days.max(1))
+                    .map(|_| (g.sanction_days as f64 - g.no_errors.sanction_days as f64) / g.sanction_days as f64)
+                    .filter(|_| g.sanction_days > 0)
+            }),
+            persons_spared_by_misattribution: est(&|g| Some(g.no_errors.only_counterfactual as f64)),
+            persons_wrongly_listed: est(&|g| Some(g.no_errors.listed_only_factual as f64)),
+        });
+
+        let cross_context = CrossContext {
+            share_of_applications: est(&|g| ratio(g.cross_applications, g.applications)),
+            share_of_denied_attempts: est(&|g| ratio(g.denied.saturating_sub(g.denied_in_context), g.denied)),
+        };
+
+        let mut disparate_impact = IndexMap::new();
+        let mut offset = 0;
+        for attr in &model.attributes {
+            let k = attr.categories.values.len();
+            let range = offset..offset + k;
+            offset += k;
+            let rate = |c: &[u64; 4], j: usize| ratio(c[j], c[0]);
+            // The most favoured category: lowest positive factual sanction rate (a
+            // category nobody in which is sanctioned, e.g. children, cannot be a
+            // denominator).
+            let reference = range
+                .clone()
+                .filter(|&i| rate(&all.categories[i], 1).is_some_and(|r| r > 0.0))
+                .min_by(|&a, &b| {
+                    let ra = rate(&all.categories[a], 1).unwrap_or(0.0);
+                    let rb = rate(&all.categories[b], 1).unwrap_or(0.0);
+                    ra.total_cmp(&rb)
+                })
+                .unwrap_or(range.start);
+            let equal = has(Variant::EqualCapture);
+            let rows = range
+                .clone()
+                .map(|i| {
+                    let ratio_of = move |cats: &CategoryCounts| {
+                        let r = rate(&cats[i], 1)?;
+                        let r0 = rate(&cats[reference], 1)?;
+                        (r0 > 0.0).then(|| r / r0)
+                    };
+                    let factual = est(&|g| ratio_of(&g.categories));
+                    CategoryImpact {
+                        category: attr.categories.values[i - range.start].clone(),
+                        persons: all.categories[i][0],
+                        rate_sanctioned: est(&|g| rate(&g.categories[i], 1)),
+                        rate_listed: est(&|g| rate(&g.categories[i], 2)),
+                        rate_lowest_grade: est(&|g| rate(&g.categories[i], 3)),
+                        ratio_sanctioned: factual,
+                        four_fifths_flag: factual.value.is_some_and(|r| r > 1.25),
+                        ratio_sanctioned_equal_capture: if equal {
+                            est(&|g| ratio_of(&g.categories_equal))
+                        } else {
+                            Estimate::new(None, None)
+                        },
+                        share_explained_by_capture: if equal {
+                            est(&|g| {
+                                let r = ratio_of(&g.categories)?;
+                                let e = ratio_of(&g.categories_equal)?;
+                                ((r - 1.0).abs() > 1e-12).then(|| (r - e) / (r - 1.0))
+                            })
+                        } else {
+                            Estimate::new(None, None)
+                        },
+                    }
+                })
+                .collect();
+            disparate_impact.insert(attr.id.clone(), rows);
+        }
+
+        let protected_conduct = has(Variant::NoProtected).then(|| Protected {
+            share_of_deductions: est(&|g| ratio(g.deducted_protected, g.deducted)),
+            share_of_listed_persons: est(&|g| ratio(g.no_protected.listed_only_factual, g.listed)),
+            share_of_sanction_days: est(&|g| {
+                (g.sanction_days > 0).then(|| {
+                    (g.sanction_days as f64 - g.no_protected.sanction_days as f64) / g.sanction_days as f64
+                })
+            }),
+        });
+
+        let amplification = model
+            .domains
+            .iter()
+            .enumerate()
+            .filter(|&(d, _)| all.genuine[d] > 0)
+            .map(|(d, name)| {
+                (
+                    name.clone(),
+                    Amplification {
+                        genuine_records: all.genuine[d],
+                        sanction_days_per_record: est(&|g| ratio(g.amplified_days[d], g.genuine[d])),
+                        denied_attempts_per_record: est(&|g| ratio(g.amplified_denied[d], g.genuine[d])),
+                    },
+                )
+            })
+            .collect();
+
+        let household_spillover = Spillover {
+            persons: est(&|g| Some(g.spill_only as f64)),
+            share_of_sanctioned_persons: est(&|g| ratio(g.spill_only, g.sanctioned)),
+            person_days: est(&|g| Some(g.spill_only_days as f64)),
+        };
+
+        let scrutiny_feedback = has(Variant::NoScrutiny).then(|| ScrutinyFeedback {
+            extra_records: est(&|g| Some(g.records as f64 - g.no_scrutiny.records as f64)),
+            share_of_records: est(&|g| {
+                (g.records > 0).then(|| (g.records as f64 - g.no_scrutiny.records as f64) / g.records as f64)
+            }),
+            share_of_sanction_days: est(&|g| {
+                (g.sanction_days > 0).then(|| {
+                    (g.sanction_days as f64 - g.no_scrutiny.sanction_days as f64) / g.sanction_days as f64
+                })
+            }),
+            persons_sanctioned_because_of_scrutiny: est(&|g| Some(g.no_scrutiny.only_factual as f64)),
+        });
+
+        let grades: Vec<String> = model
+            .score
+            .as_ref()
+            .map(|s| s.grades.iter().map(|g| g.name.clone()).collect())
+            .unwrap_or_default();
+        let n = grades.len();
+        let transitions: Vec<Vec<u64>> = (0..n)
+            .map(|a| (0..n).map(|b| all.transitions[a * n + b]).collect())
+            .collect();
+        let transition_shares = transitions
+            .iter()
+            .map(|row| {
+                let s: u64 = row.iter().sum();
+                row.iter().map(|&x| ratio(x, s)).collect()
+            })
+            .collect();
+        let stays = |pick: fn(&GroupTally) -> &Vec<(u32, bool)>| Stays {
+            entered: pick(&all).len() as u64,
+            median_days: est(&|g| km_quantile(pick(g), 0.5)),
+            p90_days: est(&|g| km_quantile(pick(g), 0.9)),
+            share_never_leaving: est(&|g| {
+                let v = pick(g);
+                ratio(v.iter().filter(|x| x.1).count() as u64, v.len() as u64)
+            }),
+        };
+        let mobility = Mobility {
+            grades,
+            transitions,
+            transition_shares,
+            lowest_grade: stays(|g| &g.low_stays),
+            lists: stays(|g| &g.list_stays),
+        };
+        let concentration = Concentration {
+            gini: est(&|g| gini(&g.days_histogram, g.persons)),
+            top_1_percent_share: est(&|g| top_share(&g.days_histogram, g.persons, 0.01)),
+        };
+        Audit {
+            credsim_version: crate::VERSION.to_string(),
+            scenario: model.name.clone(),
+            scenario_hash: model.hash.clone(),
+            seed: model.seed,
+            persons: model.persons,
+            counterfactuals: audit.variants.iter().map(|v| format!("{v:?}")).collect(),
+            jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
+            wrongful,
+            cross_context,
+            disparate_impact,
+            protected_conduct,
+            amplification,
+            household_spillover,
+            scrutiny_feedback,
+            mobility,
+            concentration,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_and_top_share_by_hand() {
+        // 4 persons: 0, 0, 10, 30 days. Mean 10; Σ|xi − xj| over ordered pairs = 2·(10+30+10+30+20) = 200;
+        // Gini = 200 / (2 · 16 · 10) = 0.625.
+        let h: BTreeMap<u32, u64> = [(10, 1), (30, 1)].into_iter().collect();
+        let g = gini(&h, 4).expect("defined");
+        assert!((g - 0.625).abs() < 1e-12, "{g}");
+        // Top 1% of 4 persons = 1 person (rounded up): 30 of 40 days.
+        assert_eq!(top_share(&h, 4, 0.01), Some(0.75));
+        // Equal days: Gini 0.
+        let h: BTreeMap<u32, u64> = [(5, 3)].into_iter().collect();
+        assert!(gini(&h, 3).expect("defined").abs() < 1e-12);
+    }
+
+    #[test]
+    fn kaplan_meier_by_hand() {
+        // Exits at 10, 20, 30; one censored at 15. S: after 10: 3/4; at 20 (2 at risk): 3/8.
+        let stays = [(10, false), (15, true), (20, false), (30, false)];
+        assert_eq!(km_quantile(&stays, 0.5), Some(20.0));
+        assert_eq!(km_quantile(&stays, 0.25), Some(10.0));
+        // Nobody leaves: undefined.
+        assert_eq!(km_quantile(&[(5, true)], 0.5), None);
+    }
+}
