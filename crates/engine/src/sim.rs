@@ -115,8 +115,8 @@ pub fn run_with(
     } else {
         Vec::new()
     };
-    let simulate = |ctx: &Ctx<'_>, range: &ChunkRange| {
-        let mut chunk = ChunkSim::new(ctx, &pop, range);
+    let simulate = |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&Exogenous>| {
+        let mut chunk = ChunkSim::new(ctx, &pop, range, replay);
         for k in 0..periods {
             chunk.advance(ctx, k);
         }
@@ -135,13 +135,13 @@ pub fn run_with(
                     if let Some(c) = cancelled() {
                         return Err(c);
                     }
-                    let chunk = simulate(&ctx, range);
+                    let chunk = simulate(&ctx, range, None);
                     if let Some(a) = &mut acc_audit {
                         let group = &mut a.groups[index % crate::audit::GROUPS];
                         chunk.audit_factual(&ctx, group);
                         for vctx in &variants {
                             if chunk.variant_matters(&ctx, vctx.variant) {
-                                let other = simulate(vctx, range);
+                                let other = simulate(vctx, range, Some(&chunk.exogenous));
                                 chunk.audit_contrast(&ctx, vctx.variant, Some(&other), group);
                             } else {
                                 chunk.audit_contrast(&ctx, vctx.variant, None, group);
@@ -168,7 +168,7 @@ pub fn run_with(
             let mut chunks: Vec<ChunkSim> = pop
                 .chunks
                 .par_iter()
-                .map(|range| ChunkSim::new(&ctx, &pop, range))
+                .map(|range| ChunkSim::new(&ctx, &pop, range, None))
                 .collect();
             for k in 0..periods {
                 if let Some(c) = cancelled() {
@@ -206,6 +206,8 @@ struct Ctx<'m> {
     scrutiny: Option<&'m credsim_model::Scrutiny>,
     /// Per source, the population mean of its capture multiplier (equal-capture variant).
     capture_mean: Vec<f64>,
+    /// Per source, the largest factor on a base capture probability in any variant.
+    capture_bound: Vec<f64>,
     keys: Keys,
     layout: Layout,
     /// Lists with a score/grade condition.
@@ -251,6 +253,19 @@ impl<'m> Ctx<'m> {
                         .zip(&src.capture_multipliers)
                         .map(|(a, m)| a.categories.shares.iter().zip(m).map(|(s, x)| s * x).sum::<f64>())
                         .product()
+                })
+                .collect(),
+            capture_bound: model
+                .sources
+                .iter()
+                .map(|src| {
+                    let attrs: f64 = src
+                        .capture_multipliers
+                        .iter()
+                        .map(|m| m.iter().copied().fold(0.0, f64::max))
+                        .product();
+                    let scrutiny = model.scrutiny.as_ref().map_or(1.0, |s| s.capture_multiplier.max(1.0));
+                    attrs.max(1.0) * scrutiny
                 })
                 .collect(),
             keys: Keys::new(model.seed),
@@ -308,6 +323,11 @@ enum What {
     Act {
         time: f64,
     },
+    /// An act replayed from the factual run in a counterfactual (its number and behaviour).
+    Replay {
+        k: u32,
+        behaviour: u16,
+    },
 }
 
 impl What {
@@ -317,7 +337,7 @@ impl What {
             What::ScrutinyEnd { .. } => 1,
             What::Expiry { .. } => 2,
             What::Arrival { .. } => 3,
-            What::Act { .. } => 4,
+            What::Act { .. } | What::Replay { .. } => 4,
         }
     }
 }
@@ -357,6 +377,18 @@ impl Ord for Event {
 const NO_GRADE: u8 = u8::MAX;
 const FOREVER: u32 = u32::MAX;
 
+/// What the factual run hands to its counterfactuals: everything drawn independently
+/// of anyone's status, so that they need not draw it again.
+#[derive(Debug, Default)]
+struct Exogenous {
+    /// Acts that some source could capture in some variant: (day, person, act number,
+    /// behaviour). An act whose capture draws exceed every variant's capture
+    /// probability produces no record in any of them and is left out.
+    acts: Vec<(u32, u32, u32, u16)>,
+    /// False records: (arrival day, person, behaviour, source).
+    false_records: Vec<(u32, u32, u16, u16)>,
+}
+
 /// Bits of a packed hold holding the day it opened; the bits above count holders.
 const SINCE_BITS: u32 = 16;
 const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
@@ -395,10 +427,19 @@ struct ChunkSim {
     tally: Tally,
     /// Per-person outcomes for the audit.
     lives: Lives,
+    /// Status-independent draws, recorded by the factual run for its counterfactuals.
+    exogenous: Exogenous,
 }
 
 impl ChunkSim {
-    fn new(ctx: &Ctx<'_>, pop: &Population, range: &ChunkRange) -> ChunkSim {
+    /// A chunk at day 0. With `replay`, acts and false records are taken from the
+    /// factual run instead of being drawn.
+    fn new(
+        ctx: &Ctx<'_>,
+        pop: &Population,
+        range: &ChunkRange,
+        replay: Option<&Exogenous>,
+    ) -> ChunkSim {
         let m = ctx.model;
         let n = (range.persons.end - range.persons.start) as usize;
         let a = m.attributes.len();
@@ -428,11 +469,15 @@ impl ChunkSim {
             score_sum: 0,
             period: 0,
             rates: vec![0.0; m.behaviours.len()],
-            multiplier: (0..n as u32)
-                .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i))
-                .collect(),
+            multiplier: match replay {
+                Some(_) => Vec::new(),
+                None => (0..n as u32)
+                    .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i))
+                    .collect(),
+            },
             tally: Tally::new(m),
             lives: Lives::new(m, n, ctx.slots.len()),
+            exogenous: Exogenous::default(),
         };
         let pop_start = range.persons.start;
         for (local_h, h) in range.households.clone().enumerate() {
@@ -461,6 +506,9 @@ impl ChunkSim {
             }
             c.refresh(ctx, i, 0, None);
             c.lives.year_grade[i as usize] = c.grade[i as usize];
+            if replay.is_some() {
+                continue;
+            }
             // The first act.
             let total = c.person_rates(ctx, i);
             if total > 0.0 {
@@ -486,6 +534,12 @@ impl ChunkSim {
                 for _ in 0..count {
                     let day = (st.uniform() * m.days as f64) as u32;
                     let behaviour = types.values[types.index(st.uniform())];
+                    if ctx.full {
+                        let arrival = day.saturating_add(src.delay_days);
+                        c.exogenous
+                            .false_records
+                            .push((arrival, i, behaviour as u16, s as u16));
+                    }
                     c.schedule_record(
                         ctx,
                         i,
@@ -494,6 +548,16 @@ impl ChunkSim {
                         s as u16,
                         Provenance::False,
                     );
+                }
+            }
+        }
+        if let Some(ex) = replay {
+            for &(day, i, k, behaviour) in &ex.acts {
+                c.push(ctx, day, i, What::Replay { k, behaviour });
+            }
+            if ctx.variant != Variant::NoErrors {
+                for &(day, i, b, s) in &ex.false_records {
+                    c.schedule_record(ctx, i, day, b, s, Provenance::False);
                 }
             }
         }
@@ -614,6 +678,9 @@ impl ChunkSim {
         let (i, day) = (ev.person, ev.day);
         match ev.what {
             What::Act { time } => self.act(ctx, i, day, time),
+            What::Replay { k, behaviour } => {
+                self.capture(ctx, i, day, k, behaviour as usize);
+            }
             What::Arrival {
                 behaviour,
                 source,
@@ -639,7 +706,6 @@ impl ChunkSim {
     }
 
     fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
-        let m = ctx.model;
         let person = self.first_person + i;
         let k = self.act_seq[i as usize];
         self.act_seq[i as usize] += 1;
@@ -656,11 +722,26 @@ impl ChunkSim {
             }
         }
         self.tally.acts[b] += 1;
+        let capturable = self.capture(ctx, i, day, k, b);
+        if capturable && ctx.full {
+            self.exogenous.acts.push((day, i, k, b as u16));
+        }
+        let next = time + st.exponential() / total;
+        self.schedule_act(ctx, i, next);
+    }
+
+    /// Lets every source observing behaviour b capture act k of person i; returns
+    /// whether any capture draw fell below the highest capture probability any
+    /// variant could have (otherwise no variant can record this act).
+    fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> bool {
+        let m = ctx.model;
+        let person = self.first_person + i;
         let a = m.attributes.len();
         let scrutiny = match ctx.scrutiny {
             Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
             _ => 1.0,
         };
+        let mut capturable = false;
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
             let mut p = obs.capture * scrutiny;
@@ -674,12 +755,12 @@ impl ChunkSim {
                     p *= src.capture_multipliers[x][c as usize];
                 }
             }
-            let captured = ctx
+            let u = ctx
                 .keys
                 .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
-                .uniform()
-                < p;
-            if !captured {
+                .uniform();
+            capturable |= u < obs.capture * ctx.capture_bound[obs.source];
+            if u >= p {
                 continue;
             }
             self.tally.captured += 1;
@@ -717,8 +798,7 @@ impl ChunkSim {
                 );
             }
         }
-        let next = time + st.exponential() / total;
-        self.schedule_act(ctx, i, next);
+        capturable
     }
 
     fn arrival(
