@@ -83,8 +83,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     folder.display()
                 ))
             })?;
-            let audit: serde_json::Value = serde_json::from_slice(&bytes)
-                .map_err(|e| CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display())))?;
+            let audit: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display()))
+            })?;
             print::audit(&audit);
             Ok(())
         }

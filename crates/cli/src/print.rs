@@ -152,9 +152,8 @@ fn est(v: &serde_json::Value, percent: bool) -> String {
     } else {
         (x, v["se"].as_f64(), "")
     };
-    let digits = if !percent && x.fract() == 0.0 && se.is_none_or(|s| s >= 0.5) {
-        0
-    } else if x.abs() >= 100.0 {
+    let whole = !percent && x.fract() == 0.0 && se.is_none_or(|s| s >= 0.5);
+    let digits = if whole || x.abs() >= 100.0 {
         0
     } else if x.abs() < 0.1 && x != 0.0 {
         4
@@ -170,7 +169,9 @@ fn est(v: &serde_json::Value, percent: bool) -> String {
 /// The few audit lines shown after a run.
 pub fn audit_brief(a: &credsim_engine::Audit) {
     let v = serde_json::to_value(a).unwrap_or_default();
-    println!("Audit (± 95% interval; `credsim audit FOLDER` shows all of it, docs/audit.md defines it)");
+    println!(
+        "Audit (± 95% interval; `credsim audit FOLDER` shows all of it, docs/audit.md defines it)"
+    );
     if v["wrongful"].is_object() {
         let w = &v["wrongful"];
         println!(
@@ -221,7 +222,9 @@ pub fn audit_brief(a: &credsim_engine::Audit) {
     if let Some((attr, cat, x, shown)) = worst
         && x > 0.0
     {
-        println!("  largest sanction-rate ratio: {attr} = {cat}, {shown} × the most favoured category");
+        println!(
+            "  largest sanction-rate ratio: {attr} = {cat}, {shown} × the most favoured category"
+        );
     }
     println!(
         "  concentration: Gini of sanction-days {}, top 1% bear {}",
@@ -243,29 +246,63 @@ pub fn audit(v: &serde_json::Value) {
         "counterfactuals run: {} · intervals are ± 1.96 jackknife standard errors over {} groups of households",
         v["counterfactuals"]
             .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "))
+            .map(|a| a
+                .iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", "))
             .unwrap_or_default(),
         v["jackknife_groups"]
     );
     let section = |n: u32, title: &str| println!("\n{n}. {title}");
     let line = |label: &str, value: String| println!("   {label:<58} {value}");
-    section(1, "Wrongful sanctions (same lives without false and misattributed records)");
+    section(
+        1,
+        "Wrongful sanctions (same lives without false and misattributed records)",
+    );
     match v["wrongful"].as_object() {
         Some(_) => {
             let w = &v["wrongful"];
-            line("persons sanctioned only because of data errors", est(&w["persons_wrongly_sanctioned"], false));
-            line("  share of all persons ever sanctioned", est(&w["share_of_sanctioned_persons"], true));
-            line("person-days wrongly sanctioned", est(&w["person_days_wrongly_sanctioned"], false));
-            line("share of sanction-days caused by data errors", est(&w["share_of_sanction_days_caused_by_errors"], true));
-            line("persons spared (their record landed on someone else)", est(&w["persons_spared_by_misattribution"], false));
-            line("persons listed only because of data errors", est(&w["persons_wrongly_listed"], false));
+            line(
+                "persons sanctioned only because of data errors",
+                est(&w["persons_wrongly_sanctioned"], false),
+            );
+            line(
+                "  share of all persons ever sanctioned",
+                est(&w["share_of_sanctioned_persons"], true),
+            );
+            line(
+                "person-days wrongly sanctioned",
+                est(&w["person_days_wrongly_sanctioned"], false),
+            );
+            line(
+                "share of sanction-days caused by data errors",
+                est(&w["share_of_sanction_days_caused_by_errors"], true),
+            );
+            line(
+                "persons spared (their record landed on someone else)",
+                est(&w["persons_spared_by_misattribution"], false),
+            );
+            line(
+                "persons listed only because of data errors",
+                est(&w["persons_wrongly_listed"], false),
+            );
         }
         None => println!("   the scenario has no false or misattributed records"),
     }
     section(2, "Cross-context punishment");
-    line("share of sanction applications", est(&v["cross_context"]["share_of_applications"], true));
-    line("share of denied attempts", est(&v["cross_context"]["share_of_denied_attempts"], true));
-    section(3, "Disparate impact (sanction rate relative to the most favoured category)");
+    line(
+        "share of sanction applications",
+        est(&v["cross_context"]["share_of_applications"], true),
+    );
+    line(
+        "share of denied attempts",
+        est(&v["cross_context"]["share_of_denied_attempts"], true),
+    );
+    section(
+        3,
+        "Disparate impact (sanction rate relative to the most favoured category)",
+    );
     for (attr, rows) in v["disparate_impact"].as_object().into_iter().flatten() {
         println!("   {attr}:");
         println!(
@@ -279,7 +316,11 @@ pub fn audit(v: &serde_json::Value) {
                 thousands(r["persons"].as_u64().unwrap_or(0)),
                 est(&r["rate_sanctioned"], true),
                 est(&r["ratio_sanctioned"], false),
-                if r["four_fifths_flag"].as_bool().unwrap_or(false) { "FLAG" } else { "" },
+                if r["four_fifths_flag"].as_bool().unwrap_or(false) {
+                    "FLAG"
+                } else {
+                    ""
+                },
                 est(&r["ratio_sanctioned_equal_capture"], false),
                 est(&r["share_explained_by_capture"], true),
             );
@@ -289,13 +330,25 @@ pub fn audit(v: &serde_json::Value) {
     match v["protected_conduct"].as_object() {
         Some(_) => {
             let p = &v["protected_conduct"];
-            line("share of points deducted", est(&p["share_of_deductions"], true));
-            line("share of listed persons listed only because of it", est(&p["share_of_listed_persons"], true));
-            line("share of sanction-days that exist only because of it", est(&p["share_of_sanction_days"], true));
+            line(
+                "share of points deducted",
+                est(&p["share_of_deductions"], true),
+            );
+            line(
+                "share of listed persons listed only because of it",
+                est(&p["share_of_listed_persons"], true),
+            );
+            line(
+                "share of sanction-days that exist only because of it",
+                est(&p["share_of_sanction_days"], true),
+            );
         }
         None => println!("   the scenario marks no behaviour as protected"),
     }
-    section(5, "Amplification (per genuine recorded violation, by domain of origin)");
+    section(
+        5,
+        "Amplification (per genuine recorded violation, by domain of origin)",
+    );
     for (d, a) in v["amplification"].as_object().into_iter().flatten() {
         println!(
             "   {:<20} {:>10} records   {:>18} sanction-days   {:>16} denied attempts",
@@ -307,23 +360,46 @@ pub fn audit(v: &serde_json::Value) {
     }
     section(6, "Household spill-over");
     let h = &v["household_spillover"];
-    line("persons sanctioned only through a household member", est(&h["persons"], false));
-    line("  share of all persons ever sanctioned", est(&h["share_of_sanctioned_persons"], true));
+    line(
+        "persons sanctioned only through a household member",
+        est(&h["persons"], false),
+    );
+    line(
+        "  share of all persons ever sanctioned",
+        est(&h["share_of_sanctioned_persons"], true),
+    );
     line("  their sanction-days", est(&h["person_days"], false));
-    section(7, "Scrutiny feedback (same lives without heightened scrutiny)");
+    section(
+        7,
+        "Scrutiny feedback (same lives without heightened scrutiny)",
+    );
     match v["scrutiny_feedback"].as_object() {
         Some(_) => {
             let s = &v["scrutiny_feedback"];
-            line("records that exist only because of scrutiny", est(&s["extra_records"], false));
+            line(
+                "records that exist only because of scrutiny",
+                est(&s["extra_records"], false),
+            );
             line("  share of all records", est(&s["share_of_records"], true));
-            line("share of sanction-days caused by scrutiny", est(&s["share_of_sanction_days"], true));
-            line("persons sanctioned only because of scrutiny", est(&s["persons_sanctioned_because_of_scrutiny"], false));
+            line(
+                "share of sanction-days caused by scrutiny",
+                est(&s["share_of_sanction_days"], true),
+            );
+            line(
+                "persons sanctioned only because of scrutiny",
+                est(&s["persons_sanctioned_because_of_scrutiny"], false),
+            );
         }
         None => println!("   the scenario has no heightened scrutiny"),
     }
     section(8, "Mobility");
     let m = &v["mobility"];
-    let grades: Vec<&str> = m["grades"].as_array().into_iter().flatten().filter_map(|g| g.as_str()).collect();
+    let grades: Vec<&str> = m["grades"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g.as_str())
+        .collect();
     if !grades.is_empty() {
         println!("   year-end to next year-end (row shares):");
         print!("     {:<8}", "from\\to");
@@ -331,7 +407,12 @@ pub fn audit(v: &serde_json::Value) {
             print!("{g:>10}");
         }
         println!();
-        for (a, row) in m["transition_shares"].as_array().into_iter().flatten().enumerate() {
+        for (a, row) in m["transition_shares"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             print!("     {:<8}", grades.get(a).unwrap_or(&"?"));
             for x in row.as_array().into_iter().flatten() {
                 match x.as_f64() {
@@ -354,5 +435,8 @@ pub fn audit(v: &serde_json::Value) {
     }
     section(9, "Concentration of sanction-days");
     line("Gini coefficient", est(&v["concentration"]["gini"], false));
-    line("share borne by the top 1% of persons", est(&v["concentration"]["top_1_percent_share"], true));
+    line(
+        "share borne by the top 1% of persons",
+        est(&v["concentration"]["top_1_percent_share"], true),
+    );
 }

@@ -54,7 +54,8 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
             assert!(o.status.success(), "{}", text(&o));
             let summary = std::fs::read(dir.join(&out).join("summary.json")).expect("summary");
             let series = std::fs::read(dir.join(&out).join("timeseries.csv")).expect("series");
-            outputs.push((summary, series));
+            let audit = std::fs::read(dir.join(&out).join("audit.json")).expect("audit");
+            outputs.push((summary, series, audit));
         }
         assert!(
             outputs.windows(2).all(|w| w[0] == w[1]),
@@ -255,4 +256,47 @@ fn a_run_too_big_for_memory_is_refused_with_an_estimate() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("GiB") && err.contains("--persons"), "{err}");
     assert!(!dir.join("credsim-out").exists(), "nothing written");
+}
+
+#[test]
+fn the_audit_is_written_and_printed() {
+    let dir = scratch("audit");
+    let mut args = vec!["run", "--preset", "suining-2010", "--out", "a"];
+    args.extend_from_slice(SMALL);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let a = json(&dir.join("a/audit.json"));
+    for key in [
+        "/scenario",
+        "/seed",
+        "/credsim_version",
+        "/wrongful/persons_wrongly_sanctioned/value",
+        "/cross_context/share_of_applications",
+        "/disparate_impact/region",
+        "/concentration/gini",
+    ] {
+        assert!(a.pointer(key).is_some(), "audit.json lacks {key}");
+    }
+    let o = credsim(&dir, &["audit", "a"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let shown = String::from_utf8_lossy(&o.stdout);
+    for n in 1..=9 {
+        assert!(
+            shown.contains(&format!("\n{n}. ")),
+            "section {n} missing:\n{shown}"
+        );
+    }
+    let mut args = vec![
+        "run",
+        "--preset",
+        "suining-2010",
+        "--out",
+        "b",
+        "--no-audit",
+    ];
+    args.extend_from_slice(SMALL);
+    assert!(credsim(&dir, &args).status.success());
+    assert!(!dir.join("b/audit.json").exists());
+    let o = credsim(&dir, &["audit", "b"]);
+    assert_eq!(o.status.code(), Some(2));
 }

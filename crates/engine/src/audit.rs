@@ -319,7 +319,9 @@ impl AuditTally {
     fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
         let all = self.total(None);
         let value = f(&all);
-        let used: Vec<usize> = (0..GROUPS).filter(|&g| self.groups[g].persons > 0).collect();
+        let used: Vec<usize> = (0..GROUPS)
+            .filter(|&g| self.groups[g].persons > 0)
+            .collect();
         let se = if used.len() >= 2 && value.is_some() {
             let reps: Option<Vec<f64>> = used.iter().map(|&g| f(&self.total(Some(g)))).collect();
             reps.map(|r| {
@@ -631,16 +633,23 @@ impl Audit {
             person_days_wrongly_sanctioned: est(&|g| Some(g.no_errors.excess_days as f64)),
             share_of_sanction_days_caused_by_errors: est(&|g| {
                 ratio(g.sanction_days, g.sanction_days.max(1))
-                    .map(|_| (g.sanction_days as f64 - g.no_errors.sanction_days as f64) / g.sanction_days as f64)
+                    .map(|_| {
+                        (g.sanction_days as f64 - g.no_errors.sanction_days as f64)
+                            / g.sanction_days as f64
+                    })
                     .filter(|_| g.sanction_days > 0)
             }),
-            persons_spared_by_misattribution: est(&|g| Some(g.no_errors.only_counterfactual as f64)),
+            persons_spared_by_misattribution: est(&|g| {
+                Some(g.no_errors.only_counterfactual as f64)
+            }),
             persons_wrongly_listed: est(&|g| Some(g.no_errors.listed_only_factual as f64)),
         });
 
         let cross_context = CrossContext {
             share_of_applications: est(&|g| ratio(g.cross_applications, g.applications)),
-            share_of_denied_attempts: est(&|g| ratio(g.denied.saturating_sub(g.denied_in_context), g.denied)),
+            share_of_denied_attempts: est(&|g| {
+                ratio(g.denied.saturating_sub(g.denied_in_context), g.denied)
+            }),
         };
 
         let mut disparate_impact = IndexMap::new();
@@ -705,7 +714,8 @@ impl Audit {
             share_of_listed_persons: est(&|g| ratio(g.no_protected.listed_only_factual, g.listed)),
             share_of_sanction_days: est(&|g| {
                 (g.sanction_days > 0).then(|| {
-                    (g.sanction_days as f64 - g.no_protected.sanction_days as f64) / g.sanction_days as f64
+                    (g.sanction_days as f64 - g.no_protected.sanction_days as f64)
+                        / g.sanction_days as f64
                 })
             }),
         });
@@ -720,8 +730,12 @@ impl Audit {
                     name.clone(),
                     Amplification {
                         genuine_records: all.genuine[d],
-                        sanction_days_per_record: est(&|g| ratio(g.amplified_days[d], g.genuine[d])),
-                        denied_attempts_per_record: est(&|g| ratio(g.amplified_denied[d], g.genuine[d])),
+                        sanction_days_per_record: est(&|g| {
+                            ratio(g.amplified_days[d], g.genuine[d])
+                        }),
+                        denied_attempts_per_record: est(&|g| {
+                            ratio(g.amplified_denied[d], g.genuine[d])
+                        }),
                     },
                 )
             })
@@ -736,14 +750,18 @@ impl Audit {
         let scrutiny_feedback = has(Variant::NoScrutiny).then(|| ScrutinyFeedback {
             extra_records: est(&|g| Some(g.records as f64 - g.no_scrutiny.records as f64)),
             share_of_records: est(&|g| {
-                (g.records > 0).then(|| (g.records as f64 - g.no_scrutiny.records as f64) / g.records as f64)
+                (g.records > 0)
+                    .then(|| (g.records as f64 - g.no_scrutiny.records as f64) / g.records as f64)
             }),
             share_of_sanction_days: est(&|g| {
                 (g.sanction_days > 0).then(|| {
-                    (g.sanction_days as f64 - g.no_scrutiny.sanction_days as f64) / g.sanction_days as f64
+                    (g.sanction_days as f64 - g.no_scrutiny.sanction_days as f64)
+                        / g.sanction_days as f64
                 })
             }),
-            persons_sanctioned_because_of_scrutiny: est(&|g| Some(g.no_scrutiny.only_factual as f64)),
+            persons_sanctioned_because_of_scrutiny: est(&|g| {
+                Some(g.no_scrutiny.only_factual as f64)
+            }),
         });
 
         let grades: Vec<String> = model

@@ -10,9 +10,9 @@
 //! their state after all of that day's events; events of one person on one day run in
 //! the order list end, scrutiny end, expiry, record arrival, act.
 
+use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Variant};
 use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};
-use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Variant};
 use crate::tally::{Layout, Provenance, Tally};
 use credsim_model::raw::{Scope, TreatmentKind};
 use credsim_model::{Model, Status};
@@ -251,7 +251,14 @@ impl<'m> Ctx<'m> {
                         .attributes
                         .iter()
                         .zip(&src.capture_multipliers)
-                        .map(|(a, m)| a.categories.shares.iter().zip(m).map(|(s, x)| s * x).sum::<f64>())
+                        .map(|(a, m)| {
+                            a.categories
+                                .shares
+                                .iter()
+                                .zip(m)
+                                .map(|(s, x)| s * x)
+                                .sum::<f64>()
+                        })
                         .product()
                 })
                 .collect(),
@@ -264,7 +271,10 @@ impl<'m> Ctx<'m> {
                         .iter()
                         .map(|m| m.iter().copied().fold(0.0, f64::max))
                         .product();
-                    let scrutiny = model.scrutiny.as_ref().map_or(1.0, |s| s.capture_multiplier.max(1.0));
+                    let scrutiny = model
+                        .scrutiny
+                        .as_ref()
+                        .map_or(1.0, |s| s.capture_multiplier.max(1.0));
                     attrs.max(1.0) * scrutiny
                 })
                 .collect(),
@@ -659,7 +669,7 @@ impl ChunkSim {
             self.handle(ctx, ev);
         }
         self.advance_to(self.epoch_end);
-        if ctx.full && self.epoch_end % 365 == 0 {
+        if ctx.full && self.epoch_end.is_multiple_of(365) {
             let g = ctx.model.score.as_ref().map_or(0, |s| s.grades.len());
             for i in 0..self.grade.len() {
                 let (from, to) = (self.lives.year_grade[i], self.grade[i]);
@@ -1237,7 +1247,15 @@ impl ChunkSim {
     }
 
     /// An own sanction spell starts: audit bookkeeping (factual run only).
-    fn start_spell(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, t: usize, cause: u32, in_context: bool) {
+    fn start_spell(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        t: usize,
+        cause: u32,
+        in_context: bool,
+    ) {
         let lives = &mut self.lives;
         lives.own_held[i as usize] += 1;
         lives.ever_own[i as usize] = true;
@@ -1443,7 +1461,13 @@ impl ChunkSim {
 
     /// Adds the comparison with a counterfactual run of the same chunk (None: the
     /// counterfactual is known to equal the factual run).
-    fn audit_contrast(&self, ctx: &Ctx<'_>, variant: Variant, other: Option<&ChunkSim>, g: &mut GroupTally) {
+    fn audit_contrast(
+        &self,
+        ctx: &Ctx<'_>,
+        variant: Variant,
+        other: Option<&ChunkSim>,
+        g: &mut GroupTally,
+    ) {
         let cf = other.unwrap_or(self);
         let n = self.act_seq.len();
         if variant == Variant::EqualCapture {
@@ -1488,7 +1512,14 @@ impl ChunkSim {
 /// Calls `f(day)` for each attempt of a person at service `s` on days [from, to): a
 /// Poisson process generated in 365-day blocks keyed by (person, service, block), so
 /// the same attempts exist whatever the person's status (common random numbers).
-fn for_each_attempt(ctx: &Ctx<'_>, person: u32, s: usize, from: u32, to: u32, mut f: impl FnMut(u32)) {
+fn for_each_attempt(
+    ctx: &Ctx<'_>,
+    person: u32,
+    s: usize,
+    from: u32,
+    to: u32,
+    mut f: impl FnMut(u32),
+) {
     if ctx.model.services[s].attempts_per_day <= 0.0 || to <= from {
         return;
     }

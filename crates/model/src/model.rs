@@ -314,7 +314,11 @@ impl Model {
     /// Mean household size (persons per household, before the last one is cut to fit).
     pub fn mean_household_size(&self) -> f64 {
         let h = &self.household_sizes;
-        h.values.iter().zip(&h.shares).map(|(&s, &p)| s as f64 * p).sum()
+        h.values
+            .iter()
+            .zip(&h.shares)
+            .map(|(&s, &p)| s as f64 * p)
+            .sum()
     }
 
     /// Index of the period holding a day.

@@ -385,8 +385,16 @@ pub(crate) fn compile(
             "false-record rate",
             src.false_records_per_year,
         );
+        // False records follow the source's mix of genuine records (base rate × base
+        // capture); a source whose behaviours nobody does files them by capture alone.
         let total: f64 = weights.iter().map(|w| w.1).sum();
-        let false_types = if total > 0.0 {
+        let by_capture: Vec<(usize, f64)> = src
+            .capture
+            .iter()
+            .filter_map(|(b, &p)| behaviour_index.get(b).map(|&i| (i, p)))
+            .collect();
+        let weights = if total > 0.0 { weights } else { by_capture };
+        let false_types = if weights.iter().any(|w| w.1 > 0.0) {
             Some(Categorical::new(
                 weights.iter().map(|w| w.0).collect(),
                 weights.iter().map(|w| w.1).collect(),
@@ -395,7 +403,7 @@ pub(crate) fn compile(
             if false_rate > 0.0 {
                 ck.fail(
                     p.key("false_records_per_year"),
-                    "false records take the type of the source's genuine records, but this source captures no behaviour with a positive rate and capture probability",
+                    "false records take the type of a behaviour the source captures, but this source captures none with a positive probability",
                 );
             }
             None
@@ -403,7 +411,10 @@ pub(crate) fn compile(
         if src.delay_days > MAX_DAYS {
             ck.fail(
                 p.key("delay_days"),
-                format!("a delay of {} days is not allowed: at most {MAX_DAYS}", src.delay_days),
+                format!(
+                    "a delay of {} days is not allowed: at most {MAX_DAYS}",
+                    src.delay_days
+                ),
             );
         }
         sources.push(Source {
@@ -425,8 +436,15 @@ pub(crate) fn compile(
     let score = s.score.as_ref().map(|sc| {
         let p = FieldPath::keys(&["score"]);
         let big = |v: Option<i64>| v.is_some_and(|x| x.unsigned_abs() > MAX_SCORE as u64);
-        if big(Some(sc.base)) || big(sc.min) || big(sc.max) || sc.grades.iter().any(|g| big(g.min) || big(g.max)) {
-            ck.fail(p.clone(), format!("score values must lie within ±{MAX_SCORE}"));
+        if big(Some(sc.base))
+            || big(sc.min)
+            || big(sc.max)
+            || sc.grades.iter().any(|g| big(g.min) || big(g.max))
+        {
+            ck.fail(
+                p.clone(),
+                format!("score values must lie within ±{MAX_SCORE}"),
+            );
         }
         if let (Some(lo), Some(hi)) = (sc.min, sc.max)
             && lo > hi
@@ -500,7 +518,10 @@ pub(crate) fn compile(
         if rule.points.unsigned_abs() > MAX_POINTS {
             ck.fail(
                 rpath.key(ty).key("points"),
-                format!("{} points is not allowed: at most ±{MAX_POINTS} per record", rule.points),
+                format!(
+                    "{} points is not allowed: at most ±{MAX_POINTS} per record",
+                    rule.points
+                ),
             );
         }
         if rule.expiry_days == Some(0) {
