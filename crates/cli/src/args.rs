@@ -49,9 +49,15 @@ pub enum Command {
     /// are watched more; how much falls on protected conduct; how far one record's
     /// punishment spreads; who is sanctioned for a relative; what scrutiny adds; how
     /// people move between grades; how concentrated sanctions are. See docs/audit.md.
+    ///
+    /// With several folders (or --markdown), prints the key measures side by side.
     Audit {
-        /// An output folder of `credsim run`.
-        folder: PathBuf,
+        /// Output folders of `credsim run`.
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// Print the side-by-side table as Markdown (as in the README).
+        #[arg(long)]
+        markdown: bool,
     },
     /// Measure speed and memory on the presets at several population sizes.
     ///

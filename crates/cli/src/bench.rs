@@ -26,7 +26,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
     };
     let scratch = std::env::temp_dir().join(format!("credsim-bench-{}", std::process::id()));
     println!(
-        "{:<18} {:>14} {:>5} {:>7} {:>9} {:>16} {:>14} {:>10} {:>10} {:>8}",
+        "{:<18} {:>14} {:>5} {:>7} {:>9} {:>16} {:>14} {:>10} {:>10} {:>8} {:>7}",
         "preset",
         "persons",
         "years",
@@ -36,40 +36,30 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         "events/s",
         "events",
         "peak RSS",
-        "B/person"
+        "B/person",
+        if args.compare_audit { "audit" } else { "" }
     );
     for name in &names {
         for &persons in &args.persons {
             for &t in &threads {
                 let out = scratch.join(format!("{name}-{persons}-{}", t.unwrap_or(0)));
-                let mut cmd = Command::new(&exe);
-                cmd.args(["run", "--quiet", "--preset", name, "--force"])
-                    .arg("--persons")
-                    .arg(persons.to_string())
-                    .arg("--out")
-                    .arg(&out);
-                if let Some(y) = args.years {
-                    cmd.arg("--years").arg(y.to_string());
-                }
-                if let Some(t) = t {
-                    cmd.arg("--threads").arg(t.to_string());
-                }
-                let status = cmd
-                    .stdout(std::process::Stdio::null())
-                    .status()
-                    .map_err(|e| CliError::Output(format!("cannot start a benchmark run: {e}")))?;
-                if !status.success() {
-                    println!("{name:<18} {persons:>14} run failed ({status})");
+                let Some(info) = child(&exe, name, persons, t, args.years, &out, false)? else {
+                    println!("{name:<18} {persons:>14} run failed");
                     continue;
-                }
-                let info: serde_json::Value = std::fs::read(out.join("run.json"))
-                    .ok()
-                    .and_then(|b| serde_json::from_slice(&b).ok())
-                    .ok_or_else(|| CliError::Output("a benchmark run wrote no run.json".into()))?;
+                };
                 let f = |k: &str| info[k].as_f64().unwrap_or(f64::NAN);
                 let rss = f("peak_rss_bytes");
+                let audit = if args.compare_audit {
+                    child(&exe, name, persons, t, args.years, &out, true)?
+                        .and_then(|plain| plain["wall_seconds"].as_f64())
+                        .map_or("n/a".to_string(), |w| {
+                            format!("×{:.2}", f("wall_seconds") / w)
+                        })
+                } else {
+                    String::new()
+                };
                 println!(
-                    "{:<18} {:>14} {:>5.1} {:>7} {:>9.2} {:>16} {:>14} {:>10} {:>9.2}G {:>8.0}",
+                    "{:<18} {:>14} {:>5.1} {:>7} {:>9.2} {:>16} {:>14} {:>10} {:>9.3}G {:>8.1} {:>7}",
                     name,
                     thousands(persons),
                     f("days") / 365.0,
@@ -79,7 +69,8 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
                     thousands(f("events_per_second") as u64),
                     thousands(f("events") as u64),
                     rss / 1073741824.0,
-                    rss / persons as f64
+                    rss / persons as f64,
+                    audit
                 );
                 let _ = std::fs::remove_dir_all(&out);
             }
@@ -87,4 +78,41 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
+}
+
+/// Runs one benchmark child (`--no-audit` when `plain`) and returns its run.json.
+fn child(
+    exe: &std::path::Path,
+    name: &str,
+    persons: u64,
+    threads: Option<usize>,
+    years: Option<u32>,
+    out: &std::path::Path,
+    plain: bool,
+) -> Result<Option<serde_json::Value>, CliError> {
+    let mut cmd = Command::new(exe);
+    cmd.args(["run", "--quiet", "--preset", name, "--force"])
+        .arg("--persons")
+        .arg(persons.to_string())
+        .arg("--out")
+        .arg(out);
+    if let Some(y) = years {
+        cmd.arg("--years").arg(y.to_string());
+    }
+    if let Some(t) = threads {
+        cmd.arg("--threads").arg(t.to_string());
+    }
+    if plain {
+        cmd.arg("--no-audit");
+    }
+    let status = cmd
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| CliError::Output(format!("cannot start a benchmark run: {e}")))?;
+    if !status.success() {
+        return Ok(None);
+    }
+    Ok(std::fs::read(out.join("run.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok()))
 }

@@ -74,22 +74,32 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
-        Command::Audit { folder } => {
-            let path = folder.join("audit.json");
-            let bytes = std::fs::read(&path).map_err(|e| {
-                CliError::Usage(format!(
-                    "cannot read `{}`: {e} (is `{}` an output folder of `credsim run`, run without --no-audit?)",
-                    path.display(),
-                    folder.display()
-                ))
-            })?;
-            let audit: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display()))
-            })?;
-            print::audit(&audit);
+        Command::Audit { folders, markdown } => {
+            let audits = folders
+                .iter()
+                .map(|f| Ok((read_json(f, "audit.json")?, read_json(f, "summary.json")?)))
+                .collect::<Result<Vec<_>, CliError>>()?;
+            match audits.as_slice() {
+                [(audit, _)] if !markdown => print::audit(audit),
+                _ => print::audit_table(&audits, markdown),
+            }
             Ok(())
         }
     }
+}
+
+/// Reads one JSON output of a run folder.
+fn read_json(folder: &std::path::Path, name: &str) -> Result<serde_json::Value, CliError> {
+    let path = folder.join(name);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot read `{}`: {e} (is `{}` an output folder of `credsim run`, run without --no-audit?)",
+            path.display(),
+            folder.display()
+        ))
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display())))
 }
 
 /// Loads the scenario named by the arguments (a file, a preset, or the default preset).

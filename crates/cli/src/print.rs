@@ -152,7 +152,7 @@ fn est(v: &serde_json::Value, percent: bool) -> String {
     } else {
         (x, v["se"].as_f64(), "")
     };
-    let whole = !percent && x.fract() == 0.0 && se.is_none_or(|s| s >= 0.5);
+    let whole = !percent && x.fract() == 0.0 && se.is_none_or(|s| s >= 0.5 || s == 0.0);
     let digits = if whole || x.abs() >= 100.0 {
         0
     } else if x.abs() < 0.1 && x != 0.0 {
@@ -160,9 +160,17 @@ fn est(v: &serde_json::Value, percent: bool) -> String {
     } else {
         2
     };
+    let show = |v: f64| {
+        if digits == 0 && v.abs() >= 1000.0 {
+            let sign = if v < 0.0 { "-" } else { "" };
+            format!("{sign}{}", thousands(v.abs().round() as u64))
+        } else {
+            format!("{v:.digits$}")
+        }
+    };
     match se {
-        Some(se) => format!("{x:.digits$}{unit} ± {:.digits$}", 1.96 * se),
-        None => format!("{x:.digits$}{unit}"),
+        Some(se) => format!("{}{unit} ± {}", show(x), show(1.96 * se)),
+        None => format!("{}{unit}", show(x)),
     }
 }
 
@@ -280,8 +288,8 @@ pub fn audit(v: &serde_json::Value) {
                 est(&w["share_of_sanction_days_caused_by_errors"], true),
             );
             line(
-                "persons spared (their record landed on someone else)",
-                est(&w["persons_spared_by_misattribution"], false),
+                "persons sanctioned only without errors (spared by them)",
+                est(&w["persons_spared_by_errors"], false),
             );
             line(
                 "persons listed only because of data errors",
@@ -439,4 +447,104 @@ pub fn audit(v: &serde_json::Value) {
         "share borne by the top 1% of persons",
         est(&v["concentration"]["top_1_percent_share"], true),
     );
+}
+
+/// Key measures of several runs side by side (plain or Markdown).
+pub fn audit_table(runs: &[(serde_json::Value, serde_json::Value)], markdown: bool) {
+    type Row = (
+        &'static str,
+        fn(&serde_json::Value, &serde_json::Value) -> String,
+    );
+    let rows: [Row; 12] = [
+        ("persons", |_, s| {
+            thousands(s["persons"].as_u64().unwrap_or(0))
+        }),
+        ("persons ever sanctioned", |_, s| {
+            thousands(s["sanctioned"]["persons_ever"].as_u64().unwrap_or(0))
+        }),
+        (
+            "sanctioned only because of data errors (share of sanctioned)",
+            |a, _| est(&a["wrongful"]["share_of_sanctioned_persons"], true),
+        ),
+        ("sanction-days caused by data errors", |a, _| {
+            est(
+                &a["wrongful"]["share_of_sanction_days_caused_by_errors"],
+                true,
+            )
+        }),
+        ("cross-context sanction applications", |a, _| {
+            est(&a["cross_context"]["share_of_applications"], true)
+        }),
+        ("sanction-days caused by protected conduct", |a, _| {
+            est(&a["protected_conduct"]["share_of_sanction_days"], true)
+        }),
+        ("largest sanction-rate ratio between categories", |a, _| {
+            worst_ratio(a).0
+        }),
+        ("  of which explained by unequal capture", |a, _| {
+            worst_ratio(a).1
+        }),
+        ("sanctioned only through a household member", |a, _| {
+            est(&a["household_spillover"]["persons"], false)
+        }),
+        ("sanction-days caused by scrutiny", |a, _| {
+            est(&a["scrutiny_feedback"]["share_of_sanction_days"], true)
+        }),
+        ("Gini of sanction-days", |a, _| {
+            est(&a["concentration"]["gini"], false)
+        }),
+        ("sanction-days borne by the top 1%", |a, _| {
+            est(&a["concentration"]["top_1_percent_share"], true)
+        }),
+    ];
+    let names: Vec<String> = runs
+        .iter()
+        .map(|(a, _)| a["scenario"].as_str().unwrap_or("?").to_string())
+        .collect();
+    if markdown {
+        println!("| measure (± 95% interval) | {} |", names.join(" | "));
+        println!("|---|{}", "---:|".repeat(names.len()));
+        for (label, f) in rows {
+            let cells: Vec<String> = runs.iter().map(|(a, s)| f(a, s)).collect();
+            println!("| {} | {} |", label.trim(), cells.join(" | "));
+        }
+    } else {
+        print!("{:<62}", "measure (± 95% interval)");
+        for n in &names {
+            print!(" {n:>22}");
+        }
+        println!();
+        for (label, f) in rows {
+            print!("{label:<62}");
+            for (a, s) in runs {
+                print!(" {:>22}", f(a, s));
+            }
+            println!();
+        }
+    }
+}
+
+/// The largest sanction-rate ratio of any category, and the share of it explained by
+/// unequal capture.
+fn worst_ratio(a: &serde_json::Value) -> (String, String) {
+    let mut best: Option<(f64, &serde_json::Value, String)> = None;
+    for (attr, rows) in a["disparate_impact"].as_object().into_iter().flatten() {
+        for r in rows.as_array().into_iter().flatten() {
+            let x = r["ratio_sanctioned"]["value"].as_f64().unwrap_or(0.0);
+            if best.as_ref().is_none_or(|b| x > b.0) {
+                best = Some((
+                    x,
+                    r,
+                    format!("{attr}={}", r["category"].as_str().unwrap_or("?")),
+                ));
+            }
+        }
+    }
+    match best {
+        Some((x, r, label)) if x > 0.0 => (
+            format!("{} ({label})", est(&r["ratio_sanctioned"], false)),
+            est(&r["share_explained_by_capture"], true),
+        ),
+        _ => ("n/a".into(), "n/a".into()),
+    }
 }

@@ -12,7 +12,6 @@ use crate::tally::Tally;
 use credsim_model::Model;
 use indexmap::IndexMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Jackknife groups: chunk c belongs to group c mod GROUPS.
 pub const GROUPS: usize = 20;
@@ -180,15 +179,16 @@ pub struct GroupTally {
     pub spill_only: u64,
     /// Sanction-days of those persons.
     pub spill_only_days: u64,
-    /// Sanction-days per person → persons (for concentration).
-    pub days_histogram: BTreeMap<u32, u64>,
+    /// `days_histogram[d]`: persons with d sanction-days, d ≥ 1 (for concentration).
+    pub days_histogram: Vec<u64>,
     /// Sanction applications (own) and of those cross-context.
     pub applications: u64,
     /// Cross-context sanction applications.
     pub cross_applications: u64,
     /// Denied attempts, and of those made while an in-context sanction held.
     pub denied: u64,
-    /// Denied attempts under at least one in-context sanction.
+    /// Denied attempts under at least one sanction that is not cross-context (resting
+    /// on an own-domain record, or on no record at all).
     pub denied_in_context: u64,
     /// Genuine (true) records with negative points or a list trigger, per domain.
     pub genuine: Vec<u64>,
@@ -229,6 +229,7 @@ impl GroupTally {
             .map(|a| a.categories.values.len())
             .sum();
         GroupTally {
+            days_histogram: vec![0; model.days as usize + 1],
             genuine: vec![0; d],
             amplified_days: vec![0; d],
             amplified_denied: vec![0; d],
@@ -252,9 +253,7 @@ impl GroupTally {
         self.records += o.records;
         self.spill_only += o.spill_only;
         self.spill_only_days += o.spill_only_days;
-        for (&k, &v) in &o.days_histogram {
-            *self.days_histogram.entry(k).or_insert(0) += v;
-        }
+        add(&mut self.days_histogram, &o.days_histogram);
         self.applications += o.applications;
         self.cross_applications += o.cross_applications;
         self.denied += o.denied;
@@ -339,6 +338,7 @@ impl AuditTally {
 impl GroupTally {
     fn new_like(t: &GroupTally) -> GroupTally {
         GroupTally {
+            days_histogram: vec![0; t.days_histogram.len()],
             genuine: vec![0; t.genuine.len()],
             amplified_days: vec![0; t.amplified_days.len()],
             amplified_denied: vec![0; t.amplified_denied.len()],
@@ -432,8 +432,9 @@ pub struct Wrongful {
     pub person_days_wrongly_sanctioned: Estimate,
     /// (sanction-days − sanction-days without errors) / sanction-days.
     pub share_of_sanction_days_caused_by_errors: Estimate,
-    /// Persons who escaped a sanction because their record landed on someone else.
-    pub persons_spared_by_misattribution: Estimate,
+    /// Persons sanctioned only in the counterfactual without errors (e.g. whose own
+    /// record was misattributed to someone else).
+    pub persons_spared_by_errors: Estimate,
     /// Persons ever listed who would never have been listed without errors.
     pub persons_wrongly_listed: Estimate,
 }
@@ -443,7 +444,7 @@ pub struct Wrongful {
 pub struct CrossContext {
     /// Cross-context sanction applications / sanction applications.
     pub share_of_applications: Estimate,
-    /// Attempts denied while no sanction resting on an own-domain record held / denied attempts.
+    /// Attempts denied while only cross-context sanctions held / denied attempts.
     pub share_of_denied_attempts: Estimate,
 }
 
@@ -582,35 +583,44 @@ fn km_quantile(stays: &[(u32, bool)], q: f64) -> Option<f64> {
     None
 }
 
-fn gini(h: &BTreeMap<u32, u64>, persons: u64) -> Option<f64> {
-    // Persons without sanction-days are the histogram's missing mass at 0.
-    let total: f64 = h.iter().map(|(&d, &n)| d as f64 * n as f64).sum();
+/// (days, persons) for every non-empty bin of a sanction-days histogram, ascending.
+fn bins(h: &[u64]) -> impl DoubleEndedIterator<Item = (f64, u64)> + '_ {
+    h.iter()
+        .enumerate()
+        .skip(1)
+        .filter(|&(_, &n)| n > 0)
+        .map(|(d, &n)| (d as f64, n))
+}
+
+fn gini(h: &[u64], persons: u64) -> Option<f64> {
+    // Persons without sanction-days are the mass at 0, ranked first.
+    let total: f64 = bins(h).map(|(d, n)| d * n as f64).sum();
     if total <= 0.0 || persons == 0 {
         return None;
     }
     let n = persons as f64;
-    let listed: u64 = h.values().sum();
-    let mut rank = (persons - listed) as f64; // zeros first
+    let with_days: u64 = bins(h).map(|(_, c)| c).sum();
+    let mut rank = (persons - with_days) as f64;
     let mut acc = 0.0;
-    for (&d, &c) in h {
-        // Σ over ranks r+1..r+c of rank × d.
+    for (d, c) in bins(h) {
+        // Σ over ranks rank+1..rank+c of rank × d.
         let c = c as f64;
-        acc += d as f64 * (c * rank + c * (c + 1.0) / 2.0);
+        acc += d * (c * rank + c * (c + 1.0) / 2.0);
         rank += c;
     }
     Some(2.0 * acc / (n * total) - (n + 1.0) / n)
 }
 
-fn top_share(h: &BTreeMap<u32, u64>, persons: u64, top: f64) -> Option<f64> {
-    let total: f64 = h.iter().map(|(&d, &n)| d as f64 * n as f64).sum();
+fn top_share(h: &[u64], persons: u64, top: f64) -> Option<f64> {
+    let total: f64 = bins(h).map(|(d, n)| d * n as f64).sum();
     if total <= 0.0 {
         return None;
     }
     let mut left = (persons as f64 * top).ceil();
     let mut acc = 0.0;
-    for (&d, &c) in h.iter().rev() {
+    for (d, c) in bins(h).rev() {
         let take = (c as f64).min(left);
-        acc += take * d as f64;
+        acc += take * d;
         left -= take;
         if left <= 0.0 {
             break;
@@ -624,13 +634,21 @@ impl Audit {
     pub fn new(model: &Model, tally: &Tally, audit: &AuditTally) -> Audit {
         let has = |v: Variant| audit.variants.contains(&v);
         let est = |f: &dyn Fn(&GroupTally) -> Option<f64>| audit.estimate(f);
+        // A population total estimated from a group subset: count per person × persons
+        // (so that jackknife replicates are on the scale of the whole population).
+        let n_all = audit.groups.iter().map(|g| g.persons).sum::<u64>() as f64;
+        let total = move |g: &GroupTally, count: f64| match g.persons {
+            0 => None,
+            p if p as f64 == n_all => Some(count),
+            p => Some(count / p as f64 * n_all),
+        };
         let all = audit.total(None);
         let _ = tally;
 
         let wrongful = has(Variant::NoErrors).then(|| Wrongful {
-            persons_wrongly_sanctioned: est(&|g| Some(g.no_errors.only_factual as f64)),
+            persons_wrongly_sanctioned: est(&|g| total(g, g.no_errors.only_factual as f64)),
             share_of_sanctioned_persons: est(&|g| ratio(g.no_errors.only_factual, g.sanctioned)),
-            person_days_wrongly_sanctioned: est(&|g| Some(g.no_errors.excess_days as f64)),
+            person_days_wrongly_sanctioned: est(&|g| total(g, g.no_errors.excess_days as f64)),
             share_of_sanction_days_caused_by_errors: est(&|g| {
                 ratio(g.sanction_days, g.sanction_days.max(1))
                     .map(|_| {
@@ -639,10 +657,8 @@ impl Audit {
                     })
                     .filter(|_| g.sanction_days > 0)
             }),
-            persons_spared_by_misattribution: est(&|g| {
-                Some(g.no_errors.only_counterfactual as f64)
-            }),
-            persons_wrongly_listed: est(&|g| Some(g.no_errors.listed_only_factual as f64)),
+            persons_spared_by_errors: est(&|g| total(g, g.no_errors.only_counterfactual as f64)),
+            persons_wrongly_listed: est(&|g| total(g, g.no_errors.listed_only_factual as f64)),
         });
 
         let cross_context = CrossContext {
@@ -742,13 +758,13 @@ impl Audit {
             .collect();
 
         let household_spillover = Spillover {
-            persons: est(&|g| Some(g.spill_only as f64)),
+            persons: est(&|g| total(g, g.spill_only as f64)),
             share_of_sanctioned_persons: est(&|g| ratio(g.spill_only, g.sanctioned)),
-            person_days: est(&|g| Some(g.spill_only_days as f64)),
+            person_days: est(&|g| total(g, g.spill_only_days as f64)),
         };
 
         let scrutiny_feedback = has(Variant::NoScrutiny).then(|| ScrutinyFeedback {
-            extra_records: est(&|g| Some(g.records as f64 - g.no_scrutiny.records as f64)),
+            extra_records: est(&|g| total(g, g.records as f64 - g.no_scrutiny.records as f64)),
             share_of_records: est(&|g| {
                 (g.records > 0)
                     .then(|| (g.records as f64 - g.no_scrutiny.records as f64) / g.records as f64)
@@ -760,7 +776,7 @@ impl Audit {
                 })
             }),
             persons_sanctioned_because_of_scrutiny: est(&|g| {
-                Some(g.no_scrutiny.only_factual as f64)
+                total(g, g.no_scrutiny.only_factual as f64)
             }),
         });
 
@@ -829,13 +845,16 @@ mod tests {
     fn gini_and_top_share_by_hand() {
         // 4 persons: 0, 0, 10, 30 days. Mean 10; Σ|xi − xj| over ordered pairs = 2·(10+30+10+30+20) = 200;
         // Gini = 200 / (2 · 16 · 10) = 0.625.
-        let h: BTreeMap<u32, u64> = [(10, 1), (30, 1)].into_iter().collect();
+        let mut h = vec![0u64; 31];
+        h[10] = 1;
+        h[30] = 1;
         let g = gini(&h, 4).expect("defined");
         assert!((g - 0.625).abs() < 1e-12, "{g}");
         // Top 1% of 4 persons = 1 person (rounded up): 30 of 40 days.
         assert_eq!(top_share(&h, 4, 0.01), Some(0.75));
         // Equal days: Gini 0.
-        let h: BTreeMap<u32, u64> = [(5, 3)].into_iter().collect();
+        let mut h = vec![0u64; 6];
+        h[5] = 3;
         assert!(gini(&h, 3).expect("defined").abs() < 1e-12);
     }
 

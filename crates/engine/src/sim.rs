@@ -115,7 +115,7 @@ pub fn run_with(
     } else {
         Vec::new()
     };
-    let simulate = |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&Exogenous>| {
+    let simulate = |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&ChunkSim>| {
         let mut chunk = ChunkSim::new(ctx, &pop, range, replay);
         for k in 0..periods {
             chunk.advance(ctx, k);
@@ -129,6 +129,8 @@ pub fn run_with(
             .chunks
             .par_iter()
             .enumerate()
+            // Fewer, larger folds: each fold carries a whole audit tally to merge.
+            .with_min_len(4)
             .try_fold(
                 || (Tally::new(model), audit.then(|| AuditTally::new(model))),
                 |(mut acc, mut acc_audit), (index, range)| {
@@ -141,7 +143,7 @@ pub fn run_with(
                         chunk.audit_factual(&ctx, group);
                         for vctx in &variants {
                             if chunk.variant_matters(&ctx, vctx.variant) {
-                                let other = simulate(vctx, range, Some(&chunk.exogenous));
+                                let other = simulate(vctx, range, Some(&chunk));
                                 chunk.audit_contrast(&ctx, vctx.variant, Some(&other), group);
                             } else {
                                 chunk.audit_contrast(&ctx, vctx.variant, None, group);
@@ -442,13 +444,13 @@ struct ChunkSim {
 }
 
 impl ChunkSim {
-    /// A chunk at day 0. With `replay`, acts and false records are taken from the
-    /// factual run instead of being drawn.
+    /// A chunk at day 0. With `replay` (the factual run of the same chunk), people,
+    /// acts and false records are taken from it instead of being drawn again.
     fn new(
         ctx: &Ctx<'_>,
         pop: &Population,
         range: &ChunkRange,
-        replay: Option<&Exogenous>,
+        replay: Option<&ChunkSim>,
     ) -> ChunkSim {
         let m = ctx.model;
         let n = (range.persons.end - range.persons.start) as usize;
@@ -490,7 +492,16 @@ impl ChunkSim {
             exogenous: Exogenous::default(),
         };
         let pop_start = range.persons.start;
+        if let Some(f) = replay {
+            // The same people: take their households and attributes from the factual run.
+            c.household.clone_from(&f.household);
+            c.household_start.clone_from(&f.household_start);
+            c.attrs.clone_from(&f.attrs);
+        }
         for (local_h, h) in range.households.clone().enumerate() {
+            if replay.is_some() {
+                break;
+            }
             let first = pop.household_start[h as usize] - pop_start;
             let end = pop.household_start[h as usize + 1] - pop_start;
             c.household_start.push(first);
@@ -506,7 +517,9 @@ impl ChunkSim {
                 );
             }
         }
-        c.household_start.push(n as u32);
+        if replay.is_none() {
+            c.household_start.push(n as u32);
+        }
 
         for i in 0..n as u32 {
             let person = pop_start + i;
@@ -514,7 +527,10 @@ impl ChunkSim {
             if let Some(rules) = &m.score {
                 c.score_sum += rules.score(0);
             }
-            c.refresh(ctx, i, 0, None);
+            if m.score.is_some() {
+                // Without a score nothing holds on day 0 (lists start empty).
+                c.refresh(ctx, i, 0, None);
+            }
             c.lives.year_grade[i as usize] = c.grade[i as usize];
             if replay.is_some() {
                 continue;
@@ -561,7 +577,7 @@ impl ChunkSim {
                 }
             }
         }
-        if let Some(ex) = replay {
+        if let Some(ex) = replay.map(|f| &f.exogenous) {
             for &(day, i, k, behaviour) in &ex.acts {
                 c.push(ctx, day, i, What::Replay { k, behaviour });
             }
@@ -1114,7 +1130,9 @@ impl ChunkSim {
                     }
                 }
                 if tr.kind == TreatmentKind::Sanction {
-                    self.start_spell(ctx, i, day, t, cause, cause & domain_bit != 0);
+                    // Not cross-context: an own-domain record, or no record, behind it.
+                    let in_context = cause == 0 || cause & domain_bit != 0;
+                    self.start_spell(ctx, i, day, t, cause, in_context);
                 }
             } else if !applies && active {
                 self.active[i as usize] &= !bit;
@@ -1312,7 +1330,7 @@ impl ChunkSim {
                 g.amplified_denied[d] += denied;
             }
         }
-        if cause & domain_bit != 0 {
+        if cause == 0 || cause & domain_bit != 0 {
             for j in std::iter::once(i).chain(members) {
                 self.hold_in_context(ctx, j, day, tr.service, false);
             }
@@ -1423,7 +1441,7 @@ impl ChunkSim {
             let (sanctioned, days, listed, lowest) = self.outcome(ctx, i);
             g.sanction_days += days as u64;
             if days > 0 {
-                *g.days_histogram.entry(days).or_insert(0) += 1;
+                g.days_histogram[days as usize] += 1;
             }
             if sanctioned {
                 g.sanctioned += 1;

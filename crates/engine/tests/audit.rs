@@ -124,7 +124,7 @@ fn counterfactuals_equal_separate_runs_without_the_mechanism() {
     let w = a.wrongful.expect("errors");
     assert!(value(&w.persons_wrongly_sanctioned) > 0.0);
     assert!(
-        value(&w.persons_spared_by_misattribution) > 0.0,
+        value(&w.persons_spared_by_errors) > 0.0,
         "misattribution spares actors"
     );
 
