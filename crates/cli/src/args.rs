@@ -59,6 +59,23 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Rebuild report.html of a run folder from its files.
+    Report {
+        /// An output folder of `credsim run`.
+        folder: PathBuf,
+    },
+    /// Compare runs side by side: differences from the first run and whether they
+    /// exceed sampling error; writes comparison.html.
+    ///
+    /// Example: the three presets, or one scenario with and without joint punishment.
+    Compare {
+        /// Output folders of `credsim run` (the first is the reference).
+        #[arg(required = true, num_args = 2..)]
+        folders: Vec<PathBuf>,
+        /// Where to write the HTML comparison.
+        #[arg(long, default_value = "comparison.html")]
+        out: PathBuf,
+    },
     /// Measure speed and memory on the presets at several population sizes.
     ///
     /// Prints one row per run: persons, years, wall seconds, person-years per second,
@@ -106,6 +123,11 @@ pub struct RunArgs {
     /// Run even if the memory estimate exceeds the memory available.
     #[arg(long)]
     pub ignore_memory_check: bool,
+    /// Persons table (persons.parquet): `full`, `none`, or `sample:N` for a random
+    /// sample of about N persons. Default: full up to 10,000,000 persons, sample:1000000
+    /// above.
+    #[arg(long, value_name = "full|sample:N|none")]
+    pub persons_table: Option<String>,
     /// Skip the audit (its counterfactual re-simulations); no audit.json is written.
     #[arg(long)]
     pub no_audit: bool,

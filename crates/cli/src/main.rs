@@ -6,8 +6,10 @@
 
 mod args;
 mod bench;
+mod compare;
 mod output;
 mod print;
+mod report;
 
 use args::{Cli, Command, ScenarioArgs};
 use clap::Parser;
@@ -74,6 +76,25 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Report { folder } => {
+            report::write(&folder)?;
+            println!("report: {}", folder.join("report.html").display());
+            Ok(())
+        }
+        Command::Compare { folders, out } => {
+            let runs = folders
+                .iter()
+                .map(|f| Ok((read_json(f, "audit.json")?, read_json(f, "summary.json")?)))
+                .collect::<Result<Vec<_>, CliError>>()?;
+            let html = compare::render(&runs);
+            print!("{}", compare::text(&runs));
+            let tmp = out.with_extension("html.partial");
+            std::fs::write(&tmp, html)
+                .and_then(|()| std::fs::rename(&tmp, &out))
+                .map_err(|e| CliError::Output(format!("cannot write `{}`: {e}", out.display())))?;
+            println!("comparison: {}", out.display());
+            Ok(())
+        }
         Command::Audit { folders, markdown } => {
             let audits = folders
                 .iter()
@@ -141,6 +162,31 @@ fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Persons-table choice: `full`, `none` or `sample:N` (about N persons); by default
+/// full up to 10 million persons and a sample of 1 million above.
+fn persons_table(arg: Option<&str>, persons: u64) -> Result<credsim_engine::PersonsTable, CliError> {
+    use credsim_engine::PersonsTable;
+    let sample = |n: u64| {
+        if n >= persons {
+            PersonsTable::Full
+        } else {
+            PersonsTable::Sample(n as f64 / persons as f64)
+        }
+    };
+    match arg {
+        None if persons <= 10_000_000 => Ok(PersonsTable::Full),
+        None => Ok(sample(1_000_000)),
+        Some("full") => Ok(PersonsTable::Full),
+        Some("none") => Ok(PersonsTable::None),
+        Some(s) => match s.strip_prefix("sample:").map(str::parse::<u64>) {
+            Some(Ok(n)) if n > 0 => Ok(sample(n)),
+            _ => Err(CliError::Usage(format!(
+                "--persons-table `{s}` is not allowed: use full, none or sample:N with N a positive whole number"
+            ))),
+        },
+    }
+}
+
 fn describe(m: &credsim_model::Model) -> String {
     format!(
         "{}: {} persons, {} days, {} behaviours, {} sources, {} lists, {} treatments",
@@ -185,18 +231,57 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         args.memory_limit,
         args.ignore_memory_check,
     )?;
+    let table = persons_table(args.persons_table.as_deref(), model.persons)?;
+    let staging = target.stage()?;
+    // The persons table streams to a writer thread, which puts chunks back in id order.
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, credsim_engine::PersonBatch)>();
+    let writer = match table {
+        credsim_engine::PersonsTable::None => None,
+        t => {
+            let path = staging.path("persons.parquet");
+            let sampling = match t {
+                credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
+                _ => "full".into(),
+            };
+            let mut w = credsim_tables::PersonsWriter::create(
+                &path,
+                model,
+                &credsim_tables::Provenance::of(model),
+                &sampling,
+            )
+            .map_err(|e| CliError::Output(e.to_string()))?;
+            Some(std::thread::spawn(move || -> Result<u64, String> {
+                let mut pending = std::collections::BTreeMap::new();
+                let mut next = 0;
+                for (index, batch) in receiver {
+                    pending.insert(index, batch);
+                    while let Some(b) = pending.remove(&next) {
+                        w.write(&b).map_err(|e| e.to_string())?;
+                        next += 1;
+                    }
+                }
+                w.finish().map_err(|e| e.to_string())
+            }))
+        }
+    };
     let bar = print::progress_bar(model, args.quiet);
     let started = Instant::now();
     let persons = model.persons;
     let progress = |done: usize, total: usize| {
         bar.set_position((persons as u128 * done as u128 / total.max(1) as u128) as u64);
     };
+    let sink = move |index: usize, batch: credsim_engine::PersonBatch| {
+        // A closed channel means the writer failed; its error is reported below.
+        let _ = sender.send((index, batch));
+    };
     let control = credsim_engine::Control {
         progress: &progress,
         cancel: &cancel,
+        persons: Some(&sink),
     };
     let options = credsim_engine::Options {
         audit: !args.no_audit,
+        persons_table: table,
         ..Default::default()
     };
     let outcome = pool
@@ -204,20 +289,32 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .map_err(|c| {
             bar.abandon();
             CliError::Cancelled(format!(
-                "{c}; nothing was written (no output folder was created)"
+                "{c}; no output folder was created (the partial one was removed)"
             ))
         })?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    drop(control);
+    drop(sink);
+    if let Some(w) = writer {
+        w.join()
+            .map_err(|_| CliError::Output("the persons-table writer failed".into()))?
+            .map_err(CliError::Output)?;
+    }
 
-    let summary = Summary::new(model, &outcome);
+    let mut summary = Summary::new(model, &outcome);
+    summary.persons_table = match table {
+        credsim_engine::PersonsTable::None => "none".into(),
+        credsim_engine::PersonsTable::Full => "full".into(),
+        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
+    };
     let audit = outcome
         .audit
         .as_ref()
         .map(|a| credsim_engine::Audit::new(model, &outcome.tally, a));
     let series = timeseries(model, &outcome.tally);
     let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads());
-    let folder = target.write(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
+    let folder = staging.commit(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
     if !args.quiet {
         print::summary(model, &summary, &run_info);
         if let Some(a) = &audit {

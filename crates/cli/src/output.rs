@@ -57,22 +57,11 @@ impl Target {
         )))
     }
 
-    /// Writes every output file into a temporary sibling folder, then renames it into
-    /// place. On any error the temporary folder is removed.
-    pub fn write(
-        &self,
-        loaded: &Loaded,
-        summary: &Summary,
-        audit: Option<&credsim_engine::Audit>,
-        series: &Table,
-        info: &RunInfo,
-    ) -> Result<PathBuf, CliError> {
+    /// Creates the temporary sibling folder the run's files are written into.
+    pub fn stage(self) -> Result<Staging, CliError> {
         let parent = match self.folder.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
-        };
-        let io = |what: &str, path: &Path, e: std::io::Error| {
-            CliError::Output(format!("cannot {what} `{}`: {e}", path.display()))
         };
         fs::create_dir_all(&parent).map_err(|e| io("create folder", &parent, e))?;
         let name = self
@@ -83,36 +72,87 @@ impl Target {
         let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         let _ = fs::remove_dir_all(&tmp);
         fs::create_dir(&tmp).map_err(|e| io("create folder", &tmp, e))?;
-        let result = (|| {
-            write_file(&tmp.join("summary.json"), &json(summary)?)?;
-            write_file(&tmp.join("run.json"), &json(info)?)?;
-            if let Some(a) = audit {
-                write_file(&tmp.join("audit.json"), &json(a)?)?;
-            }
-            write_file(&tmp.join("timeseries.csv"), &csv(series, info).into_bytes())?;
-            let toml = format!(
-                "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",
-                credsim_engine::VERSION,
-                loaded.model.hash,
-                credsim_model::to_toml(&loaded.scenario)
-            );
-            write_file(&tmp.join("scenario.toml"), toml.as_bytes())?;
-            if self.replace {
-                let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-                fs::rename(&self.folder, &old).map_err(|e| io("move aside", &self.folder, e))?;
-                fs::rename(&tmp, &self.folder)
-                    .map_err(|e| io("rename into place", &self.folder, e))?;
-                let _ = fs::remove_dir_all(&old);
-            } else {
-                fs::rename(&tmp, &self.folder)
-                    .map_err(|e| io("rename into place", &self.folder, e))?;
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&tmp);
+        Ok(Staging {
+            target: self,
+            parent,
+            name,
+            tmp,
+            committed: false,
+        })
+    }
+}
+
+fn io(what: &str, path: &Path, e: std::io::Error) -> CliError {
+    CliError::Output(format!("cannot {what} `{}`: {e}", path.display()))
+}
+
+/// A run's outputs being written: a temporary folder that becomes the output folder
+/// on [`Staging::commit`], and is removed if the run fails or is interrupted.
+pub struct Staging {
+    target: Target,
+    parent: PathBuf,
+    name: String,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Where a file of the run goes while the run is in progress.
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.tmp.join(file)
+    }
+
+    /// Writes the summary files, then renames the folder into place.
+    pub fn commit(
+        mut self,
+        loaded: &Loaded,
+        summary: &Summary,
+        audit: Option<&credsim_engine::Audit>,
+        series: &Table,
+        info: &RunInfo,
+    ) -> Result<PathBuf, CliError> {
+        let tmp = self.tmp.clone();
+        write_file(&tmp.join("summary.json"), &json(summary)?)?;
+        write_file(&tmp.join("run.json"), &json(info)?)?;
+        if let Some(a) = audit {
+            write_file(&tmp.join("audit.json"), &json(a)?)?;
         }
-        result.map(|()| self.folder.clone())
+        write_file(&tmp.join("timeseries.csv"), &csv(series, info).into_bytes())?;
+        credsim_tables::write_timeseries(
+            &tmp.join("timeseries.parquet"),
+            series,
+            &credsim_tables::Provenance::of(&loaded.model),
+        )
+        .map_err(|e| CliError::Output(e.to_string()))?;
+        let toml = format!(
+            "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",
+            credsim_engine::VERSION,
+            loaded.model.hash,
+            credsim_model::to_toml(&loaded.scenario)
+        );
+        write_file(&tmp.join("scenario.toml"), toml.as_bytes())?;
+        crate::report::write(&tmp)?;
+        let folder = self.target.folder.clone();
+        if self.target.replace {
+            let old = self
+                .parent
+                .join(format!(".{}.old-{}", self.name, std::process::id()));
+            fs::rename(&folder, &old).map_err(|e| io("move aside", &folder, e))?;
+            fs::rename(&tmp, &folder).map_err(|e| io("rename into place", &folder, e))?;
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&tmp, &folder).map_err(|e| io("rename into place", &folder, e))?;
+        }
+        self.committed = true;
+        Ok(folder)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
     }
 }
 

@@ -91,6 +91,12 @@ pub(crate) struct Lives {
     pub protected_seen: u64,
     /// Factual-only counters.
     pub group: GroupTally,
+    /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
+    pub records: Vec<u32>,
+    /// Lists the person is on now, since when on any, and days on any list.
+    pub lists_on: Vec<u8>,
+    pub listed_since: Vec<u32>,
+    pub listed_days: Vec<u32>,
 }
 
 /// Never happened.
@@ -115,6 +121,10 @@ impl Lives {
             errors_seen: 0,
             protected_seen: 0,
             group: GroupTally::new(model),
+            records: vec![0; 3 * n],
+            lists_on: vec![0; n],
+            listed_since: vec![0; n],
+            listed_days: vec![0; n],
         }
     }
 }

@@ -11,7 +11,9 @@ pub mod summary;
 pub mod tally;
 
 pub use audit::Audit;
-pub use sim::{Cancelled, Control, Options, Outcome, Schedule, run, run_with};
+pub use sim::{
+    Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, Schedule, run, run_with,
+};
 pub use tally::{Layout, Provenance, Tally};
 
 /// The credsim version that produced an output.

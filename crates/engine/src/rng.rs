@@ -45,6 +45,8 @@ pub enum Purpose {
     FalseRecords = 8,
     /// Attempts to use a service in a year (sub: service; entity: person; counter: year).
     Attempts = 9,
+    /// Whether a person is in the persons-table sample (entity: person).
+    Sample = 10,
 }
 
 /// A run's key: the seed, pre-mixed.

@@ -37,6 +37,46 @@ pub struct Control<'a> {
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
     /// Set to stop the run at the next period boundary.
     pub cancel: &'a AtomicBool,
+    /// Receives each chunk's persons-table rows with the chunk's index (chunks finish
+    /// in any order; the receiver restores id order). None: no persons table.
+    pub persons: Option<&'a (dyn Fn(usize, PersonBatch) + Sync)>,
+}
+
+/// Which persons go into the persons table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PersonsTable {
+    /// Nobody.
+    None,
+    /// Everybody.
+    Full,
+    /// Each person independently with this probability (a Bernoulli sample keyed by
+    /// (seed, person), so the same persons are drawn whatever the thread count).
+    Sample(f64),
+}
+
+/// Persons-table rows of one chunk, column by column (see docs/outputs.md).
+#[derive(Debug, Clone, Default)]
+pub struct PersonBatch {
+    /// Person id.
+    pub person: Vec<u32>,
+    /// Household id.
+    pub household: Vec<u32>,
+    /// Category index of each attribute, `attributes[attribute][row]`.
+    pub attributes: Vec<Vec<u8>>,
+    /// Score on the last day (None without a score).
+    pub score: Vec<Option<i64>>,
+    /// Grade index on the last day.
+    pub grade: Vec<Option<u8>>,
+    /// Records that arrived, by provenance.
+    pub records: [Vec<u32>; 3],
+    /// Days under at least one sanction.
+    pub sanction_days: Vec<u32>,
+    /// Days on at least one list.
+    pub listed_days: Vec<u32>,
+    /// Ever in the lowest grade.
+    pub ever_lowest_grade: Vec<bool>,
+    /// Ever sanctioned.
+    pub ever_sanctioned: Vec<bool>,
 }
 
 /// What a run produced.
@@ -70,6 +110,8 @@ pub struct Options {
     pub schedule: Schedule,
     /// Run the audit's counterfactuals (chunk-major only).
     pub audit: bool,
+    /// Rows for the persons table, passed to `Control::persons` (chunk-major only).
+    pub persons_table: PersonsTable,
 }
 
 impl Default for Options {
@@ -77,6 +119,7 @@ impl Default for Options {
         Options {
             schedule: Schedule::ChunkMajor,
             audit: true,
+            persons_table: PersonsTable::None,
         }
     }
 }
@@ -151,6 +194,11 @@ pub fn run_with(
                         }
                     }
                     acc.merge(&chunk.tally);
+                    if let Some(sink) = control.persons
+                        && options.persons_table != PersonsTable::None
+                    {
+                        sink(index, chunk.person_batch(&ctx, options.persons_table));
+                    }
                     let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
                     (control.progress)(d, total);
                     Ok((acc, acc_audit))
@@ -408,6 +456,8 @@ const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
 /// The state of one chunk of households (struct of arrays, indexed by local person).
 struct ChunkSim {
     first_person: u32,
+    /// Id of the chunk's first household.
+    household_offset: u32,
     /// Local index of each person's household.
     household: Vec<u32>,
     /// Local first person of each household, plus an end entry.
@@ -458,6 +508,7 @@ impl ChunkSim {
         let l = m.lists.len();
         let mut c = ChunkSim {
             first_person: range.persons.start,
+            household_offset: range.households.start,
             household: Vec::with_capacity(n),
             household_start: Vec::new(),
             attrs: vec![0; n * a],
@@ -847,6 +898,7 @@ impl ChunkSim {
         if provenance != Provenance::True as u8 {
             self.lives.errors_seen += 1;
         }
+        self.lives.records[3 * i as usize + prov] += 1;
         if ctx.full {
             let g = &mut self.lives.group;
             if provenance == Provenance::True as u8
@@ -864,6 +916,7 @@ impl ChunkSim {
         self.tally.records_by_source[source][prov] += 1;
         self.tally.records_by_type[b][prov] += 1;
         self.tally.periods[self.period].records[prov] += 1;
+        self.tally.periods[self.period].records_by_source[source] += 1;
         if beh.points != 0 && ctx.model.score.is_some() {
             if let Some(e) = beh.expiry_days {
                 let end = day.saturating_add(e);
@@ -989,6 +1042,10 @@ impl ChunkSim {
             if self.lives.list_entry[i as usize] == NEVER {
                 self.lives.list_entry[i as usize] = day;
             }
+            self.lives.lists_on[i as usize] += 1;
+            if self.lives.lists_on[i as usize] == 1 {
+                self.lives.listed_since[i as usize] = day;
+            }
         }
         self.list_cause[idx] |= cause;
         if until > self.list_until[idx] || !was {
@@ -1055,9 +1112,14 @@ impl ChunkSim {
         }
     }
 
-    /// Records the end of the first stay on lists when the person is on none any more.
+    /// A person leaves a list: closes their days on lists when they are on none any
+    /// more, and records the end of their first stay.
     fn note_list_exit(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
         let lives = &mut self.lives;
+        lives.lists_on[i as usize] -= 1;
+        if lives.lists_on[i as usize] == 0 {
+            lives.listed_days[i as usize] += day - lives.listed_since[i as usize];
+        }
         if lives.list_entry[i as usize] != NEVER
             && lives.list_exit[i as usize] == NEVER
             && (0..ctx.model.lists.len()).all(|l| !self.listed(ctx, i, day, l))
@@ -1365,6 +1427,9 @@ impl ChunkSim {
             if self.sanctions_held[i] > 0 {
                 self.lives.sanction_days[i] += days - self.lives.sanction_since[i];
             }
+            if self.lives.lists_on[i] > 0 {
+                self.lives.listed_days[i] += days - self.lives.listed_since[i];
+            }
             let active = self.active[i];
             for (t, tr) in ctx.model.treatments.iter().enumerate() {
                 if active & (1 << t) != 0 && tr.kind == TreatmentKind::Sanction {
@@ -1405,6 +1470,41 @@ impl ChunkSim {
             listed,
             lowest,
         )
+    }
+
+    /// The persons-table rows of this chunk.
+    fn person_batch(&self, ctx: &Ctx<'_>, table: PersonsTable) -> PersonBatch {
+        let m = ctx.model;
+        let a = m.attributes.len();
+        let mut b = PersonBatch {
+            attributes: vec![Vec::new(); a],
+            ..PersonBatch::default()
+        };
+        let first_household = self.household_offset;
+        for i in 0..self.act_seq.len() {
+            let person = self.first_person + i as u32;
+            if let PersonsTable::Sample(p) = table
+                && ctx.keys.stream(Purpose::Sample, 0, person as u64, 0).uniform() >= p
+            {
+                continue;
+            }
+            let (sanctioned, days, _, lowest) = self.outcome(ctx, i);
+            b.person.push(person);
+            b.household.push(first_household + self.household[i]);
+            for (x, col) in b.attributes.iter_mut().enumerate() {
+                col.push(self.attrs[i * a + x]);
+            }
+            b.score.push(m.score.as_ref().map(|r| r.score(self.points[i])));
+            b.grade.push((self.grade[i] != NO_GRADE).then_some(self.grade[i]));
+            for (p, col) in b.records.iter_mut().enumerate() {
+                col.push(self.lives.records[3 * i + p]);
+            }
+            b.sanction_days.push(days);
+            b.listed_days.push(self.lives.listed_days[i]);
+            b.ever_lowest_grade.push(lowest);
+            b.ever_sanctioned.push(sanctioned);
+        }
+        b
     }
 
     /// Whether switching a mechanism off can change anything in this chunk; when it

@@ -29,6 +29,9 @@ pub struct Summary {
     pub days: u32,
     /// Reporting periods.
     pub periods: usize,
+    /// What persons.parquet holds: `full`, `sample:P` (each person with probability P)
+    /// or `none` (set by the caller that writes it).
+    pub persons_table: String,
     /// State on the last day.
     #[serde(rename = "final")]
     pub final_state: Final,
@@ -256,6 +259,7 @@ impl Summary {
             households: outcome.households,
             days: model.days,
             periods: model.period_ends.len(),
+            persons_table: "none".into(),
             final_state: Final {
                 grade_shares: grades
                     .iter()
@@ -389,6 +393,9 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
     for p in Provenance::ALL {
         columns.push(format!("records_{}", p.name()));
     }
+    for src in &model.sources {
+        columns.push(format!("records_source_{}", src.id));
+    }
     for kind in ["sanction", "reward"] {
         for d in &model.domains {
             columns.push(format!("{kind}_applications_{d}"));
@@ -423,6 +430,9 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
         row.push(Cell::Int(p.occupancy[layout.any_sanction()] as i64));
         row.push(Cell::Int(p.occupancy[layout.scrutiny()] as i64));
         for c in p.records {
+            row.push(Cell::Int(c as i64));
+        }
+        for &c in &p.records_by_source {
             row.push(Cell::Int(c as i64));
         }
         for kind in [TreatmentKind::Sanction, TreatmentKind::Reward] {

@@ -120,6 +120,8 @@ pub struct PeriodTally {
     pub score_sum: i64,
     /// Records that arrived in the period, by provenance.
     pub records: [u64; 3],
+    /// Records that arrived in the period, by source.
+    pub records_by_source: Vec<u64>,
     /// Applications of each treatment in the period (own and household spill-over).
     pub applications: Vec<u64>,
     /// Denied attempts per service in the period.
@@ -186,6 +188,7 @@ impl Tally {
                     occupancy: vec![0; layout.len()],
                     score_sum: 0,
                     records: [0; 3],
+                    records_by_source: vec![0; model.sources.len()],
                     applications: vec![0; t],
                     denied: vec![0; s],
                     granted: vec![0; s],
@@ -222,6 +225,7 @@ impl Tally {
             add(&mut p.occupancy, &q.occupancy);
             p.score_sum += q.score_sum;
             add(&mut p.records, &q.records);
+            add(&mut p.records_by_source, &q.records_by_source);
             add(&mut p.applications, &q.applications);
             add(&mut p.denied, &q.denied);
             add(&mut p.granted, &q.granted);

@@ -18,6 +18,7 @@ fn run(m: &Model) -> (Outcome, Summary, Audit) {
     let control = Control {
         progress: &|_, _| {},
         cancel: &cancel,
+        persons: None,
     };
     let o = credsim_engine::run(m, &control).expect("runs");
     let s = Summary::new(m, &o);

@@ -18,6 +18,7 @@ fn run_threads(m: &Model, threads: usize) -> Outcome {
     let control = Control {
         progress: &|_, _| {},
         cancel: &cancel,
+        persons: None,
     };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -497,10 +498,12 @@ fn schedules_agree() {
     let control = Control {
         progress: &|_, _| {},
         cancel: &cancel,
+        persons: None,
     };
     let options = |schedule| credsim_engine::Options {
         schedule,
         audit: false,
+        persons_table: credsim_engine::PersonsTable::None,
     };
     let a = credsim_engine::run_with(&m, &control, options(credsim_engine::Schedule::ChunkMajor))
         .expect("runs");
@@ -517,6 +520,7 @@ fn cancellation_stops_the_run() {
     let control = Control {
         progress: &|_, _| {},
         cancel: &cancel,
+        persons: None,
     };
     assert!(credsim_engine::run(&m, &control).is_err());
 }

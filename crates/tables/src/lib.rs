@@ -1,0 +1,244 @@
+//! Parquet tables of a run: `timeseries.parquet` (one row per reporting period) and
+//! `persons.parquet` (one row per person, or a sample), written with the arrow-rs
+//! `parquet` crate so pandas, polars, DuckDB and Spark read them.
+//!
+//! Writers only lay out what the engine computed; every file carries the credsim
+//! version, scenario, scenario hash and seed in its key-value metadata.
+
+use arrow_array::{
+    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    UInt8Array, UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use credsim_engine::PersonBatch;
+use credsim_engine::summary::{Cell, Table};
+use credsim_model::Model;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A failure to write a table.
+#[derive(Debug)]
+pub struct TableError(pub String);
+
+impl std::fmt::Display for TableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TableError {}
+
+fn err(path: &Path, e: impl std::fmt::Display) -> TableError {
+    TableError(format!("cannot write `{}`: {e}", path.display()))
+}
+
+/// Provenance written into every table's metadata.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// Key-value pairs (credsim_version, scenario, scenario_hash, seed, ...).
+    pub pairs: Vec<(String, String)>,
+}
+
+impl Provenance {
+    /// The provenance of a run of a model.
+    pub fn of(model: &Model) -> Provenance {
+        Provenance {
+            pairs: vec![
+                ("credsim_version".into(), credsim_engine::VERSION.into()),
+                ("scenario".into(), model.name.clone()),
+                ("scenario_hash".into(), model.hash.clone()),
+                ("seed".into(), model.seed.to_string()),
+            ],
+        }
+    }
+
+    fn properties(&self, extra: &[(String, String)]) -> WriterProperties {
+        let kv = self
+            .pairs
+            .iter()
+            .chain(extra)
+            .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+            .collect();
+        WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_key_value_metadata(Some(kv))
+            .build()
+    }
+}
+
+/// Writes the time series (integer columns as Int64, fractional as Float64).
+pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result<(), TableError> {
+    let fields: Vec<Field> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            let float = table.rows.iter().any(|r| matches!(r[c], Cell::Float(_)));
+            Field::new(
+                name,
+                if float {
+                    DataType::Float64
+                } else {
+                    DataType::Int64
+                },
+                false,
+            )
+        })
+        .collect();
+    let columns: Vec<ArrayRef> = fields
+        .iter()
+        .enumerate()
+        .map(|(c, f)| -> ArrayRef {
+            if f.data_type() == &DataType::Float64 {
+                Arc::new(Float64Array::from_iter_values(table.rows.iter().map(|r| {
+                    match r[c] {
+                        Cell::Float(x) => x,
+                        Cell::Int(x) => x as f64,
+                    }
+                })))
+            } else {
+                Arc::new(Int64Array::from_iter_values(table.rows.iter().map(|r| {
+                    match r[c] {
+                        Cell::Int(x) => x,
+                        Cell::Float(x) => x as i64,
+                    }
+                })))
+            }
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| err(path, e))?;
+    let file = File::create(path).map_err(|e| err(path, e))?;
+    let mut w = ArrowWriter::try_new(file, schema, Some(prov.properties(&[])))
+        .map_err(|e| err(path, e))?;
+    w.write(&batch).map_err(|e| err(path, e))?;
+    w.close().map_err(|e| err(path, e))?;
+    Ok(())
+}
+
+/// Streams the persons table: one row group per batch of chunks, in person-id order.
+pub struct PersonsWriter {
+    path: std::path::PathBuf,
+    schema: Arc<Schema>,
+    writer: ArrowWriter<File>,
+    /// Category names of each attribute and grade names (dictionary values).
+    attributes: Vec<(String, Arc<StringArray>)>,
+    grades: Option<Arc<StringArray>>,
+    rows: u64,
+}
+
+impl PersonsWriter {
+    /// Creates the file; `sampling` is recorded in the metadata.
+    pub fn create(
+        path: &Path,
+        model: &Model,
+        prov: &Provenance,
+        sampling: &str,
+    ) -> Result<PersonsWriter, TableError> {
+        let dict = |name: &str| {
+            Field::new(
+                name,
+                DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8)),
+                false,
+            )
+        };
+        let mut fields = vec![
+            Field::new("person", DataType::UInt32, false),
+            Field::new("household", DataType::UInt32, false),
+        ];
+        let attributes: Vec<(String, Arc<StringArray>)> = model
+            .attributes
+            .iter()
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    Arc::new(StringArray::from_iter_values(a.categories.values.iter())),
+                )
+            })
+            .collect();
+        for (id, _) in &attributes {
+            fields.push(dict(id));
+        }
+        let grades = model.score.as_ref().map(|s| {
+            Arc::new(StringArray::from_iter_values(
+                s.grades.iter().map(|g| g.name.as_str()),
+            ))
+        });
+        fields.push(Field::new("score", DataType::Int64, true));
+        fields.push(Field::new(
+            "grade",
+            DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8)),
+            true,
+        ));
+        for name in [
+            "records_true",
+            "records_false",
+            "records_misattributed",
+            "sanction_days",
+            "listed_days",
+        ] {
+            fields.push(Field::new(name, DataType::UInt32, false));
+        }
+        fields.push(Field::new("ever_lowest_grade", DataType::Boolean, false));
+        fields.push(Field::new("ever_sanctioned", DataType::Boolean, false));
+        let schema = Arc::new(Schema::new(fields));
+        let file = File::create(path).map_err(|e| err(path, e))?;
+        let props = prov.properties(&[("persons_table".into(), sampling.into())]);
+        let writer =
+            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(path, e))?;
+        Ok(PersonsWriter {
+            path: path.to_path_buf(),
+            schema,
+            writer,
+            attributes,
+            grades,
+            rows: 0,
+        })
+    }
+
+    /// Appends the rows of one chunk (chunks must come in id order).
+    pub fn write(&mut self, b: &PersonBatch) -> Result<(), TableError> {
+        let path = self.path.clone();
+        let dict = |keys: UInt8Array, values: &Arc<StringArray>| -> Result<ArrayRef, TableError> {
+            Ok(Arc::new(
+                DictionaryArray::try_new(keys, values.clone()).map_err(|e| err(&path, e))?,
+            ))
+        };
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(UInt32Array::from(b.person.clone())),
+            Arc::new(UInt32Array::from(b.household.clone())),
+        ];
+        for (i, (_, values)) in self.attributes.iter().enumerate() {
+            columns.push(dict(UInt8Array::from(b.attributes[i].clone()), values)?);
+        }
+        columns.push(Arc::new(Int64Array::from(b.score.clone())));
+        let empty = Arc::new(StringArray::from(Vec::<&str>::new()));
+        let grades = self.grades.as_ref().unwrap_or(&empty);
+        columns.push(dict(UInt8Array::from(b.grade.clone()), grades)?);
+        for col in b.records.iter().chain([&b.sanction_days, &b.listed_days]) {
+            columns.push(Arc::new(UInt32Array::from(col.clone())));
+        }
+        columns.push(Arc::new(BooleanArray::from(b.ever_lowest_grade.clone())));
+        columns.push(Arc::new(BooleanArray::from(b.ever_sanctioned.clone())));
+        let batch = RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&path, e))?;
+        self.writer.write(&batch).map_err(|e| err(&path, e))?;
+        self.rows += b.person.len() as u64;
+        // Row groups of about a million rows keep memory flat however many persons.
+        if self.writer.in_progress_rows() >= 1 << 20 {
+            self.writer.flush().map_err(|e| err(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the file; returns the number of rows.
+    pub fn finish(self) -> Result<u64, TableError> {
+        let path = self.path.clone();
+        self.writer.close().map_err(|e| err(&path, e))?;
+        Ok(self.rows)
+    }
+}
