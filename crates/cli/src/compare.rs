@@ -5,15 +5,47 @@ use serde_json::Value;
 
 /// (label, JSON pointer in audit.json, shown as a percentage).
 const MEASURES: &[(&str, &str, bool)] = &[
-    ("sanctioned only because of data errors", "/wrongful/persons_wrongly_sanctioned", false),
-    ("share of sanction-days caused by data errors", "/wrongful/share_of_sanction_days_caused_by_errors", true),
-    ("cross-context share of sanction applications", "/cross_context/share_of_applications", true),
-    ("cross-context share of denied attempts", "/cross_context/share_of_denied_attempts", true),
-    ("share of sanction-days caused by protected conduct", "/protected_conduct/share_of_sanction_days", true),
-    ("sanctioned only through a household member", "/household_spillover/persons", false),
-    ("share of sanction-days caused by scrutiny", "/scrutiny_feedback/share_of_sanction_days", true),
+    (
+        "sanctioned only because of data errors",
+        "/wrongful/persons_wrongly_sanctioned",
+        false,
+    ),
+    (
+        "share of sanction-days caused by data errors",
+        "/wrongful/share_of_sanction_days_caused_by_errors",
+        true,
+    ),
+    (
+        "cross-context share of sanction applications",
+        "/cross_context/share_of_applications",
+        true,
+    ),
+    (
+        "cross-context share of denied attempts",
+        "/cross_context/share_of_denied_attempts",
+        true,
+    ),
+    (
+        "share of sanction-days caused by protected conduct",
+        "/protected_conduct/share_of_sanction_days",
+        true,
+    ),
+    (
+        "sanctioned only through a household member",
+        "/household_spillover/persons",
+        false,
+    ),
+    (
+        "share of sanction-days caused by scrutiny",
+        "/scrutiny_feedback/share_of_sanction_days",
+        true,
+    ),
     ("Gini of sanction-days", "/concentration/gini", false),
-    ("share of sanction-days borne by the top 1%", "/concentration/top_1_percent_share", true),
+    (
+        "share of sanction-days borne by the top 1%",
+        "/concentration/top_1_percent_share",
+        true,
+    ),
 ];
 
 /// (label, JSON pointer in summary.json): counts without standard errors.
@@ -27,7 +59,10 @@ const COUNTS: &[(&str, &str)] = &[
 fn cell(v: Option<&Value>, percent: bool) -> (Option<f64>, Option<f64>) {
     let Some(v) = v else { return (None, None) };
     let k = if percent { 100.0 } else { 1.0 };
-    (v["value"].as_f64().map(|x| x * k), v["se"].as_f64().map(|x| x * k))
+    (
+        v["value"].as_f64().map(|x| x * k),
+        v["se"].as_f64().map(|x| x * k),
+    )
 }
 
 /// One comparison row: (label, per run "value", per run (Δ, significant)).
@@ -36,8 +71,14 @@ type Row = (String, Vec<String>, Vec<Option<(f64, bool)>>);
 fn rows(runs: &[(Value, Value)]) -> Vec<Row> {
     let mut out = Vec::new();
     for &(label, ptr) in COUNTS {
-        let vals: Vec<Option<f64>> = runs.iter().map(|(_, s)| s.pointer(ptr).and_then(Value::as_f64)).collect();
-        let shown = vals.iter().map(|v| v.map_or("n/a".into(), |x| format!("{x:.0}"))).collect();
+        let vals: Vec<Option<f64>> = runs
+            .iter()
+            .map(|(_, s)| s.pointer(ptr).and_then(Value::as_f64))
+            .collect();
+        let shown = vals
+            .iter()
+            .map(|v| v.map_or("n/a".into(), |x| format!("{x:.0}")))
+            .collect();
         let diffs = vals
             .iter()
             .map(|v| v.zip(vals[0]).map(|(a, b)| (a - b, false)))
@@ -45,7 +86,10 @@ fn rows(runs: &[(Value, Value)]) -> Vec<Row> {
         out.push((label.to_string(), shown, diffs));
     }
     for &(label, ptr, pct) in MEASURES {
-        let vals: Vec<(Option<f64>, Option<f64>)> = runs.iter().map(|(a, _)| cell(a.pointer(ptr), pct)).collect();
+        let vals: Vec<(Option<f64>, Option<f64>)> = runs
+            .iter()
+            .map(|(a, _)| cell(a.pointer(ptr), pct))
+            .collect();
         let unit = if pct { "%" } else { "" };
         let shown = vals
             .iter()
@@ -71,7 +115,13 @@ fn rows(runs: &[(Value, Value)]) -> Vec<Row> {
 
 fn names(runs: &[(Value, Value)]) -> Vec<String> {
     runs.iter()
-        .map(|(a, s)| format!("{} (seed {})", a["scenario"].as_str().unwrap_or("?"), s["seed"]))
+        .map(|(a, s)| {
+            format!(
+                "{} (seed {})",
+                a["scenario"].as_str().unwrap_or("?"),
+                s["seed"]
+            )
+        })
         .collect()
 }
 
@@ -102,7 +152,11 @@ pub fn text(runs: &[(Value, Value)]) -> String {
 
 /// The comparison as a self-contained HTML page.
 pub fn render(runs: &[(Value, Value)]) -> String {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
     let mut t = String::from("<table><tr><th>measure (± 95% interval)</th>");
     for n in names(runs) {
         t.push_str(&format!("<th>{}</th>", esc(&n)));

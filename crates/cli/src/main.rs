@@ -164,7 +164,10 @@ fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
 
 /// Persons-table choice: `full`, `none` or `sample:N` (about N persons); by default
 /// full up to 10 million persons and a sample of 1 million above.
-fn persons_table(arg: Option<&str>, persons: u64) -> Result<credsim_engine::PersonsTable, CliError> {
+fn persons_table(
+    arg: Option<&str>,
+    persons: u64,
+) -> Result<credsim_engine::PersonsTable, CliError> {
     use credsim_engine::PersonsTable;
     let sample = |n: u64| {
         if n >= persons {
@@ -294,7 +297,6 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         })?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    drop(control);
     drop(sink);
     if let Some(w) = writer {
         w.join()

@@ -17,8 +17,12 @@ pub fn write(dir: &Path) -> Result<(), CliError> {
     let summary: Value = read("summary.json")
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| CliError::Usage(format!("`{}` has no readable summary.json", dir.display())))?;
-    let audit: Option<Value> = read("audit.json").ok().and_then(|t| serde_json::from_str(&t).ok());
+        .ok_or_else(|| {
+            CliError::Usage(format!("`{}` has no readable summary.json", dir.display()))
+        })?;
+    let audit: Option<Value> = read("audit.json")
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok());
     let series = read("timeseries.csv").unwrap_or_default();
     let scenario = read("scenario.toml").unwrap_or_default();
     let html = render(&summary, audit.as_ref(), &series, &scenario);
@@ -30,7 +34,10 @@ pub fn write(dir: &Path) -> Result<(), CliError> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Columns of the CSV time series (comment lines skipped).
@@ -39,8 +46,10 @@ fn columns(csv: &str) -> Vec<(String, Vec<f64>)> {
     let Some(header) = lines.next() else {
         return Vec::new();
     };
-    let mut cols: Vec<(String, Vec<f64>)> =
-        header.split(',').map(|h| (h.to_string(), Vec::new())).collect();
+    let mut cols: Vec<(String, Vec<f64>)> = header
+        .split(',')
+        .map(|h| (h.to_string(), Vec::new()))
+        .collect();
     for line in lines {
         for (i, v) in line.split(',').enumerate() {
             if let Some(c) = cols.get_mut(i) {
@@ -100,10 +109,18 @@ fn line_chart(
         layers.push((base, tops.clone()));
     }
     let all: Vec<f64> = layers.iter().flat_map(|(_, t)| t.iter().copied()).collect();
-    let lo = y_min.unwrap_or(0.0).min(all.iter().copied().fold(f64::INFINITY, f64::min));
+    let lo = y_min
+        .unwrap_or(0.0)
+        .min(all.iter().copied().fold(f64::INFINITY, f64::min));
     let lo = if y_min.is_some() { lo } else { 0.0 };
     let hi_raw = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let hi = if y_min.is_some() { hi_raw.max(lo + 1e-9) } else { nice_max(hi_raw) };
+    let hi = if y_min.is_some() {
+        hi_raw.max(lo + 1e-9)
+    } else if stacked && (hi_raw - 100.0).abs() < 1e-6 {
+        100.0 // shares adding up to 100%
+    } else {
+        nice_max(hi_raw)
+    };
     let (x0, x1) = (x[0], x[n - 1].max(x[0] + 1.0));
     let px = |v: f64| l + (v - x0) / (x1 - x0) * (w - l - r);
     let py = |v: f64| t + (1.0 - (v - lo) / (hi - lo).max(1e-12)) * (h - t - b);
@@ -132,7 +149,7 @@ fn line_chart(
             "<text x=\"{:.1}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>",
             px(v),
             h - b + 16.0,
-            fmt_num(v)
+            fmt_num(v.round())
         );
     }
     let _ = write!(
@@ -146,7 +163,9 @@ fn line_chart(
     );
     for (k, ((name, _), (base, top))) in series.iter().zip(&layers).enumerate() {
         let color = PALETTE[k % PALETTE.len()];
-        let line: Vec<String> = (0..n).map(|i| format!("{:.1},{:.1}", px(x[i]), py(top[i]))).collect();
+        let line: Vec<String> = (0..n)
+            .map(|i| format!("{:.1},{:.1}", px(x[i]), py(top[i])))
+            .collect();
         if stacked {
             let back: Vec<String> = (0..n)
                 .rev()
@@ -181,7 +200,10 @@ fn line_chart(
 }
 
 /// Horizontal bars (with optional intervals), as inline SVG.
-fn bar_chart(title: &str, x_label: &str, bars: &[(String, f64, Option<(f64, f64)>)]) -> String {
+/// One bar: label, value, optional 95% interval.
+type Bar = (String, f64, Option<(f64, f64)>);
+
+fn bar_chart(title: &str, x_label: &str, bars: &[Bar]) -> String {
     if bars.is_empty() {
         return format!("<p class=\"note\">{}: nothing to show.</p>", esc(title));
     }
@@ -194,7 +216,7 @@ fn bar_chart(title: &str, x_label: &str, bars: &[(String, f64, Option<(f64, f64)
     );
     let px = |v: f64| l + v.max(0.0) / hi * (w - l - r);
     let mut svg = format!(
-        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\"><text x=\"{l}\" y=\"18\" class=\"title\">{}</text>",
+        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\"><text x=\"10\" y=\"18\" class=\"title\">{}</text>",
         esc(title),
         esc(title)
     );
@@ -209,7 +231,7 @@ fn bar_chart(title: &str, x_label: &str, bars: &[(String, f64, Option<(f64, f64)
             px(*v) - l,
             row - 6.0,
             PALETTE[0],
-            px(*v) + 4.0,
+            px(ci.map_or(*v, |c| c.1.max(*v))) + 4.0,
             y + 14.0,
             fmt_num(*v)
         );
@@ -243,7 +265,12 @@ fn estimate(v: &Value, percent: bool) -> String {
     let k = if percent { 100.0 } else { 1.0 };
     let unit = if percent { "%" } else { "" };
     match (v["ci_low"].as_f64(), v["ci_high"].as_f64()) {
-        (Some(a), Some(b)) => format!("{:.2}{unit} <span class=\"ci\">[{:.2}, {:.2}]</span>", x * k, a * k, b * k),
+        (Some(a), Some(b)) => format!(
+            "{:.2}{unit} <span class=\"ci\">[{:.2}, {:.2}]</span>",
+            x * k,
+            a * k,
+            b * k
+        ),
         _ => format!("{:.2}{unit}", x * k),
     }
 }
@@ -282,11 +309,28 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
         body.push_str("<h2>Grades</h2>");
         let series: Vec<(String, Vec<f64>)> = grades
             .iter()
-            .filter_map(|g| col(&format!("grade_{g}")).map(|v| (g.clone(), v.iter().map(|x| 100.0 * x / persons).collect())))
+            .filter_map(|g| {
+                col(&format!("grade_{g}"))
+                    .map(|v| (g.clone(), v.iter().map(|x| 100.0 * x / persons).collect()))
+            })
             .collect();
-        body.push_str(&line_chart("Share of persons in each grade (end of month)", "share of persons (%)", &months, &series, true, None));
+        body.push_str(&line_chart(
+            "Share of persons in each grade (end of month)",
+            "share of persons (%)",
+            &months,
+            &series,
+            true,
+            None,
+        ));
         if let Some(mean) = col("mean_score") {
-            body.push_str(&line_chart("Mean score (end of month)", "points", &months, &[("mean score".into(), mean)], false, Some(f64::NAN)));
+            body.push_str(&line_chart(
+                "Mean score (end of month)",
+                "points",
+                &months,
+                &[("mean score".into(), mean)],
+                false,
+                Some(f64::NAN),
+            ));
         }
     }
     // Lists.
@@ -300,12 +344,20 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
         people.push(("under ≥ 1 sanction".into(), sanctioned));
     }
     body.push_str("<h2>Lists and sanctions over time</h2>");
-    body.push_str(&line_chart("Persons listed and persons sanctioned (end of month)", "persons", &months, &people, false, None));
+    body.push_str(&line_chart(
+        "Persons listed and persons sanctioned (end of month)",
+        "persons",
+        &months,
+        &people,
+        false,
+        None,
+    ));
     // Sanctions by domain.
     let mut apps = Vec::new();
     let mut denied = Vec::new();
     for (d, c) in s["sanctions"].as_object().into_iter().flatten() {
-        let a = c["applications"].as_f64().unwrap_or(0.0) + c["household_applications"].as_f64().unwrap_or(0.0);
+        let a = c["applications"].as_f64().unwrap_or(0.0)
+            + c["household_applications"].as_f64().unwrap_or(0.0);
         if a > 0.0 {
             apps.push((d.clone(), a, None));
         }
@@ -314,19 +366,33 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
             denied.push((d.clone(), x, None));
         }
     }
-    body.push_str(&bar_chart("Sanction applications by domain (own and household)", "applications over the horizon", &apps));
-    body.push_str(&bar_chart("Denied attempts to use a service, by domain", "denied attempts over the horizon", &denied));
+    body.push_str(&bar_chart(
+        "Sanction applications by domain (own and household)",
+        "applications over the horizon",
+        &apps,
+    ));
+    body.push_str(&bar_chart(
+        "Denied attempts to use a service, by domain",
+        "denied attempts over the horizon",
+        &denied,
+    ));
     let r = &s["records"];
     let recs = ["true", "false", "misattributed"]
         .iter()
         .map(|k| (format!("{k} records"), r[k].as_f64().unwrap_or(0.0), None))
         .collect::<Vec<_>>();
-    body.push_str(&bar_chart("Records that reached the regime, by provenance", "records", &recs));
+    body.push_str(&bar_chart(
+        "Records that reached the regime, by provenance",
+        "records",
+        &recs,
+    ));
 
     // Audit.
     body.push_str("<h2>Audit</h2>");
     match audit {
-        None => body.push_str("<p class=\"note\">This run has no audit.json (it was run with --no-audit).</p>"),
+        None => body.push_str(
+            "<p class=\"note\">This run has no audit.json (it was run with --no-audit).</p>",
+        ),
         Some(a) => body.push_str(&audit_section(a)),
     }
     format!(
@@ -339,21 +405,68 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
 }
 
 fn audit_section(a: &Value) -> String {
-    let mut out = String::from("<p class=\"note\">Each measure compares the run with the same lives re-simulated with one mechanism switched off. Intervals are 95% (jackknife over groups of households).</p><table><tr><th>question</th><th>measure</th><th>value [95% interval]</th></tr>");
+    let mut out = String::from(
+        "<p class=\"note\">Each measure compares the run with the same lives re-simulated with one mechanism switched off. Intervals are 95% (jackknife over groups of households).</p><table><tr><th>question</th><th>measure</th><th>value [95% interval]</th></tr>",
+    );
     let mut row = |q: &str, m: &str, v: String| {
-        let _ = write!(out, "<tr><td>{}</td><td>{}</td><td>{v}</td></tr>", esc(q), esc(m));
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{v}</td></tr>",
+            esc(q),
+            esc(m)
+        );
     };
     let w = &a["wrongful"];
-    row("Wrongful sanctions", "persons sanctioned only because of false or misattributed records", estimate(&w["persons_wrongly_sanctioned"], false));
-    row("", "share of sanction-days caused by data errors", estimate(&w["share_of_sanction_days_caused_by_errors"], true));
-    row("Cross-context punishment", "share of sanction applications", estimate(&a["cross_context"]["share_of_applications"], true));
-    row("", "share of denied attempts", estimate(&a["cross_context"]["share_of_denied_attempts"], true));
-    row("Protected conduct", "share of sanction-days", estimate(&a["protected_conduct"]["share_of_sanction_days"], true));
-    row("", "share of points deducted", estimate(&a["protected_conduct"]["share_of_deductions"], true));
-    row("Household spill-over", "persons sanctioned only through a relative", estimate(&a["household_spillover"]["persons"], false));
-    row("Scrutiny feedback", "share of sanction-days caused by scrutiny", estimate(&a["scrutiny_feedback"]["share_of_sanction_days"], true));
-    row("Concentration", "Gini of sanction-days", estimate(&a["concentration"]["gini"], false));
-    row("", "share of sanction-days borne by the top 1%", estimate(&a["concentration"]["top_1_percent_share"], true));
+    row(
+        "Wrongful sanctions",
+        "persons sanctioned only because of false or misattributed records",
+        estimate(&w["persons_wrongly_sanctioned"], false),
+    );
+    row(
+        "",
+        "share of sanction-days caused by data errors",
+        estimate(&w["share_of_sanction_days_caused_by_errors"], true),
+    );
+    row(
+        "Cross-context punishment",
+        "share of sanction applications",
+        estimate(&a["cross_context"]["share_of_applications"], true),
+    );
+    row(
+        "",
+        "share of denied attempts",
+        estimate(&a["cross_context"]["share_of_denied_attempts"], true),
+    );
+    row(
+        "Protected conduct",
+        "share of sanction-days",
+        estimate(&a["protected_conduct"]["share_of_sanction_days"], true),
+    );
+    row(
+        "",
+        "share of points deducted",
+        estimate(&a["protected_conduct"]["share_of_deductions"], true),
+    );
+    row(
+        "Household spill-over",
+        "persons sanctioned only through a relative",
+        estimate(&a["household_spillover"]["persons"], false),
+    );
+    row(
+        "Scrutiny feedback",
+        "share of sanction-days caused by scrutiny",
+        estimate(&a["scrutiny_feedback"]["share_of_sanction_days"], true),
+    );
+    row(
+        "Concentration",
+        "Gini of sanction-days",
+        estimate(&a["concentration"]["gini"], false),
+    );
+    row(
+        "",
+        "share of sanction-days borne by the top 1%",
+        estimate(&a["concentration"]["top_1_percent_share"], true),
+    );
     out.push_str("</table>");
     let mut bars = Vec::new();
     for (attr, rows) in a["disparate_impact"].as_object().into_iter().flatten() {
@@ -361,19 +474,35 @@ fn audit_section(a: &Value) -> String {
             let e = &r["ratio_sanctioned"];
             if let Some(v) = e["value"].as_f64() {
                 let ci = e["ci_low"].as_f64().zip(e["ci_high"].as_f64());
-                bars.push((format!("{attr} = {}", r["category"].as_str().unwrap_or("?")), v, ci));
+                bars.push((
+                    format!("{attr} = {}", r["category"].as_str().unwrap_or("?")),
+                    v,
+                    ci,
+                ));
             }
         }
     }
-    out.push_str(&bar_chart("Sanction rate relative to the most favoured category (line: 95% interval)", "rate ratio (1 = equal; above 1.25 fails the four-fifths rule)", &bars));
+    out.push_str(&bar_chart(
+        "Sanction rate relative to the most favoured category (line: 95% interval)",
+        "rate ratio (1 = equal; above 1.25 fails the four-fifths rule)",
+        &bars,
+    ));
     let mut amp = Vec::new();
     for (d, x) in a["amplification"].as_object().into_iter().flatten() {
         if let Some(v) = x["sanction_days_per_record"]["value"].as_f64() {
             let e = &x["sanction_days_per_record"];
-            amp.push((d.clone(), v, e["ci_low"].as_f64().zip(e["ci_high"].as_f64())));
+            amp.push((
+                d.clone(),
+                v,
+                e["ci_low"].as_f64().zip(e["ci_high"].as_f64()),
+            ));
         }
     }
-    out.push_str(&bar_chart("Amplification: sanction-days per genuine recorded violation, by domain of origin", "sanction person-days per record", &amp));
+    out.push_str(&bar_chart(
+        "Amplification: sanction-days per genuine recorded violation, by domain of origin",
+        "sanction person-days per record",
+        &amp,
+    ));
     out
 }
 
@@ -385,13 +514,25 @@ fn scenario_in_words(toml: &str) -> String {
     if let Some(score) = &sc.score {
         let _ = write!(out, "<p>Everyone starts at <b>{}</b> points", score.base);
         if score.min.is_some() || score.max.is_some() {
-            let _ = write!(out, " (bounded {}–{})", score.min.map_or("−∞".into(), |v| v.to_string()), score.max.map_or("∞".into(), |v| v.to_string()));
+            let _ = write!(
+                out,
+                " (bounded {}–{})",
+                score.min.map_or("−∞".into(), |v| v.to_string()),
+                score.max.map_or("∞".into(), |v| v.to_string())
+            );
         }
         out.push_str(". Grades: ");
         let g: Vec<String> = score
             .grades
             .iter()
-            .map(|g| format!("<b>{}</b> {}–{}", esc(&g.name), g.min.map_or("".into(), |v| v.to_string()), g.max.map_or("".into(), |v| v.to_string())))
+            .map(|g| {
+                format!(
+                    "<b>{}</b> {}–{}",
+                    esc(&g.name),
+                    g.min.map_or("".into(), |v| v.to_string()),
+                    g.max.map_or("".into(), |v| v.to_string())
+                )
+            })
             .collect();
         out.push_str(&g.join(", "));
         out.push_str(".</p>");
@@ -405,16 +546,29 @@ fn scenario_in_words(toml: &str) -> String {
             out,
             "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&b.id),
-            if b.protected { " <span class=\"flag\">protected</span>" } else { "" },
+            if b.protected {
+                " <span class=\"flag\">protected</span>"
+            } else {
+                ""
+            },
             esc(&b.domain),
             b.rate_per_year,
-            rule.map_or("–".into(), |r| format!("{}{}", r.points, r.expiry_days.map_or(String::new(), |e| format!(" for {e} days")))),
+            rule.map_or("–".into(), |r| format!(
+                "{}{}",
+                r.points,
+                r.expiry_days
+                    .map_or(String::new(), |e| format!(" for {e} days"))
+            )),
             esc(&b.description)
         );
     }
     out.push_str("</table><table><tr><th>source</th><th>captures</th><th>delay</th><th>false records / person-year</th><th>misattribution</th></tr>");
     for src in &sc.sources {
-        let caps: Vec<String> = src.capture.iter().map(|(b, p)| format!("{} {p}", esc(b))).collect();
+        let caps: Vec<String> = src
+            .capture
+            .iter()
+            .map(|(b, p)| format!("{} {p}", esc(b)))
+            .collect();
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{} days</td><td>{}</td><td>{}</td></tr>",
@@ -429,7 +583,15 @@ fn scenario_in_words(toml: &str) -> String {
     if !sc.lists.is_empty() || !sc.treatments.is_empty() {
         out.push_str("<ul>");
         for l in &sc.lists {
-            let _ = write!(out, "<li>List <b>{}</b> ({:?}){}: {}</li>", esc(&l.id), l.kind, l.duration_days.map_or(String::new(), |d| format!(", {d} days")), esc(&l.description));
+            let _ = write!(
+                out,
+                "<li>List <b>{}</b> ({:?}){}: {}</li>",
+                esc(&l.id),
+                l.kind,
+                l.duration_days
+                    .map_or(String::new(), |d| format!(", {d} days")),
+                esc(&l.description)
+            );
         }
         for t in &sc.treatments {
             let trig = match &t.trigger {

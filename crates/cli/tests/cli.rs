@@ -300,3 +300,262 @@ fn the_audit_is_written_and_printed() {
     let o = credsim(&dir, &["audit", "b"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+mod tables {
+    use super::*;
+    use arrow_array::types::UInt8Type;
+    use arrow_array::{Array, BooleanArray, DictionaryArray, Int64Array, RecordBatch, UInt32Array};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    fn read(path: &Path) -> (Vec<RecordBatch>, Vec<(String, String)>) {
+        let file = std::fs::File::open(path).expect("parquet file");
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).expect("parquet reader");
+        let meta = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .map(|kv| {
+                kv.iter()
+                    .map(|k| (k.key.clone(), k.value.clone().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let batches = builder
+            .build()
+            .expect("batches")
+            .map(|b| b.expect("batch"))
+            .collect();
+        (batches, meta)
+    }
+
+    fn sum_u32(batches: &[RecordBatch], col: &str) -> u64 {
+        batches
+            .iter()
+            .map(|b| {
+                let a = b
+                    .column_by_name(col)
+                    .expect(col)
+                    .as_any()
+                    .downcast_ref::<UInt32Array>()
+                    .expect("u32");
+                a.values().iter().map(|&v| v as u64).sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// The persons table and the time series agree with summary.json, column by column.
+    #[test]
+    fn parquet_tables_agree_with_the_summary() {
+        let dir = scratch("parquet");
+        for preset in ["debtor-blacklist", "suining-2010"] {
+            let out = format!("p-{preset}");
+            let mut args = vec!["run", "--preset", preset, "--out", &out];
+            args.extend_from_slice(SMALL);
+            let o = credsim(&dir, &args);
+            assert!(o.status.success(), "{}", text(&o));
+            let s = json(&dir.join(&out).join("summary.json"));
+            let (persons, meta) = read(&dir.join(&out).join("persons.parquet"));
+            assert!(
+                meta.iter().any(|(k, v)| k == "scenario_hash"
+                    && Some(v.as_str()) == s["scenario"]["hash"].as_str())
+            );
+            assert!(
+                meta.iter()
+                    .any(|(k, v)| k == "persons_table" && v == "full")
+            );
+            let rows: usize = persons.iter().map(|b| b.num_rows()).sum();
+            assert_eq!(rows as u64, s["persons"].as_u64().expect("persons"));
+            assert_eq!(
+                sum_u32(&persons, "sanction_days"),
+                s["sanctioned"]["person_days"].as_u64().expect("days")
+            );
+            for p in ["true", "false", "misattributed"] {
+                assert_eq!(
+                    sum_u32(&persons, &format!("records_{p}")),
+                    s["records"][p].as_u64().expect("records"),
+                    "{p}"
+                );
+            }
+            let ever: usize = persons
+                .iter()
+                .map(|b| {
+                    let a = b
+                        .column_by_name("ever_sanctioned")
+                        .expect("col")
+                        .as_any()
+                        .downcast_ref::<BooleanArray>()
+                        .expect("bool");
+                    a.true_count()
+                })
+                .sum();
+            assert_eq!(
+                ever as u64,
+                s["sanctioned"]["persons_ever"].as_u64().expect("ever")
+            );
+            if let Some(lists) = s["listed"].as_object()
+                && lists.len() == 1
+            {
+                let days = lists.values().next().expect("list")["person_days"]
+                    .as_u64()
+                    .expect("days");
+                assert_eq!(
+                    sum_u32(&persons, "listed_days"),
+                    days,
+                    "{preset}: days on the one list"
+                );
+            }
+            if let Some(counts) = s["final"]["grade_counts"].as_object()
+                && !counts.is_empty()
+            {
+                for (g, n) in counts {
+                    let got: usize = persons
+                        .iter()
+                        .map(|b| {
+                            let d = b
+                                .column_by_name("grade")
+                                .expect("grade")
+                                .as_any()
+                                .downcast_ref::<DictionaryArray<UInt8Type>>()
+                                .expect("dict");
+                            let values = d
+                                .values()
+                                .as_any()
+                                .downcast_ref::<arrow_array::StringArray>()
+                                .expect("names");
+                            d.keys()
+                                .iter()
+                                .filter(|k| k.is_some_and(|k| values.value(k as usize) == g))
+                                .count()
+                        })
+                        .sum();
+                    assert_eq!(
+                        got as u64,
+                        n.as_u64().expect("count"),
+                        "{preset}: grade {g}"
+                    );
+                }
+                let score: i64 = persons
+                    .iter()
+                    .map(|b| {
+                        b.column_by_name("score")
+                            .expect("score")
+                            .as_any()
+                            .downcast_ref::<Int64Array>()
+                            .expect("i64")
+                            .values()
+                            .iter()
+                            .sum::<i64>()
+                    })
+                    .sum();
+                let mean = score as f64 / rows as f64;
+                assert!((mean - s["final"]["mean_score"].as_f64().expect("mean")).abs() < 1e-9);
+            }
+            let (series, _) = read(&dir.join(&out).join("timeseries.parquet"));
+            let csv = std::fs::read_to_string(dir.join(&out).join("timeseries.csv")).expect("csv");
+            let header: Vec<&str> = csv.lines().nth(1).expect("header").split(',').collect();
+            let names: Vec<String> = series[0]
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
+            assert_eq!(names, header, "parquet and CSV have the same columns");
+            assert_eq!(
+                series.iter().map(|b| b.num_rows()).sum::<usize>(),
+                csv.lines().count() - 2
+            );
+            let total: i64 = series
+                .iter()
+                .map(|b| {
+                    b.column_by_name("records_true")
+                        .expect("col")
+                        .as_any()
+                        .downcast_ref::<Int64Array>()
+                        .expect("i64")
+                        .values()
+                        .iter()
+                        .sum::<i64>()
+                })
+                .sum();
+            assert_eq!(total as u64, s["records"]["true"].as_u64().expect("true"));
+            assert!(dir.join(&out).join("report.html").is_file());
+        }
+    }
+
+    /// A sample of about N persons: the count is binomial(persons, N/persons).
+    #[test]
+    fn persons_table_sample() {
+        let dir = scratch("sample");
+        let mut args = vec![
+            "run",
+            "--preset",
+            "consumer-credit",
+            "--out",
+            "s",
+            "--persons-table",
+            "sample:5000",
+        ];
+        args.extend_from_slice(SMALL);
+        let o = credsim(&dir, &args);
+        assert!(o.status.success(), "{}", text(&o));
+        let (batches, meta) = read(&dir.join("s/persons.parquet"));
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        let (n, p): (f64, f64) = (100_000.0, 0.05);
+        let sd = (n * p * (1.0 - p)).sqrt();
+        assert!((rows as f64 - n * p).abs() < 4.0 * sd, "{rows} rows");
+        assert!(
+            meta.iter()
+                .any(|(k, v)| k == "persons_table" && v == "sample:0.05")
+        );
+        let s = json(&dir.join("s/summary.json"));
+        assert_eq!(s["persons_table"], "sample:0.05");
+        let mut args = vec![
+            "run",
+            "--preset",
+            "consumer-credit",
+            "--out",
+            "n",
+            "--persons-table",
+            "none",
+        ];
+        args.extend_from_slice(SMALL);
+        assert!(credsim(&dir, &args).status.success());
+        assert!(!dir.join("n/persons.parquet").exists());
+        let mut args = vec!["run", "--out", "x", "--persons-table", "some"];
+        args.extend_from_slice(SMALL);
+        let o = credsim(&dir, &args);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("sample:N"));
+    }
+
+    /// `compare` writes comparison.html and marks differences beyond sampling error.
+    #[test]
+    fn compare_and_report_commands() {
+        let dir = scratch("compare");
+        for p in ["debtor-blacklist", "consumer-credit"] {
+            let mut args = vec!["run", "--preset", p, "--out", p];
+            args.extend_from_slice(SMALL);
+            assert!(credsim(&dir, &args).status.success());
+        }
+        let o = credsim(&dir, &["compare", "debtor-blacklist", "consumer-credit"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("cross-context share of sanction applications") && out.contains('*'),
+            "{out}"
+        );
+        let html = std::fs::read_to_string(dir.join("comparison.html")).expect("html");
+        assert!(html.contains("beyond sampling error"));
+        std::fs::remove_file(dir.join("debtor-blacklist/report.html")).expect("remove");
+        let o = credsim(&dir, &["report", "debtor-blacklist"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let report =
+            std::fs::read_to_string(dir.join("debtor-blacklist/report.html")).expect("report");
+        assert!(
+            report.matches("<svg").count() >= 5
+                && !report.contains("<script")
+                && !report.contains("http"),
+            "self-contained report with charts"
+        );
+    }
+}

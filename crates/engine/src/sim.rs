@@ -1484,7 +1484,11 @@ impl ChunkSim {
         for i in 0..self.act_seq.len() {
             let person = self.first_person + i as u32;
             if let PersonsTable::Sample(p) = table
-                && ctx.keys.stream(Purpose::Sample, 0, person as u64, 0).uniform() >= p
+                && ctx
+                    .keys
+                    .stream(Purpose::Sample, 0, person as u64, 0)
+                    .uniform()
+                    >= p
             {
                 continue;
             }
@@ -1494,8 +1498,10 @@ impl ChunkSim {
             for (x, col) in b.attributes.iter_mut().enumerate() {
                 col.push(self.attrs[i * a + x]);
             }
-            b.score.push(m.score.as_ref().map(|r| r.score(self.points[i])));
-            b.grade.push((self.grade[i] != NO_GRADE).then_some(self.grade[i]));
+            b.score
+                .push(m.score.as_ref().map(|r| r.score(self.points[i])));
+            b.grade
+                .push((self.grade[i] != NO_GRADE).then_some(self.grade[i]));
             for (p, col) in b.records.iter_mut().enumerate() {
                 col.push(self.lives.records[3 * i + p]);
             }

@@ -95,27 +95,27 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
         .enumerate()
         .map(|(c, f)| -> ArrayRef {
             if f.data_type() == &DataType::Float64 {
-                Arc::new(Float64Array::from_iter_values(table.rows.iter().map(|r| {
-                    match r[c] {
+                Arc::new(Float64Array::from_iter_values(table.rows.iter().map(
+                    |r| match r[c] {
                         Cell::Float(x) => x,
                         Cell::Int(x) => x as f64,
-                    }
-                })))
+                    },
+                )))
             } else {
-                Arc::new(Int64Array::from_iter_values(table.rows.iter().map(|r| {
-                    match r[c] {
+                Arc::new(Int64Array::from_iter_values(table.rows.iter().map(
+                    |r| match r[c] {
                         Cell::Int(x) => x,
                         Cell::Float(x) => x as i64,
-                    }
-                })))
+                    },
+                )))
             }
         })
         .collect();
     let schema = Arc::new(Schema::new(fields));
     let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| err(path, e))?;
     let file = File::create(path).map_err(|e| err(path, e))?;
-    let mut w = ArrowWriter::try_new(file, schema, Some(prov.properties(&[])))
-        .map_err(|e| err(path, e))?;
+    let mut w =
+        ArrowWriter::try_new(file, schema, Some(prov.properties(&[]))).map_err(|e| err(path, e))?;
     w.write(&batch).map_err(|e| err(path, e))?;
     w.close().map_err(|e| err(path, e))?;
     Ok(())
@@ -225,7 +225,8 @@ impl PersonsWriter {
         }
         columns.push(Arc::new(BooleanArray::from(b.ever_lowest_grade.clone())));
         columns.push(Arc::new(BooleanArray::from(b.ever_sanctioned.clone())));
-        let batch = RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&path, e))?;
+        let batch =
+            RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&path, e))?;
         self.writer.write(&batch).map_err(|e| err(&path, e))?;
         self.rows += b.person.len() as u64;
         // Row groups of about a million rows keep memory flat however many persons.
