@@ -322,12 +322,21 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
             true,
             None,
         ));
-        if let Some(mean) = col("mean_score") {
+        let score: Vec<(String, Vec<f64>)> = [
+            ("90th percentile", "score_p90"),
+            ("median", "score_p50"),
+            ("mean", "mean_score"),
+            ("10th percentile", "score_p10"),
+        ]
+        .iter()
+        .filter_map(|(label, c)| col(c).map(|v| (label.to_string(), v)))
+        .collect();
+        if !score.is_empty() {
             body.push_str(&line_chart(
-                "Mean score (end of month)",
+                "Score distribution (end of month)",
                 "points",
                 &months,
-                &[("mean score".into(), mean)],
+                &score,
                 false,
                 Some(f64::NAN),
             ));

@@ -18,7 +18,7 @@ use credsim_model::raw::{Scope, TreatmentKind};
 use credsim_model::{Model, Status};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 
 /// The run was stopped before the end of the horizon.
@@ -482,6 +482,8 @@ struct ChunkSim {
     occupancy: Vec<u64>,
     last_day: u32,
     score_sum: i64,
+    /// Persons at each score (distinct scores are few: sums of record points).
+    score_counts: BTreeMap<i64, u64>,
     period: usize,
     rates: Vec<f64>,
     /// Each person's global behaviour multiplier (drawn once, used at every act).
@@ -530,6 +532,7 @@ impl ChunkSim {
             occupancy: vec![0; ctx.layout.len()],
             last_day: 0,
             score_sum: 0,
+            score_counts: BTreeMap::new(),
             period: 0,
             rates: vec![0.0; m.behaviours.len()],
             multiplier: match replay {
@@ -577,6 +580,7 @@ impl ChunkSim {
             // Initial status: everyone starts at the base score with no records.
             if let Some(rules) = &m.score {
                 c.score_sum += rules.score(0);
+                *c.score_counts.entry(rules.score(0)).or_insert(0) += 1;
             }
             if m.score.is_some() {
                 // Without a score nothing holds on day 0 (lists start empty).
@@ -749,6 +753,9 @@ impl ChunkSim {
         let p = &mut self.tally.periods[k];
         p.occupancy.copy_from_slice(&self.occupancy);
         p.score_sum = self.score_sum;
+        if ctx.full {
+            p.score_counts = self.score_counts.clone();
+        }
     }
 
     fn handle(&mut self, ctx: &Ctx<'_>, ev: Event) {
@@ -959,6 +966,15 @@ impl ChunkSim {
         self.points[i as usize] += points;
         let after = rules.score(self.points[i as usize]);
         self.score_sum += after - before;
+        if after != before {
+            if let Some(n) = self.score_counts.get_mut(&before) {
+                *n -= 1;
+                if *n == 0 {
+                    self.score_counts.remove(&before);
+                }
+            }
+            *self.score_counts.entry(after).or_insert(0) += 1;
+        }
         // Track active scored records by domain: the causes of the current grade.
         if ctx.scored_stride > 0 {
             let slot = &mut self.scored[i as usize * ctx.scored_stride + domain];

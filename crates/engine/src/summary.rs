@@ -385,6 +385,9 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
     }
     if model.score.is_some() {
         columns.push("mean_score".into());
+        for q in ["p10", "p50", "p90"] {
+            columns.push(format!("score_{q}"));
+        }
     }
     for l in &model.lists {
         columns.push(format!("listed_{}", l.id));
@@ -423,6 +426,9 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
         }
         if model.score.is_some() {
             row.push(Cell::Float(p.score_sum as f64 / model.persons as f64));
+            for q in [0.1, 0.5, 0.9] {
+                row.push(Cell::Int(p.score_quantile(q).unwrap_or(0)));
+            }
         }
         for l in 0..model.lists.len() {
             row.push(Cell::Int(p.occupancy[layout.list(l)] as i64));

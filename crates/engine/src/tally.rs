@@ -118,6 +118,8 @@ pub struct PeriodTally {
     pub occupancy: Vec<u64>,
     /// Sum of all scores at the end of the period.
     pub score_sum: i64,
+    /// Persons at each score at the end of the period.
+    pub score_counts: std::collections::BTreeMap<i64, u64>,
     /// Records that arrived in the period, by provenance.
     pub records: [u64; 3],
     /// Records that arrived in the period, by source.
@@ -163,6 +165,25 @@ pub struct Tally {
     pub periods: Vec<PeriodTally>,
 }
 
+impl PeriodTally {
+    /// The score below which a share q of persons lie (nearest rank; None without a score).
+    pub fn score_quantile(&self, q: f64) -> Option<i64> {
+        let total: u64 = self.score_counts.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let rank = ((q * total as f64).ceil() as u64).clamp(1, total);
+        let mut seen = 0;
+        for (&score, &n) in &self.score_counts {
+            seen += n;
+            if seen >= rank {
+                return Some(score);
+            }
+        }
+        None
+    }
+}
+
 impl Tally {
     /// An empty tally for a model.
     pub fn new(model: &Model) -> Tally {
@@ -187,6 +208,7 @@ impl Tally {
                 PeriodTally {
                     occupancy: vec![0; layout.len()],
                     score_sum: 0,
+                    score_counts: Default::default(),
                     records: [0; 3],
                     records_by_source: vec![0; model.sources.len()],
                     applications: vec![0; t],
@@ -224,6 +246,9 @@ impl Tally {
         for (p, q) in self.periods.iter_mut().zip(&o.periods) {
             add(&mut p.occupancy, &q.occupancy);
             p.score_sum += q.score_sum;
+            for (&score, &n) in &q.score_counts {
+                *p.score_counts.entry(score).or_insert(0) += n;
+            }
             add(&mut p.records, &q.records);
             add(&mut p.records_by_source, &q.records_by_source);
             add(&mut p.applications, &q.applications);
@@ -241,5 +266,29 @@ impl Tally {
             }
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_quantiles_by_nearest_rank() {
+        let p = PeriodTally {
+            occupancy: vec![],
+            score_sum: 0,
+            score_counts: [(900, 1), (950, 2), (1000, 7)].into_iter().collect(),
+            records: [0; 3],
+            records_by_source: vec![],
+            applications: vec![],
+            denied: vec![],
+            granted: vec![],
+        };
+        // 10 persons: ranks 1 → 900, 2–3 → 950, 4–10 → 1000.
+        assert_eq!(p.score_quantile(0.1), Some(900));
+        assert_eq!(p.score_quantile(0.3), Some(950));
+        assert_eq!(p.score_quantile(0.31), Some(1000));
+        assert_eq!(p.score_quantile(0.9), Some(1000));
     }
 }

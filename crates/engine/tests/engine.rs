@@ -283,6 +283,19 @@ duration_days = 180
     assert_eq!(end, m.persons);
     // Everyone starts in A.
     assert_eq!(s.persons_ever_in_grade["A"], m.persons);
+    // Score distribution at each period end: everyone counted once, and it adds up to
+    // the score sum; the median lies between the 10th and 90th percentiles.
+    for p in &o.tally.periods {
+        assert_eq!(p.score_counts.values().sum::<u64>(), m.persons);
+        let sum: i64 = p.score_counts.iter().map(|(&s, &n)| s * n as i64).sum();
+        assert_eq!(sum, p.score_sum);
+        let (a, b, c) = (
+            p.score_quantile(0.1),
+            p.score_quantile(0.5),
+            p.score_quantile(0.9),
+        );
+        assert!(a <= b && b <= c);
+    }
 }
 
 /// Captures are a binomial thinning of acts (capture 0.5, doubled to 1.0 for the
