@@ -128,6 +128,10 @@ pub struct RunArgs {
     /// above.
     #[arg(long, value_name = "full|sample:N|none")]
     pub persons_table: Option<String>,
+    /// Also write records.parquet: every record that reached the regime (day, person,
+    /// type, domain, source, provenance, points). Large: about one row per record.
+    #[arg(long)]
+    pub records_table: bool,
     /// Skip the audit (its counterfactual re-simulations); no audit.json is written.
     #[arg(long)]
     pub no_audit: bool,

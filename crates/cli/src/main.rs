@@ -162,6 +162,23 @@ fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Hands items that arrive tagged with their chunk index to `write` in index order.
+fn in_order<T>(
+    receiver: std::sync::mpsc::Receiver<(usize, T)>,
+    mut write: impl FnMut(T) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut pending = std::collections::BTreeMap::new();
+    let mut next = 0;
+    for (index, item) in receiver {
+        pending.insert(index, item);
+        while let Some(item) = pending.remove(&next) {
+            write(item)?;
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
 /// Persons-table choice: `full`, `none` or `sample:N` (about N persons); by default
 /// full up to 10 million persons and a sample of 1 million above.
 fn persons_table(
@@ -254,18 +271,28 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
             )
             .map_err(|e| CliError::Output(e.to_string()))?;
             Some(std::thread::spawn(move || -> Result<u64, String> {
-                let mut pending = std::collections::BTreeMap::new();
-                let mut next = 0;
-                for (index, batch) in receiver {
-                    pending.insert(index, batch);
-                    while let Some(b) = pending.remove(&next) {
-                        w.write(&b).map_err(|e| e.to_string())?;
-                        next += 1;
-                    }
-                }
+                in_order(receiver, |b| w.write(&b).map_err(|e| e.to_string()))?;
                 w.finish().map_err(|e| e.to_string())
             }))
         }
+    };
+    let (record_sender, record_receiver) =
+        std::sync::mpsc::channel::<(usize, credsim_engine::RecordLog)>();
+    let record_writer = if args.records_table {
+        let mut w = credsim_tables::RecordsWriter::create(
+            &staging.path("records.parquet"),
+            model,
+            &credsim_tables::Provenance::of(model),
+        )
+        .map_err(|e| CliError::Output(e.to_string()))?;
+        Some(std::thread::spawn(move || -> Result<u64, String> {
+            in_order(record_receiver, |log| {
+                w.write(&log).map_err(|e| e.to_string())
+            })?;
+            w.finish().map_err(|e| e.to_string())
+        }))
+    } else {
+        None
     };
     let bar = print::progress_bar(model, args.quiet);
     let started = Instant::now();
@@ -277,14 +304,19 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         // A closed channel means the writer failed; its error is reported below.
         let _ = sender.send((index, batch));
     };
+    let record_sink = move |index: usize, log: credsim_engine::RecordLog| {
+        let _ = record_sender.send((index, log));
+    };
     let control = credsim_engine::Control {
         progress: &progress,
         cancel: &cancel,
         persons: Some(&sink),
+        records: Some(&record_sink),
     };
     let options = credsim_engine::Options {
         audit: !args.no_audit,
         persons_table: table,
+        records_table: args.records_table,
         ..Default::default()
     };
     let outcome = pool
@@ -298,9 +330,10 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     drop(sink);
-    if let Some(w) = writer {
+    drop(record_sink);
+    for w in [writer, record_writer].into_iter().flatten() {
         w.join()
-            .map_err(|_| CliError::Output("the persons-table writer failed".into()))?
+            .map_err(|_| CliError::Output("a table writer failed".into()))?
             .map_err(CliError::Output)?;
     }
 

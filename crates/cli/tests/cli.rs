@@ -482,6 +482,53 @@ mod tables {
         }
     }
 
+    /// The record log has one row per record of summary.json, with the same provenances.
+    #[test]
+    fn records_table_matches_the_summary() {
+        let dir = scratch("records");
+        let mut args = vec![
+            "run",
+            "--preset",
+            "suining-2010",
+            "--out",
+            "r",
+            "--records-table",
+        ];
+        args.extend_from_slice(SMALL);
+        let o = credsim(&dir, &args);
+        assert!(o.status.success(), "{}", text(&o));
+        let s = json(&dir.join("r/summary.json"));
+        let (batches, _) = read(&dir.join("r/records.parquet"));
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows as u64, s["records"]["total"].as_u64().expect("total"));
+        let mut by = std::collections::HashMap::new();
+        for b in &batches {
+            let d = b
+                .column_by_name("provenance")
+                .expect("col")
+                .as_any()
+                .downcast_ref::<DictionaryArray<arrow_array::types::UInt16Type>>()
+                .expect("dict");
+            let values = d
+                .values()
+                .as_any()
+                .downcast_ref::<arrow_array::StringArray>()
+                .expect("names");
+            for k in d.keys().iter().flatten() {
+                *by.entry(values.value(k as usize).to_string())
+                    .or_insert(0u64) += 1;
+            }
+        }
+        for p in ["true", "false", "misattributed"] {
+            assert_eq!(
+                by.get(p).copied().unwrap_or(0),
+                s["records"][p].as_u64().expect("count"),
+                "{p}"
+            );
+        }
+        assert!(!dir.join("r/.records.parquet").exists());
+    }
+
     /// A sample of about N persons: the count is binomial(persons, N/persons).
     #[test]
     fn persons_table_sample() {

@@ -12,7 +12,8 @@ pub mod tally;
 
 pub use audit::Audit;
 pub use sim::{
-    Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, Schedule, run, run_with,
+    Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, RecordLog, Schedule, run,
+    run_with,
 };
 pub use tally::{Layout, Provenance, Tally};
 

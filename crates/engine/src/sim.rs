@@ -40,6 +40,24 @@ pub struct Control<'a> {
     /// Receives each chunk's persons-table rows with the chunk's index (chunks finish
     /// in any order; the receiver restores id order). None: no persons table.
     pub persons: Option<&'a (dyn Fn(usize, PersonBatch) + Sync)>,
+    /// Receives each chunk's record log with the chunk's index (when
+    /// `Options::records_table` is set).
+    pub records: Option<&'a (dyn Fn(usize, RecordLog) + Sync)>,
+}
+
+/// Records that reached the regime in one chunk, in the order they arrived.
+#[derive(Debug, Clone, Default)]
+pub struct RecordLog {
+    /// Arrival day.
+    pub day: Vec<u32>,
+    /// Person the record is filed on.
+    pub person: Vec<u32>,
+    /// Record type (behaviour index).
+    pub record_type: Vec<u16>,
+    /// Source index.
+    pub source: Vec<u16>,
+    /// Provenance (0 true, 1 false, 2 misattributed).
+    pub provenance: Vec<u8>,
 }
 
 /// Which persons go into the persons table.
@@ -112,6 +130,8 @@ pub struct Options {
     pub audit: bool,
     /// Rows for the persons table, passed to `Control::persons` (chunk-major only).
     pub persons_table: PersonsTable,
+    /// Log every record, passed to `Control::records` (chunk-major only).
+    pub records_table: bool,
 }
 
 impl Default for Options {
@@ -120,6 +140,7 @@ impl Default for Options {
             schedule: Schedule::ChunkMajor,
             audit: true,
             persons_table: PersonsTable::None,
+            records_table: false,
         }
     }
 }
@@ -135,7 +156,9 @@ pub fn run_with(
     control: &Control<'_>,
     options: Options,
 ) -> Result<Outcome, Cancelled> {
-    let ctx = Ctx::new(model, Variant::Factual);
+    let mut ctx = Ctx::new(model, Variant::Factual);
+    ctx.log_records = options.records_table && options.schedule == Schedule::ChunkMajor;
+    let ctx = ctx;
     let pop = Population::build(model, &ctx.keys);
     let total = pop.chunks.len();
     let periods = model.period_ends.len();
@@ -180,7 +203,7 @@ pub fn run_with(
                     if let Some(c) = cancelled() {
                         return Err(c);
                     }
-                    let chunk = simulate(&ctx, range, None);
+                    let mut chunk = simulate(&ctx, range, None);
                     if let Some(a) = &mut acc_audit {
                         let group = &mut a.groups[index % crate::audit::GROUPS];
                         chunk.audit_factual(&ctx, group);
@@ -198,6 +221,9 @@ pub fn run_with(
                         && options.persons_table != PersonsTable::None
                     {
                         sink(index, chunk.person_batch(&ctx, options.persons_table));
+                    }
+                    if let (Some(sink), Some(log)) = (control.records, chunk.record_log.take()) {
+                        sink(index, log);
                     }
                     let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
                     (control.progress)(d, total);
@@ -258,6 +284,8 @@ struct Ctx<'m> {
     capture_mean: Vec<f64>,
     /// Per source, the largest factor on a base capture probability in any variant.
     capture_bound: Vec<f64>,
+    /// Keep a log of every record (factual run, records table).
+    log_records: bool,
     keys: Keys,
     layout: Layout,
     /// Lists with a score/grade condition.
@@ -312,6 +340,7 @@ impl<'m> Ctx<'m> {
                         .product()
                 })
                 .collect(),
+            log_records: false,
             capture_bound: model
                 .sources
                 .iter()
@@ -493,6 +522,8 @@ struct ChunkSim {
     lives: Lives,
     /// Status-independent draws, recorded by the factual run for its counterfactuals.
     exogenous: Exogenous,
+    /// Every record that arrived (only when the records table is asked for).
+    record_log: Option<RecordLog>,
 }
 
 impl ChunkSim {
@@ -544,6 +575,7 @@ impl ChunkSim {
             tally: Tally::new(m),
             lives: Lives::new(m, n, ctx.slots.len()),
             exogenous: Exogenous::default(),
+            record_log: ctx.log_records.then(RecordLog::default),
         };
         let pop_start = range.persons.start;
         if let Some(f) = replay {
@@ -906,6 +938,13 @@ impl ChunkSim {
             self.lives.errors_seen += 1;
         }
         self.lives.records[3 * i as usize + prov] += 1;
+        if let Some(log) = &mut self.record_log {
+            log.day.push(day);
+            log.person.push(self.first_person + i);
+            log.record_type.push(b as u16);
+            log.source.push(source as u16);
+            log.provenance.push(provenance);
+        }
         if ctx.full {
             let g = &mut self.lives.group;
             if provenance == Provenance::True as u8

@@ -19,6 +19,7 @@ fn run(m: &Model) -> (Outcome, Summary, Audit) {
         progress: &|_, _| {},
         cancel: &cancel,
         persons: None,
+        records: None,
     };
     let o = credsim_engine::run(m, &control).expect("runs");
     let s = Summary::new(m, &o);

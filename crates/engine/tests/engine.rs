@@ -19,6 +19,7 @@ fn run_threads(m: &Model, threads: usize) -> Outcome {
         progress: &|_, _| {},
         cancel: &cancel,
         persons: None,
+        records: None,
     };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -512,11 +513,13 @@ fn schedules_agree() {
         progress: &|_, _| {},
         cancel: &cancel,
         persons: None,
+        records: None,
     };
     let options = |schedule| credsim_engine::Options {
         schedule,
         audit: false,
         persons_table: credsim_engine::PersonsTable::None,
+        records_table: false,
     };
     let a = credsim_engine::run_with(&m, &control, options(credsim_engine::Schedule::ChunkMajor))
         .expect("runs");
@@ -534,6 +537,7 @@ fn cancellation_stops_the_run() {
         progress: &|_, _| {},
         cancel: &cancel,
         persons: None,
+        records: None,
     };
     assert!(credsim_engine::run(&m, &control).is_err());
 }

@@ -243,3 +243,115 @@ impl PersonsWriter {
         Ok(self.rows)
     }
 }
+
+/// Streams the record log (`records.parquet`): one row per record that reached the
+/// regime, chunk by chunk in person-id order, each chunk's records in arrival order.
+pub struct RecordsWriter {
+    path: std::path::PathBuf,
+    schema: Arc<Schema>,
+    writer: ArrowWriter<File>,
+    types: Arc<StringArray>,
+    sources: Arc<StringArray>,
+    domains: Arc<StringArray>,
+    provenances: Arc<StringArray>,
+    /// Per record type: domain index, points, protected.
+    type_info: Vec<(u8, i64, bool)>,
+    rows: u64,
+}
+
+impl RecordsWriter {
+    /// Creates the file.
+    pub fn create(
+        path: &Path,
+        model: &Model,
+        prov: &Provenance,
+    ) -> Result<RecordsWriter, TableError> {
+        let dict = |name: &str| {
+            Field::new(
+                name,
+                DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8)),
+                false,
+            )
+        };
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("day", DataType::UInt32, false),
+            Field::new("person", DataType::UInt32, false),
+            dict("record_type"),
+            dict("domain"),
+            dict("source"),
+            dict("provenance"),
+            Field::new("points", DataType::Int64, false),
+            Field::new("protected", DataType::Boolean, false),
+        ]));
+        let file = File::create(path).map_err(|e| err(path, e))?;
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(prov.properties(&[])))
+            .map_err(|e| err(path, e))?;
+        let names = |v: Vec<&str>| Arc::new(StringArray::from(v));
+        Ok(RecordsWriter {
+            path: path.to_path_buf(),
+            schema,
+            writer,
+            types: names(model.behaviours.iter().map(|b| b.id.as_str()).collect()),
+            sources: names(model.sources.iter().map(|s| s.id.as_str()).collect()),
+            domains: names(model.domains.iter().map(String::as_str).collect()),
+            provenances: names(vec!["true", "false", "misattributed"]),
+            type_info: model
+                .behaviours
+                .iter()
+                .map(|b| (b.domain as u8, b.points, b.protected))
+                .collect(),
+            rows: 0,
+        })
+    }
+
+    /// Appends one chunk's records (chunks must come in id order).
+    pub fn write(&mut self, log: &credsim_engine::RecordLog) -> Result<(), TableError> {
+        use arrow_array::UInt16Array;
+        let path = self.path.clone();
+        let dict = |keys: Vec<u16>, values: &Arc<StringArray>| -> Result<ArrayRef, TableError> {
+            Ok(Arc::new(
+                DictionaryArray::try_new(UInt16Array::from(keys), values.clone())
+                    .map_err(|e| err(&path, e))?,
+            ))
+        };
+        let info = |t: &u16| self.type_info[*t as usize];
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(UInt32Array::from(log.day.clone())),
+            Arc::new(UInt32Array::from(log.person.clone())),
+            dict(log.record_type.clone(), &self.types)?,
+            dict(
+                log.record_type.iter().map(|t| info(t).0 as u16).collect(),
+                &self.domains,
+            )?,
+            dict(log.source.clone(), &self.sources)?,
+            dict(
+                log.provenance.iter().map(|&p| p as u16).collect(),
+                &self.provenances,
+            )?,
+            Arc::new(Int64Array::from_iter_values(
+                log.record_type.iter().map(|t| info(t).1),
+            )),
+            Arc::new(BooleanArray::from(
+                log.record_type
+                    .iter()
+                    .map(|t| info(t).2)
+                    .collect::<Vec<_>>(),
+            )),
+        ];
+        let batch =
+            RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&path, e))?;
+        self.writer.write(&batch).map_err(|e| err(&path, e))?;
+        self.rows += log.day.len() as u64;
+        if self.writer.in_progress_rows() >= 1 << 20 {
+            self.writer.flush().map_err(|e| err(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the file; returns the number of rows.
+    pub fn finish(self) -> Result<u64, TableError> {
+        let path = self.path.clone();
+        self.writer.close().map_err(|e| err(&path, e))?;
+        Ok(self.rows)
+    }
+}
