@@ -346,12 +346,12 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     let audit = outcome
         .audit
         .as_ref()
-        .map(|a| credsim_engine::Audit::new(model, &outcome.tally, a));
+        .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome.tally);
     let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads());
     let folder = staging.commit(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
     if !args.quiet {
-        print::summary(model, &summary, &run_info);
+        print::summary(&summary, &run_info);
         if let Some(a) = &audit {
             println!();
             print::audit_brief(a);

@@ -57,7 +57,7 @@ fn pct(x: f64) -> String {
 }
 
 /// The readable summary of a run.
-pub fn summary(model: &Model, s: &Summary, info: &RunInfo) {
+pub fn summary(s: &Summary, info: &RunInfo) {
     println!(
         "{} · seed {} · {} persons in {} households · {} days · credsim {}",
         s.scenario.name,
@@ -139,7 +139,6 @@ pub fn summary(model: &Model, s: &Summary, info: &RunInfo) {
         thousands(r.misattributed),
         thousands(r.pending_at_end)
     );
-    let _ = model;
 }
 
 /// An estimate from audit.json as "value ± 1.96·se", as a percentage or a number.

@@ -8,7 +8,6 @@
 //! Chunks are independent units (households and neighbourhoods never straddle them),
 //! so the jackknife accounts for dependence within households and neighbourhoods.
 
-use crate::tally::Tally;
 use credsim_model::Model;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -641,7 +640,7 @@ fn top_share(h: &[u64], persons: u64, top: f64) -> Option<f64> {
 
 impl Audit {
     /// The published audit of a run.
-    pub fn new(model: &Model, tally: &Tally, audit: &AuditTally) -> Audit {
+    pub fn new(model: &Model, audit: &AuditTally) -> Audit {
         let has = |v: Variant| audit.variants.contains(&v);
         let est = |f: &dyn Fn(&GroupTally) -> Option<f64>| audit.estimate(f);
         // A population total estimated from a group subset: count per person × persons
@@ -653,7 +652,6 @@ impl Audit {
             p => Some(count / p as f64 * n_all),
         };
         let all = audit.total(None);
-        let _ = tally;
 
         let wrongful = has(Variant::NoErrors).then(|| Wrongful {
             persons_wrongly_sanctioned: est(&|g| total(g, g.no_errors.only_factual as f64)),

@@ -1,29 +1,21 @@
 //! The audit's measures on cases with known answers: exact counterfactual identities,
 //! hand-worked structures and sampling-error checks.
 
+mod common;
+
+use common::model;
+use credsim_engine::Outcome;
 use credsim_engine::audit::{Audit, Estimate};
 use credsim_engine::summary::Summary;
-use credsim_engine::{Control, Outcome};
-use credsim_model::{Model, Overrides};
+use credsim_model::Model;
 use std::sync::atomic::AtomicBool;
-
-fn model(toml: &str) -> Model {
-    credsim_model::load(toml, "test scenario", &Overrides::default())
-        .unwrap_or_else(|e| panic!("test scenario does not load:\n{e}"))
-        .model
-}
 
 fn run(m: &Model) -> (Outcome, Summary, Audit) {
     let cancel = AtomicBool::new(false);
-    let control = Control {
-        progress: &|_, _| {},
-        cancel: &cancel,
-        persons: None,
-        records: None,
-    };
+    let control = common::control(&cancel);
     let o = credsim_engine::run(m, &control).expect("runs");
     let s = Summary::new(m, &o);
-    let a = Audit::new(m, &o.tally, o.audit.as_ref().expect("audit ran"));
+    let a = Audit::new(m, o.audit.as_ref().expect("audit ran"));
     (o, s, a)
 }
 

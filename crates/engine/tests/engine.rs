@@ -2,25 +2,17 @@
 //! cases and conservation laws. Tolerances are 4 standard errors of the estimate,
 //! each derived from the sampling distribution named next to it.
 
-use credsim_engine::summary::Summary;
-use credsim_engine::{Control, Outcome};
-use credsim_model::{Model, Overrides};
-use std::sync::atomic::AtomicBool;
+mod common;
 
-fn model(toml: &str) -> Model {
-    credsim_model::load(toml, "test scenario", &Overrides::default())
-        .unwrap_or_else(|e| panic!("test scenario does not load:\n{e}"))
-        .model
-}
+use common::model;
+use credsim_engine::Outcome;
+use credsim_engine::summary::Summary;
+use credsim_model::Model;
+use std::sync::atomic::AtomicBool;
 
 fn run_threads(m: &Model, threads: usize) -> Outcome {
     let cancel = AtomicBool::new(false);
-    let control = Control {
-        progress: &|_, _| {},
-        cancel: &cancel,
-        persons: None,
-        records: None,
-    };
+    let control = common::control(&cancel);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -509,12 +501,7 @@ fn results_do_not_depend_on_thread_count() {
 fn schedules_agree() {
     let m = model(&joint_scenario("all").replace("persons = 3000", "persons = 40000"));
     let cancel = AtomicBool::new(false);
-    let control = Control {
-        progress: &|_, _| {},
-        cancel: &cancel,
-        persons: None,
-        records: None,
-    };
+    let control = common::control(&cancel);
     let options = |schedule| credsim_engine::Options {
         schedule,
         audit: false,
@@ -533,12 +520,7 @@ fn schedules_agree() {
 fn cancellation_stops_the_run() {
     let m = model(&joint_scenario("all"));
     let cancel = AtomicBool::new(true);
-    let control = Control {
-        progress: &|_, _| {},
-        cancel: &cancel,
-        persons: None,
-        records: None,
-    };
+    let control = common::control(&cancel);
     assert!(credsim_engine::run(&m, &control).is_err());
 }
 

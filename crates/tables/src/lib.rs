@@ -121,15 +121,55 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
     Ok(())
 }
 
-/// Streams the persons table: one row group per batch of chunks, in person-id order.
-pub struct PersonsWriter {
+/// A Parquet file written batch by batch, in row groups of about a million rows so
+/// that memory stays flat however large the table.
+struct RowGroups {
     path: std::path::PathBuf,
     schema: Arc<Schema>,
     writer: ArrowWriter<File>,
+    rows: u64,
+}
+
+impl RowGroups {
+    fn create(
+        path: &Path,
+        schema: Arc<Schema>,
+        props: WriterProperties,
+    ) -> Result<Self, TableError> {
+        let file = File::create(path).map_err(|e| err(path, e))?;
+        let writer =
+            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(path, e))?;
+        Ok(RowGroups {
+            path: path.to_path_buf(),
+            schema,
+            writer,
+            rows: 0,
+        })
+    }
+
+    fn append(&mut self, columns: Vec<ArrayRef>) -> Result<(), TableError> {
+        let batch =
+            RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&self.path, e))?;
+        self.writer.write(&batch).map_err(|e| err(&self.path, e))?;
+        self.rows += batch.num_rows() as u64;
+        if self.writer.in_progress_rows() >= 1 << 20 {
+            self.writer.flush().map_err(|e| err(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<u64, TableError> {
+        self.writer.close().map_err(|e| err(&self.path, e))?;
+        Ok(self.rows)
+    }
+}
+
+/// Streams the persons table: one row group per batch of chunks, in person-id order.
+pub struct PersonsWriter {
+    file: RowGroups,
     /// Category names of each attribute and grade names (dictionary values).
     attributes: Vec<(String, Arc<StringArray>)>,
     grades: Option<Arc<StringArray>>,
-    rows: u64,
 }
 
 impl PersonsWriter {
@@ -187,23 +227,17 @@ impl PersonsWriter {
         fields.push(Field::new("ever_lowest_grade", DataType::Boolean, false));
         fields.push(Field::new("ever_sanctioned", DataType::Boolean, false));
         let schema = Arc::new(Schema::new(fields));
-        let file = File::create(path).map_err(|e| err(path, e))?;
         let props = prov.properties(&[("persons_table".into(), sampling.into())]);
-        let writer =
-            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(path, e))?;
         Ok(PersonsWriter {
-            path: path.to_path_buf(),
-            schema,
-            writer,
+            file: RowGroups::create(path, schema, props)?,
             attributes,
             grades,
-            rows: 0,
         })
     }
 
     /// Appends the rows of one chunk (chunks must come in id order).
     pub fn write(&mut self, b: &PersonBatch) -> Result<(), TableError> {
-        let path = self.path.clone();
+        let path = self.file.path.clone();
         let dict = |keys: UInt8Array, values: &Arc<StringArray>| -> Result<ArrayRef, TableError> {
             Ok(Arc::new(
                 DictionaryArray::try_new(keys, values.clone()).map_err(|e| err(&path, e))?,
@@ -225,38 +259,25 @@ impl PersonsWriter {
         }
         columns.push(Arc::new(BooleanArray::from(b.ever_lowest_grade.clone())));
         columns.push(Arc::new(BooleanArray::from(b.ever_sanctioned.clone())));
-        let batch =
-            RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&path, e))?;
-        self.writer.write(&batch).map_err(|e| err(&path, e))?;
-        self.rows += b.person.len() as u64;
-        // Row groups of about a million rows keep memory flat however many persons.
-        if self.writer.in_progress_rows() >= 1 << 20 {
-            self.writer.flush().map_err(|e| err(&path, e))?;
-        }
-        Ok(())
+        self.file.append(columns)
     }
 
     /// Finishes the file; returns the number of rows.
     pub fn finish(self) -> Result<u64, TableError> {
-        let path = self.path.clone();
-        self.writer.close().map_err(|e| err(&path, e))?;
-        Ok(self.rows)
+        self.file.finish()
     }
 }
 
 /// Streams the record log (`records.parquet`): one row per record that reached the
 /// regime, chunk by chunk in person-id order, each chunk's records in arrival order.
 pub struct RecordsWriter {
-    path: std::path::PathBuf,
-    schema: Arc<Schema>,
-    writer: ArrowWriter<File>,
+    file: RowGroups,
     types: Arc<StringArray>,
     sources: Arc<StringArray>,
     domains: Arc<StringArray>,
     provenances: Arc<StringArray>,
     /// Per record type: domain index, points, protected.
     type_info: Vec<(u8, i64, bool)>,
-    rows: u64,
 }
 
 impl RecordsWriter {
@@ -283,14 +304,10 @@ impl RecordsWriter {
             Field::new("points", DataType::Int64, false),
             Field::new("protected", DataType::Boolean, false),
         ]));
-        let file = File::create(path).map_err(|e| err(path, e))?;
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(prov.properties(&[])))
-            .map_err(|e| err(path, e))?;
+        let file = RowGroups::create(path, schema, prov.properties(&[]))?;
         let names = |v: Vec<&str>| Arc::new(StringArray::from(v));
         Ok(RecordsWriter {
-            path: path.to_path_buf(),
-            schema,
-            writer,
+            file,
             types: names(model.behaviours.iter().map(|b| b.id.as_str()).collect()),
             sources: names(model.sources.iter().map(|s| s.id.as_str()).collect()),
             domains: names(model.domains.iter().map(String::as_str).collect()),
@@ -300,14 +317,13 @@ impl RecordsWriter {
                 .iter()
                 .map(|b| (b.domain as u8, b.points, b.protected))
                 .collect(),
-            rows: 0,
         })
     }
 
     /// Appends one chunk's records (chunks must come in id order).
     pub fn write(&mut self, log: &credsim_engine::RecordLog) -> Result<(), TableError> {
         use arrow_array::UInt16Array;
-        let path = self.path.clone();
+        let path = self.file.path.clone();
         let dict = |keys: Vec<u16>, values: &Arc<StringArray>| -> Result<ArrayRef, TableError> {
             Ok(Arc::new(
                 DictionaryArray::try_new(UInt16Array::from(keys), values.clone())
@@ -338,20 +354,11 @@ impl RecordsWriter {
                     .collect::<Vec<_>>(),
             )),
         ];
-        let batch =
-            RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&path, e))?;
-        self.writer.write(&batch).map_err(|e| err(&path, e))?;
-        self.rows += log.day.len() as u64;
-        if self.writer.in_progress_rows() >= 1 << 20 {
-            self.writer.flush().map_err(|e| err(&path, e))?;
-        }
-        Ok(())
+        self.file.append(columns)
     }
 
     /// Finishes the file; returns the number of rows.
     pub fn finish(self) -> Result<u64, TableError> {
-        let path = self.path.clone();
-        self.writer.close().map_err(|e| err(&path, e))?;
-        Ok(self.rows)
+        self.file.finish()
     }
 }
