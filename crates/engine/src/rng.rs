@@ -43,7 +43,8 @@ pub enum Purpose {
     Misattribution = 7,
     /// False records of a source (sub: source; entity: person).
     FalseRecords = 8,
-    /// Attempts to use a service in a year (sub: service; entity: person; counter: year).
+    /// Attempts to use a service in a block of days (sub: service; entity: person;
+    /// counter: block).
     Attempts = 9,
     /// Whether a person is in the persons-table sample (entity: person).
     Sample = 10,
