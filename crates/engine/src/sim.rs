@@ -298,6 +298,9 @@ struct Ctx<'m> {
     slots: Vec<(usize, TreatmentKind)>,
     /// `slot_of[service][kind]`: the slot of a pair.
     slot_of: Vec<[usize; 2]>,
+    /// Some treatment has scope `own` (its application depends on the causes of a
+    /// status, not only on the status).
+    any_own_scope: bool,
     /// Stride of the per-person counts of active scored records by domain (the number
     /// of domains, or 0 without a score).
     scored_stride: usize,
@@ -383,6 +386,7 @@ impl<'m> Ctx<'m> {
             condition_lists: (0..model.lists.len())
                 .filter(|&l| model.lists[l].has_condition())
                 .collect(),
+            any_own_scope: model.treatments.iter().any(|t| t.scope == Scope::Own),
             scored_stride: if model.score.is_some() {
                 model.domains.len()
             } else {
@@ -1038,11 +1042,15 @@ impl ChunkSim {
     /// Re-evaluates grade, condition lists, treatments and scrutiny after the score
     /// may have changed (`before`: the previous score; None at the start).
     fn refresh(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, before: Option<i64>) {
+        // Whether a grade or list membership may have changed; when none did and every
+        // treatment applies whatever the causes (scope `all`), treatments stand as they are.
+        let mut changed = before.is_none() || ctx.any_own_scope;
         if let Some(rules) = &ctx.model.score {
             let score = rules.score(self.points[i as usize]);
             let old_grade = self.grade[i as usize];
             let new_grade = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
             if new_grade != old_grade {
+                changed = true;
                 if old_grade != NO_GRADE {
                     self.occupancy[ctx.layout.grade(old_grade as usize)] -= 1;
                 }
@@ -1070,14 +1078,20 @@ impl ChunkSim {
                 let was = before.is_some_and(|b| list.condition(b, old_grade));
                 let now = list.condition(score, new_grade);
                 if now && !was {
+                    changed = true;
                     let cause = self.cause_mask(ctx, i);
                     self.put_on_list(ctx, i, day, l, cause);
                 } else if was && !now && list.duration_days.is_none() {
+                    changed = true;
                     self.take_off_list(ctx, i, day, l);
                 }
             }
+        } else {
+            changed = true;
         }
-        self.update_treatments(ctx, i, day);
+        if changed {
+            self.update_treatments(ctx, i, day);
+        }
     }
 
     fn listed(&self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) -> bool {

@@ -25,6 +25,8 @@ pub struct Model {
     pub days: u32,
     /// Exclusive end day of each reporting period; the last equals `days`.
     pub period_ends: Vec<u32>,
+    /// Reporting periods per 365-day year (12, 4 or 1).
+    pub periods_per_year: u32,
     /// Number of persons.
     pub persons: u64,
     /// Household sizes and the cumulative shares of households with each size.
@@ -321,9 +323,13 @@ impl Model {
             .sum()
     }
 
-    /// Index of the period holding a day.
+    /// Index of the period holding a day. Period k ends at ⌊(k+1)·365/P⌋ (P periods a
+    /// year), so the number of ends at or before `day` is ⌊((day+1)·P − 1)/365⌋: no
+    /// search.
     #[inline]
     pub fn period_of(&self, day: u32) -> usize {
-        self.period_ends.partition_point(|&end| end <= day)
+        let p = self.periods_per_year as u64;
+        let k = (((day as u64 + 1) * p).saturating_sub(1) / 365) as usize;
+        k.min(self.period_ends.len() - 1)
     }
 }

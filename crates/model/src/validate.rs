@@ -690,6 +690,7 @@ pub(crate) fn compile(
         seed: s.simulation.seed,
         days,
         period_ends: Model::periods(days, per_year),
+        periods_per_year: per_year,
         persons,
         household_sizes,
         heterogeneity_shape,

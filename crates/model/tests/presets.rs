@@ -13,3 +13,37 @@ fn every_preset_loads() {
         );
     }
 }
+
+/// `period_of` (arithmetic) agrees with a search of the period ends on every day, for
+/// every reporting period and horizons that do and do not end on a period boundary.
+#[test]
+fn period_of_matches_the_period_ends() {
+    let p = &presets::ALL[0];
+    for (period, years) in [("month", 10), ("quarter", 3), ("year", 7)] {
+        let base = presets::load(p.name, &Overrides::default())
+            .expect("preset")
+            .scenario;
+        for days in [years * 365, years * 365 - 17, 40] {
+            let mut s = base.clone();
+            s.simulation.years = None;
+            s.simulation.days = Some(days);
+            s.simulation.reporting_period = match period {
+                "month" => credsim_model::raw::Period::Month,
+                "quarter" => credsim_model::raw::Period::Quarter,
+                _ => credsim_model::raw::Period::Year,
+            };
+            let text = toml::to_string(&s).expect("toml");
+            let m = credsim_model::load(&text, "t", &Overrides::default())
+                .expect("loads")
+                .model;
+            for day in 0..days {
+                let searched = m.period_ends.partition_point(|&end| end <= day);
+                assert_eq!(
+                    m.period_of(day),
+                    searched,
+                    "{period}, {days} days, day {day}"
+                );
+            }
+        }
+    }
+}
