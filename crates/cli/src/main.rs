@@ -347,7 +347,7 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .audit
         .as_ref()
         .map(|a| credsim_engine::Audit::new(model, a));
-    let series = timeseries(model, &outcome.tally);
+    let series = timeseries(model, &outcome);
     let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads());
     let folder = staging.commit(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
     if !args.quiet {

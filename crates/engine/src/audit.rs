@@ -29,6 +29,18 @@ pub enum Variant {
     EqualCapture,
     /// Records of protected conduct are never filed.
     NoProtected,
+    /// No appeals and no credit repair.
+    NoAppeals,
+    /// No appeals, no repair and no data errors (the error-free baseline of `NoAppeals`).
+    NoAppealsNoErrors,
+    /// Appeals reviewed without queueing: every review starts on the day it is filed.
+    InstantAppeals,
+    /// The error-free baseline of `InstantAppeals`.
+    InstantAppealsNoErrors,
+    /// No deterrence and no chilling: people act as if the regime did nothing to them.
+    NoResponses,
+    /// Contacts triggers never list anyone.
+    NoAssociation,
 }
 
 impl Variant {
@@ -55,7 +67,64 @@ impl Variant {
         if model.behaviours.iter().any(|b| b.protected) {
             v.push(Variant::NoProtected);
         }
+        let errors = v.contains(&Variant::NoErrors);
+        if model.appeals.is_some() || model.repair.is_some() {
+            v.push(Variant::NoAppeals);
+            if errors {
+                v.push(Variant::NoAppealsNoErrors);
+            }
+        }
+        if model.appeals.is_some() {
+            v.push(Variant::InstantAppeals);
+            if errors {
+                v.push(Variant::InstantAppealsNoErrors);
+            }
+        }
+        if model.chilling.is_some() || model.behaviours.iter().any(|b| b.deterrence.is_some()) {
+            v.push(Variant::NoResponses);
+        }
+        if model.lists.iter().any(|l| l.contacts.is_some()) {
+            v.push(Variant::NoAssociation);
+        }
         v
+    }
+
+    /// Data errors (false records, misattribution) happen.
+    pub fn errors(self) -> bool {
+        !matches!(
+            self,
+            Variant::NoErrors | Variant::NoAppealsNoErrors | Variant::InstantAppealsNoErrors
+        )
+    }
+
+    /// Appeals and repair happen.
+    pub fn appeals(self) -> bool {
+        !matches!(self, Variant::NoAppeals | Variant::NoAppealsNoErrors)
+    }
+
+    /// Reviews start when filed, without a queue.
+    pub fn instant_appeals(self) -> bool {
+        matches!(
+            self,
+            Variant::InstantAppeals | Variant::InstantAppealsNoErrors
+        )
+    }
+
+    /// Name in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Factual => "factual",
+            Variant::NoErrors => "no_errors",
+            Variant::NoScrutiny => "no_scrutiny",
+            Variant::EqualCapture => "equal_capture",
+            Variant::NoProtected => "no_protected",
+            Variant::NoAppeals => "no_appeals",
+            Variant::NoAppealsNoErrors => "no_appeals_no_errors",
+            Variant::InstantAppeals => "instant_appeals",
+            Variant::InstantAppealsNoErrors => "instant_appeals_no_errors",
+            Variant::NoResponses => "no_responses",
+            Variant::NoAssociation => "no_association",
+        }
     }
 }
 
@@ -102,8 +171,11 @@ pub(crate) struct Lives {
 pub(crate) const NEVER: u32 = u32::MAX;
 
 impl Lives {
-    pub(crate) fn new(model: &Model, n: usize, slots: usize) -> Lives {
+    /// Outcomes for n persons. Counterfactual runs (`full` false) need neither spells,
+    /// in-context holds, year-end grades nor per-person record counts: those stay empty.
+    pub(crate) fn new(model: &Model, n: usize, slots: usize, full: bool) -> Lives {
         let t = model.treatments.len();
+        let f = if full { n } else { 0 };
         Lives {
             sanction_days: vec![0; n],
             sanction_since: vec![0; n],
@@ -113,14 +185,14 @@ impl Lives {
             low_exit: vec![NEVER; n],
             list_entry: vec![NEVER; n],
             list_exit: vec![NEVER; n],
-            year_grade: vec![u8::MAX; n],
-            spell_start: vec![0; n * t],
-            spell_cause: vec![0; n * t],
-            in_context: vec![0; n * slots],
+            year_grade: vec![u8::MAX; f],
+            spell_start: vec![0; f * t],
+            spell_cause: vec![0; f * t],
+            in_context: vec![0; f * slots],
             errors_seen: 0,
             protected_seen: 0,
             group: GroupTally::new(model),
-            records: vec![0; 3 * n],
+            records: vec![0; 3 * f],
             lists_on: vec![0; n],
             listed_since: vec![0; n],
             listed_days: vec![0; n],
@@ -225,6 +297,20 @@ pub struct GroupTally {
     pub no_scrutiny: Contrast,
     /// Counterfactual without records of protected conduct.
     pub no_protected: Contrast,
+    /// Counterfactual without appeals and repair.
+    pub no_appeals: Contrast,
+    /// Counterfactual without appeals, repair and data errors.
+    pub no_appeals_no_errors: Contrast,
+    /// Counterfactual with reviews starting on filing (no queue).
+    pub instant_appeals: Contrast,
+    /// The same without data errors.
+    pub instant_appeals_no_errors: Contrast,
+    /// Counterfactual without deterrence and chilling.
+    pub no_responses: Contrast,
+    /// Counterfactual without contacts triggers.
+    pub no_association: Contrast,
+    /// The factual run's appeals, repair and responses.
+    pub responses: crate::tally::ResponseTally,
 }
 
 impl GroupTally {
@@ -284,6 +370,14 @@ impl GroupTally {
         self.no_errors.add(&o.no_errors);
         self.no_scrutiny.add(&o.no_scrutiny);
         self.no_protected.add(&o.no_protected);
+        self.no_appeals.add(&o.no_appeals);
+        self.no_appeals_no_errors.add(&o.no_appeals_no_errors);
+        self.instant_appeals.add(&o.instant_appeals);
+        self.instant_appeals_no_errors
+            .add(&o.instant_appeals_no_errors);
+        self.no_responses.add(&o.no_responses);
+        self.no_association.add(&o.no_association);
+        self.responses.merge(&o.responses);
     }
 }
 
@@ -292,6 +386,8 @@ impl GroupTally {
 pub struct AuditTally {
     /// Counterfactual variants that were run.
     pub variants: Vec<Variant>,
+    /// Appeals waiting for a review at the end of the factual run (population-wide).
+    pub queue_at_end: u64,
     /// Per group.
     pub groups: Vec<GroupTally>,
 }
@@ -301,6 +397,7 @@ impl AuditTally {
     pub fn new(model: &Model) -> AuditTally {
         AuditTally {
             variants: Variant::applicable(model),
+            queue_at_end: 0,
             groups: vec![GroupTally::new(model); GROUPS],
         }
     }
@@ -428,6 +525,76 @@ pub struct Audit {
     pub mobility: Mobility,
     /// 9. How concentrated sanction-days are.
     pub concentration: Concentration,
+    /// 10. Appeals and credit repair: what they correct, and what queueing costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeals: Option<AppealsAudit>,
+    /// 11. Behavioural responses: deterrence next to chilling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responses: Option<ResponsesAudit>,
+    /// 12. Association punishment: sanctions through whom one knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub association: Option<AssociationAudit>,
+}
+
+/// Measure 10.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppealsAudit {
+    /// Adverse records (negative points or a list trigger) that were false or misattributed.
+    pub erroneous_adverse_records: u64,
+    /// Share of them never removed by an appeal or repair within the horizon.
+    pub share_of_erroneous_records_never_corrected: Estimate,
+    /// Share of genuine adverse records removed by an appeal or repair.
+    pub share_of_genuine_records_removed: Estimate,
+    /// Appeals filed.
+    pub appeals_filed: u64,
+    /// Appeals decided within the horizon.
+    pub appeals_decided: u64,
+    /// Appeals upheld.
+    pub appeals_upheld: u64,
+    /// Appeals still waiting for a review at the end.
+    pub queue_at_end: u64,
+    /// Mean days from filing to decision, over decided appeals.
+    pub mean_wait_days: Estimate,
+    /// Sanction-days that appeals and repair removed: days without them − days with them.
+    pub sanction_days_removed: Estimate,
+    /// Wrongful sanction-days (those caused by data errors) that appeals and repair
+    /// removed: W(without appeals) − W(factual), W = sanction-days − sanction-days of the
+    /// same regime without errors. Null without data errors.
+    pub wrongful_sanction_days_removed: Estimate,
+    /// Sanction-days that exist because reviews wait in a queue: days − days with every
+    /// review starting on filing. Null without an appeal office.
+    pub sanction_days_due_to_queueing: Estimate,
+    /// Wrongful sanction-days that remained because of queueing: W(factual) − W(no queue).
+    pub wrongful_sanction_days_due_to_queueing: Estimate,
+}
+
+/// Measure 11.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponsesAudit {
+    /// Relative change in genuine violations (acts of unprotected behaviours with adverse
+    /// records) against the same regime without responses: performed / candidate − 1.
+    pub change_in_violations: Estimate,
+    /// The same for protected conduct (chilling, and deterrence of protected behaviours).
+    pub change_in_protected_conduct: Estimate,
+    /// Acts suppressed while deterred.
+    pub deterred_acts: u64,
+    /// Relative change in sanction-days: days / days without responses − 1.
+    pub change_in_sanction_days: Estimate,
+    /// Relative change in persons ever sanctioned.
+    pub change_in_persons_sanctioned: Estimate,
+}
+
+/// Measure 12.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssociationAudit {
+    /// Persons ever sanctioned who would not have been without contacts triggers.
+    pub persons_sanctioned_only_through_contacts: Estimate,
+    /// Their share of ever-sanctioned persons.
+    pub share_of_sanctioned_persons: Estimate,
+    /// Persons ever listed who would not have been without contacts triggers.
+    pub persons_listed_only_through_contacts: Estimate,
+    /// Share of sanction-days that exist only because of contacts triggers.
+    pub share_of_sanction_days: Estimate,
 }
 
 /// Measure 1.
@@ -824,13 +991,116 @@ impl Audit {
             gini: est(&|g| gini(&g.days_histogram, g.persons)),
             top_1_percent_share: est(&|g| top_share(&g.days_histogram, g.persons, 0.01)),
         };
+        let days_change = |c: fn(&GroupTally) -> &Contrast| {
+            est(&|g| {
+                let base = c(g).sanction_days;
+                (base > 0).then(|| g.sanction_days as f64 / base as f64 - 1.0)
+            })
+        };
+        let errors = has(Variant::NoErrors);
+        let appeals = (has(Variant::NoAppeals)).then(|| {
+            let r = &all.responses;
+            let wrongful =
+                |v: &Contrast, base: &Contrast| v.sanction_days as f64 - base.sanction_days as f64;
+            let factual_wrongful =
+                |g: &GroupTally| g.sanction_days as f64 - g.no_errors.sanction_days as f64;
+            let queue = has(Variant::InstantAppeals);
+            AppealsAudit {
+                erroneous_adverse_records: r.adverse[1],
+                share_of_erroneous_records_never_corrected: est(&|g| {
+                    ratio(g.responses.removed[1], g.responses.adverse[1]).map(|x| 1.0 - x)
+                }),
+                share_of_genuine_records_removed: est(&|g| {
+                    ratio(g.responses.removed[0], g.responses.adverse[0])
+                }),
+                appeals_filed: r.appealed[0] + r.appealed[1],
+                appeals_decided: r.decided[0] + r.decided[1],
+                appeals_upheld: r.upheld[0] + r.upheld[1],
+                queue_at_end: audit.queue_at_end,
+                mean_wait_days: est(&|g| {
+                    let n = g.responses.decided[0] + g.responses.decided[1];
+                    (n > 0).then(|| g.responses.wait_days as f64 / n as f64)
+                }),
+                sanction_days_removed: est(&|g| {
+                    total(
+                        g,
+                        g.no_appeals.sanction_days as f64 - g.sanction_days as f64,
+                    )
+                }),
+                wrongful_sanction_days_removed: if errors {
+                    est(&|g| {
+                        let without = wrongful(&g.no_appeals, &g.no_appeals_no_errors);
+                        total(g, without - factual_wrongful(g))
+                    })
+                } else {
+                    Estimate::new(None, None)
+                },
+                sanction_days_due_to_queueing: if queue {
+                    est(&|g| {
+                        total(
+                            g,
+                            g.sanction_days as f64 - g.instant_appeals.sanction_days as f64,
+                        )
+                    })
+                } else {
+                    Estimate::new(None, None)
+                },
+                wrongful_sanction_days_due_to_queueing: if queue && errors {
+                    est(&|g| {
+                        let instant = wrongful(&g.instant_appeals, &g.instant_appeals_no_errors);
+                        total(g, factual_wrongful(g) - instant)
+                    })
+                } else {
+                    Estimate::new(None, None)
+                },
+            }
+        });
+        let responses = has(Variant::NoResponses).then(|| {
+            let change = |class: usize| {
+                est(&move |g| {
+                    let r = &g.responses;
+                    ratio(r.performed_acts[class], r.candidate_acts[class]).map(|x| x - 1.0)
+                })
+            };
+            ResponsesAudit {
+                change_in_violations: change(0),
+                change_in_protected_conduct: change(1),
+                deterred_acts: all.responses.deterred_acts,
+                change_in_sanction_days: days_change(|g| &g.no_responses),
+                change_in_persons_sanctioned: est(&|g| {
+                    let base = g.no_responses.sanctioned;
+                    (base > 0).then(|| g.sanctioned as f64 / base as f64 - 1.0)
+                }),
+            }
+        });
+        let association = has(Variant::NoAssociation).then(|| AssociationAudit {
+            persons_sanctioned_only_through_contacts: est(&|g| {
+                total(g, g.no_association.only_factual as f64)
+            }),
+            share_of_sanctioned_persons: est(&|g| {
+                ratio(g.no_association.only_factual, g.sanctioned)
+            }),
+            persons_listed_only_through_contacts: est(&|g| {
+                total(g, g.no_association.listed_only_factual as f64)
+            }),
+            share_of_sanction_days: est(&|g| {
+                (g.sanction_days > 0).then(|| {
+                    (g.sanction_days as f64 - g.no_association.sanction_days as f64)
+                        / g.sanction_days as f64
+                })
+            }),
+        });
         Audit {
             credsim_version: crate::VERSION.to_string(),
             scenario: model.name.clone(),
             scenario_hash: model.hash.clone(),
             seed: model.seed,
             persons: model.persons,
-            counterfactuals: audit.variants.iter().map(|v| format!("{v:?}")).collect(),
+            counterfactuals: audit
+                .variants
+                .iter()
+                .map(|v| v.name().to_string())
+                .collect(),
             jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
             wrongful,
             cross_context,
@@ -841,6 +1111,9 @@ impl Audit {
             scrutiny_feedback,
             mobility,
             concentration,
+            appeals,
+            responses,
+            association,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! which [`summary`] turns into the published summary and time series.
 
 pub mod audit;
+pub mod network;
 pub mod population;
 pub mod rng;
 pub mod sim;
@@ -15,7 +16,7 @@ pub use sim::{
     Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, RecordLog, Schedule, run,
     run_with,
 };
-pub use tally::{Layout, Provenance, Tally};
+pub use tally::{Layout, Provenance, ResponseTally, Tally};
 
 /// The credsim version that produced an output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

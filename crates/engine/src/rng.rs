@@ -48,6 +48,16 @@ pub enum Purpose {
     Attempts = 9,
     /// Whether a person is in the persons-table sample (entity: person).
     Sample = 10,
+    /// Appeal, its success and credit repair of one record (entity: the person it is
+    /// filed on; counter: the record's day, type, source and provenance).
+    Appeal = 11,
+    /// Whether act k happens despite deterrence or chilling (entity: person; counter:
+    /// act number).
+    Response = 12,
+    /// Whether tie j of a person is rewired (sub: j; entity: person).
+    Tie = 13,
+    /// The random permutation of tie slot j (sub: j).
+    TiePermutation = 14,
 }
 
 /// A run's key: the seed, pre-mixed.

@@ -6,7 +6,7 @@
 //! give byte-identical summaries (wall time and host go elsewhere).
 
 use crate::Outcome;
-use crate::tally::{Layout, Provenance, Tally};
+use crate::tally::{Layout, Provenance};
 use credsim_model::Model;
 use credsim_model::raw::TreatmentKind;
 use indexmap::IndexMap;
@@ -55,6 +55,71 @@ pub struct Summary {
     pub sanctioned: Occupancy,
     /// Persons ever under heightened scrutiny, and person-days under it.
     pub scrutiny: Occupancy,
+    /// Appeals, credit repair and behavioural responses (absent when the scenario has
+    /// none of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responses: Option<Responses>,
+}
+
+/// Appeals, repair, deterrence, chilling and contacts over the whole run. Pairs are
+/// `{genuine, erroneous}`: records of a real act of the person, and false or
+/// misattributed ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct Responses {
+    /// Adverse records (negative points or a list trigger) that arrived.
+    pub adverse_records: Truth,
+    /// Appeals filed.
+    pub appeals_filed: Truth,
+    /// Appeals decided within the horizon.
+    pub appeals_decided: Truth,
+    /// Appeals upheld (record removed).
+    pub appeals_upheld: Truth,
+    /// Appeals waiting for a review at the end.
+    pub appeals_waiting_at_end: u64,
+    /// Mean days from filing to decision (null when none was decided).
+    pub mean_wait_days: Option<f64>,
+    /// Records removed by credit repair.
+    pub repaired: Truth,
+    /// Records removed by appeal or repair.
+    pub removed: Truth,
+    /// Acts that would have happened without deterrence and chilling:
+    /// `{violations, protected}`.
+    pub candidate_acts: ActClasses,
+    /// Acts that happened.
+    pub performed_acts: ActClasses,
+    /// Acts suppressed while deterred.
+    pub deterred_acts: u64,
+    /// Person-periods penalised (adverse record) for protected conduct.
+    pub penalised_for_protected_conduct: u64,
+    /// Entries onto lists through contacts triggers.
+    pub association_entries: u64,
+}
+
+/// A count for genuine and for erroneous records.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Truth {
+    /// Records of a real act of the person.
+    pub genuine: u64,
+    /// False or misattributed records.
+    pub erroneous: u64,
+}
+
+impl From<[u64; 2]> for Truth {
+    fn from(c: [u64; 2]) -> Self {
+        Truth {
+            genuine: c[0],
+            erroneous: c[1],
+        }
+    }
+}
+
+/// Acts by class.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ActClasses {
+    /// Acts of unprotected behaviours whose records are adverse (genuine violations).
+    pub violations: u64,
+    /// Acts of protected behaviours.
+    pub protected: u64,
 }
 
 /// Scenario name, description and digest.
@@ -349,8 +414,42 @@ impl Summary {
                 persons_ever: t.ever[layout.ever_scrutiny()],
                 person_days: t.occupancy_days[layout.scrutiny()],
             },
+            responses: has_responses(model).then(|| {
+                let r = &t.responses;
+                let decided = r.decided[0] + r.decided[1];
+                Responses {
+                    adverse_records: r.adverse.into(),
+                    appeals_filed: r.appealed.into(),
+                    appeals_decided: r.decided.into(),
+                    appeals_upheld: r.upheld.into(),
+                    appeals_waiting_at_end: r.queue,
+                    mean_wait_days: (decided > 0).then(|| r.wait_days as f64 / decided as f64),
+                    repaired: r.repaired.into(),
+                    removed: r.removed.into(),
+                    candidate_acts: ActClasses {
+                        violations: r.candidate_acts[0],
+                        protected: r.candidate_acts[1],
+                    },
+                    performed_acts: ActClasses {
+                        violations: r.performed_acts[0],
+                        protected: r.performed_acts[1],
+                    },
+                    deterred_acts: r.deterred_acts,
+                    penalised_for_protected_conduct: r.penalised_protected,
+                    association_entries: r.association_entries,
+                }
+            }),
         }
     }
+}
+
+/// Whether the scenario has appeals, repair, deterrence, chilling or contacts triggers.
+pub fn has_responses(model: &Model) -> bool {
+    model.appeals.is_some()
+        || model.repair.is_some()
+        || model.chilling.is_some()
+        || model.behaviours.iter().any(|b| b.deterrence.is_some())
+        || model.lists.iter().any(|l| l.contacts.is_some())
 }
 
 /// One cell of the time series.
@@ -372,7 +471,8 @@ pub struct Table {
 }
 
 /// The monthly time series: state at each period's end and flows within it.
-pub fn timeseries(model: &Model, tally: &Tally) -> Table {
+pub fn timeseries(model: &Model, outcome: &Outcome) -> Table {
+    let tally = &outcome.tally;
     let layout = Layout::of(model);
     let mut columns = vec!["period".to_string(), "start_day".into(), "end_day".into()];
     let grades: Vec<&str> = model
@@ -411,6 +511,54 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
         for d in &model.domains {
             columns.push(format!("{verb}_attempts_{d}"));
         }
+    }
+    let appeals = model.appeals.is_some();
+    let repair = model.repair.is_some();
+    let responses =
+        model.chilling.is_some() || model.behaviours.iter().any(|b| b.deterrence.is_some());
+    let contacts = model.lists.iter().any(|l| l.contacts.is_some());
+    if appeals {
+        columns.extend(
+            [
+                "appeals_filed",
+                "appeals_decided",
+                "appeals_upheld",
+                "appeals_waiting",
+                "appeal_mean_wait_days",
+            ]
+            .map(String::from),
+        );
+    }
+    if appeals || repair {
+        columns.extend(["records_repaired", "records_removed"].map(String::from));
+    }
+    if responses {
+        columns.extend(
+            [
+                "violations_candidate",
+                "violations_performed",
+                "protected_candidate",
+                "protected_performed",
+                "penalised_for_protected",
+            ]
+            .map(String::from),
+        );
+    }
+    let chill_names: Vec<String> = match model.chilling.as_ref() {
+        None => Vec::new(),
+        Some(c) => match c.attribute {
+            None => vec!["chilling_factor".into()],
+            Some(a) => model.attributes[a]
+                .categories
+                .values
+                .iter()
+                .map(|v| format!("chilling_factor_{v}"))
+                .collect(),
+        },
+    };
+    columns.extend(chill_names.iter().cloned());
+    if contacts {
+        columns.push("association_entries".into());
     }
     let mut rows = Vec::new();
     let mut start = 0u32;
@@ -457,6 +605,50 @@ pub fn timeseries(model: &Model, tally: &Tally) -> Table {
             }
             row.extend(apps.into_iter().map(Cell::Int));
             row.extend(attempts.into_iter().map(Cell::Int));
+        }
+        let r = &p.responses;
+        let int = |x: u64| Cell::Int(x as i64);
+        if appeals {
+            let decided = r.decided[0] + r.decided[1];
+            row.extend([
+                int(r.appealed[0] + r.appealed[1]),
+                int(decided),
+                int(r.upheld[0] + r.upheld[1]),
+                int(r.queue),
+                Cell::Float(if decided > 0 {
+                    r.wait_days as f64 / decided as f64
+                } else {
+                    f64::NAN
+                }),
+            ]);
+        }
+        if appeals || repair {
+            row.extend([
+                int(r.repaired[0] + r.repaired[1]),
+                int(r.removed[0] + r.removed[1]),
+            ]);
+        }
+        if responses {
+            row.extend([
+                int(r.candidate_acts[0]),
+                int(r.performed_acts[0]),
+                int(r.candidate_acts[1]),
+                int(r.performed_acts[1]),
+                int(r.penalised_protected),
+            ]);
+        }
+        for c in 0..chill_names.len() {
+            row.push(Cell::Float(
+                outcome
+                    .chilling
+                    .get(k)
+                    .and_then(|f| f.get(c))
+                    .copied()
+                    .unwrap_or(1.0),
+            ));
+        }
+        if contacts {
+            row.push(int(r.association_entries));
         }
         rows.push(row);
         start = end;

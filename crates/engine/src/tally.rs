@@ -130,6 +130,66 @@ pub struct PeriodTally {
     pub denied: Vec<u64>,
     /// Granted (rewarded) attempts per service in the period.
     pub granted: Vec<u64>,
+    /// Appeals, repair and behavioural responses in the period.
+    pub responses: ResponseTally,
+}
+
+/// Appeals, credit repair and behavioural responses (all zero when the scenario has
+/// none). Index `[0]` is genuine (true) records, `[1]` erroneous (false or
+/// misattributed) ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseTally {
+    /// Adverse records (negative points or a list trigger) that arrived.
+    pub adverse: [u64; 2],
+    /// Appeals filed.
+    pub appealed: [u64; 2],
+    /// Appeals decided (their review ended).
+    pub decided: [u64; 2],
+    /// Appeals upheld: the record was removed.
+    pub upheld: [u64; 2],
+    /// Σ days from filing to decision over decided appeals.
+    pub wait_days: u64,
+    /// Appeals waiting for a review at the end (of the period, or of the run).
+    pub queue: u64,
+    /// Records removed by credit repair.
+    pub repaired: [u64; 2],
+    /// Records removed, by appeal or repair (each record once).
+    pub removed: [u64; 2],
+    /// Acts that would have happened without responses: `[violation, protected]`
+    /// (violations: acts of unprotected behaviours with adverse records).
+    pub candidate_acts: [u64; 2],
+    /// Of those, acts that happened.
+    pub performed_acts: [u64; 2],
+    /// Acts suppressed by deterrence.
+    pub deterred_acts: u64,
+    /// Persons penalised (adverse record) for protected conduct, counted once per
+    /// person and period.
+    pub penalised_protected: u64,
+    /// Entries onto lists through contacts.
+    pub association_entries: u64,
+}
+
+impl ResponseTally {
+    /// Adds another tally (the queue is a state, set by the run, and adds up too).
+    pub fn merge(&mut self, o: &ResponseTally) {
+        fn add2(a: &mut [u64; 2], b: &[u64; 2]) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        add2(&mut self.adverse, &o.adverse);
+        add2(&mut self.appealed, &o.appealed);
+        add2(&mut self.decided, &o.decided);
+        add2(&mut self.upheld, &o.upheld);
+        self.wait_days += o.wait_days;
+        self.queue += o.queue;
+        add2(&mut self.repaired, &o.repaired);
+        add2(&mut self.removed, &o.removed);
+        add2(&mut self.candidate_acts, &o.candidate_acts);
+        add2(&mut self.performed_acts, &o.performed_acts);
+        self.deterred_acts += o.deterred_acts;
+        self.penalised_protected += o.penalised_protected;
+        self.association_entries += o.association_entries;
+    }
 }
 
 /// Everything a run counts.
@@ -161,6 +221,8 @@ pub struct Tally {
     pub ever: Vec<u64>,
     /// Events processed (acts, arrivals, expiries, list and scrutiny ends).
     pub events: u64,
+    /// Appeals, repair and responses over the whole run.
+    pub responses: ResponseTally,
     /// Per reporting period.
     pub periods: Vec<PeriodTally>,
 }
@@ -204,6 +266,7 @@ impl Tally {
             occupancy_days: vec![0; layout.len()],
             ever: vec![0; 32],
             events: 0,
+            responses: ResponseTally::default(),
             periods: vec![
                 PeriodTally {
                     occupancy: vec![0; layout.len()],
@@ -214,6 +277,7 @@ impl Tally {
                     applications: vec![0; t],
                     denied: vec![0; s],
                     granted: vec![0; s],
+                    responses: ResponseTally::default(),
                 };
                 model.period_ends.len()
             ],
@@ -243,6 +307,7 @@ impl Tally {
         add(&mut self.occupancy_days, &o.occupancy_days);
         add(&mut self.ever, &o.ever);
         self.events += o.events;
+        self.responses.merge(&o.responses);
         for (p, q) in self.periods.iter_mut().zip(&o.periods) {
             add(&mut p.occupancy, &q.occupancy);
             p.score_sum += q.score_sum;
@@ -254,6 +319,7 @@ impl Tally {
             add(&mut p.applications, &q.applications);
             add(&mut p.denied, &q.denied);
             add(&mut p.granted, &q.granted);
+            p.responses.merge(&q.responses);
         }
     }
 
@@ -284,6 +350,7 @@ mod tests {
             applications: vec![],
             denied: vec![],
             granted: vec![],
+            responses: ResponseTally::default(),
         };
         // 10 persons: ranks 1 → 900, 2–3 → 950, 4–10 → 1000.
         assert_eq!(p.score_quantile(0.1), Some(900));

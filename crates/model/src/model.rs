@@ -51,6 +51,14 @@ pub struct Model {
     pub treatments: Vec<Treatment>,
     /// Heightened scrutiny, if any.
     pub scrutiny: Option<Scrutiny>,
+    /// Appeals, if any.
+    pub appeals: Option<AppealRules>,
+    /// Credit repair, if any.
+    pub repair: Option<RepairRules>,
+    /// Chilling of protected conduct, if any.
+    pub chilling: Option<ChillingRules>,
+    /// Social ties, if any.
+    pub network: Option<NetworkRules>,
 }
 
 /// A discrete distribution over labelled outcomes.
@@ -131,6 +139,25 @@ pub struct Behaviour {
     pub expiry_days: Option<u32>,
     /// Lists that one record of this type puts a person on.
     pub lists_triggered: Vec<usize>,
+    /// Deterrence after a sanctioned or listed record, if any.
+    pub deterrence: Option<Deterrence>,
+}
+
+impl Behaviour {
+    /// Whether its records are adverse: they deduct points or put people on lists
+    /// (the records that can be appealed or repaired).
+    pub fn adverse(&self) -> bool {
+        self.points < 0 || !self.lists_triggered.is_empty()
+    }
+}
+
+/// Deterrence of one behaviour.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Deterrence {
+    /// Factor on the rate while deterred, in [0, 1].
+    pub factor: f64,
+    /// Days it lasts after each sanctioned or listed record.
+    pub days: u32,
 }
 
 /// A source observing a behaviour.
@@ -230,12 +257,25 @@ pub struct List {
     pub score_below: Option<i64>,
     /// The score reaching this lists a person.
     pub score_at_least: Option<i64>,
+    /// Enough contacts holding a status lists a person (then the list has no other
+    /// trigger).
+    pub contacts: Option<ContactsCondition>,
+}
+
+/// A contacts trigger of a list.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ContactsCondition {
+    /// The contacts' status that counts.
+    pub status: Status,
+    /// How many contacts must hold it (≥ 1).
+    pub at_least: u32,
 }
 
 impl List {
     /// Whether the score/grade condition of this list holds.
     #[inline]
     pub fn condition(&self, score: i64, grade: Option<usize>) -> bool {
+        // (Contacts conditions are evaluated by the engine at period boundaries.)
         grade.is_some_and(|g| self.grade_triggers.contains(&g))
             || self.score_below.is_some_and(|b| score < b)
             || self.score_at_least.is_some_and(|a| score >= a)
@@ -297,7 +337,89 @@ pub struct Scrutiny {
     pub duration_days: u32,
 }
 
+/// Appeals.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppealRules {
+    /// Probability of appealing a genuine adverse record.
+    pub appeal_genuine: f64,
+    /// Probability of appealing a false or misattributed adverse record.
+    pub appeal_erroneous: f64,
+    /// `multipliers[attribute][category]` on the probability of appealing.
+    pub multipliers: Vec<Vec<f64>>,
+    /// Reviews started per month per 100,000 persons.
+    pub capacity_per_month_per_100k: f64,
+    /// Days from the start of a review to its decision.
+    pub processing_days: u32,
+    /// Probability a reviewed appeal of a genuine record removes it.
+    pub success_genuine: f64,
+    /// Probability a reviewed appeal of an erroneous record removes it.
+    pub success_erroneous: f64,
+}
+
+impl AppealRules {
+    /// Reviews the office can have started by the end of day `end` (exclusive), for a
+    /// population: capacity accrues continuously at `capacity_per_month_per_100k`
+    /// per month of 365/12 days.
+    pub fn capacity_until(&self, end: u32, persons: u64) -> u64 {
+        let per_day = self.capacity_per_month_per_100k * persons as f64 / 1e5 / (365.0 / 12.0);
+        (per_day * end as f64).floor() as u64
+    }
+}
+
+/// Credit repair.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RepairRules {
+    /// Days after arrival when a record can be removed.
+    pub after_days: u32,
+    /// Probability the person takes the step for an adverse record.
+    pub probability: f64,
+}
+
+/// Chilling of protected conduct.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChillingRules {
+    /// Largest fall of the rate.
+    pub max_reduction: f64,
+    /// Midpoint of the logistic, as a share of persons.
+    pub midpoint: f64,
+    /// Steepness of the logistic.
+    pub steepness: f64,
+    /// Attribute whose categories respond separately (None: the whole population).
+    pub attribute: Option<usize>,
+}
+
+impl ChillingRules {
+    /// The factor on protected conduct after a period in which a share `s` of
+    /// persons was penalised for it: 1 − R·(L(s) − L(0))/(1 − L(0)), in [1 − R, 1].
+    pub fn factor(&self, s: f64) -> f64 {
+        let l = |x: f64| 1.0 / (1.0 + (-self.steepness * (x - self.midpoint)).exp());
+        let l0 = l(0.0);
+        if l0 >= 1.0 {
+            return 1.0;
+        }
+        let rise = ((l(s) - l0) / (1.0 - l0)).clamp(0.0, 1.0);
+        1.0 - self.max_reduction * rise
+    }
+}
+
+/// Social ties.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct NetworkRules {
+    /// Contacts per person.
+    pub contacts: u32,
+    /// Probability a tie is rewired to a random person.
+    pub rewiring: f64,
+}
+
 impl Model {
+    /// Whether some mechanism couples persons across neighbourhoods (appeal capacity,
+    /// chilling, contacts), so the population must advance one period at a time.
+    pub fn coupled(&self) -> bool {
+        self.appeals.is_some()
+            || self.chilling.is_some()
+            || self.lists.iter().any(|l| l.contacts.is_some())
+    }
+
     /// Exclusive end days of the reporting periods for a horizon.
     pub fn periods(days: u32, per_year: u32) -> Vec<u32> {
         let mut ends = Vec::new();

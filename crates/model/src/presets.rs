@@ -24,6 +24,11 @@ pub const ALL: &[Preset] = &[
         toml: include_str!("../../../scenarios/suining-2010.toml"),
     },
     Preset {
+        name: "suining-responses",
+        summary: "suining-2010 with appeals, repair, deterrence, chilling and contacts vetting (responses assumed)",
+        toml: include_str!("../../../scenarios/suining-responses.toml"),
+    },
+    Preset {
         name: "rongcheng",
         summary: "Rongcheng measures: deduction table, AAA–D bands (cut-offs unverified)",
         toml: include_str!("../../../scenarios/rongcheng.toml"),

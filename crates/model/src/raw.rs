@@ -52,6 +52,19 @@ pub struct Scenario {
     /// Heightened scrutiny of flagged people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scrutiny: Option<Scrutiny>,
+    /// Appeals against adverse records, reviewed by an office of limited capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeals: Option<Appeals>,
+    /// Credit repair: adverse records removed early after a waiting period and a
+    /// paid or educational step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<Repair>,
+    /// Chilling: protected conduct falls as people see others penalised for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chilling: Option<Chilling>,
+    /// Social ties beyond households (needed by `contacts` list triggers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
 }
 
 /// `[scenario]`: what this scenario is.
@@ -173,9 +186,23 @@ pub struct Behaviour {
     /// Attribute → category → rate multiplier (missing categories: 1).
     #[serde(default)]
     pub rate_multipliers: Named<Named<f64>>,
+    /// After a record of this behaviour finds the person sanctioned or on a black list,
+    /// their rate of it is multiplied by a factor for a while. Absent: no deterrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deterrence: Option<Deterrence>,
     /// Free text.
     #[serde(default)]
     pub description: String,
+}
+
+/// `deterrence = { factor = 0.5, days = 365 }` of a behaviour.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Deterrence {
+    /// Factor on the person's rate of the behaviour while deterred, in [0, 1].
+    pub factor: f64,
+    /// Days the factor applies after each sanctioned or listed record.
+    pub days: u32,
 }
 
 /// `[[sources]]`: one data source feeding the regime.
@@ -295,6 +322,19 @@ pub enum ListTrigger {
     ScoreBelow(i64),
     /// The score reaching at least this value.
     ScoreAtLeast(i64),
+    /// At least `at_least` of the person's contacts (see `[network]`) holding a status
+    /// at the last reporting-period boundary (association punishment).
+    Contacts(ContactsTrigger),
+}
+
+/// `{ contacts = { status = { list = "x" }, at_least = 1 } }`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsTrigger {
+    /// The contacts' status that counts.
+    pub status: StatusTrigger,
+    /// How many contacts must hold it.
+    pub at_least: u32,
 }
 
 /// `[[services]]`: a service whose use the regime can restrict or grant.
@@ -375,4 +415,84 @@ pub struct Scrutiny {
     pub capture_multiplier: f64,
     /// Days scrutiny lasts after it is triggered.
     pub duration_days: u32,
+}
+
+/// `[appeals]`: people contest adverse records; a review office decides them in the
+/// order filed, as many per month as its capacity allows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Appeals {
+    /// Probability that an adverse record (negative points or a list trigger) is
+    /// appealed, for genuine records and for false or misattributed ones.
+    pub probability: ByTruth,
+    /// Attribute → category → multiplier on the probability of appealing (not everyone
+    /// knows how); the product is capped at 1.
+    #[serde(default)]
+    pub probability_multipliers: Named<Named<f64>>,
+    /// Appeals the office starts per month per 100,000 persons of the population.
+    pub capacity_per_month_per_100k: f64,
+    /// Days from the start of a review to its decision.
+    pub processing_days: u32,
+    /// Probability that a reviewed appeal removes the record.
+    pub success: ByTruth,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A probability for genuine (true) records and for erroneous (false or
+/// misattributed) ones.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ByTruth {
+    /// For records of a real act of the person.
+    pub genuine: f64,
+    /// For false and misattributed records.
+    pub erroneous: f64,
+}
+
+/// `[repair]`: an adverse record may be removed early after a waiting period, by
+/// those who take a paid or educational step.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Repair {
+    /// Days after a record's arrival when it can be removed.
+    pub after_days: u32,
+    /// Probability that the person takes the step for a given adverse record.
+    pub probability: f64,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[chilling]`: the rate of every protected behaviour in period k+1 is multiplied by
+/// m = 1 − max_reduction · (L(s) − L(0)) / (1 − L(0)), where s is the share of
+/// persons penalised for protected conduct in period k (in the person's category of
+/// `by_attribute`, or in the whole population) and L(x) = 1 / (1 + e^(−steepness·(x − midpoint))).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Chilling {
+    /// Largest fall of the rate, in [0, 1] (1: protected conduct can stop entirely).
+    pub max_reduction: f64,
+    /// Share of persons penalised in a period at which half the fall is reached
+    /// (before the normalisation that makes m = 1 at s = 0).
+    pub midpoint: f64,
+    /// Steepness of the logistic response, per unit share (> 0).
+    pub steepness: f64,
+    /// Attribute whose categories respond separately (e.g. region). Absent: one
+    /// population-wide response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_attribute: Option<String>,
+}
+
+/// `[network]`: each person's contacts, derived from (seed, person) and never stored:
+/// a directed small-world graph (a ring of `contacts` nearest ids, each tie rewired to
+/// a uniformly random person with probability `rewiring`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Contacts per person (0 to 64).
+    pub contacts: u32,
+    /// Probability that a tie goes to a random person instead of a near id.
+    pub rewiring: f64,
 }

@@ -338,6 +338,16 @@ pub(crate) fn compile(
             &attr_index,
             &b.rate_multipliers,
         );
+        let deterrence = b.deterrence.as_ref().map(|d| {
+            let dp = p.key("deterrence");
+            if d.days == 0 {
+                ck.fail(dp.key("days"), "deterrence must last at least 1 day");
+            }
+            Deterrence {
+                factor: ck.probability(dp.key("factor"), "deterrence factor", d.factor),
+                days: d.days,
+            }
+        });
         behaviours.push(Behaviour {
             id: b.id.clone(),
             domain,
@@ -349,6 +359,7 @@ pub(crate) fn compile(
             points: 0,
             expiry_days: None,
             lists_triggered: Vec::new(),
+            deterrence,
         });
     }
 
@@ -552,6 +563,7 @@ pub(crate) fn compile(
             grade_triggers: Vec::new(),
             score_below: None,
             score_at_least: None,
+            contacts: None,
         };
         if l.triggers.is_empty() {
             ck.fail(p.key("triggers"), "a list needs at least one trigger");
@@ -593,7 +605,45 @@ pub(crate) fn compile(
                         ck.fail(tp, "give each kind of score trigger at most once per list");
                     }
                 }
+                raw::ListTrigger::Contacts(c) => {
+                    let cp = tp.key("contacts");
+                    let status = status(
+                        &mut ck,
+                        &cp.key("status"),
+                        &c.status,
+                        score.is_some(),
+                        &grade_index,
+                        &list_index,
+                    );
+                    match &s.network {
+                        None => ck.fail(
+                            cp.clone(),
+                            "contacts triggers need a [network] table (who knows whom)",
+                        ),
+                        Some(n) if c.at_least == 0 || c.at_least > n.contacts => ck.fail(
+                            cp.key("at_least"),
+                            format!(
+                                "at_least = {} is not allowed: it must be 1 to the number of contacts ({})",
+                                c.at_least, n.contacts
+                            ),
+                        ),
+                        Some(_) => {}
+                    }
+                    if list.contacts.is_some() {
+                        ck.fail(tp.clone(), "give at most one contacts trigger per list");
+                    }
+                    list.contacts = Some(ContactsCondition {
+                        status,
+                        at_least: c.at_least,
+                    });
+                }
             }
+        }
+        if list.contacts.is_some() && l.triggers.len() > 1 {
+            ck.fail(
+                p.key("triggers"),
+                "a list with a contacts trigger may have no other trigger (make a second list for records, grades or scores)",
+            );
         }
         match l.duration_days {
             Some(0) => ck.fail(p.key("duration_days"), "duration must be at least 1 day (omit it for: while the condition holds)"),
@@ -678,6 +728,88 @@ pub(crate) fn compile(
             duration_days: sc.duration_days,
         }
     });
+    let appeals = s.appeals.as_ref().map(|a| {
+        let p = FieldPath::keys(&["appeals"]);
+        if a.processing_days == 0 {
+            ck.fail(p.key("processing_days"), "a review takes at least 1 day");
+        }
+        AppealRules {
+            appeal_genuine: ck.probability(
+                p.key("probability").key("genuine"),
+                "probability",
+                a.probability.genuine,
+            ),
+            appeal_erroneous: ck.probability(
+                p.key("probability").key("erroneous"),
+                "probability",
+                a.probability.erroneous,
+            ),
+            multipliers: multipliers(
+                &mut ck,
+                &p.key("probability_multipliers"),
+                &s.population.attributes,
+                &attr_index,
+                &a.probability_multipliers,
+            ),
+            capacity_per_month_per_100k: ck.non_negative(
+                p.key("capacity_per_month_per_100k"),
+                "capacity",
+                a.capacity_per_month_per_100k,
+            ),
+            processing_days: a.processing_days,
+            success_genuine: ck.probability(
+                p.key("success").key("genuine"),
+                "probability",
+                a.success.genuine,
+            ),
+            success_erroneous: ck.probability(
+                p.key("success").key("erroneous"),
+                "probability",
+                a.success.erroneous,
+            ),
+        }
+    });
+    let repair = s.repair.as_ref().map(|r| {
+        let p = FieldPath::keys(&["repair"]);
+        if r.after_days == 0 {
+            ck.fail(p.key("after_days"), "the waiting period is at least 1 day");
+        }
+        RepairRules {
+            after_days: r.after_days,
+            probability: ck.probability(p.key("probability"), "probability", r.probability),
+        }
+    });
+    let chilling = s.chilling.as_ref().map(|c| {
+        let p = FieldPath::keys(&["chilling"]);
+        if !s.behaviours.iter().any(|b| b.protected) {
+            ck.fail(
+                p.clone(),
+                "chilling acts on protected behaviours, and no behaviour has `protected = true`",
+            );
+        }
+        ChillingRules {
+            max_reduction: ck.probability(p.key("max_reduction"), "max_reduction", c.max_reduction),
+            midpoint: ck.probability(p.key("midpoint"), "midpoint (a share)", c.midpoint),
+            steepness: ck.positive(p.key("steepness"), "steepness", c.steepness),
+            attribute: c
+                .by_attribute
+                .as_ref()
+                .map(|a| ck.lookup(p.key("by_attribute"), "attribute", &attr_index, a)),
+        }
+    });
+    let network = s.network.as_ref().map(|n| {
+        let p = FieldPath::keys(&["network"]);
+        if !(1..=64).contains(&n.contacts) {
+            ck.fail(
+                p.key("contacts"),
+                format!("{} contacts is not allowed: 1 to 64", n.contacts),
+            );
+        }
+        NetworkRules {
+            contacts: n.contacts,
+            rewiring: ck.probability(p.key("rewiring"), "rewiring", n.rewiring),
+        }
+    });
     let _ = root;
 
     if !ck.problems.is_empty() {
@@ -703,6 +835,10 @@ pub(crate) fn compile(
         services,
         treatments,
         scrutiny,
+        appeals,
+        repair,
+        chilling,
+        network,
     })
 }
 

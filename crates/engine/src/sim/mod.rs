@@ -10,12 +10,14 @@
 //! their state after all of that day's events; events of one person on one day run in
 //! the order list end, scrutiny end, expiry, record arrival, act.
 
+mod coupling;
+
 use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Variant};
 use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};
 use crate::tally::{Layout, Provenance, Tally};
-use credsim_model::raw::{Scope, TreatmentKind};
-use credsim_model::{Model, Status};
+use credsim_model::raw::{ListKind, Scope, TreatmentKind};
+use credsim_model::{AppealRules, ChillingRules, Model, RepairRules, Status};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -108,6 +110,9 @@ pub struct Outcome {
     pub tally: Tally,
     /// The audit's counts (None when the audit was not run).
     pub audit: Option<AuditTally>,
+    /// Chilling: the factor on protected conduct in force in each period, per category
+    /// of the chilling attribute (one category without one). Empty without chilling.
+    pub chilling: Vec<Vec<f64>>,
 }
 
 /// Order in which chunks and periods are simulated. Both give identical results.
@@ -116,8 +121,9 @@ pub enum Schedule {
     /// Each chunk runs through the whole horizon, then its state is dropped: memory
     /// holds only the chunks in flight. Possible while no mechanism couples chunks.
     ChunkMajor,
-    /// Every chunk advances one period, then the next: all chunk states stay in memory.
-    /// The hook for population-wide, epoch-synchronous mechanisms.
+    /// Every chunk advances one period, then the next: all chunk states stay in memory,
+    /// and population-wide mechanisms (appeal capacity, chilling, contacts) act between
+    /// periods. Always used when the scenario has such a mechanism.
     EpochMajor,
 }
 
@@ -126,11 +132,11 @@ pub enum Schedule {
 pub struct Options {
     /// Chunk-major (default) or epoch-major.
     pub schedule: Schedule,
-    /// Run the audit's counterfactuals (chunk-major only).
+    /// Run the audit's counterfactuals.
     pub audit: bool,
-    /// Rows for the persons table, passed to `Control::persons` (chunk-major only).
+    /// Rows for the persons table, passed to `Control::persons`.
     pub persons_table: PersonsTable,
-    /// Log every record, passed to `Control::records` (chunk-major only).
+    /// Log every record, passed to `Control::records`.
     pub records_table: bool,
 }
 
@@ -157,9 +163,12 @@ pub fn run_with(
     options: Options,
 ) -> Result<Outcome, Cancelled> {
     let mut ctx = Ctx::new(model, Variant::Factual);
-    ctx.log_records = options.records_table && options.schedule == Schedule::ChunkMajor;
+    ctx.log_records = options.records_table;
     let ctx = ctx;
     let pop = Population::build(model, &ctx.keys);
+    if model.coupled() || options.schedule == Schedule::EpochMajor {
+        return coupling::run_epoch_major(&ctx, &pop, control, options);
+    }
     let total = pop.chunks.len();
     let periods = model.period_ends.len();
     let done = AtomicUsize::new(0);
@@ -172,7 +181,7 @@ pub fn run_with(
                 total,
             })
     };
-    let audit = options.audit && options.schedule == Schedule::ChunkMajor;
+    let audit = options.audit;
     let variants: Vec<Ctx<'_>> = if audit {
         Variant::applicable(model)
             .into_iter()
@@ -190,84 +199,61 @@ pub fn run_with(
         chunk
     };
     // Tallies hold integers only, so the merge order cannot change the result.
-    let (tally, audit_tally) = match options.schedule {
-        Schedule::ChunkMajor => pop
-            .chunks
-            .par_iter()
-            .enumerate()
-            // Fewer, larger folds: each fold carries a whole audit tally to merge.
-            .with_min_len(4)
-            .try_fold(
-                || (Tally::new(model), audit.then(|| AuditTally::new(model))),
-                |(mut acc, mut acc_audit), (index, range)| {
-                    if let Some(c) = cancelled() {
-                        return Err(c);
-                    }
-                    let mut chunk = simulate(&ctx, range, None);
-                    if let Some(a) = &mut acc_audit {
-                        let group = &mut a.groups[index % crate::audit::GROUPS];
-                        chunk.audit_factual(&ctx, group);
-                        for vctx in &variants {
-                            if chunk.variant_matters(&ctx, vctx.variant) {
-                                let other = simulate(vctx, range, Some(&chunk));
-                                chunk.audit_contrast(&ctx, vctx.variant, Some(&other), group);
-                            } else {
-                                chunk.audit_contrast(&ctx, vctx.variant, None, group);
-                            }
-                        }
-                    }
-                    acc.merge(&chunk.tally);
-                    if let Some(sink) = control.persons
-                        && options.persons_table != PersonsTable::None
-                    {
-                        sink(index, chunk.person_batch(&ctx, options.persons_table));
-                    }
-                    if let (Some(sink), Some(log)) = (control.records, chunk.record_log.take()) {
-                        sink(index, log);
-                    }
-                    let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
-                    (control.progress)(d, total);
-                    Ok((acc, acc_audit))
-                },
-            )
-            .try_reduce(
-                || (Tally::new(model), audit.then(|| AuditTally::new(model))),
-                |(mut a, mut aa), (b, ba)| {
-                    a.merge(&b);
-                    if let (Some(x), Some(y)) = (&mut aa, &ba) {
-                        x.merge(y);
-                    }
-                    Ok((a, aa))
-                },
-            )?,
-        Schedule::EpochMajor => {
-            let mut chunks: Vec<ChunkSim> = pop
-                .chunks
-                .par_iter()
-                .map(|range| ChunkSim::new(&ctx, &pop, range, None))
-                .collect();
-            for k in 0..periods {
+    let (tally, audit_tally) = pop
+        .chunks
+        .par_iter()
+        .enumerate()
+        // Fewer, larger folds: each fold carries a whole audit tally to merge.
+        .with_min_len(4)
+        .try_fold(
+            || (Tally::new(model), audit.then(|| AuditTally::new(model))),
+            |(mut acc, mut acc_audit), (index, range)| {
                 if let Some(c) = cancelled() {
                     return Err(c);
                 }
-                chunks.par_iter_mut().for_each(|c| c.advance(&ctx, k));
-                // Population-wide, epoch-synchronous updates go here.
-                done.store((k + 1) * total / periods, AtomicOrdering::Relaxed);
-                (control.progress)((k + 1) * total / periods, total);
-            }
-            let mut tally = Tally::new(model);
-            for c in &mut chunks {
-                c.finish(&ctx);
-                tally.merge(&c.tally);
-            }
-            (tally, None)
-        }
-    };
+                let mut chunk = simulate(&ctx, range, None);
+                if let Some(a) = &mut acc_audit {
+                    let group = &mut a.groups[index % crate::audit::GROUPS];
+                    chunk.audit_factual(&ctx, group);
+                    for vctx in &variants {
+                        if chunk.variant_matters(&ctx, vctx.variant) {
+                            let other = simulate(vctx, range, Some(&chunk));
+                            chunk.audit_contrast(&ctx, vctx.variant, Some(&other), group);
+                        } else {
+                            chunk.audit_contrast(&ctx, vctx.variant, None, group);
+                        }
+                    }
+                }
+                acc.merge(&chunk.tally);
+                if let Some(sink) = control.persons
+                    && options.persons_table != PersonsTable::None
+                {
+                    sink(index, chunk.person_batch(&ctx, options.persons_table));
+                }
+                if let (Some(sink), Some(log)) = (control.records, chunk.record_log.take()) {
+                    sink(index, log);
+                }
+                let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
+                (control.progress)(d, total);
+                Ok((acc, acc_audit))
+            },
+        )
+        .try_reduce(
+            || (Tally::new(model), audit.then(|| AuditTally::new(model))),
+            |(mut a, mut aa), (b, ba)| {
+                a.merge(&b);
+                if let (Some(x), Some(y)) = (&mut aa, &ba) {
+                    x.merge(y);
+                }
+                Ok((a, aa))
+            },
+        )?;
     Ok(Outcome {
         households: pop.households() as u64,
         chunks: total,
         tally,
         audit: audit_tally,
+        chilling: Vec::new(),
     })
 }
 
@@ -304,6 +290,34 @@ struct Ctx<'m> {
     /// Stride of the per-person counts of active scored records by domain (the number
     /// of domains, or 0 without a score).
     scored_stride: usize,
+    /// Data errors happen (off in the no-errors counterfactuals).
+    errors: bool,
+    /// Appeals in effect.
+    appeals: Option<&'m AppealRules>,
+    /// Reviews start when filed (no queue).
+    instant_appeals: bool,
+    /// Credit repair in effect.
+    repair: Option<&'m RepairRules>,
+    /// Adverse records are kept one by one (appeals or repair may remove them).
+    track_records: bool,
+    /// Per behaviour, its deterrence slot (`usize::MAX`: none; none at all when
+    /// responses are off).
+    deterrence_slot: Vec<usize>,
+    /// Number of deterrence slots per person.
+    deterrence_slots: usize,
+    /// Chilling in effect.
+    chilling: Option<&'m ChillingRules>,
+    /// Categories the chilling response is computed for (1 without an attribute).
+    chill_categories: usize,
+    /// Per behaviour: 0 a violation (unprotected, adverse records), 1 protected
+    /// conduct, 2 neither (counted apart for the responses' audit).
+    act_class: Vec<u8>,
+    /// Statuses watched by contacts triggers: bit w of a watch mask is `watched[w]`.
+    watched: Vec<Status>,
+    /// Contacts triggers in effect: (list, watched index, at least).
+    contact_lists: Vec<(usize, usize, u32)>,
+    /// The model couples chunks (epoch-major schedule; chunk state is cold each period).
+    coupled: bool,
 }
 
 impl<'m> Ctx<'m> {
@@ -314,7 +328,7 @@ impl<'m> Ctx<'m> {
                 slots.push((t.service, t.kind));
             }
         }
-        Ctx {
+        let mut ctx = Ctx {
             model,
             variant,
             full: variant == Variant::Factual,
@@ -392,7 +406,90 @@ impl<'m> Ctx<'m> {
             } else {
                 0
             },
-        }
+            errors: variant.errors(),
+            appeals: model.appeals.as_ref().filter(|_| variant.appeals()),
+            instant_appeals: variant.instant_appeals(),
+            repair: model.repair.as_ref().filter(|_| variant.appeals()),
+            track_records: (model.appeals.is_some() || model.repair.is_some()) && variant.appeals(),
+            deterrence_slot: {
+                let mut next = 0;
+                model
+                    .behaviours
+                    .iter()
+                    .map(|b| {
+                        if b.deterrence.is_some() && variant != Variant::NoResponses {
+                            next += 1;
+                            next - 1
+                        } else {
+                            usize::MAX
+                        }
+                    })
+                    .collect()
+            },
+            deterrence_slots: if variant == Variant::NoResponses {
+                0
+            } else {
+                model
+                    .behaviours
+                    .iter()
+                    .filter(|b| b.deterrence.is_some())
+                    .count()
+            },
+            chilling: model
+                .chilling
+                .as_ref()
+                .filter(|_| variant != Variant::NoResponses),
+            chill_categories: model
+                .chilling
+                .as_ref()
+                .and_then(|c| c.attribute)
+                .map_or(1, |a| model.attributes[a].categories.values.len()),
+            act_class: model
+                .behaviours
+                .iter()
+                .map(|b| {
+                    if b.protected {
+                        1
+                    } else if b.adverse() {
+                        0
+                    } else {
+                        2
+                    }
+                })
+                .collect(),
+            watched: {
+                let mut w: Vec<Status> = Vec::new();
+                for l in &model.lists {
+                    if let Some(c) = &l.contacts
+                        && !w.contains(&c.status)
+                        && variant != Variant::NoAssociation
+                    {
+                        w.push(c.status);
+                    }
+                }
+                w
+            },
+            contact_lists: Vec::new(),
+            coupled: model.coupled(),
+        };
+        ctx.contact_lists = model
+            .lists
+            .iter()
+            .enumerate()
+            .filter_map(|(l, list)| {
+                let c = list.contacts.as_ref()?;
+                let w = ctx.watched.iter().position(|&s| s == c.status)?;
+                Some((l, w, c.at_least))
+            })
+            .collect();
+        ctx
+    }
+
+    /// The chilling category of a person with these attributes.
+    fn chill_category(&self, attrs: &[u8]) -> usize {
+        self.chilling
+            .and_then(|c| c.attribute)
+            .map_or(0, |a| attrs[a] as usize)
     }
 }
 
@@ -400,6 +497,23 @@ impl<'m> Ctx<'m> {
 enum What {
     Expiry {
         behaviour: u16,
+        /// The record in `ChunkSim::recs` (`NO_RECORD`: not kept one by one).
+        record: u32,
+    },
+    /// The review of an appeal ends (filed on day `filed`).
+    Decision {
+        record: u32,
+        filed: u32,
+    },
+    /// Credit repair removes a record.
+    Repair {
+        record: u32,
+    },
+    /// The count of a person's contacts holding a watched status crossed the threshold
+    /// of contacts trigger `contact_list` (an index into `Ctx::contact_lists`).
+    Association {
+        contact_list: u8,
+        enter: bool,
     },
     ListEnd {
         list: u8,
@@ -428,8 +542,8 @@ impl What {
         match self {
             What::ListEnd { .. } => 0,
             What::ScrutinyEnd { .. } => 1,
-            What::Expiry { .. } => 2,
-            What::Arrival { .. } => 3,
+            What::Expiry { .. } | What::Decision { .. } | What::Repair { .. } => 2,
+            What::Arrival { .. } | What::Association { .. } => 3,
             What::Act { .. } | What::Replay { .. } => 4,
         }
     }
@@ -482,6 +596,31 @@ struct Exogenous {
     false_records: Vec<(u32, u32, u16, u16)>,
 }
 
+/// An adverse record kept one by one, so that an appeal or repair can remove it.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    /// Arrival day.
+    day: u32,
+    /// Local person it is filed on.
+    person: u32,
+    /// The person's previous kept record (`NO_RECORD`: none).
+    prev: u32,
+    /// Record type.
+    behaviour: u16,
+    /// `REC_*` bits.
+    flags: u8,
+}
+
+const NO_RECORD: u32 = u32::MAX;
+/// The record has expired.
+const REC_EXPIRED: u8 = 1;
+/// The record was removed (appeal upheld, or repair).
+const REC_REMOVED: u8 = 2;
+/// False or misattributed.
+const REC_ERRONEOUS: u8 = 4;
+/// An appeal of it will be upheld when decided.
+const REC_UPHELD: u8 = 8;
+
 /// Bits of a packed hold holding the day it opened; the bits above count holders.
 const SINCE_BITS: u32 = 16;
 const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
@@ -528,6 +667,30 @@ struct ChunkSim {
     exogenous: Exogenous,
     /// Every record that arrived (only when the records table is asked for).
     record_log: Option<RecordLog>,
+    /// Adverse records kept one by one (appeals, repair).
+    recs: Vec<Rec>,
+    /// Each person's latest kept record (`NO_RECORD`: none).
+    last_rec: Vec<u32>,
+    /// Appeals filed this period for the review office: (filing day, record).
+    filed: Vec<(u32, u32)>,
+    /// Per person and deterrence slot: the day deterrence ends.
+    deterred_until: Vec<u32>,
+    /// Per person: 1 + the last period they were penalised for protected conduct.
+    penalised_period: Vec<u16>,
+    /// Persons penalised for protected conduct this period, per chilling category.
+    chill_counts: Vec<u64>,
+    /// Persons per chilling category.
+    chill_persons: Vec<u64>,
+    /// The chilling factor in force this period, per category.
+    chill_factor: Vec<f64>,
+    /// Per person: the watched statuses held when last reported (bit w).
+    watch_state: Vec<u8>,
+    /// Persons whose watched statuses may have changed since the last report.
+    watch_dirty: Vec<u32>,
+    /// Whether a person is in `watch_dirty`.
+    watch_flag: Vec<bool>,
+    /// Per person: bit c set while contacts trigger c is met.
+    contacts_met: Vec<u8>,
 }
 
 impl ChunkSim {
@@ -577,9 +740,42 @@ impl ChunkSim {
                     .collect(),
             },
             tally: Tally::new(m),
-            lives: Lives::new(m, n, ctx.slots.len()),
+            lives: Lives::new(m, n, ctx.slots.len(), ctx.full),
             exogenous: Exogenous::default(),
             record_log: ctx.log_records.then(RecordLog::default),
+            recs: Vec::new(),
+            last_rec: if ctx.track_records {
+                vec![NO_RECORD; n]
+            } else {
+                Vec::new()
+            },
+            filed: Vec::new(),
+            deterred_until: vec![0; n * ctx.deterrence_slots],
+            penalised_period: if ctx.chilling.is_some() {
+                vec![0; n]
+            } else {
+                Vec::new()
+            },
+            chill_counts: vec![0; ctx.chill_categories],
+            chill_persons: vec![0; ctx.chill_categories],
+            chill_factor: vec![1.0; ctx.chill_categories],
+            watch_state: if ctx.watched.is_empty() {
+                Vec::new()
+            } else {
+                vec![0; n]
+            },
+            // Everyone is reported once at the first boundary.
+            watch_dirty: if ctx.watched.is_empty() {
+                Vec::new()
+            } else {
+                (0..n as u32).collect()
+            },
+            watch_flag: vec![!ctx.watched.is_empty(); if ctx.watched.is_empty() { 0 } else { n }],
+            contacts_met: if ctx.contact_lists.is_empty() {
+                Vec::new()
+            } else {
+                vec![0; n]
+            },
         };
         let pop_start = range.persons.start;
         if let Some(f) = replay {
@@ -610,6 +806,12 @@ impl ChunkSim {
         if replay.is_none() {
             c.household_start.push(n as u32);
         }
+        if ctx.chilling.is_some() {
+            for i in 0..n {
+                let cat = ctx.chill_category(&c.attrs[i * a..(i + 1) * a]);
+                c.chill_persons[cat] += 1;
+            }
+        }
 
         for i in 0..n as u32 {
             let person = pop_start + i;
@@ -622,7 +824,9 @@ impl ChunkSim {
                 // Without a score nothing holds on day 0 (lists start empty).
                 c.refresh(ctx, i, 0, None);
             }
-            c.lives.year_grade[i as usize] = c.grade[i as usize];
+            if ctx.full {
+                c.lives.year_grade[i as usize] = c.grade[i as usize];
+            }
             if replay.is_some() {
                 continue;
             }
@@ -641,7 +845,7 @@ impl ChunkSim {
                 let Some(types) = &src.false_types else {
                     continue;
                 };
-                if src.false_rate_per_day <= 0.0 || ctx.variant == Variant::NoErrors {
+                if src.false_rate_per_day <= 0.0 || !ctx.errors {
                     continue;
                 }
                 let mut st = ctx
@@ -672,7 +876,7 @@ impl ChunkSim {
             for &(day, i, k, behaviour) in &ex.acts {
                 c.push(ctx, day, i, What::Replay { k, behaviour });
             }
-            if ctx.variant != Variant::NoErrors {
+            if ctx.errors {
                 for &(day, i, b, s) in &ex.false_records {
                     c.schedule_record(ctx, i, day, b, s, Provenance::False);
                 }
@@ -764,11 +968,61 @@ impl ChunkSim {
         }
     }
 
+    /// Reads the state of every person with an event in `events` before handling
+    /// them. In the epoch-major schedule a chunk's state has left the CPU caches since
+    /// its last period; independent reads let the memory system fetch many cache lines
+    /// at once, where the event loop would wait for them one at a time.
+    fn warm(&self, ctx: &Ctx<'_>, events: &[Event]) {
+        let (a, l, sd, slots) = (
+            ctx.model.attributes.len(),
+            ctx.model.lists.len(),
+            ctx.scored_stride,
+            ctx.slots.len(),
+        );
+        let first = |v: &[u32], i: usize, stride: usize| v.get(i * stride).copied().unwrap_or(0);
+        let mut sum = 0u64;
+        for ev in events {
+            let i = ev.person as usize;
+            sum = sum
+                .wrapping_add(self.points[i] as u64)
+                .wrapping_add(self.grade[i] as u64)
+                .wrapping_add(self.act_seq[i] as u64)
+                .wrapping_add(self.active[i] as u64)
+                .wrapping_add(self.ever[i] as u64)
+                .wrapping_add(self.sanctions_held[i] as u64)
+                .wrapping_add(self.attrs.get(i * a).copied().unwrap_or(0) as u64)
+                .wrapping_add(self.multiplier.get(i).map_or(0, |m| m.to_bits()))
+                .wrapping_add(first(&self.scored, i, sd) as u64)
+                .wrapping_add(first(&self.holds, i, slots) as u64)
+                .wrapping_add(first(&self.list_until, i, l) as u64)
+                .wrapping_add(first(&self.deterred_until, i, ctx.deterrence_slots) as u64)
+                .wrapping_add(self.lives.records.get(3 * i).copied().unwrap_or(0) as u64)
+                .wrapping_add(self.lives.sanction_days[i] as u64)
+                .wrapping_add(self.lives.low_entry[i] as u64)
+                .wrapping_add(first(&self.lives.in_context, i, slots) as u64)
+                .wrapping_add(self.scrutiny_until[i] as u64)
+                .wrapping_add(self.last_rec.get(i).copied().unwrap_or(0) as u64)
+                .wrapping_add(self.penalised_period.get(i).copied().unwrap_or(0) as u64)
+                .wrapping_add(self.contacts_met.get(i).copied().unwrap_or(0) as u64);
+            if let What::Expiry { record, .. }
+            | What::Decision { record, .. }
+            | What::Repair { record } = ev.what
+                && let Some(r) = self.recs.get(record as usize)
+            {
+                sum = sum.wrapping_add(r.flags as u64);
+            }
+        }
+        std::hint::black_box(sum);
+    }
+
     /// Runs epoch k: every event before the epoch's end.
     fn advance(&mut self, ctx: &Ctx<'_>, k: usize) {
         self.epoch_end = ctx.model.period_ends[k];
         self.period = k;
         let bucket = std::mem::take(&mut self.buckets[k]);
+        if ctx.coupled {
+            self.warm(ctx, &bucket);
+        }
         self.heap.extend(bucket);
         while let Some(ev) = self.heap.pop() {
             self.advance_to(ev.day);
@@ -799,17 +1053,40 @@ impl ChunkSim {
         match ev.what {
             What::Act { time } => self.act(ctx, i, day, time),
             What::Replay { k, behaviour } => {
-                self.capture(ctx, i, day, k, behaviour as usize);
+                if self.performs(ctx, i, day, k, behaviour as usize) {
+                    self.capture(ctx, i, day, k, behaviour as usize);
+                }
             }
             What::Arrival {
                 behaviour,
                 source,
                 provenance,
             } => self.arrival(ctx, i, day, behaviour as usize, source as usize, provenance),
-            What::Expiry { behaviour } => {
+            What::Expiry { behaviour, record } => {
+                if record != NO_RECORD {
+                    let r = &mut self.recs[record as usize];
+                    if r.flags & REC_REMOVED != 0 {
+                        return; // its points were taken back when it was removed
+                    }
+                    r.flags |= REC_EXPIRED;
+                }
                 let beh = &ctx.model.behaviours[behaviour as usize];
                 self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
             }
+            What::Decision { record, filed } => self.decide_appeal(ctx, day, record, filed),
+            What::Repair { record } => {
+                let flags = self.recs[record as usize].flags;
+                if flags & (REC_REMOVED | REC_EXPIRED) == 0 {
+                    let truth = (flags & REC_ERRONEOUS != 0) as usize;
+                    self.tally.responses.repaired[truth] += 1;
+                    self.tally.periods[self.period].responses.repaired[truth] += 1;
+                    self.remove_record(ctx, day, record);
+                }
+            }
+            What::Association {
+                contact_list,
+                enter,
+            } => self.association(ctx, i, day, contact_list as usize, enter),
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => {
                 if self.scrutiny_until[i as usize] == until
@@ -841,13 +1118,74 @@ impl ChunkSim {
                 break;
             }
         }
-        self.tally.acts[b] += 1;
-        let capturable = self.capture(ctx, i, day, k, b);
+        let next = time + st.exponential() / total;
+        let class = ctx.act_class[b] as usize;
+        if class < 2 {
+            self.tally.responses.candidate_acts[class] += 1;
+            self.tally.periods[self.period].responses.candidate_acts[class] += 1;
+        }
+        // Acts are drawn as if nobody responded to the regime; deterrence and chilling
+        // thin them (so every variant shares the same candidate acts).
+        let capturable = if self.performs(ctx, i, day, k, b) {
+            self.tally.acts[b] += 1;
+            if class < 2 {
+                self.tally.responses.performed_acts[class] += 1;
+                self.tally.periods[self.period].responses.performed_acts[class] += 1;
+            }
+            self.capture(ctx, i, day, k, b)
+        } else {
+            self.capturable(ctx, i, k, b)
+        };
         if capturable && ctx.full {
             self.exogenous.acts.push((day, i, k, b as u16));
         }
-        let next = time + st.exponential() / total;
         self.schedule_act(ctx, i, next);
+    }
+
+    /// Whether candidate act k (of behaviour b) happens: always without responses;
+    /// with them, with probability (deterrence factor, while deterred) × (chilling
+    /// factor, for protected conduct), by one keyed draw.
+    fn performs(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> bool {
+        let mut factor = 1.0;
+        let mut deterred = false;
+        let slot = ctx.deterrence_slot.get(b).copied().unwrap_or(usize::MAX);
+        if slot != usize::MAX
+            && self.deterred_until[i as usize * ctx.deterrence_slots + slot] > day
+            && let Some(d) = &ctx.model.behaviours[b].deterrence
+        {
+            factor *= d.factor;
+            deterred = true;
+        }
+        if ctx.chilling.is_some() && ctx.model.behaviours[b].protected {
+            let a = ctx.model.attributes.len();
+            let cat = ctx.chill_category(&self.attrs[i as usize * a..(i as usize + 1) * a]);
+            factor *= self.chill_factor[cat];
+        }
+        if factor >= 1.0 {
+            return true;
+        }
+        let person = self.first_person + i;
+        let happens = ctx
+            .keys
+            .stream(Purpose::Response, 0, person as u64, k as u64)
+            .uniform()
+            < factor;
+        if !happens && deterred {
+            self.tally.responses.deterred_acts += 1;
+        }
+        happens
+    }
+
+    /// Whether act k could be recorded by some source in some variant (the capture
+    /// draws of [`Self::capture`], without recording anything).
+    fn capturable(&self, ctx: &Ctx<'_>, i: u32, k: u32, b: usize) -> bool {
+        let person = self.first_person + i;
+        ctx.model.behaviours[b].observers.iter().any(|obs| {
+            ctx.keys
+                .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
+                .uniform()
+                < obs.capture * ctx.capture_bound[obs.source]
+        })
     }
 
     /// Lets every source observing behaviour b capture act k of person i; returns
@@ -893,7 +1231,7 @@ impl ChunkSim {
             );
             let neighbours = self.act_seq.len() as u64;
             let misattributed = ms.uniform() < src.misattribution;
-            if misattributed && neighbours > 1 && ctx.variant != Variant::NoErrors {
+            if misattributed && neighbours > 1 && ctx.errors {
                 // Another person of the same neighbourhood (this chunk), uniformly.
                 let mut target = ms.below(neighbours - 1) as u32;
                 if target >= i {
@@ -941,7 +1279,9 @@ impl ChunkSim {
         if provenance != Provenance::True as u8 {
             self.lives.errors_seen += 1;
         }
-        self.lives.records[3 * i as usize + prov] += 1;
+        if ctx.full {
+            self.lives.records[3 * i as usize + prov] += 1;
+        }
         if let Some(log) = &mut self.record_log {
             log.day.push(day);
             log.person.push(self.first_person + i);
@@ -967,6 +1307,22 @@ impl ChunkSim {
         self.tally.records_by_type[b][prov] += 1;
         self.tally.periods[self.period].records[prov] += 1;
         self.tally.periods[self.period].records_by_source[source] += 1;
+        let adverse = beh.adverse();
+        let record = if ctx.track_records && adverse {
+            let r = self.recs.len() as u32;
+            let erroneous = provenance != Provenance::True as u8;
+            self.recs.push(Rec {
+                day,
+                person: i,
+                prev: self.last_rec[i as usize],
+                behaviour: b as u16,
+                flags: if erroneous { REC_ERRONEOUS } else { 0 },
+            });
+            self.last_rec[i as usize] = r;
+            r
+        } else {
+            NO_RECORD
+        };
         if beh.points != 0 && ctx.model.score.is_some() {
             if let Some(e) = beh.expiry_days {
                 let end = day.saturating_add(e);
@@ -977,6 +1333,7 @@ impl ChunkSim {
                         i,
                         What::Expiry {
                             behaviour: b as u16,
+                            record,
                         },
                     );
                 }
@@ -990,6 +1347,273 @@ impl ChunkSim {
             }
             self.update_treatments(ctx, i, day);
         }
+        if adverse {
+            self.after_adverse_record(ctx, i, day, b, source, provenance, record);
+        }
+    }
+
+    /// What follows an adverse record once the regime has acted on it: appeal and
+    /// repair (kept records), deterrence, and the chilling signal.
+    #[allow(clippy::too_many_arguments)]
+    fn after_adverse_record(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        b: usize,
+        source: usize,
+        provenance: u8,
+        record: u32,
+    ) {
+        let m = ctx.model;
+        let beh = &m.behaviours[b];
+        let truth = (provenance != Provenance::True as u8) as usize;
+        self.tally.responses.adverse[truth] += 1;
+        self.tally.periods[self.period].responses.adverse[truth] += 1;
+        if record != NO_RECORD {
+            // One stream per record, keyed by what the record is, so the same record
+            // gets the same draws in every variant.
+            let key =
+                (day as u64) << 34 | (b as u64) << 18 | (source as u64) << 2 | provenance as u64;
+            let mut st = ctx
+                .keys
+                .stream(Purpose::Appeal, 0, (self.first_person + i) as u64, key);
+            let (appeal, success, repair) = (st.uniform(), st.uniform(), st.uniform());
+            if let Some(rules) = ctx.appeals {
+                let a = m.attributes.len();
+                let mut p = if truth == 1 {
+                    rules.appeal_erroneous
+                } else {
+                    rules.appeal_genuine
+                };
+                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                    .iter()
+                    .enumerate()
+                {
+                    p *= rules.multipliers[x][c as usize];
+                }
+                if appeal < p.min(1.0) {
+                    self.tally.responses.appealed[truth] += 1;
+                    self.tally.periods[self.period].responses.appealed[truth] += 1;
+                    let upheld = if truth == 1 {
+                        rules.success_erroneous
+                    } else {
+                        rules.success_genuine
+                    };
+                    if success < upheld {
+                        self.recs[record as usize].flags |= REC_UPHELD;
+                    }
+                    if ctx.instant_appeals {
+                        self.schedule_decision(
+                            ctx,
+                            record,
+                            day,
+                            day.saturating_add(rules.processing_days),
+                        );
+                    } else {
+                        self.filed.push((day, record));
+                    }
+                }
+            }
+            if let Some(rules) = ctx.repair
+                && repair < rules.probability
+            {
+                let when = day.saturating_add(rules.after_days);
+                if when < m.days {
+                    self.push(ctx, when, i, What::Repair { record });
+                }
+            }
+        }
+        if let Some(d) = &beh.deterrence {
+            let slot = ctx.deterrence_slot[b];
+            let listed_black = m
+                .lists
+                .iter()
+                .enumerate()
+                .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l));
+            if slot != usize::MAX && (self.lives.own_held[i as usize] > 0 || listed_black) {
+                let until = &mut self.deterred_until[i as usize * ctx.deterrence_slots + slot];
+                *until = (*until).max(day.saturating_add(d.days));
+            }
+        }
+        if beh.protected && ctx.chilling.is_some() {
+            let stamp = self.period as u16 + 1;
+            if self.penalised_period[i as usize] != stamp {
+                self.penalised_period[i as usize] = stamp;
+                let a = m.attributes.len();
+                let cat = ctx.chill_category(&self.attrs[i as usize * a..(i as usize + 1) * a]);
+                self.chill_counts[cat] += 1;
+                self.tally.responses.penalised_protected += 1;
+                self.tally.periods[self.period]
+                    .responses
+                    .penalised_protected += 1;
+            }
+        }
+    }
+
+    /// Schedules the end of the review of an appeal filed on day `filed` (not at all
+    /// when it falls after the horizon: the appeal is still in review at the end).
+    fn schedule_decision(&mut self, ctx: &Ctx<'_>, record: u32, filed: u32, day: u32) {
+        if day < ctx.model.days {
+            let i = self.recs[record as usize].person;
+            self.push(ctx, day, i, What::Decision { record, filed });
+        }
+    }
+
+    /// The review of an appeal ends: the record is removed if the appeal is upheld.
+    fn decide_appeal(&mut self, ctx: &Ctx<'_>, day: u32, record: u32, filed: u32) {
+        let flags = self.recs[record as usize].flags;
+        let truth = (flags & REC_ERRONEOUS != 0) as usize;
+        let (total, period) = (
+            &mut self.tally.responses,
+            &mut self.tally.periods[self.period].responses,
+        );
+        total.decided[truth] += 1;
+        period.decided[truth] += 1;
+        total.wait_days += (day - filed) as u64;
+        period.wait_days += (day - filed) as u64;
+        if flags & REC_UPHELD != 0 {
+            total.upheld[truth] += 1;
+            period.upheld[truth] += 1;
+            self.remove_record(ctx, day, record);
+        }
+    }
+
+    /// Removes a kept record: its points are taken back (unless it has expired) and a
+    /// listing it triggered is cut to the latest term a remaining record still backs.
+    fn remove_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
+        let r = self.recs[record as usize];
+        if r.flags & REC_REMOVED != 0 {
+            return;
+        }
+        self.recs[record as usize].flags |= REC_REMOVED;
+        let truth = (r.flags & REC_ERRONEOUS != 0) as usize;
+        self.tally.responses.removed[truth] += 1;
+        self.tally.periods[self.period].responses.removed[truth] += 1;
+        let (i, b) = (r.person, r.behaviour as usize);
+        let beh = &ctx.model.behaviours[b];
+        if r.flags & REC_EXPIRED == 0 && beh.points != 0 && ctx.model.score.is_some() {
+            self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
+        }
+        if !beh.lists_triggered.is_empty() {
+            for x in 0..beh.lists_triggered.len() {
+                let l = ctx.model.behaviours[b].lists_triggered[x];
+                self.shorten_listing(ctx, i, day, l);
+            }
+            self.update_treatments(ctx, i, day);
+        }
+    }
+
+    /// Cuts person i's term on list l to the latest one a remaining (not removed)
+    /// record of a type that triggers l still backs; takes them off if none does. A
+    /// listing whose grade or score condition holds stands.
+    fn shorten_listing(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) {
+        let list = &ctx.model.lists[l];
+        let Some(duration) = list.duration_days else {
+            return;
+        };
+        if !self.listed(ctx, i, day, l) || self.condition_holds(ctx, i, l) {
+            return;
+        }
+        let mut until = 0u32;
+        let mut r = self.last_rec[i as usize];
+        while r != NO_RECORD {
+            let rec = self.recs[r as usize];
+            if rec.flags & REC_REMOVED == 0
+                && ctx.model.behaviours[rec.behaviour as usize]
+                    .lists_triggered
+                    .contains(&l)
+            {
+                until = until.max(rec.day.saturating_add(duration));
+            }
+            r = rec.prev;
+        }
+        let idx = i as usize * ctx.model.lists.len() + l;
+        if until <= day {
+            self.take_off_list(ctx, i, day, l);
+        } else if until < self.list_until[idx] {
+            self.list_until[idx] = until;
+            if until < ctx.model.days {
+                self.push(
+                    ctx,
+                    until,
+                    i,
+                    What::ListEnd {
+                        list: l as u8,
+                        until,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Whether list l's own condition (grade or score, or its contacts trigger) holds
+    /// for person i now.
+    fn condition_holds(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> bool {
+        let list = &ctx.model.lists[l];
+        let by_score = ctx.model.score.as_ref().is_some_and(|rules| {
+            let score = rules.score(self.points[i as usize]);
+            let g = self.grade[i as usize];
+            list.condition(score, (g != NO_GRADE).then_some(g as usize))
+        });
+        by_score
+            || ctx
+                .contact_lists
+                .iter()
+                .position(|&(x, _, _)| x == l)
+                .is_some_and(|c| self.contacts_met[i as usize] & (1 << c) != 0)
+    }
+
+    /// Contacts trigger c starts or stops being met for person i.
+    fn association(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, c: usize, enter: bool) {
+        let l = ctx.contact_lists[c].0;
+        if enter {
+            self.contacts_met[i as usize] |= 1 << c;
+            self.tally.responses.association_entries += 1;
+            self.tally.periods[self.period]
+                .responses
+                .association_entries += 1;
+            self.put_on_list(ctx, i, day, l, 0);
+        } else {
+            self.contacts_met[i as usize] &= !(1 << c);
+            if ctx.model.lists[l].duration_days.is_none() {
+                self.take_off_list(ctx, i, day, l);
+            }
+        }
+        self.update_treatments(ctx, i, day);
+    }
+
+    /// Notes that person i's watched statuses may have changed.
+    fn watch(&mut self, i: u32) {
+        if let Some(flag) = self.watch_flag.get_mut(i as usize)
+            && !*flag
+        {
+            *flag = true;
+            self.watch_dirty.push(i);
+        }
+    }
+
+    /// Persons whose watched statuses changed since the last report, as (person id,
+    /// mask before, mask now), judged on the last day of the period just run.
+    fn take_watch_changes(&mut self, ctx: &Ctx<'_>) -> Vec<(u32, u8, u8)> {
+        let day = self.epoch_end.saturating_sub(1);
+        let mut out = Vec::new();
+        for x in std::mem::take(&mut self.watch_dirty) {
+            self.watch_flag[x as usize] = false;
+            let now = ctx.watched.iter().enumerate().fold(0u8, |m, (w, &st)| {
+                if self.status_holds(ctx, x, day, st) {
+                    m | 1 << w
+                } else {
+                    m
+                }
+            });
+            let before = self.watch_state[x as usize];
+            if now != before {
+                self.watch_state[x as usize] = now;
+                out.push((self.first_person + x, before, now));
+            }
+        }
+        out
     }
 
     /// Adds (or, on expiry, removes) a record's points and re-evaluates status.
@@ -1059,6 +1683,7 @@ impl ChunkSim {
                     self.set_ever(i, ctx.layout.ever_grade(new_grade as usize));
                 }
                 self.grade[i as usize] = new_grade;
+                self.watch(i);
                 let lowest = rules.lowest_grade().map_or(NO_GRADE, |g| g as u8);
                 let lives = &mut self.lives;
                 if new_grade == lowest && lives.low_entry[i as usize] == NEVER {
@@ -1105,6 +1730,7 @@ impl ChunkSim {
             .duration_days
             .map_or(FOREVER, |d| day.saturating_add(d));
         if !was {
+            self.watch(i);
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] += 1;
             self.set_ever(i, ctx.layout.ever_list(l));
@@ -1136,6 +1762,7 @@ impl ChunkSim {
     fn take_off_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) {
         let idx = i as usize * ctx.model.lists.len() + l;
         if self.list_until[idx] > day {
+            self.watch(i);
             self.list_until[idx] = day;
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
@@ -1149,12 +1776,7 @@ impl ChunkSim {
             return; // extended since: a later event ends it
         }
         let list = &ctx.model.lists[l];
-        let condition = ctx.model.score.as_ref().is_some_and(|rules| {
-            let score = rules.score(self.points[i as usize]);
-            let g = self.grade[i as usize];
-            list.condition(score, (g != NO_GRADE).then_some(g as usize))
-        });
-        if condition {
+        if self.condition_holds(ctx, i, l) {
             // Still meets the condition: the term renews.
             let cause = self.cause_mask(ctx, i);
             self.list_cause[idx] |= cause;
@@ -1174,6 +1796,7 @@ impl ChunkSim {
             // New causes may bring own-domain treatments into scope.
             self.update_treatments(ctx, i, day);
         } else {
+            self.watch(i);
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
             self.note_list_exit(ctx, i, day);
@@ -1591,6 +2214,17 @@ impl ChunkSim {
             Variant::NoProtected => self.lives.protected_seen > 0,
             Variant::NoScrutiny => self.tally.ever[ctx.layout.ever_scrutiny()] > 0,
             Variant::EqualCapture => true,
+            Variant::NoAppeals | Variant::NoAppealsNoErrors => {
+                self.tally.responses.appealed != [0; 2]
+                    || self.tally.responses.repaired != [0; 2]
+                    || (variant == Variant::NoAppealsNoErrors && self.lives.errors_seen > 0)
+            }
+            // Coupled mechanisms never reach the chunk-major schedule; deterrence alone
+            // matters where someone was deterred.
+            Variant::InstantAppeals | Variant::InstantAppealsNoErrors | Variant::NoAssociation => {
+                true
+            }
+            Variant::NoResponses => self.tally.responses.deterred_acts > 0,
         }
     }
 
@@ -1598,6 +2232,7 @@ impl ChunkSim {
     fn audit_factual(&self, ctx: &Ctx<'_>, g: &mut GroupTally) {
         let m = ctx.model;
         g.merge(&self.lives.group);
+        g.responses.merge(&self.tally.responses);
         g.records += self.tally.records().iter().sum::<u64>();
         g.denied += self.tally.denied.iter().sum::<u64>();
         let a = m.attributes.len();
@@ -1684,6 +2319,12 @@ impl ChunkSim {
             Variant::NoErrors => &mut g.no_errors,
             Variant::NoScrutiny => &mut g.no_scrutiny,
             Variant::NoProtected => &mut g.no_protected,
+            Variant::NoAppeals => &mut g.no_appeals,
+            Variant::NoAppealsNoErrors => &mut g.no_appeals_no_errors,
+            Variant::InstantAppeals => &mut g.instant_appeals,
+            Variant::InstantAppealsNoErrors => &mut g.instant_appeals_no_errors,
+            Variant::NoResponses => &mut g.no_responses,
+            Variant::NoAssociation => &mut g.no_association,
             Variant::Factual | Variant::EqualCapture => return,
         };
         c.records += cf.tally.records().iter().sum::<u64>();
