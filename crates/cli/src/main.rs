@@ -248,6 +248,7 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     output::check_memory(
         model,
         pool.current_num_threads(),
+        !args.no_audit,
         args.memory_limit,
         args.ignore_memory_check,
     )?;

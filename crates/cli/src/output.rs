@@ -250,7 +250,12 @@ impl RunInfo {
             person_years_per_second: person_years / wall.max(1e-9),
             chunks: outcome.chunks,
             peak_rss_bytes: peak_rss(),
-            estimated_bytes: credsim_engine::sim::MemoryEstimate::new(model, threads).total(),
+            estimated_bytes: credsim_engine::sim::MemoryEstimate::for_run(
+                model,
+                threads,
+                outcome.audit.is_some(),
+            )
+            .total(),
             host: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
             finished_unix: std::time::SystemTime::now()
@@ -280,10 +285,11 @@ fn available_memory() -> Option<u64> {
 pub fn check_memory(
     model: &Model,
     threads: usize,
+    audit: bool,
     limit_gib: Option<f64>,
     ignore: bool,
 ) -> Result<(), CliError> {
-    let estimate = credsim_engine::sim::MemoryEstimate::new(model, threads);
+    let estimate = credsim_engine::sim::MemoryEstimate::for_run(model, threads, audit);
     let need = estimate.total();
     let limit = limit_gib.map(|g| (g.max(0.0) * 1073741824.0) as u64);
     let Some(have) = limit.or_else(available_memory) else {
@@ -295,10 +301,23 @@ pub fn check_memory(
     let gib = |b: f64| b / 1073741824.0;
     let room = 0.9 * have as f64 - estimate.in_flight as f64;
     let fits = (room.max(0.0) / estimate.persistent_per_person) as u64;
+    let why = if estimate.coupled {
+        format!(
+            "; this scenario has appeals with a capacity, chilling or contacts triggers, which couple \
+             the whole population, so every person's state stays in memory{}",
+            if audit {
+                " (--no-audit keeps only the factual run's)"
+            } else {
+                ""
+            }
+        )
+    } else {
+        String::new()
+    };
     Err(CliError::TooBig(format!(
         "this run needs about {:.1} GiB ({:.1} bytes per person × {} persons, plus {:.2} GiB for the chunks in flight) \
          but only {:.1} GiB is available (--memory-limit); run with --persons {fits} or fewer, or free memory \
-         (--ignore-memory-check runs anyway)",
+         (--ignore-memory-check runs anyway){why}",
         gib(need as f64),
         estimate.persistent_per_person,
         model.persons,

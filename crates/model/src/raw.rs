@@ -491,7 +491,8 @@ pub struct Chilling {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
-    /// Contacts per person (0 to 64).
+    /// Contacts per person (0 to 64; 0: nobody knows anybody, so contacts triggers
+    /// never fire).
     pub contacts: u32,
     /// Probability that a tie goes to a random person instead of a near id.
     pub rewiring: f64,

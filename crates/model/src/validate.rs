@@ -620,7 +620,7 @@ pub(crate) fn compile(
                             cp.clone(),
                             "contacts triggers need a [network] table (who knows whom)",
                         ),
-                        Some(n) if c.at_least == 0 || c.at_least > n.contacts => ck.fail(
+                        Some(n) if c.at_least == 0 || (n.contacts > 0 && c.at_least > n.contacts) => ck.fail(
                             cp.key("at_least"),
                             format!(
                                 "at_least = {} is not allowed: it must be 1 to the number of contacts ({})",
@@ -799,10 +799,13 @@ pub(crate) fn compile(
     });
     let network = s.network.as_ref().map(|n| {
         let p = FieldPath::keys(&["network"]);
-        if !(1..=64).contains(&n.contacts) {
+        if n.contacts > 64 {
             ck.fail(
                 p.key("contacts"),
-                format!("{} contacts is not allowed: 1 to 64", n.contacts),
+                format!(
+                    "{} contacts is not allowed: 0 to 64 (0: a network without ties)",
+                    n.contacts
+                ),
             );
         }
         NetworkRules {

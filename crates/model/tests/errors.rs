@@ -290,6 +290,38 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "use letters, digits",
     ),
     ("syntax error", "seed = 1", "seed = = 1", 0, "", "TOML"),
+    (
+        "deterrence factor above 1",
+        "rate_per_year = 0.01",
+        "rate_per_year = 0.01\ndeterrence = { factor = 1.5, days = 30 }",
+        31,
+        "behaviours[1].deterrence.factor",
+        "deterrence factor 1.5 is outside the allowed range [0, 1]",
+    ),
+    (
+        "contacts trigger without a network",
+        "triggers = [{ record = \"default\" }, { grade = \"D\" }]",
+        "triggers = [{ contacts = { status = { grade = \"D\" }, at_least = 1 } }]",
+        0,
+        "lists[0].triggers[0].contacts",
+        "contacts triggers need a [network] table",
+    ),
+    (
+        "appeal probability above 1",
+        "[scrutiny]",
+        "[appeals]\nprobability = { genuine = 2.0, erroneous = 0.5 }\ncapacity_per_month_per_100k = 1.0\nprocessing_days = 30\nsuccess = { genuine = 0.1, erroneous = 0.5 }\n\n[scrutiny]",
+        76,
+        "appeals.probability.genuine",
+        "probability 2 is outside the allowed range [0, 1]",
+    ),
+    (
+        "chilling without protected conduct",
+        "[scrutiny]",
+        "[chilling]\nmax_reduction = 0.5\nmidpoint = 0.01\nsteepness = 100.0\n\n[scrutiny]",
+        75,
+        "chilling",
+        "no behaviour has `protected = true`",
+    ),
 ];
 
 #[test]

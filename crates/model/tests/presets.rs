@@ -47,3 +47,28 @@ fn period_of_matches_the_period_ends() {
         }
     }
 }
+
+/// `suining-responses` is `suining-2010` plus the response tables: removing them (and
+/// the name) gives back suining-2010's scenario exactly, so the two files cannot drift.
+#[test]
+fn responses_preset_extends_suining() {
+    let load = |name| {
+        presets::load(name, &Overrides::default())
+            .expect("preset")
+            .scenario
+    };
+    let base = load("suining-2010");
+    let mut s = load("suining-responses");
+    assert!(s.appeals.is_some() && s.repair.is_some() && s.chilling.is_some());
+    s.scenario = base.scenario.clone();
+    s.appeals = None;
+    s.repair = None;
+    s.chilling = None;
+    s.network = None;
+    for b in &mut s.behaviours {
+        b.deterrence = None;
+    }
+    s.lists.retain(|l| l.id != "vetting_associates");
+    s.treatments.retain(|t| !t.id.starts_with("associate_"));
+    assert_eq!(s, base);
+}
