@@ -139,6 +139,62 @@ pub fn summary(s: &Summary, info: &RunInfo) {
         thousands(r.misattributed),
         thousands(r.pending_at_end)
     );
+    if let Some(x) = &s.responses {
+        let pair = |t: credsim_engine::summary::Truth| {
+            format!(
+                "{} ({} genuine, {} erroneous)",
+                thousands(t.genuine + t.erroneous),
+                thousands(t.genuine),
+                thousands(t.erroneous)
+            )
+        };
+        println!(
+            "
+Responses"
+        );
+        println!("  adverse records           {}", pair(x.adverse_records));
+        if x.appeals_filed.genuine + x.appeals_filed.erroneous > 0 {
+            println!("  appeals filed             {}", pair(x.appeals_filed));
+            println!(
+                "  appeals decided           {}; upheld {}; waiting at the end {}; mean wait {} days",
+                thousands(x.appeals_decided.genuine + x.appeals_decided.erroneous),
+                thousands(x.appeals_upheld.genuine + x.appeals_upheld.erroneous),
+                thousands(x.appeals_waiting_at_end),
+                x.mean_wait_days.map_or("n/a".into(), |d| format!("{d:.1}"))
+            );
+        }
+        if x.repaired.genuine + x.repaired.erroneous > 0 {
+            println!("  repaired                  {}", pair(x.repaired));
+        }
+        let (c, p) = (x.candidate_acts, x.performed_acts);
+        if c.violations + c.protected > p.violations + p.protected {
+            let change = |p: u64, c: u64| {
+                if c == 0 {
+                    "n/a".to_string()
+                } else {
+                    format!("{:+.2}%", 100.0 * (p as f64 / c as f64 - 1.0))
+                }
+            };
+            println!(
+                "  violations                {} of {} that would happen without responses ({})",
+                thousands(p.violations),
+                thousands(c.violations),
+                change(p.violations, c.violations)
+            );
+            println!(
+                "  protected conduct         {} of {} ({})",
+                thousands(p.protected),
+                thousands(c.protected),
+                change(p.protected, c.protected)
+            );
+        }
+        if x.association_entries > 0 {
+            println!(
+                "  listed through contacts   {} entries",
+                thousands(x.association_entries)
+            );
+        }
+    }
 }
 
 /// An estimate from audit.json as "value ± 1.96·se", as a percentage or a number.
@@ -238,6 +294,30 @@ pub fn audit_brief(a: &credsim_engine::Audit) {
         est(&v["concentration"]["gini"], false),
         est(&v["concentration"]["top_1_percent_share"], true)
     );
+    let a = &v["appeals"];
+    if a.is_object() {
+        println!(
+            "  appeals: {} of erroneous adverse records never corrected; queueing kept {} sanction-days ({} wrongful)",
+            est(&a["share_of_erroneous_records_never_corrected"], true),
+            est(&a["sanction_days_due_to_queueing"], false),
+            est(&a["wrongful_sanction_days_due_to_queueing"], false)
+        );
+    }
+    let r = &v["responses"];
+    if r.is_object() {
+        println!(
+            "  responses: violations {}, protected conduct {} against no responses",
+            est(&r["change_in_violations"], true),
+            est(&r["change_in_protected_conduct"], true)
+        );
+    }
+    let c = &v["association"];
+    if c.is_object() {
+        println!(
+            "  association: {} persons sanctioned only through their contacts",
+            est(&c["persons_sanctioned_only_through_contacts"], false)
+        );
+    }
 }
 
 /// `credsim audit FOLDER`: every measure of audit.json.
@@ -446,6 +526,105 @@ pub fn audit(v: &serde_json::Value) {
         "share borne by the top 1% of persons",
         est(&v["concentration"]["top_1_percent_share"], true),
     );
+    section(10, "Appeals and credit repair");
+    let a = &v["appeals"];
+    if a.is_object() {
+        let count = |k: &str| thousands(a[k].as_u64().unwrap_or(0));
+        line(
+            "erroneous adverse records",
+            count("erroneous_adverse_records"),
+        );
+        line(
+            "  share never corrected by appeal or repair",
+            est(&a["share_of_erroneous_records_never_corrected"], true),
+        );
+        line(
+            "share of genuine adverse records removed",
+            est(&a["share_of_genuine_records_removed"], true),
+        );
+        line(
+            "appeals filed / decided / upheld / waiting at the end",
+            format!(
+                "{} / {} / {} / {}",
+                count("appeals_filed"),
+                count("appeals_decided"),
+                count("appeals_upheld"),
+                count("queue_at_end")
+            ),
+        );
+        line(
+            "mean days from filing to decision",
+            est(&a["mean_wait_days"], false),
+        );
+        line(
+            "sanction-days appeals and repair removed",
+            est(&a["sanction_days_removed"], false),
+        );
+        line(
+            "  of which wrongful (caused by data errors)",
+            est(&a["wrongful_sanction_days_removed"], false),
+        );
+        line(
+            "sanction-days kept in force by queueing",
+            est(&a["sanction_days_due_to_queueing"], false),
+        );
+        line(
+            "  of which wrongful",
+            est(&a["wrongful_sanction_days_due_to_queueing"], false),
+        );
+    } else {
+        println!("   the scenario has no appeals or repair");
+    }
+    section(
+        11,
+        "Behavioural responses (same regime, people not responding)",
+    );
+    let r = &v["responses"];
+    if r.is_object() {
+        line(
+            "change in genuine violations (deterrence)",
+            est(&r["change_in_violations"], true),
+        );
+        line(
+            "change in protected conduct (chilling)",
+            est(&r["change_in_protected_conduct"], true),
+        );
+        line(
+            "change in sanction-days",
+            est(&r["change_in_sanction_days"], true),
+        );
+        line(
+            "change in persons ever sanctioned",
+            est(&r["change_in_persons_sanctioned"], true),
+        );
+    } else {
+        println!("   the scenario has no deterrence or chilling");
+    }
+    section(
+        12,
+        "Association punishment (same lives without contacts triggers)",
+    );
+    let c = &v["association"];
+    if c.is_object() {
+        line(
+            "persons sanctioned only through their contacts",
+            est(&c["persons_sanctioned_only_through_contacts"], false),
+        );
+        line(
+            "  share of all persons ever sanctioned",
+            est(&c["share_of_sanctioned_persons"], true),
+        );
+        line(
+            "persons listed only through their contacts",
+            est(&c["persons_listed_only_through_contacts"], false),
+        );
+        line(
+            "share of sanction-days caused by contacts triggers",
+            est(&c["share_of_sanction_days"], true),
+        );
+    } else {
+        println!("   the scenario has no contacts triggers");
+    }
 }
 
 /// Key measures of several runs side by side (plain or Markdown).

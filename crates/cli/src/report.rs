@@ -178,11 +178,21 @@ fn line_chart(
                 back.join(" ")
             );
         } else {
-            let _ = write!(
-                svg,
-                "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"/>",
-                line.join(" ")
-            );
+            // A gap (NaN: e.g. no decision that month) breaks the line.
+            let mut segment: Vec<&str> = Vec::new();
+            for (i, point) in line.iter().enumerate() {
+                if top[i].is_finite() {
+                    segment.push(point);
+                }
+                if (!top[i].is_finite() || i + 1 == n) && !segment.is_empty() {
+                    let _ = write!(
+                        svg,
+                        "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"/>",
+                        segment.join(" ")
+                    );
+                    segment.clear();
+                }
+            }
         }
         let ly = t + 14.0 + 18.0 * k as f64;
         let _ = write!(
@@ -396,6 +406,8 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
         &recs,
     ));
 
+    responses_section(&mut body, s, audit, &months, &cols);
+
     // Audit.
     body.push_str("<h2>Audit</h2>");
     match audit {
@@ -411,6 +423,155 @@ fn render(s: &Value, audit: Option<&Value>, csv: &str, scenario_toml: &str) -> S
         body,
         esc(s["credsim_version"].as_str().unwrap_or("?"))
     )
+}
+
+/// Appeals, repair, deterrence, chilling and contacts: queue and waiting time, acts
+/// against the same regime without responses, and the audit's measures 10 to 12.
+fn responses_section(
+    body: &mut String,
+    s: &Value,
+    audit: Option<&Value>,
+    months: &[f64],
+    cols: &[(String, Vec<f64>)],
+) {
+    let col = |name: &str| cols.iter().find(|c| c.0 == name).map(|c| c.1.clone());
+    let r = &s["responses"];
+    if !r.is_object() {
+        return;
+    }
+    body.push_str("<h2>People respond</h2>");
+    if let (Some(queue), Some(filed)) = (col("appeals_waiting"), col("appeals_filed")) {
+        let mut series = vec![
+            ("waiting (month end)".to_string(), queue),
+            ("filed".to_string(), filed),
+        ];
+        if let Some(d) = col("appeals_decided") {
+            series.push(("decided".to_string(), d));
+        }
+        body.push_str(&line_chart(
+            "Appeals: waiting for a review, filed and decided each month",
+            "appeals",
+            months,
+            &series,
+            false,
+            None,
+        ));
+        if let Some(wait) = col("appeal_mean_wait_days") {
+            body.push_str(&line_chart(
+                "Appeals: mean days from filing to decision, by month of decision",
+                "days",
+                months,
+                &[("mean wait".to_string(), wait)],
+                false,
+                None,
+            ));
+        }
+    }
+    let pairs = [("violations", "violations"), ("protected", "protected")];
+    let mut acts = Vec::new();
+    for (key, label) in pairs {
+        if let (Some(c), Some(p)) = (
+            col(&format!("{key}_candidate")),
+            col(&format!("{key}_performed")),
+        ) {
+            let ratio = c
+                .iter()
+                .zip(&p)
+                .map(|(c, p)| if *c > 0.0 { 100.0 * p / c } else { f64::NAN })
+                .collect();
+            acts.push((label.to_string(), ratio));
+        }
+    }
+    if !acts.is_empty() {
+        body.push_str(&line_chart(
+            "Deterrence and chilling: acts done, % of those without responses",
+            "% of candidate acts",
+            months,
+            &acts,
+            false,
+            Some(f64::NAN),
+        ));
+    }
+    let chill: Vec<(String, Vec<f64>)> = cols
+        .iter()
+        .filter(|c| c.0.starts_with("chilling_factor"))
+        .map(|c| {
+            let label =
+                c.0.trim_start_matches("chilling_factor")
+                    .trim_start_matches('_');
+            let label = if label.is_empty() { "everyone" } else { label };
+            (label.to_string(), c.1.clone())
+        })
+        .collect();
+    if !chill.is_empty() {
+        body.push_str(&line_chart(
+            "Chilling: factor on protected conduct in force each month",
+            "factor",
+            months,
+            &chill,
+            false,
+            Some(0.0),
+        ));
+    }
+    let Some(a) = audit else {
+        return;
+    };
+    let mut out = String::from(
+        "<table><tr><th>question</th><th>measure</th><th>value [95% interval]</th></tr>",
+    );
+    let mut row = |q: &str, m: &str, v: String| {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{v}</td></tr>",
+            esc(q),
+            esc(m)
+        );
+    };
+    let ap = &a["appeals"];
+    if ap.is_object() {
+        row(
+            "Appeals and repair",
+            "share of erroneous adverse records never corrected",
+            estimate(&ap["share_of_erroneous_records_never_corrected"], true),
+        );
+        row(
+            "",
+            "wrongful sanction-days removed by appeals and repair",
+            estimate(&ap["wrongful_sanction_days_removed"], false),
+        );
+        row(
+            "",
+            "sanction-days kept in force by queueing (of which wrongful)",
+            format!(
+                "{} ({})",
+                estimate(&ap["sanction_days_due_to_queueing"], false),
+                estimate(&ap["wrongful_sanction_days_due_to_queueing"], false)
+            ),
+        );
+    }
+    let re = &a["responses"];
+    if re.is_object() {
+        row(
+            "Responses",
+            "change in genuine violations (deterrence)",
+            estimate(&re["change_in_violations"], true),
+        );
+        row(
+            "",
+            "change in protected conduct (chilling)",
+            estimate(&re["change_in_protected_conduct"], true),
+        );
+    }
+    let asn = &a["association"];
+    if asn.is_object() {
+        row(
+            "Association",
+            "persons sanctioned only through their contacts",
+            estimate(&asn["persons_sanctioned_only_through_contacts"], false),
+        );
+    }
+    out.push_str("</table>");
+    body.push_str(&out);
 }
 
 fn audit_section(a: &Value) -> String {

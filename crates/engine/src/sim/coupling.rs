@@ -180,10 +180,11 @@ impl Coupling {
     }
 
     /// The review office at the end of period k: appeals filed in the period join the
-    /// queue in (day, person) order; the period's capacity starts reviews from the
-    /// head. A review starts on its filing day or at the period's start, whichever is
-    /// later, and ends `processing_days` later (at the earliest at the boundary: a
-    /// decision cannot reach into a period already simulated).
+    /// queue in (day, person) order; the period's capacity C starts reviews from the
+    /// head, spread evenly over the period (the i-th on day start + ⌊i·length/C⌋, or on
+    /// its filing day if that is later). A review ends `processing_days` after it
+    /// starts, and at the earliest at the boundary (a decision cannot reach into a
+    /// period already simulated).
     fn review(&mut self, ctx: &Ctx<'_>, k: usize, chunks: &mut [ChunkSim]) {
         let Some(rules) = ctx.appeals.filter(|_| !ctx.instant_appeals) else {
             return;
@@ -203,11 +204,12 @@ impl Coupling {
         let capacity = rules.capacity_until(end, m.persons);
         let available = capacity - self.capacity_used;
         self.capacity_used = capacity; // unused capacity is lost, not banked
-        for _ in 0..available {
+        for i in 0..available {
             let Some((day, _, index, record)) = self.queue.pop_front() else {
                 break;
             };
-            let decision = (day.max(start) + rules.processing_days).max(end);
+            let slot = start + (i * (end - start) as u64 / available) as u32;
+            let decision = (day.max(slot) + rules.processing_days).max(end);
             chunks[index as usize].schedule_decision(ctx, record, day, decision);
         }
         self.queue_by_period[k] = self.queue.len() as u64;
