@@ -8,6 +8,7 @@
 //! Chunks are independent units (households and neighbourhoods never straddle them),
 //! so the jackknife accounts for dependence within households and neighbourhoods.
 
+use crate::sim::written;
 use credsim_model::Model;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -177,25 +178,25 @@ impl Lives {
         let t = model.treatments.len();
         let f = if full { n } else { 0 };
         Lives {
-            sanction_days: vec![0; n],
-            sanction_since: vec![0; n],
-            own_held: vec![0; n],
-            ever_own: vec![false; n],
+            sanction_days: written(0, n),
+            sanction_since: written(0, n),
+            own_held: written(0, n),
+            ever_own: written(false, n),
             low_entry: vec![NEVER; n],
             low_exit: vec![NEVER; n],
             list_entry: vec![NEVER; n],
             list_exit: vec![NEVER; n],
             year_grade: vec![u8::MAX; f],
-            spell_start: vec![0; f * t],
-            spell_cause: vec![0; f * t],
-            in_context: vec![0; f * slots],
+            spell_start: written(0, f * t),
+            spell_cause: written(0, f * t),
+            in_context: written(0, f * slots),
             errors_seen: 0,
             protected_seen: 0,
             group: GroupTally::new(model),
-            records: vec![0; 3 * f],
-            lists_on: vec![0; n],
-            listed_since: vec![0; n],
-            listed_days: vec![0; n],
+            records: written(0, 3 * f),
+            lists_on: written(0, n),
+            listed_since: written(0, n),
+            listed_days: written(0, n),
         }
     }
 }

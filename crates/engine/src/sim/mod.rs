@@ -582,6 +582,16 @@ impl Ord for Event {
 }
 
 const NO_GRADE: u8 = u8::MAX;
+
+/// `n` copies of `value`, written now. (`vec![0; n]` asks the allocator for zeroed
+/// memory, which the kernel maps lazily to a shared zero page; the first write to
+/// each page then costs a copy-on-write fault and a TLB flush on every core, which
+/// dominated epoch-major runs that build every chunk at once.)
+pub(crate) fn written<T: Clone>(value: T, n: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, value);
+    v
+}
 const FOREVER: u32 = u32::MAX;
 
 /// What the factual run hands to its counterfactuals: everything drawn independently
@@ -711,23 +721,23 @@ impl ChunkSim {
             household_offset: range.households.start,
             household: Vec::with_capacity(n),
             household_start: Vec::new(),
-            attrs: vec![0; n * a],
-            points: vec![0; n],
+            attrs: written(0, n * a),
+            points: written(0, n),
             grade: vec![NO_GRADE; n],
-            list_until: vec![0; n * l],
-            list_cause: vec![0; n * l],
-            scrutiny_until: vec![0; n],
-            active: vec![0; n],
-            sanctions_held: vec![0; n],
-            scored: vec![0; n * ctx.scored_stride],
-            ever: vec![0; n],
-            act_seq: vec![0; n],
-            holds: vec![0; n * ctx.slots.len()],
+            list_until: written(0, n * l),
+            list_cause: written(0, n * l),
+            scrutiny_until: written(0, n),
+            active: written(0, n),
+            sanctions_held: written(0, n),
+            scored: written(0, n * ctx.scored_stride),
+            ever: written(0, n),
+            act_seq: written(0, n),
+            holds: written(0, n * ctx.slots.len()),
             heap: BinaryHeap::new(),
             buckets: vec![Vec::new(); m.period_ends.len()],
             epoch_end: 0,
             tie: 0,
-            occupancy: vec![0; ctx.layout.len()],
+            occupancy: written(0, ctx.layout.len()),
             last_day: 0,
             score_sum: 0,
             score_counts: BTreeMap::new(),
@@ -750,19 +760,19 @@ impl ChunkSim {
                 Vec::new()
             },
             filed: Vec::new(),
-            deterred_until: vec![0; n * ctx.deterrence_slots],
+            deterred_until: written(0, n * ctx.deterrence_slots),
             penalised_period: if ctx.chilling.is_some() {
-                vec![0; n]
+                written(0, n)
             } else {
                 Vec::new()
             },
-            chill_counts: vec![0; ctx.chill_categories],
-            chill_persons: vec![0; ctx.chill_categories],
+            chill_counts: written(0, ctx.chill_categories),
+            chill_persons: written(0, ctx.chill_categories),
             chill_factor: vec![1.0; ctx.chill_categories],
             watch_state: if ctx.watched.is_empty() {
                 Vec::new()
             } else {
-                vec![0; n]
+                written(0, n)
             },
             // Everyone is reported once at the first boundary.
             watch_dirty: if ctx.watched.is_empty() {
@@ -774,7 +784,7 @@ impl ChunkSim {
             contacts_met: if ctx.contact_lists.is_empty() {
                 Vec::new()
             } else {
-                vec![0; n]
+                written(0, n)
             },
         };
         let pop_start = range.persons.start;
