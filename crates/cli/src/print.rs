@@ -633,7 +633,7 @@ pub fn audit_table(runs: &[(serde_json::Value, serde_json::Value)], markdown: bo
         &'static str,
         fn(&serde_json::Value, &serde_json::Value) -> String,
     );
-    let rows: [Row; 12] = [
+    let rows: [Row; 17] = [
         ("persons", |_, s| {
             thousands(s["persons"].as_u64().unwrap_or(0))
         }),
@@ -673,6 +673,27 @@ pub fn audit_table(runs: &[(serde_json::Value, serde_json::Value)], markdown: bo
         }),
         ("sanction-days borne by the top 1%", |a, _| {
             est(&a["concentration"]["top_1_percent_share"], true)
+        }),
+        ("erroneous adverse records never corrected", |a, _| {
+            est(
+                &a["appeals"]["share_of_erroneous_records_never_corrected"],
+                true,
+            )
+        }),
+        ("sanction-days kept in force by the appeal queue", |a, _| {
+            est(&a["appeals"]["sanction_days_due_to_queueing"], false)
+        }),
+        ("change in genuine violations (deterrence)", |a, _| {
+            est(&a["responses"]["change_in_violations"], true)
+        }),
+        ("change in protected conduct (chilling)", |a, _| {
+            est(&a["responses"]["change_in_protected_conduct"], true)
+        }),
+        ("sanctioned only through contacts", |a, _| {
+            est(
+                &a["association"]["persons_sanctioned_only_through_contacts"],
+                false,
+            )
         }),
     ];
     let names: Vec<String> = runs
