@@ -301,6 +301,92 @@ fn the_audit_is_written_and_printed() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// A scenario where people respond (population-wide mechanisms, epoch-major): every
+/// output is written, with its responses, and the same at 1 and 2 threads; the memory
+/// check accounts for keeping everyone in memory.
+#[test]
+fn responses_run_end_to_end() {
+    let dir = scratch("responses");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = format!("r{threads}");
+        let mut args = vec![
+            "run",
+            "--preset",
+            "suining-responses",
+            "--threads",
+            threads,
+            "--out",
+            &out,
+        ];
+        args.extend_from_slice(SMALL);
+        let o = credsim(&dir, &args);
+        assert!(o.status.success(), "{}", text(&o));
+        for f in [
+            "report.html",
+            "timeseries.parquet",
+            "persons.parquet",
+            "run.json",
+        ] {
+            assert!(dir.join(&out).join(f).exists(), "{f} missing");
+        }
+        let read = |f: &str| std::fs::read(dir.join(&out).join(f)).expect("file");
+        outputs.push((
+            read("summary.json"),
+            read("timeseries.csv"),
+            read("audit.json"),
+        ));
+    }
+    assert!(
+        outputs[0] == outputs[1],
+        "outputs differ between thread counts"
+    );
+    let s = json(&dir.join("r1/summary.json"));
+    assert!(s.pointer("/responses/appeals_filed/erroneous").is_some());
+    let series = String::from_utf8_lossy(&outputs[0].1).to_string();
+    for col in [
+        "appeals_waiting",
+        "appeal_mean_wait_days",
+        "protected_performed",
+        "chilling_factor_urban",
+        "association_entries",
+    ] {
+        let header = series.lines().find(|l| !l.starts_with('#')).unwrap_or("");
+        assert!(header.split(',').any(|c| c == col), "no column {col}");
+    }
+    let a = json(&dir.join("r1/audit.json"));
+    for key in [
+        "/appeals/share_of_erroneous_records_never_corrected/value",
+        "/responses/change_in_protected_conduct/value",
+        "/association/persons_sanctioned_only_through_contacts/value",
+    ] {
+        assert!(a.pointer(key).is_some(), "audit.json lacks {key}");
+    }
+    let o = credsim(&dir, &["audit", "r1"]);
+    let shown = String::from_utf8_lossy(&o.stdout);
+    for n in 10..=12 {
+        assert!(shown.contains(&format!("\n{n}. ")), "section {n} missing");
+    }
+    let html = std::fs::read_to_string(dir.join("r1/report.html")).expect("report");
+    assert!(html.contains("People respond"));
+    // Everyone stays in memory: 20 million persons do not fit in 2 GiB.
+    let o = credsim(
+        &dir,
+        &[
+            "run",
+            "--preset",
+            "suining-responses",
+            "--persons",
+            "20000000",
+            "--memory-limit",
+            "2",
+            "--quiet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("couple the whole population"));
+}
+
 mod tables {
     use super::*;
     use arrow_array::types::UInt8Type;

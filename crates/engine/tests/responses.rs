@@ -463,3 +463,15 @@ fn coupled_runs_do_not_depend_on_thread_count() {
     assert_eq!(one, json(2));
     assert_eq!(one, json(3));
 }
+
+/// A cancelled coupled run says so instead of returning partial results.
+#[test]
+fn coupled_runs_can_be_cancelled() {
+    let m = model(&protest(
+        "[chilling]\nmax_reduction = 0.5\nmidpoint = 0.01\nsteepness = 100.0\n",
+    ));
+    assert!(m.coupled());
+    let cancel = AtomicBool::new(true);
+    let control = common::control(&cancel);
+    assert!(credsim_engine::run(&m, &control).is_err());
+}
