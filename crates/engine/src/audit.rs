@@ -526,14 +526,11 @@ pub struct Audit {
     pub mobility: Mobility,
     /// 9. How concentrated sanction-days are.
     pub concentration: Concentration,
-    /// 10. Appeals and credit repair: what they correct, and what queueing costs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// 10. Appeals and credit repair: what they correct, what queueing costs (null without).
     pub appeals: Option<AppealsAudit>,
     /// 11. Behavioural responses: deterrence next to chilling.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<ResponsesAudit>,
     /// 12. Association punishment: sanctions through whom one knows.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub association: Option<AssociationAudit>,
 }
 

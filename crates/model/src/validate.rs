@@ -148,6 +148,11 @@ fn multipliers(
         .map(|a| vec![1.0; a.categories.len()])
         .collect();
     for (attr, cats) in map {
+        if !attr_index.contains_key(attr) {
+            // Reported once; its categories cannot be checked against anything.
+            ck.lookup(path.key(attr), "attribute", attr_index, attr);
+            continue;
+        }
         let a = ck.lookup(path.key(attr), "attribute", attr_index, attr);
         let Some(attribute) = attrs.get(a) else {
             continue;
@@ -632,6 +637,15 @@ pub(crate) fn compile(
                     if list.contacts.is_some() {
                         ck.fail(tp.clone(), "give at most one contacts trigger per list");
                     }
+                    if status == Status::List(i) {
+                        ck.fail(
+                            cp.key("status"),
+                            format!(
+                                "list `{}` cannot be triggered by contacts on itself: nobody is on it to begin with, so nobody could ever enter it",
+                                l.id
+                            ),
+                        );
+                    }
                     list.contacts = Some(ContactsCondition {
                         status,
                         at_least: c.at_least,
@@ -654,6 +668,18 @@ pub(crate) fn compile(
             _ => {}
         }
         lists.push(list);
+    }
+
+    for (i, b) in behaviours.iter().enumerate() {
+        if b.deterrence.is_some() && !b.adverse() {
+            ck.fail(
+                bpath.index(i).key("deterrence"),
+                format!(
+                    "behaviour `{}` has deterrence, but its records neither deduct points nor trigger a list, so they never sanction anyone (deterrence follows adverse records)",
+                    b.id
+                ),
+            );
+        }
     }
 
     // Services and treatments.
