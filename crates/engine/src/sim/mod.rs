@@ -318,6 +318,57 @@ struct Ctx<'m> {
     contact_lists: Vec<(usize, usize, u32)>,
     /// The model couples chunks (epoch-major schedule; chunk state is cold each period).
     coupled: bool,
+    /// Derive day 0 once per chunk when it is everyone's (off only to test that it
+    /// equals deriving it person by person).
+    day0_template: bool,
+    /// Behaviour rates before the person's multiplier, per combination of attribute
+    /// categories (None when a behaviour has its own multiplier, or combinations are
+    /// too many).
+    rate_table: Option<RateTable>,
+}
+
+/// `rates[combination × behaviours + b]`: behaviour b's base rate times its attribute
+/// multipliers, multiplied in attribute order as `population::behaviour_rates` does, so
+/// rates from the table are bit-identical to rates computed per person.
+struct RateTable {
+    /// Combination index = Σ category × stride.
+    strides: Vec<usize>,
+    rates: Vec<f64>,
+}
+
+impl RateTable {
+    /// Most attribute combinations tabulated.
+    const MAX_COMBINATIONS: usize = 4096;
+
+    fn new(model: &Model) -> Option<RateTable> {
+        if model.behaviours.iter().any(|b| b.own_shape.is_some()) {
+            return None;
+        }
+        let sizes: Vec<usize> = model
+            .attributes
+            .iter()
+            .map(|a| a.categories.values.len())
+            .collect();
+        let combinations = sizes
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .filter(|&c| c <= Self::MAX_COMBINATIONS)?;
+        let mut strides = vec![1; sizes.len()];
+        for x in (0..sizes.len().saturating_sub(1)).rev() {
+            strides[x] = strides[x + 1] * sizes[x + 1];
+        }
+        let mut rates = Vec::with_capacity(combinations * model.behaviours.len());
+        for combo in 0..combinations {
+            for beh in &model.behaviours {
+                let mut r = beh.rate_per_day;
+                for (x, &stride) in strides.iter().enumerate() {
+                    r *= beh.multipliers[x][combo / stride % sizes[x]];
+                }
+                rates.push(r);
+            }
+        }
+        Some(RateTable { strides, rates })
+    }
 }
 
 impl<'m> Ctx<'m> {
@@ -471,6 +522,8 @@ impl<'m> Ctx<'m> {
             },
             contact_lists: Vec::new(),
             coupled: model.coupled(),
+            rate_table: RateTable::new(model),
+            day0_template: true,
         };
         ctx.contact_lists = model
             .lists
@@ -823,17 +876,25 @@ impl ChunkSim {
             }
         }
 
-        for i in 0..n as u32 {
-            let person = pop_start + i;
-            // Initial status: everyone starts at the base score with no records.
-            if let Some(rules) = &m.score {
-                c.score_sum += rules.score(0);
-                *c.score_counts.entry(rules.score(0)).or_insert(0) += 1;
+        // Initial status: everyone starts at the base score with no records (without a
+        // score nothing holds on day 0: lists start empty).
+        if let Some(rules) = &m.score {
+            c.score_sum += rules.score(0) * n as i64;
+            *c.score_counts.entry(rules.score(0)).or_insert(0) += n as u64;
+            let mut first = 0;
+            if n > 0 && ctx.day0_template {
+                first = if c.start_everyone_like_the_first(ctx) {
+                    n as u32
+                } else {
+                    1
+                };
             }
-            if m.score.is_some() {
-                // Without a score nothing holds on day 0 (lists start empty).
+            for i in first..n as u32 {
                 c.refresh(ctx, i, 0, None);
             }
+        }
+        for i in 0..n as u32 {
+            let person = pop_start + i;
             if ctx.full {
                 c.lives.year_grade[i as usize] = c.grade[i as usize];
             }
@@ -898,6 +959,26 @@ impl ChunkSim {
     fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
         let a = ctx.model.attributes.len();
         let attrs = &self.attrs[i as usize * a..(i as usize + 1) * a];
+        if let Some(table) = &ctx.rate_table {
+            // The same products as `population::behaviour_rates`, in the same order.
+            let combo: usize = attrs
+                .iter()
+                .zip(&table.strides)
+                .map(|(&c, &s)| c as usize * s)
+                .sum();
+            let global = self.multiplier[i as usize];
+            let nb = self.rates.len();
+            let mut total = 0.0;
+            for (r, &base) in self
+                .rates
+                .iter_mut()
+                .zip(&table.rates[combo * nb..(combo + 1) * nb])
+            {
+                *r = base * global;
+                total += *r;
+            }
+            return total;
+        }
         population::behaviour_rates(
             ctx.model,
             &ctx.keys,
@@ -1023,6 +1104,86 @@ impl ChunkSim {
             }
         }
         std::hint::black_box(sum);
+    }
+
+    /// Day 0 for person 0, then, when that is provably everyone's day 0, the same
+    /// status for every person of the chunk without re-deriving it (returns true).
+    ///
+    /// Everyone starts with no records, hence with the same score, grade, condition
+    /// lists, treatments and scrutiny. The copy is valid when person 0's day 0 reached
+    /// nobody else (no household treatment), scheduled no event and started no audited
+    /// sanction spell, and changed no count besides occupancy, "ever" flags and
+    /// treatment applications: all checked here; otherwise the caller derives the
+    /// others' day 0 one by one (tested equal in `day0_template_equals_per_person`).
+    fn start_everyone_like_the_first(&mut self, ctx: &Ctx<'_>) -> bool {
+        let events = (
+            self.heap.len(),
+            self.buckets.iter().map(Vec::len).sum::<usize>(),
+        );
+        let tally = self.tally.clone();
+        let occupancy = self.occupancy.clone();
+        let group = self.lives.group.clone();
+        self.refresh(ctx, 0, 0, None);
+        let household = ctx
+            .model
+            .treatments
+            .iter()
+            .enumerate()
+            .any(|(t, tr)| tr.household && self.active[0] & (1 << t) != 0);
+        let mut rest = self.tally.clone();
+        rest.ever.clone_from(&tally.ever);
+        rest.applications.clone_from(&tally.applications);
+        rest.periods[0]
+            .applications
+            .clone_from(&tally.periods[0].applications);
+        let scheduled = (
+            self.heap.len(),
+            self.buckets.iter().map(Vec::len).sum::<usize>(),
+        );
+        if household || scheduled != events || rest != tally || self.lives.group != group {
+            return false;
+        }
+        let n = self.act_seq.len();
+        let others = (n - 1) as u64;
+        let grow = |now: &mut [u64], before: &[u64]| {
+            for (x, &b) in now.iter_mut().zip(before) {
+                *x += (*x - b) * others;
+            }
+        };
+        grow(&mut self.occupancy, &occupancy);
+        grow(&mut self.tally.ever, &tally.ever);
+        grow(&mut self.tally.applications, &tally.applications);
+        grow(
+            &mut self.tally.periods[0].applications,
+            &tally.periods[0].applications,
+        );
+        fn copy<T: Copy>(v: &mut [T], stride: usize) {
+            if stride == 0 || v.is_empty() {
+                return;
+            }
+            let (first, rest) = v.split_at_mut(stride);
+            for chunk in rest.chunks_exact_mut(stride) {
+                chunk.copy_from_slice(first);
+            }
+        }
+        let (l, slots) = (ctx.model.lists.len(), ctx.slots.len());
+        copy(&mut self.grade, 1);
+        copy(&mut self.ever, 1);
+        copy(&mut self.list_until, l);
+        copy(&mut self.list_cause, l);
+        copy(&mut self.scrutiny_until, 1);
+        copy(&mut self.active, 1);
+        copy(&mut self.sanctions_held, 1);
+        copy(&mut self.holds, slots);
+        let lives = &mut self.lives;
+        copy(&mut lives.sanction_since, 1);
+        copy(&mut lives.own_held, 1);
+        copy(&mut lives.ever_own, 1);
+        copy(&mut lives.low_entry, 1);
+        copy(&mut lives.list_entry, 1);
+        copy(&mut lives.lists_on, 1);
+        copy(&mut lives.listed_since, 1);
+        true
     }
 
     /// Runs epoch k: every event before the epoch's end.
@@ -1863,6 +2024,8 @@ impl ChunkSim {
     /// Starts and stops treatments (and scrutiny) to match the person's status.
     fn update_treatments(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
         let m = ctx.model;
+        // The causes of the grade, computed once (treatments do not change records).
+        let mut grade_cause: Option<u32> = None;
         for (t, tr) in m.treatments.iter().enumerate() {
             if !ctx.full && tr.kind == TreatmentKind::Reward {
                 continue; // counterfactuals measure sanctions only
@@ -1870,11 +2033,16 @@ impl ChunkSim {
             let holds = self.status_holds(ctx, i, day, tr.trigger);
             let bit = 1u32 << t;
             let active = self.active[i as usize] & bit != 0;
+            if tr.scope == Scope::All && holds == active {
+                continue; // applies exactly while the status holds: nothing changes
+            }
             let domain_bit = 1u32 << m.services[tr.service].domain;
-            let cause = if holds {
-                self.cause(ctx, i, tr.trigger)
-            } else {
-                0
+            let cause = match (holds, tr.trigger) {
+                (false, _) => 0,
+                (true, Status::Grade(_)) => {
+                    *grade_cause.get_or_insert_with(|| self.cause_mask(ctx, i))
+                }
+                (true, status) => self.cause(ctx, i, status),
             };
             let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
             if applies && !active {
@@ -2573,6 +2741,69 @@ impl MemoryEstimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn simulate_chunk(ctx: &Ctx<'_>, pop: &Population, replay: Option<&ChunkSim>) -> ChunkSim {
+        let mut c = ChunkSim::new(ctx, pop, &pop.chunks[0], replay);
+        for k in 0..ctx.model.period_ends.len() {
+            c.advance(ctx, k);
+        }
+        c.finish(ctx);
+        c
+    }
+
+    fn same_lives(a: &ChunkSim, b: &ChunkSim, ctx: &Ctx<'_>, what: &str) {
+        assert_eq!(a.tally, b.tally, "{what}: tally");
+        assert_eq!(a.lives.group, b.lives.group, "{what}: audit counts");
+        assert_eq!(a.lives.sanction_days, b.lives.sanction_days, "{what}");
+        assert_eq!(a.lives.listed_days, b.lives.listed_days, "{what}");
+        assert_eq!(a.lives.records, b.lives.records, "{what}");
+        for i in 0..a.act_seq.len() {
+            assert_eq!(a.outcome(ctx, i), b.outcome(ctx, i), "{what}: person {i}");
+        }
+    }
+
+    /// Deriving day 0 once per chunk (when it is everyone's) gives exactly the lives of
+    /// deriving it person by person, factual and counterfactual, for every preset and
+    /// for a day-0 treatment that reaches the household (where the copy must not be
+    /// used).
+    #[test]
+    fn day0_template_equals_per_person() {
+        let overrides = credsim_model::Overrides {
+            persons: Some(20_000),
+            years: Some(3),
+            ..Default::default()
+        };
+        let mut models: Vec<Model> = credsim_model::presets::ALL
+            .iter()
+            .map(|p| {
+                credsim_model::presets::load(p.name, &overrides)
+                    .expect("preset")
+                    .model
+            })
+            .collect();
+        let mut household = models[0].clone();
+        for t in &mut household.treatments {
+            t.household = true;
+        }
+        models.push(household);
+        for m in &models {
+            let fast = Ctx::new(m, Variant::Factual);
+            let mut slow = Ctx::new(m, Variant::Factual);
+            slow.day0_template = false;
+            let pop = Population::build(m, &fast.keys);
+            let a = simulate_chunk(&fast, &pop, None);
+            let b = simulate_chunk(&slow, &pop, None);
+            same_lives(&a, &b, &fast, &m.name);
+            for v in Variant::applicable(m) {
+                let vf = Ctx::new(m, v);
+                let mut vs = Ctx::new(m, v);
+                vs.day0_template = false;
+                let x = simulate_chunk(&vf, &pop, Some(&a));
+                let y = simulate_chunk(&vs, &pop, Some(&b));
+                same_lives(&x, &y, &vf, &format!("{} {}", m.name, v.name()));
+            }
+        }
+    }
 
     fn model(attempts_per_year: f64) -> Model {
         let toml = format!(
