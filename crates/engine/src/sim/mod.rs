@@ -318,6 +318,8 @@ struct Ctx<'m> {
     contact_lists: Vec<(usize, usize, u32)>,
     /// The model couples chunks (epoch-major schedule; chunk state is cold each period).
     coupled: bool,
+    /// Bit t set when treatment t is a sanction.
+    sanction_treatments: u32,
     /// Derive day 0 once per chunk when it is everyone's (off only to test that it
     /// equals deriving it person by person).
     day0_template: bool,
@@ -524,6 +526,12 @@ impl<'m> Ctx<'m> {
             coupled: model.coupled(),
             rate_table: RateTable::new(model),
             day0_template: true,
+            sanction_treatments: model
+                .treatments
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.kind == TreatmentKind::Sanction)
+                .fold(0, |m, (t, _)| m | 1 << t),
         };
         ctx.contact_lists = model
             .lists
@@ -2300,12 +2308,15 @@ impl ChunkSim {
             if self.lives.lists_on[i] > 0 {
                 self.lives.listed_days[i] += days - self.lives.listed_since[i];
             }
-            let active = self.active[i];
-            for (t, tr) in ctx.model.treatments.iter().enumerate() {
-                if active & (1 << t) != 0 && tr.kind == TreatmentKind::Sanction {
-                    self.end_spell(ctx, i as u32, days, t);
-                }
+            let mut sanctions = self.active[i] & ctx.sanction_treatments;
+            while sanctions != 0 {
+                let t = sanctions.trailing_zeros() as usize;
+                sanctions &= sanctions - 1;
+                self.end_spell(ctx, i as u32, days, t);
             }
+        }
+        if !ctx.full {
+            return; // counterfactuals count no attempts
         }
         let slots = ctx.slots.len();
         for j in 0..self.act_seq.len() {
