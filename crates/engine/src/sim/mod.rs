@@ -1198,12 +1198,31 @@ impl ChunkSim {
     fn advance(&mut self, ctx: &Ctx<'_>, k: usize) {
         self.epoch_end = ctx.model.period_ends[k];
         self.period = k;
-        let bucket = std::mem::take(&mut self.buckets[k]);
+        let mut bucket = std::mem::take(&mut self.buckets[k]);
         if ctx.coupled {
             self.warm(ctx, &bucket);
         }
-        self.heap.extend(bucket);
-        while let Some(ev) = self.heap.pop() {
+        // Events scheduled before the period are sorted once; events scheduled during
+        // it for a day within it go to the heap; the two are merged in (day, person,
+        // kind, insertion) order, the order a single heap would give (keys are unique).
+        bucket.sort_unstable_by_key(Event::key);
+        let mut next = 0;
+        loop {
+            let from_bucket = match (bucket.get(next), self.heap.peek()) {
+                (Some(b), Some(h)) => b.key() < h.key(),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let ev = if from_bucket {
+                next += 1;
+                bucket[next - 1]
+            } else {
+                match self.heap.pop() {
+                    Some(ev) => ev,
+                    None => break,
+                }
+            };
             self.advance_to(ev.day);
             self.tally.events += 1;
             self.handle(ctx, ev);
