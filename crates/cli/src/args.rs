@@ -158,4 +158,9 @@ pub struct BenchArgs {
     /// Also time each run without the audit, to show what the audit costs.
     #[arg(long)]
     pub compare_audit: bool,
+    /// Also write the persons table, as `credsim run` does by default (its Parquet
+    /// writer then competes with the simulation for the cores). Without it the
+    /// figures are the simulation's alone.
+    #[arg(long)]
+    pub with_persons_table: bool,
 }

@@ -43,14 +43,14 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         for &persons in &args.persons {
             for &t in &threads {
                 let out = scratch.join(format!("{name}-{persons}-{}", t.unwrap_or(0)));
-                let Some(info) = child(&exe, name, persons, t, args.years, &out, false)? else {
+                let Some(info) = child(&exe, name, persons, t, &args, &out, false)? else {
                     println!("{name:<18} {persons:>14} run failed");
                     continue;
                 };
                 let f = |k: &str| info[k].as_f64().unwrap_or(f64::NAN);
                 let rss = f("peak_rss_bytes");
                 let audit = if args.compare_audit {
-                    child(&exe, name, persons, t, args.years, &out, true)?
+                    child(&exe, name, persons, t, &args, &out, true)?
                         .and_then(|plain| plain["wall_seconds"].as_f64())
                         .map_or("n/a".to_string(), |w| {
                             format!("×{:.2}", f("wall_seconds") / w)
@@ -86,7 +86,7 @@ fn child(
     name: &str,
     persons: u64,
     threads: Option<usize>,
-    years: Option<u32>,
+    args: &BenchArgs,
     out: &std::path::Path,
     plain: bool,
 ) -> Result<Option<serde_json::Value>, CliError> {
@@ -96,8 +96,11 @@ fn child(
         .arg(persons.to_string())
         .arg("--out")
         .arg(out);
-    if let Some(y) = years {
+    if let Some(y) = args.years {
         cmd.arg("--years").arg(y.to_string());
+    }
+    if !args.with_persons_table {
+        cmd.args(["--persons-table", "none"]);
     }
     if let Some(t) = threads {
         cmd.arg("--threads").arg(t.to_string());
