@@ -4,22 +4,11 @@
 
 mod common;
 
-use common::model;
+use common::{model, run_threads};
 use credsim_engine::Outcome;
 use credsim_engine::summary::Summary;
 use credsim_model::Model;
 use std::sync::atomic::AtomicBool;
-
-fn run_threads(m: &Model, threads: usize) -> Outcome {
-    let cancel = AtomicBool::new(false);
-    let control = common::control(&cancel);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("thread pool")
-        .install(|| credsim_engine::run(m, &control))
-        .expect("not cancelled")
-}
 
 fn run(m: &Model) -> (Outcome, Summary) {
     let o = run_threads(m, 2);

@@ -1731,17 +1731,7 @@ impl ChunkSim {
             self.take_off_list(ctx, i, day, l);
         } else if until < self.list_until[idx] {
             self.list_until[idx] = until;
-            if until < ctx.model.days {
-                self.push(
-                    ctx,
-                    until,
-                    i,
-                    What::ListEnd {
-                        list: l as u8,
-                        until,
-                    },
-                );
-            }
+            self.schedule_list_end(ctx, i, l, until);
         }
     }
 
@@ -1943,17 +1933,22 @@ impl ChunkSim {
         self.list_cause[idx] |= cause;
         if until > self.list_until[idx] || !was {
             self.list_until[idx] = until;
-            if until < ctx.model.days {
-                self.push(
-                    ctx,
+            self.schedule_list_end(ctx, i, l, until);
+        }
+    }
+
+    /// Schedules the end of person i's term on list l (none at or after the horizon).
+    fn schedule_list_end(&mut self, ctx: &Ctx<'_>, i: u32, l: usize, until: u32) {
+        if until < ctx.model.days {
+            self.push(
+                ctx,
+                until,
+                i,
+                What::ListEnd {
+                    list: l as u8,
                     until,
-                    i,
-                    What::ListEnd {
-                        list: l as u8,
-                        until,
-                    },
-                );
-            }
+                },
+            );
         }
     }
 
@@ -1980,17 +1975,7 @@ impl ChunkSim {
             self.list_cause[idx] |= cause;
             let next = day.saturating_add(list.duration_days.unwrap_or(FOREVER - day));
             self.list_until[idx] = next;
-            if next < ctx.model.days {
-                self.push(
-                    ctx,
-                    next,
-                    i,
-                    What::ListEnd {
-                        list: l as u8,
-                        until: next,
-                    },
-                );
-            }
+            self.schedule_list_end(ctx, i, l, next);
             // New causes may bring own-domain treatments into scope.
             self.update_treatments(ctx, i, day);
         } else {

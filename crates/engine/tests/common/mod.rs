@@ -1,6 +1,6 @@
 //! Helpers shared by the engine's integration tests.
 
-use credsim_engine::Control;
+use credsim_engine::{Control, Outcome};
 use credsim_model::{Model, Overrides};
 use std::sync::atomic::AtomicBool;
 
@@ -19,4 +19,17 @@ pub fn control(cancel: &AtomicBool) -> Control<'_> {
         persons: None,
         records: None,
     }
+}
+
+/// Runs a model (with its audit) on a pool of `threads` threads.
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn run_threads(m: &Model, threads: usize) -> Outcome {
+    let cancel = AtomicBool::new(false);
+    let control = control(&cancel);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool")
+        .install(|| credsim_engine::run(m, &control))
+        .expect("not cancelled")
 }
