@@ -464,3 +464,36 @@ fn coupled_runs_can_be_cancelled() {
     let control = common::control(&cancel);
     assert!(credsim_engine::run(&m, &control).is_err());
 }
+
+/// Conservation with records removed early: the days persons spend listed, summed
+/// person by person, equal the list's person-days (a term cut back twice must end
+/// once).
+#[test]
+fn removals_keep_listed_days_conserved() {
+    let extra = format!(
+        "{}\n[repair]\nafter_days = 60\nprobability = 0.5\n",
+        appeals(1e6, 40, 0.5)
+    );
+    let m = model(&debtors(20_000, 0.8, 365, &extra));
+    let cancel = AtomicBool::new(false);
+    let total = std::sync::Mutex::new(0u64);
+    let sink = |_: usize, b: credsim_engine::PersonBatch| {
+        let days: u64 = b.listed_days.iter().map(|&d| d as u64).sum();
+        *total.lock().expect("lock") += days;
+    };
+    let control = credsim_engine::Control {
+        persons: Some(&sink),
+        ..common::control(&cancel)
+    };
+    let options = credsim_engine::Options {
+        persons_table: credsim_engine::PersonsTable::Full,
+        ..Default::default()
+    };
+    let o = credsim_engine::run_with(&m, &control, options).expect("runs");
+    let layout = credsim_engine::Layout::of(&m);
+    assert!(o.tally.responses.removed.iter().sum::<u64>() > 1000);
+    assert_eq!(
+        *total.lock().expect("lock"),
+        o.tally.occupancy_days[layout.list(0)]
+    );
+}

@@ -1980,6 +1980,9 @@ impl ChunkSim {
             self.update_treatments(ctx, i, day);
         } else {
             self.watch(i);
+            // Not listed (0 ≤ any day), and any other end event scheduled for this same
+            // day is now stale: a term cut back by `shorten_listing` can have two.
+            self.list_until[idx] = 0;
             self.list_cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
             self.note_list_exit(ctx, i, day);
