@@ -497,3 +497,48 @@ fn removals_keep_listed_days_conserved() {
         o.tally.occupancy_days[layout.list(0)]
     );
 }
+
+/// The no-responses counterfactual is simulated whenever anything was thinned,
+/// chilling included (not only deterrence), and equals a separate run without
+/// `[chilling]`.
+#[test]
+fn chilling_counterfactual_equals_a_run_without_chilling() {
+    let sanction = r#"
+[[services]]
+id = "permits"
+domain = "public_order"
+attempts_per_year = 1.0
+[[treatments]]
+id = "no_permits"
+kind = "sanction"
+service = "permits"
+trigger = { grade = "B" }
+scope = "all"
+"#;
+    let chill = "[chilling]\nmax_reduction = 0.8\nmidpoint = 0.004\nsteepness = 1500.0\n";
+    let m = model(&protest(&format!("{chill}{sanction}")));
+    let o = run(&m);
+    let t = audit_total(&o);
+    let plain = model(&protest(sanction));
+    let p = run(&plain);
+    let layout = credsim_engine::Layout::of(&m);
+    assert_eq!(
+        t.no_responses.sanction_days,
+        p.tally.occupancy_days[layout.any_sanction()]
+    );
+    assert!(
+        t.no_responses.sanction_days > t.sanction_days,
+        "chilling spares sanctions"
+    );
+}
+
+/// With every review started on filing and no queue ever, the queue costs nothing:
+/// reviews shorter than a period wait for the boundary in both runs alike.
+#[test]
+fn no_queue_no_queueing_cost() {
+    let m = model(&debtors(20_000, 0.05, 365, &appeals(1e6, 5, 0.6)));
+    let o = run(&m);
+    assert!(o.tally.periods.iter().all(|p| p.responses.queue == 0));
+    let t = audit_total(&o);
+    assert_eq!(t.instant_appeals.sanction_days, t.sanction_days);
+}

@@ -361,8 +361,10 @@ impl AppealRules {
     /// population: capacity accrues continuously at `capacity_per_month_per_100k`
     /// per month of 365/12 days.
     pub fn capacity_until(&self, end: u32, persons: u64) -> u64 {
-        let per_day = self.capacity_per_month_per_100k * persons as f64 / 1e5 / (365.0 / 12.0);
-        (per_day * end as f64).floor() as u64
+        // ⌊c·N·12·E / (10⁵·365)⌋ with one division (validation keeps c ≤ 10⁹, so the
+        // product stays far below 2⁶⁴).
+        (self.capacity_per_month_per_100k * persons as f64 * 12.0 * end as f64 / 3.65e7).floor()
+            as u64
     }
 }
 

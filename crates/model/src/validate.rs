@@ -345,8 +345,14 @@ pub(crate) fn compile(
         );
         let deterrence = b.deterrence.as_ref().map(|d| {
             let dp = p.key("deterrence");
-            if d.days == 0 {
-                ck.fail(dp.key("days"), "deterrence must last at least 1 day");
+            if !(1..=MAX_DAYS).contains(&d.days) {
+                ck.fail(
+                    dp.key("days"),
+                    format!(
+                        "{} days is not allowed: deterrence lasts 1 to {MAX_DAYS} days",
+                        d.days
+                    ),
+                );
             }
             Deterrence {
                 factor: ck.probability(dp.key("factor"), "deterrence factor", d.factor),
@@ -756,8 +762,23 @@ pub(crate) fn compile(
     });
     let appeals = s.appeals.as_ref().map(|a| {
         let p = FieldPath::keys(&["appeals"]);
-        if a.processing_days == 0 {
-            ck.fail(p.key("processing_days"), "a review takes at least 1 day");
+        if !(1..=MAX_DAYS).contains(&a.processing_days) {
+            ck.fail(
+                p.key("processing_days"),
+                format!(
+                    "{} days is not allowed: a review takes 1 to {MAX_DAYS} days",
+                    a.processing_days
+                ),
+            );
+        }
+        if a.capacity_per_month_per_100k > 1e9 {
+            ck.fail(
+                p.key("capacity_per_month_per_100k"),
+                format!(
+                    "{} is not allowed: at most 1e9 reviews per month per 100,000 persons",
+                    a.capacity_per_month_per_100k
+                ),
+            );
         }
         AppealRules {
             appeal_genuine: ck.probability(
@@ -797,8 +818,14 @@ pub(crate) fn compile(
     });
     let repair = s.repair.as_ref().map(|r| {
         let p = FieldPath::keys(&["repair"]);
-        if r.after_days == 0 {
-            ck.fail(p.key("after_days"), "the waiting period is at least 1 day");
+        if !(1..=MAX_DAYS).contains(&r.after_days) {
+            ck.fail(
+                p.key("after_days"),
+                format!(
+                    "{} days is not allowed: the waiting period is 1 to {MAX_DAYS} days",
+                    r.after_days
+                ),
+            );
         }
         RepairRules {
             after_days: r.after_days,

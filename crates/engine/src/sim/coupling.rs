@@ -209,7 +209,7 @@ impl Coupling {
                 break;
             };
             let slot = start + (i * (end - start) as u64 / available) as u32;
-            let decision = (day.max(slot) + rules.processing_days).max(end);
+            let decision = day.max(slot).saturating_add(rules.processing_days).max(end);
             chunks[index as usize].schedule_decision(ctx, record, day, decision);
         }
         self.queue_by_period[k] = self.queue.len() as u64;
@@ -282,9 +282,12 @@ impl Coupling {
                     continue;
                 }
                 self.met[y as usize] ^= bit;
+                let chunk = &mut chunks[pop.chunk_of(y)];
+                let i = y - chunk.first_person;
+                // The condition changes now, before the next period's first day: a term
+                // ending that day renews only if it still holds.
+                chunk.contacts_met[i as usize] ^= bit;
                 if day < ctx.model.days {
-                    let chunk = &mut chunks[pop.chunk_of(y)];
-                    let i = y - chunk.first_person;
                     chunk.push(
                         ctx,
                         day,

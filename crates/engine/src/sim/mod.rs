@@ -1602,12 +1602,11 @@ impl ChunkSim {
                         self.recs[record as usize].flags |= REC_UPHELD;
                     }
                     if ctx.instant_appeals {
-                        self.schedule_decision(
-                            ctx,
-                            record,
-                            day,
-                            day.saturating_add(rules.processing_days),
-                        );
+                        // No queue, but the same boundary rule as the office's reviews.
+                        let decision = day
+                            .saturating_add(rules.processing_days)
+                            .max(self.epoch_end);
+                        self.schedule_decision(ctx, record, day, decision);
                     } else {
                         self.filed.push((day, record));
                     }
@@ -1754,16 +1753,17 @@ impl ChunkSim {
 
     /// Contacts trigger c starts or stops being met for person i.
     fn association(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, c: usize, enter: bool) {
+        // (`contacts_met` was set at the boundary, before this day's list ends.)
         let l = ctx.contact_lists[c].0;
         if enter {
-            self.contacts_met[i as usize] |= 1 << c;
-            self.tally.responses.association_entries += 1;
-            self.tally.periods[self.period]
-                .responses
-                .association_entries += 1;
+            if !self.listed(ctx, i, day, l) {
+                self.tally.responses.association_entries += 1;
+                self.tally.periods[self.period]
+                    .responses
+                    .association_entries += 1;
+            }
             self.put_on_list(ctx, i, day, l, 0);
         } else {
-            self.contacts_met[i as usize] &= !(1 << c);
             if ctx.model.lists[l].duration_days.is_none() {
                 self.take_off_list(ctx, i, day, l);
             }
@@ -2420,7 +2420,10 @@ impl ChunkSim {
             Variant::InstantAppeals | Variant::InstantAppealsNoErrors | Variant::NoAssociation => {
                 true
             }
-            Variant::NoResponses => self.tally.responses.deterred_acts > 0,
+            // Some act was thinned (by deterrence or chilling).
+            Variant::NoResponses => {
+                self.tally.responses.candidate_acts != self.tally.responses.performed_acts
+            }
         }
     }
 
