@@ -268,8 +268,12 @@ struct Ctx<'m> {
     scrutiny: Option<&'m credsim_model::Scrutiny>,
     /// Per source, the population mean of its capture multiplier (equal-capture variant).
     capture_mean: Vec<f64>,
-    /// Per source, the largest factor on a base capture probability in any variant.
-    capture_bound: Vec<f64>,
+    /// The counterfactual variants of this model, each as (equal capture, scrutiny in
+    /// effect), in `Variant::applicable` order: bit v of an act's replay mask is
+    /// variant v.
+    replay_variants: Vec<(bool, bool)>,
+    /// This run's bit in replay masks (counterfactuals; 0 for the factual run).
+    replay_bit: u16,
     /// Keep a log of every record (factual run, records table).
     log_records: bool,
     keys: Keys,
@@ -411,22 +415,14 @@ impl<'m> Ctx<'m> {
                 })
                 .collect(),
             log_records: false,
-            capture_bound: model
-                .sources
+            replay_variants: Variant::applicable(model)
                 .iter()
-                .map(|src| {
-                    let attrs: f64 = src
-                        .capture_multipliers
-                        .iter()
-                        .map(|m| m.iter().copied().fold(0.0, f64::max))
-                        .product();
-                    let scrutiny = model
-                        .scrutiny
-                        .as_ref()
-                        .map_or(1.0, |s| s.capture_multiplier.max(1.0));
-                    attrs.max(1.0) * scrutiny
-                })
+                .map(|&v| (v == Variant::EqualCapture, v != Variant::NoScrutiny))
                 .collect(),
+            replay_bit: Variant::applicable(model)
+                .iter()
+                .position(|&v| v == variant)
+                .map_or(0, |p| 1 << p),
             keys: Keys::new(model.seed),
             false_counts: model
                 .sources
@@ -660,9 +656,10 @@ const FOREVER: u32 = u32::MAX;
 #[derive(Debug, Default)]
 struct Exogenous {
     /// Acts that some source could capture in some variant: (day, person, act number,
-    /// behaviour). An act whose capture draws exceed every variant's capture
-    /// probability produces no record in any of them and is left out.
-    acts: Vec<(u32, u32, u32, u16)>,
+    /// behaviour, replay mask). Bit v of the mask is set when the act's capture draws
+    /// fall below the highest capture probability variant v could give this person;
+    /// variant v replays only those acts (the others produce no record in it).
+    acts: Vec<(u32, u32, u32, u16, u16)>,
     /// False records: (arrival day, person, behaviour, source).
     false_records: Vec<(u32, u32, u16, u16)>,
 }
@@ -952,8 +949,10 @@ impl ChunkSim {
             }
         }
         if let Some(ex) = replay.map(|f| &f.exogenous) {
-            for &(day, i, k, behaviour) in &ex.acts {
-                c.push(ctx, day, i, What::Replay { k, behaviour });
+            for &(day, i, k, behaviour, mask) in &ex.acts {
+                if mask & ctx.replay_bit != 0 {
+                    c.push(ctx, day, i, What::Replay { k, behaviour });
+                }
             }
             if ctx.errors {
                 for &(day, i, b, s) in &ex.false_records {
@@ -1324,7 +1323,7 @@ impl ChunkSim {
         }
         // Acts are drawn as if nobody responded to the regime; deterrence and chilling
         // thin them (so every variant shares the same candidate acts).
-        let capturable = if self.performs(ctx, i, day, k, b) {
+        let replay = if self.performs(ctx, i, day, k, b) {
             self.tally.acts[b] += 1;
             if class < 2 {
                 self.tally.responses.performed_acts[class] += 1;
@@ -1332,10 +1331,10 @@ impl ChunkSim {
             }
             self.capture(ctx, i, day, k, b)
         } else {
-            self.capturable(ctx, i, k, b)
+            self.replay_mask(ctx, i, k, b)
         };
-        if capturable && ctx.full {
-            self.exogenous.acts.push((day, i, k, b as u16));
+        if replay != 0 && ctx.full {
+            self.exogenous.acts.push((day, i, k, b as u16, replay));
         }
         self.schedule_act(ctx, i, next);
     }
@@ -1374,22 +1373,75 @@ impl ChunkSim {
         happens
     }
 
-    /// Whether act k could be recorded by some source in some variant (the capture
-    /// draws of [`Self::capture`], without recording anything).
-    fn capturable(&self, ctx: &Ctx<'_>, i: u32, k: u32, b: usize) -> bool {
+    /// The counterfactuals in which act k could be recorded (the capture draws of
+    /// [`Self::capture`], without recording anything), as a replay mask.
+    fn replay_mask(&self, ctx: &Ctx<'_>, i: u32, k: u32, b: usize) -> u16 {
+        if !ctx.full {
+            return 0;
+        }
         let person = self.first_person + i;
-        ctx.model.behaviours[b].observers.iter().any(|obs| {
-            ctx.keys
-                .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
-                .uniform()
-                < obs.capture * ctx.capture_bound[obs.source]
-        })
+        ctx.model.behaviours[b]
+            .observers
+            .iter()
+            .fold(0, |mask, obs| {
+                let u = ctx
+                    .keys
+                    .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
+                    .uniform();
+                mask | self.observer_replay_mask(ctx, i, obs, u)
+            })
+    }
+
+    /// The counterfactuals in which capture draw u of observer `obs` could succeed for
+    /// person i: those whose highest possible capture probability for i exceeds u.
+    /// Each bound is computed with the same operations, in the same order, as the
+    /// variant's own capture probability (and scrutiny at its larger factor; products
+    /// of non-negative floats are monotone), so no act a variant would record is left
+    /// out.
+    fn observer_replay_mask(
+        &self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        obs: &credsim_model::Observer,
+        u: f64,
+    ) -> u16 {
+        let m = ctx.model;
+        let a = m.attributes.len();
+        let src = &m.sources[obs.source];
+        let watched = m
+            .scrutiny
+            .as_ref()
+            .map_or(1.0, |s| s.capture_multiplier.max(1.0));
+        let bound = |equal: bool, scrutiny: bool| {
+            let mut p = obs.capture * if scrutiny { watched } else { 1.0 };
+            if equal {
+                p *= ctx.capture_mean[obs.source];
+            } else {
+                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                    .iter()
+                    .enumerate()
+                {
+                    p *= src.capture_multipliers[x][c as usize];
+                }
+            }
+            p
+        };
+        let mut cache = [[None::<f64>; 2]; 2];
+        let mut mask = 0u16;
+        for (v, &(equal, scrutiny)) in ctx.replay_variants.iter().enumerate() {
+            let p = *cache[equal as usize][scrutiny as usize]
+                .get_or_insert_with(|| bound(equal, scrutiny));
+            if u < p {
+                mask |= 1 << v;
+            }
+        }
+        mask
     }
 
     /// Lets every source observing behaviour b capture act k of person i; returns
-    /// whether any capture draw fell below the highest capture probability any
-    /// variant could have (otherwise no variant can record this act).
-    fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> bool {
+    /// the counterfactuals that could record this act (see [`Self::replay_mask`]; 0
+    /// outside the factual run).
+    fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> u16 {
         let m = ctx.model;
         let person = self.first_person + i;
         let a = m.attributes.len();
@@ -1397,7 +1449,7 @@ impl ChunkSim {
             Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
             _ => 1.0,
         };
-        let mut capturable = false;
+        let mut replay = 0u16;
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
             let mut p = obs.capture * scrutiny;
@@ -1415,7 +1467,9 @@ impl ChunkSim {
                 .keys
                 .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
                 .uniform();
-            capturable |= u < obs.capture * ctx.capture_bound[obs.source];
+            if ctx.full {
+                replay |= self.observer_replay_mask(ctx, i, obs, u);
+            }
             if u >= p {
                 continue;
             }
@@ -1454,7 +1508,7 @@ impl ChunkSim {
                 );
             }
         }
-        capturable
+        replay
     }
 
     fn arrival(
