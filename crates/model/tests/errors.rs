@@ -322,6 +322,30 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "chilling",
         "no behaviour has `protected = true`",
     ),
+    (
+        "a review longer than the longest horizon",
+        "[scrutiny]",
+        "[appeals]\nprobability = { genuine = 0.2, erroneous = 0.5 }\ncapacity_per_month_per_100k = 1.0\nprocessing_days = 99999\nsuccess = { genuine = 0.1, erroneous = 0.5 }\n\n[scrutiny]",
+        78,
+        "appeals.processing_days",
+        "99999 days is not allowed: a review takes 1 to 36500 days",
+    ),
+    (
+        "a contacts trigger watching its own list",
+        "triggers = [{ record = \"default\" }, { grade = \"D\" }]",
+        "triggers = [{ contacts = { status = { list = \"black\" }, at_least = 1 } }]",
+        0,
+        "lists[0].triggers[0].contacts.status",
+        "cannot be triggered by contacts on itself",
+    ),
+    (
+        "deterrence on a behaviour whose records are never adverse",
+        "[[sources]]\nid = \"camera\"",
+        "[[behaviours]]\nid = \"jaywalking\"\ndomain = \"traffic\"\nrate_per_year = 0.1\ndeterrence = { factor = 0.5, days = 30 }\n\n[[sources]]\nid = \"camera\"",
+        36,
+        "behaviours[2].deterrence",
+        "neither deduct points nor trigger a list",
+    ),
 ];
 
 #[test]
