@@ -516,17 +516,8 @@ fn responses_section(
     let Some(a) = audit else {
         return;
     };
-    let mut out = String::from(
-        "<table><tr><th>question</th><th>measure</th><th>value [95% interval]</th></tr>",
-    );
-    let mut row = |q: &str, m: &str, v: String| {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{v}</td></tr>",
-            esc(q),
-            esc(m)
-        );
-    };
+    let mut out = String::from(MEASURES_HEADER);
+    let mut row = |q: &str, m: &str, v: String| measure_row(&mut out, q, m, &v);
     let ap = &a["appeals"];
     if ap.is_object() {
         row(
@@ -574,18 +565,26 @@ fn responses_section(
     body.push_str(&out);
 }
 
+/// The head of a table of audit measures.
+const MEASURES_HEADER: &str =
+    "<table><tr><th>question</th><th>measure</th><th>value [95% interval]</th></tr>";
+
+/// One row of a table of audit measures.
+fn measure_row(out: &mut String, question: &str, measure: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<tr><td>{}</td><td>{}</td><td>{value}</td></tr>",
+        esc(question),
+        esc(measure)
+    );
+}
+
 fn audit_section(a: &Value) -> String {
     let mut out = String::from(
-        "<p class=\"note\">Each measure compares the run with the same lives re-simulated with one mechanism switched off. Intervals are 95% (jackknife over groups of households).</p><table><tr><th>question</th><th>measure</th><th>value [95% interval]</th></tr>",
+        "<p class=\"note\">Each measure compares the run with the same lives re-simulated with one mechanism switched off. Intervals are 95% (jackknife over groups of households).</p>",
     );
-    let mut row = |q: &str, m: &str, v: String| {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{v}</td></tr>",
-            esc(q),
-            esc(m)
-        );
-    };
+    out.push_str(MEASURES_HEADER);
+    let mut row = |q: &str, m: &str, v: String| measure_row(&mut out, q, m, &v);
     let w = &a["wrongful"];
     row(
         "Wrongful sanctions",

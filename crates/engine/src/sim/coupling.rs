@@ -22,14 +22,7 @@ pub(super) fn run_epoch_major(
     options: Options,
 ) -> Result<Outcome, Cancelled> {
     let model = ctx.model;
-    let variants: Vec<Ctx<'_>> = if options.audit {
-        Variant::applicable(model)
-            .into_iter()
-            .map(|v| Ctx::new(model, v))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let variants = Ctx::counterfactuals(model, options.audit);
     let total = pop.chunks.len();
     let runs = 1 + variants.len();
     let periods = model.period_ends.len();

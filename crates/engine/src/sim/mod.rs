@@ -182,14 +182,7 @@ pub fn run_with(
             })
     };
     let audit = options.audit;
-    let variants: Vec<Ctx<'_>> = if audit {
-        Variant::applicable(model)
-            .into_iter()
-            .map(|v| Ctx::new(model, v))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let variants = Ctx::counterfactuals(model, audit);
     let simulate = |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&ChunkSim>| {
         let mut chunk = ChunkSim::new(ctx, &pop, range, replay);
         for k in 0..periods {
@@ -540,6 +533,17 @@ impl<'m> Ctx<'m> {
             })
             .collect();
         ctx
+    }
+
+    /// The contexts of the audit's counterfactual runs (none without the audit).
+    fn counterfactuals(model: &'m Model, audit: bool) -> Vec<Ctx<'m>> {
+        if !audit {
+            return Vec::new();
+        }
+        Variant::applicable(model)
+            .into_iter()
+            .map(|v| Ctx::new(model, v))
+            .collect()
     }
 
     /// The chilling category of a person with these attributes.
@@ -1405,26 +1409,13 @@ impl ChunkSim {
         obs: &credsim_model::Observer,
         u: f64,
     ) -> u16 {
-        let m = ctx.model;
-        let a = m.attributes.len();
-        let src = &m.sources[obs.source];
-        let watched = m
+        let watched = ctx
+            .model
             .scrutiny
             .as_ref()
             .map_or(1.0, |s| s.capture_multiplier.max(1.0));
         let bound = |equal: bool, scrutiny: bool| {
-            let mut p = obs.capture * if scrutiny { watched } else { 1.0 };
-            if equal {
-                p *= ctx.capture_mean[obs.source];
-            } else {
-                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
-                    .iter()
-                    .enumerate()
-                {
-                    p *= src.capture_multipliers[x][c as usize];
-                }
-            }
-            p
+            self.capture_probability(ctx, i, obs, if scrutiny { watched } else { 1.0 }, equal)
         };
         let mut cache = [[None::<f64>; 2]; 2];
         let mut mask = 0u16;
@@ -1438,13 +1429,40 @@ impl ChunkSim {
         mask
     }
 
+    /// The probability that `obs` captures an act of person i, with scrutiny factor
+    /// `scrutiny`, and with capture equalised (`equal`) or by i's attributes. The one
+    /// computation of it, so that replay bounds use the same operations in the same
+    /// order as the capture itself.
+    fn capture_probability(
+        &self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        obs: &credsim_model::Observer,
+        scrutiny: f64,
+        equal: bool,
+    ) -> f64 {
+        let mut p = obs.capture * scrutiny;
+        if equal {
+            p *= ctx.capture_mean[obs.source];
+        } else {
+            let a = ctx.model.attributes.len();
+            let src = &ctx.model.sources[obs.source];
+            for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                .iter()
+                .enumerate()
+            {
+                p *= src.capture_multipliers[x][c as usize];
+            }
+        }
+        p
+    }
+
     /// Lets every source observing behaviour b capture act k of person i; returns
     /// the counterfactuals that could record this act (see [`Self::replay_mask`]; 0
     /// outside the factual run).
     fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> u16 {
         let m = ctx.model;
         let person = self.first_person + i;
-        let a = m.attributes.len();
         let scrutiny = match ctx.scrutiny {
             Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
             _ => 1.0,
@@ -1452,17 +1470,13 @@ impl ChunkSim {
         let mut replay = 0u16;
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
-            let mut p = obs.capture * scrutiny;
-            if ctx.variant == Variant::EqualCapture {
-                p *= ctx.capture_mean[obs.source];
-            } else {
-                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
-                    .iter()
-                    .enumerate()
-                {
-                    p *= src.capture_multipliers[x][c as usize];
-                }
-            }
+            let p = self.capture_probability(
+                ctx,
+                i,
+                obs,
+                scrutiny,
+                ctx.variant == Variant::EqualCapture,
+            );
             let u = ctx
                 .keys
                 .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
