@@ -58,6 +58,9 @@ pub enum Purpose {
     Tie = 13,
     /// The random permutation of tie slot j (sub: j).
     TiePermutation = 14,
+    /// Attempts granted in one chunk and period (sub: service; entity: the chunk's
+    /// first household; counter: period).
+    GrantedAttempts = 15,
 }
 
 /// A run's key: the seed, pre-mixed.

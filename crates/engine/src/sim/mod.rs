@@ -719,6 +719,8 @@ struct ChunkSim {
     act_seq: Vec<u32>,
     /// Per person and hold slot (see `Ctx::slots`): holders << 16 | day opened.
     holds: Vec<u32>,
+    /// Per service: rewarded person-days up to the last period end (granted attempts).
+    rewarded_days: Vec<u64>,
     heap: BinaryHeap<Event>,
     buckets: Vec<Vec<Event>>,
     epoch_end: u32,
@@ -795,6 +797,7 @@ impl ChunkSim {
             ever: written(0, n),
             act_seq: written(0, n),
             holds: written(0, n * ctx.slots.len()),
+            rewarded_days: vec![0; m.services.len()],
             heap: BinaryHeap::new(),
             buckets: vec![Vec::new(); m.period_ends.len()],
             epoch_end: 0,
@@ -1243,6 +1246,9 @@ impl ChunkSim {
             self.handle(ctx, ev);
         }
         self.advance_to(self.epoch_end);
+        if ctx.full {
+            self.count_granted(ctx, k);
+        }
         if ctx.full && self.epoch_end.is_multiple_of(365) {
             let g = ctx.model.score.as_ref().map_or(0, |s| s.grades.len());
             for i in 0..self.grade.len() {
@@ -2238,7 +2244,9 @@ impl ChunkSim {
         if holders > 1 {
             return;
         }
-        self.count_attempts(ctx, j, s, kind, since, day);
+        if kind == TreatmentKind::Sanction {
+            self.count_denied(ctx, j, s, since, day);
+        }
         match kind {
             TreatmentKind::Sanction => {
                 self.occupancy[ctx.layout.sanctioned(s)] -= 1;
@@ -2254,17 +2262,10 @@ impl ChunkSim {
         }
     }
 
-    /// Counts the attempts to use service `s` on days [from, to) as denied (sanction)
-    /// or granted (reward), by period. Counterfactual runs skip this.
-    fn count_attempts(
-        &mut self,
-        ctx: &Ctx<'_>,
-        j: u32,
-        s: usize,
-        kind: TreatmentKind,
-        from: u32,
-        to: u32,
-    ) {
+    /// Counts person j's attempts to use service `s` on days [from, to) as denied, by
+    /// period. Counterfactual runs skip this. (Granted attempts are counted per chunk
+    /// and period: [`ChunkSim::count_granted`].)
+    fn count_denied(&mut self, ctx: &Ctx<'_>, j: u32, s: usize, from: u32, to: u32) {
         if !ctx.full {
             return;
         }
@@ -2272,17 +2273,39 @@ impl ChunkSim {
         let tally = &mut self.tally;
         for_each_attempt(ctx, self.first_person + j, s, from, to, |d| {
             let p = m.period_of(d);
-            match kind {
-                TreatmentKind::Sanction => {
-                    tally.denied[s] += 1;
-                    tally.periods[p].denied[s] += 1;
-                }
-                TreatmentKind::Reward => {
-                    tally.granted[s] += 1;
-                    tally.periods[p].granted[s] += 1;
-                }
-            }
+            tally.denied[s] += 1;
+            tally.periods[p].denied[s] += 1;
         });
+    }
+
+    /// Counts the attempts granted in period k, service by service: attempts made while
+    /// a reward holds the service. Each person's attempts are a Poisson process
+    /// independent of everything else, so, given the rewarded person-days D of the
+    /// chunk in the period, their total is Poisson(rate × D): one draw per chunk,
+    /// service and period, keyed by (chunk, service, period), instead of one keyed
+    /// stream per person and hold. (Nothing needs granted attempts person by person;
+    /// denied attempts are kept per person for the audit's amplification measures.)
+    fn count_granted(&mut self, ctx: &Ctx<'_>, k: usize) {
+        for (s, process) in ctx.attempts.iter().enumerate() {
+            if ctx.slot_of[s][TreatmentKind::Reward as usize] == usize::MAX {
+                continue;
+            }
+            let days = self.tally.occupancy_days[ctx.layout.rewarded(s)];
+            let new_days = days - self.rewarded_days[s];
+            self.rewarded_days[s] = days;
+            if new_days == 0 || process.rate <= 0.0 {
+                continue;
+            }
+            let mut st = ctx.keys.stream(
+                Purpose::GrantedAttempts,
+                s as u32,
+                self.household_offset as u64,
+                k as u64,
+            );
+            let n = Poisson::new(process.rate * new_days as f64).sample(&mut st);
+            self.tally.granted[s] += n;
+            self.tally.periods[k].granted[s] += n;
+        }
     }
 
     /// Attempts of person j at service s on days [from, to).
@@ -2410,9 +2433,9 @@ impl ChunkSim {
         for j in 0..self.act_seq.len() {
             for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
                 let word = self.holds[j * slots + slot];
-                if word >> SINCE_BITS > 0 {
+                if kind == TreatmentKind::Sanction && word >> SINCE_BITS > 0 {
                     let since = word & SINCE_MASK;
-                    self.count_attempts(ctx, j as u32, s, kind, since, ctx.model.days);
+                    self.count_denied(ctx, j as u32, s, since, ctx.model.days);
                 }
             }
         }
@@ -2905,6 +2928,53 @@ mod tests {
                 same_lives(&x, &y, &vf, &format!("{} {}", m.name, v.name()));
             }
         }
+    }
+
+    /// Granted attempts, drawn per chunk and period, are Poisson(rate × rewarded
+    /// person-days) in total for each service (suining-2010: every service has a
+    /// reward; 30,000 persons, 10 years; four standard deviations), and the periods add
+    /// up to the total.
+    #[test]
+    fn granted_attempts_follow_rewarded_time() {
+        let overrides = credsim_model::Overrides {
+            persons: Some(30_000),
+            ..Default::default()
+        };
+        let m = credsim_model::presets::load("suining-2010", &overrides)
+            .expect("preset")
+            .model;
+        let options = Options {
+            audit: false,
+            ..Options::default()
+        };
+        let cancel = AtomicBool::new(false);
+        let control = Control {
+            cancel: &cancel,
+            progress: &|_, _| {},
+            persons: None,
+            records: None,
+        };
+        let o = run_with(&m, &control, options).expect("run");
+        let ctx = Ctx::new(&m, Variant::Factual);
+        let mut checked = 0;
+        for (s, service) in m.services.iter().enumerate() {
+            if ctx.slot_of[s][TreatmentKind::Reward as usize] == usize::MAX {
+                continue;
+            }
+            let days = o.tally.occupancy_days[ctx.layout.rewarded(s)] as f64;
+            let expected = service.attempts_per_day * days;
+            let got = o.tally.granted[s] as f64;
+            assert!(expected > 100.0, "{}: too few expected", service.id);
+            assert!(
+                (got - expected).abs() <= 4.0 * expected.sqrt(),
+                "{}: granted {got} vs {expected}",
+                service.id
+            );
+            let by_period: u64 = o.tally.periods.iter().map(|p| p.granted[s]).sum();
+            assert_eq!(by_period, o.tally.granted[s]);
+            checked += 1;
+        }
+        assert!(checked > 0);
     }
 
     fn model(attempts_per_year: f64) -> Model {
