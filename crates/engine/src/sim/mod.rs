@@ -697,6 +697,61 @@ const REC_UPHELD: u8 = 8;
 const SINCE_BITS: u32 = 16;
 const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
 
+/// Sorts the events of the period [start, end) in (day, person, kind, insertion)
+/// order: by day with a counting sort, then each day's few events on one packed word
+/// (person 20 bits, kind 3, insertion 32). Falls back on a comparison sort for periods
+/// over 512 days or chunks over 2^20 persons. Keys are unique, so the order is the
+/// one `Event::key` gives.
+fn sort_events(events: &mut [Event], scratch: &mut Vec<Event>, start: u32, end: u32) {
+    const DAYS: usize = 512;
+    let span = (end - start) as usize;
+    if span > DAYS || events.iter().any(|e| e.person >= 1 << 20) {
+        events.sort_unstable_by_key(Event::key);
+        return;
+    }
+    let mut first = [0u32; DAYS + 1];
+    for e in events.iter() {
+        first[(e.day - start) as usize + 1] += 1;
+    }
+    for d in 0..span {
+        first[d + 1] += first[d];
+    }
+    scratch.clear();
+    scratch.extend_from_slice(events);
+    let mut at = first;
+    for e in scratch.iter() {
+        let d = (e.day - start) as usize;
+        events[at[d] as usize] = *e;
+        at[d] += 1;
+    }
+    for d in 0..span {
+        let day = &mut events[first[d] as usize..first[d + 1] as usize];
+        if day.len() > 1 {
+            day.sort_unstable_by_key(|e| {
+                (e.person as u64) << 35 | (e.rank as u64) << 32 | e.tie as u64
+            });
+        }
+    }
+}
+
+/// Merges two runs of events, each in key order, into `out` in key order.
+fn merge_events(a: &[Event], b: &[Event], out: &mut Vec<Event>) {
+    out.clear();
+    out.reserve(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].key() < b[j].key() {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+}
+
 /// The state of one chunk of households (struct of arrays, indexed by local person).
 struct ChunkSim {
     first_person: u32,
@@ -722,7 +777,13 @@ struct ChunkSim {
     /// Per service: rewarded person-days up to the last period end (granted attempts).
     rewarded_days: Vec<u64>,
     heap: BinaryHeap<Event>,
+    /// Per period, the events scheduled for it before it started (unordered).
     buckets: Vec<Vec<Event>>,
+    /// A counterfactual's replayed acts, in event order, and how many were handled.
+    replays: Vec<Event>,
+    replayed: usize,
+    /// Room for sorting and merging a period's events.
+    scratch: Vec<Event>,
     epoch_end: u32,
     tie: u32,
     occupancy: Vec<u64>,
@@ -800,6 +861,9 @@ impl ChunkSim {
             rewarded_days: vec![0; m.services.len()],
             heap: BinaryHeap::new(),
             buckets: vec![Vec::new(); m.period_ends.len()],
+            replays: Vec::new(),
+            replayed: 0,
+            scratch: Vec::new(),
             epoch_end: 0,
             tie: 0,
             occupancy: written(0, ctx.layout.len()),
@@ -956,11 +1020,22 @@ impl ChunkSim {
             }
         }
         if let Some(ex) = replay.map(|f| &f.exogenous) {
+            // The factual run handled its acts in event order, so they are kept in
+            // order apart and merged period by period (`advance`).
             for &(day, i, k, behaviour, mask) in &ex.acts {
                 if mask & ctx.replay_bit != 0 {
-                    c.push(ctx, day, i, What::Replay { k, behaviour });
+                    let what = What::Replay { k, behaviour };
+                    c.replays.push(Event {
+                        day,
+                        person: i,
+                        rank: what.rank(),
+                        tie: c.tie,
+                        what,
+                    });
+                    c.tie = c.tie.wrapping_add(1);
                 }
             }
+            debug_assert!(c.replays.is_sorted_by_key(Event::key));
             if ctx.errors {
                 for &(day, i, b, s) in &ex.false_records {
                     c.schedule_record(ctx, i, day, b, s, Provenance::False);
@@ -1212,17 +1287,18 @@ impl ChunkSim {
         // it for a day within it go to the heap; the two are merged in (day, person,
         // kind, insertion) order, the order a single heap would give (keys are unique).
         let start = k.checked_sub(1).map_or(0, |j| ctx.model.period_ends[j]);
-        if self.epoch_end - start <= 1 << 9 && self.act_seq.len() <= 1 << 20 {
-            // The same order from one packed word: day within the period (9 bits),
-            // person (20), kind (3), insertion (32).
-            bucket.sort_unstable_by_key(|e| {
-                ((e.day - start) as u64) << 55
-                    | (e.person as u64) << 35
-                    | (e.rank as u64) << 32
-                    | e.tie as u64
-            });
-        } else {
-            bucket.sort_unstable_by_key(Event::key);
+        sort_events(&mut bucket, &mut self.scratch, start, self.epoch_end);
+        // A counterfactual's replayed acts are already in order: merge this period's.
+        let replays = self.replays[self.replayed..].partition_point(|e| e.day < self.epoch_end);
+        if replays > 0 {
+            let from = self.replayed;
+            self.replayed += replays;
+            merge_events(
+                &bucket,
+                &self.replays[from..from + replays],
+                &mut self.scratch,
+            );
+            std::mem::swap(&mut bucket, &mut self.scratch);
         }
         let mut next = 0;
         loop {
