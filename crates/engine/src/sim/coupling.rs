@@ -52,14 +52,14 @@ pub(super) fn run_epoch_major(
             if !factual.iter().any(|c| c.variant_matters(ctx, vctx.variant)) {
                 for (index, f) in factual.iter().enumerate() {
                     let group = &mut a.groups[index % crate::audit::GROUPS];
-                    f.audit_contrast(ctx, vctx.variant, None, group);
+                    f.audit_contrast(ctx, vctx.variant, None, None, group);
                 }
                 continue;
             }
             let (other, _) = simulate(vctx, pop, Some(&factual), |k| progress(r + 1, k))?;
             for (index, (f, v)) in factual.iter().zip(&other).enumerate() {
                 let group = &mut a.groups[index % crate::audit::GROUPS];
-                f.audit_contrast(ctx, vctx.variant, Some(v), group);
+                f.audit_contrast(ctx, vctx.variant, Some(v), None, group);
             }
         }
         a.queue_at_end = tally.responses.queue;
@@ -106,7 +106,7 @@ fn simulate(
         .chunks
         .par_iter()
         .enumerate()
-        .map(|(index, range)| ChunkSim::new(ctx, pop, range, replay.map(|f| &f[index])))
+        .map(|(index, range)| ChunkSim::new(ctx, pop, range, replay.map(|f| &f[index]), None))
         .collect();
     let mut coupling = Coupling::new(ctx, &chunks);
     for k in 0..ctx.model.period_ends.len() {

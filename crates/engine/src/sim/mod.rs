@@ -183,14 +183,15 @@ pub fn run_with(
     };
     let audit = options.audit;
     let variants = Ctx::counterfactuals(model, audit);
-    let simulate = |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&ChunkSim>| {
-        let mut chunk = ChunkSim::new(ctx, &pop, range, replay);
-        for k in 0..periods {
-            chunk.advance(ctx, k);
-        }
-        chunk.finish(ctx);
-        chunk
-    };
+    let simulate =
+        |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&ChunkSim>, only: Option<&[bool]>| {
+            let mut chunk = ChunkSim::new(ctx, &pop, range, replay, only);
+            for k in 0..periods {
+                chunk.advance(ctx, k);
+            }
+            chunk.finish(ctx);
+            chunk
+        };
     // Tallies hold integers only, so the merge order cannot change the result.
     let (tally, audit_tally) = pop
         .chunks
@@ -204,17 +205,35 @@ pub fn run_with(
                 if let Some(c) = cancelled() {
                     return Err(c);
                 }
-                let mut chunk = simulate(&ctx, range, None);
+                let mut chunk = simulate(&ctx, range, None, None);
                 if let Some(a) = &mut acc_audit {
                     let group = &mut a.groups[index % crate::audit::GROUPS];
                     chunk.audit_factual(&ctx, group);
                     for vctx in &variants {
-                        if chunk.variant_matters(&ctx, vctx.variant) {
-                            let other = simulate(vctx, range, Some(&chunk));
-                            chunk.audit_contrast(&ctx, vctx.variant, Some(&other), group);
-                        } else {
-                            chunk.audit_contrast(&ctx, vctx.variant, None, group);
+                        if !chunk.variant_matters(&ctx, vctx.variant) {
+                            chunk.audit_contrast(&ctx, vctx.variant, None, None, group);
+                            continue;
                         }
+                        // Only the households the mechanism can reach are simulated
+                        // again; widened (rarely) when the counterfactual misattributes
+                        // a record to a household outside them.
+                        let mut only = chunk.reached_households(vctx.variant);
+                        let other = loop {
+                            let other = simulate(vctx, range, Some(&chunk), only.as_deref());
+                            let widened = only
+                                .as_mut()
+                                .is_some_and(|h| chunk.widen(h, &other.misattributions));
+                            if !widened {
+                                break other;
+                            }
+                        };
+                        chunk.audit_contrast(
+                            &ctx,
+                            vctx.variant,
+                            Some(&other),
+                            only.as_deref(),
+                            group,
+                        );
                     }
                 }
                 acc.merge(&chunk.tally);
@@ -826,16 +845,33 @@ struct ChunkSim {
     watch_flag: Vec<bool>,
     /// Per person: bit c set while contacts trigger c is met.
     contacts_met: Vec<u8>,
+    /// Factual run, per person: `REACHED_*` bits, the mechanisms that acted on them.
+    reached: Vec<u8>,
+    /// Misattributed records: (actor, local person the record was filed on).
+    misattributions: Vec<(u32, u32)>,
 }
+
+/// The factual run filed an erroneous record on the person or misattributed one of
+/// theirs: the no-errors counterfactual may differ for their household.
+const REACHED_BY_ERRORS: u8 = 1;
+/// A record of protected conduct was filed on the person.
+const REACHED_BY_PROTECTED: u8 = 2;
+/// The person came under heightened scrutiny.
+const REACHED_BY_SCRUTINY: u8 = 4;
 
 impl ChunkSim {
     /// A chunk at day 0. With `replay` (the factual run of the same chunk), people,
     /// acts and false records are taken from it instead of being drawn again.
+    ///
+    /// With `only` (per local household), a counterfactual replays the acts and false
+    /// records of those households alone: the others get no events (see
+    /// [`Self::reached_households`]).
     fn new(
         ctx: &Ctx<'_>,
         pop: &Population,
         range: &ChunkRange,
         replay: Option<&ChunkSim>,
+        only: Option<&[bool]>,
     ) -> ChunkSim {
         let m = ctx.model;
         let n = (range.persons.end - range.persons.start) as usize;
@@ -915,6 +951,8 @@ impl ChunkSim {
             } else {
                 written(0, n)
             },
+            reached: if ctx.full { written(0, n) } else { Vec::new() },
+            misattributions: Vec::new(),
         };
         let pop_start = range.persons.start;
         if let Some(f) = replay {
@@ -1022,8 +1060,10 @@ impl ChunkSim {
         if let Some(ex) = replay.map(|f| &f.exogenous) {
             // The factual run handled its acts in event order, so they are kept in
             // order apart and merged period by period (`advance`).
+            let household = std::mem::take(&mut c.household);
+            let included = |i: u32| only.is_none_or(|h| h[household[i as usize] as usize]);
             for &(day, i, k, behaviour, mask) in &ex.acts {
-                if mask & ctx.replay_bit != 0 {
+                if mask & ctx.replay_bit != 0 && included(i) {
                     let what = What::Replay { k, behaviour };
                     c.replays.push(Event {
                         day,
@@ -1038,9 +1078,12 @@ impl ChunkSim {
             debug_assert!(c.replays.is_sorted_by_key(Event::key));
             if ctx.errors {
                 for &(day, i, b, s) in &ex.false_records {
-                    c.schedule_record(ctx, i, day, b, s, Provenance::False);
+                    if included(i) {
+                        c.schedule_record(ctx, i, day, b, s, Provenance::False);
+                    }
                 }
             }
+            c.household = household;
         }
         c
     }
@@ -1597,6 +1640,10 @@ impl ChunkSim {
                 if target >= i {
                     target += 1;
                 }
+                self.misattributions.push((i, target));
+                if ctx.full {
+                    self.reached[i as usize] |= REACHED_BY_ERRORS;
+                }
                 self.schedule_record(
                     ctx,
                     target,
@@ -1641,6 +1688,12 @@ impl ChunkSim {
         }
         if ctx.full {
             self.lives.records[3 * i as usize + prov] += 1;
+            if provenance != Provenance::True as u8 {
+                self.reached[i as usize] |= REACHED_BY_ERRORS;
+            }
+            if beh.protected {
+                self.reached[i as usize] |= REACHED_BY_PROTECTED;
+            }
         }
         if let Some(log) = &mut self.record_log {
             log.day.push(day);
@@ -2190,6 +2243,9 @@ impl ChunkSim {
         };
         let until = day.saturating_add(sc.duration_days);
         self.scrutiny_until[i as usize] = until;
+        if ctx.full {
+            self.reached[i as usize] |= REACHED_BY_SCRUTINY;
+        }
         if fresh {
             self.occupancy[ctx.layout.scrutiny()] += 1;
             self.set_ever(i, ctx.layout.ever_scrutiny());
@@ -2583,6 +2639,75 @@ impl ChunkSim {
 
     /// Whether switching a mechanism off can change anything in this chunk; when it
     /// cannot, the counterfactual equals the factual run and is not simulated.
+    /// The households a counterfactual must simulate again, per local household (None:
+    /// all of them). Without errors, protected records or scrutiny, a household the
+    /// mechanism never reached in the factual run lives exactly as in it: by induction
+    /// over its events in time order, the same state gives the same capture
+    /// probabilities, the same keyed draws give the same records, and nothing else
+    /// differs. Households join the set when they are linked to it by a misattributed
+    /// record (either way), and when the counterfactual itself misattributes into them
+    /// ([`Self::widen`]). Chunk-major schedule only (the epoch-major schedule simulates
+    /// every household: coupled mechanisms reach across them). Tested equal to simulating everyone in
+    /// `restricted_counterfactuals_equal_full_ones`.
+    fn reached_households(&self, variant: Variant) -> Option<Vec<bool>> {
+        let bit = match variant {
+            Variant::NoErrors => REACHED_BY_ERRORS,
+            Variant::NoProtected => REACHED_BY_PROTECTED,
+            Variant::NoScrutiny => REACHED_BY_SCRUTINY,
+            _ => return None,
+        };
+        if self.reached.is_empty() {
+            return None;
+        }
+        let mut households = vec![false; self.household_start.len() - 1];
+        for (i, &r) in self.reached.iter().enumerate() {
+            if r & bit != 0 {
+                households[self.household[i] as usize] = true;
+            }
+        }
+        self.close_over_misattributions(&mut households);
+        Some(households)
+    }
+
+    /// Adds the households that records misattributed in a counterfactual landed in;
+    /// returns whether any was added (the counterfactual must then run again).
+    fn widen(&self, households: &mut [bool], misattributions: &[(u32, u32)]) -> bool {
+        let mut added = false;
+        for &(_, target) in misattributions {
+            let h = self.household[target as usize] as usize;
+            if !households[h] {
+                households[h] = true;
+                added = true;
+            }
+        }
+        if added {
+            self.close_over_misattributions(households);
+        }
+        added
+    }
+
+    /// Extends a set of households to every household linked to it by a record the
+    /// factual run misattributed (from either side).
+    fn close_over_misattributions(&self, households: &mut [bool]) {
+        loop {
+            let mut changed = false;
+            for &(actor, target) in &self.misattributions {
+                let (a, t) = (
+                    self.household[actor as usize] as usize,
+                    self.household[target as usize] as usize,
+                );
+                if households[a] != households[t] {
+                    households[a] = true;
+                    households[t] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
     fn variant_matters(&self, ctx: &Ctx<'_>, variant: Variant) -> bool {
         match variant {
             Variant::Factual => false,
@@ -2668,14 +2793,19 @@ impl ChunkSim {
 
     /// Adds the comparison with a counterfactual run of the same chunk (None: the
     /// counterfactual is known to equal the factual run).
+    ///
+    /// With `only`, the counterfactual simulated those households alone; everyone else
+    /// lived as in the factual run (see [`Self::reached_households`]).
     fn audit_contrast(
         &self,
         ctx: &Ctx<'_>,
         variant: Variant,
         other: Option<&ChunkSim>,
+        only: Option<&[bool]>,
         g: &mut GroupTally,
     ) {
         let cf = other.unwrap_or(self);
+        let simulated = |i: usize| only.is_none_or(|h| h[self.household[i] as usize]);
         let n = self.act_seq.len();
         if variant == Variant::EqualCapture {
             let m = ctx.model;
@@ -2709,7 +2839,15 @@ impl ChunkSim {
         c.records += cf.tally.records().iter().sum::<u64>();
         for i in 0..n {
             let (fs, fd, fl, _) = self.outcome(ctx, i);
-            let (vs, vd, vl, _) = cf.outcome(ctx, i);
+            let (vs, vd, vl, _) = if simulated(i) {
+                cf.outcome(ctx, i)
+            } else {
+                c.records += self.lives.records[3 * i..3 * i + 3]
+                    .iter()
+                    .map(|&r| r as u64)
+                    .sum::<u64>();
+                (fs, fd, fl, false)
+            };
             c.sanctioned += vs as u64;
             c.sanction_days += vd as u64;
             c.only_factual += (fs && !vs) as u64;
@@ -2833,7 +2971,7 @@ pub fn outcome_bytes_per_person(model: &Model, factual: bool) -> f64 {
     let t = model.treatments.len();
     let slots = ctx.slots.len();
     let lives = 4 + 4 + 2 + 1 + 4 * 4 + 1 + 4 + 4 // days, since, held, ever, stays, lists
-        + if factual { 1 + 8 * t + 4 * slots + 12 } else { 0 };
+        + if factual { 1 + 8 * t + 4 * slots + 12 + 1 } else { 0 }; // … records, reached
     let responses = 4 * ctx.deterrence_slots
         + if ctx.chilling.is_some() { 2 } else { 0 }
         + if ctx.watched.is_empty() { 0 } else { 4 + 1 + 1 }
@@ -2944,7 +3082,7 @@ mod tests {
     use super::*;
 
     fn simulate_chunk(ctx: &Ctx<'_>, pop: &Population, replay: Option<&ChunkSim>) -> ChunkSim {
-        let mut c = ChunkSim::new(ctx, pop, &pop.chunks[0], replay);
+        let mut c = ChunkSim::new(ctx, pop, &pop.chunks[0], replay, None);
         for k in 0..ctx.model.period_ends.len() {
             c.advance(ctx, k);
         }
@@ -3051,6 +3189,90 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 0);
+    }
+
+    /// A counterfactual simulated for the households its mechanism reached (widened
+    /// until closed) gives every person the outcome of simulating the whole chunk,
+    /// and the same number of records, for every preset and for a scenario where
+    /// misattribution is frequent and scrutiny stops capture (so that the widening is
+    /// exercised).
+    #[test]
+    fn restricted_counterfactuals_equal_full_ones() {
+        let overrides = credsim_model::Overrides {
+            persons: Some(20_000),
+            ..Default::default()
+        };
+        let mut models: Vec<Model> = credsim_model::presets::ALL
+            .iter()
+            .map(|p| {
+                credsim_model::presets::load(p.name, &overrides)
+                    .expect("preset")
+                    .model
+            })
+            .collect();
+        let mut misattributing = models[0].clone();
+        for src in &mut misattributing.sources {
+            src.misattribution = 0.02;
+        }
+        // Scrutiny (from grade B) that stops capture: the no-scrutiny counterfactual then
+        // records acts the factual run did not, and misattributes some of them outside
+        // the households first simulated (the widening).
+        if let Some(sc) = &mut misattributing.scrutiny {
+            sc.trigger = credsim_model::Status::Grade(1);
+            sc.capture_multiplier = 0.0;
+        }
+        misattributing
+            .name
+            .push_str(" (misattribution 0.02, scrutiny from grade B stops capture)");
+        models.push(misattributing);
+        let (mut restricted, mut widened) = (0, 0);
+        for m in models.iter().filter(|m| !m.coupled()) {
+            let ctx = Ctx::new(m, Variant::Factual);
+            let pop = Population::build(m, &ctx.keys);
+            for range in &pop.chunks {
+                let run = |vctx: &Ctx<'_>, replay: Option<&ChunkSim>, only: Option<&[bool]>| {
+                    let mut c = ChunkSim::new(vctx, &pop, range, replay, only);
+                    for k in 0..m.period_ends.len() {
+                        c.advance(vctx, k);
+                    }
+                    c.finish(vctx);
+                    c
+                };
+                let f = run(&ctx, None, None);
+                for v in Variant::applicable(m) {
+                    let Some(mut only) = f.reached_households(v) else {
+                        continue;
+                    };
+                    let vctx = Ctx::new(m, v);
+                    let full = run(&vctx, Some(&f), None);
+                    let part = loop {
+                        let part = run(&vctx, Some(&f), Some(&only));
+                        if !f.widen(&mut only, &part.misattributions) {
+                            break part;
+                        }
+                        widened += 1;
+                    };
+                    restricted += only.iter().filter(|&&h| !h).count();
+                    let mut records = part.tally.records().iter().sum::<u64>();
+                    for i in 0..f.act_seq.len() {
+                        let what = format!("{} {} person {i}", m.name, v.name());
+                        if only[f.household[i] as usize] {
+                            assert_eq!(part.outcome(&vctx, i), full.outcome(&vctx, i), "{what}");
+                        } else {
+                            assert_eq!(f.outcome(&ctx, i), full.outcome(&vctx, i), "{what}");
+                            records += f.lives.records[3 * i..3 * i + 3]
+                                .iter()
+                                .map(|&r| r as u64)
+                                .sum::<u64>();
+                        }
+                    }
+                    let all = full.tally.records().iter().sum::<u64>();
+                    assert_eq!(records, all, "{} {}: records", m.name, v.name());
+                }
+            }
+        }
+        assert!(restricted > 0, "no household was left out");
+        assert!(widened > 0, "the widening was never exercised");
     }
 
     fn model(attempts_per_year: f64) -> Model {
