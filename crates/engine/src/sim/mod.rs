@@ -292,8 +292,8 @@ struct Ctx<'m> {
     layout: Layout,
     /// Lists with a score/grade condition.
     condition_lists: Vec<usize>,
-    /// Number of false records of each source over the horizon, per person.
-    false_counts: Vec<Poisson>,
+    /// Expected false records of each source over the horizon, per person.
+    false_per_person: Vec<f64>,
     /// Each service's attempt process (the same for every person).
     attempts: Vec<AttemptProcess>,
     /// The (service, kind) pairs some treatment can hold: one hold slot per person each.
@@ -436,10 +436,10 @@ impl<'m> Ctx<'m> {
                 .position(|&v| v == variant)
                 .map_or(0, |p| 1 << p),
             keys: Keys::new(model.seed),
-            false_counts: model
+            false_per_person: model
                 .sources
                 .iter()
-                .map(|s| Poisson::new(s.false_rate_per_day * model.days as f64))
+                .map(|s| s.false_rate_per_day * model.days as f64)
                 .collect(),
             attempts: model
                 .services
@@ -1025,23 +1025,34 @@ impl ChunkSim {
                     / total;
                 c.schedule_act(ctx, i, t);
             }
-            // False records over the whole horizon (they do not depend on state).
+        }
+        // False records over the whole horizon (they do not depend on state). Each
+        // person's false records of a source are a Poisson process of the same rate,
+        // independent of everything else; their superposition over the chunk is a
+        // Poisson process of n times the rate whose records fall on persons drawn
+        // uniformly. So one keyed stream per chunk and source draws the number, then
+        // each record's person, day and type.
+        if replay.is_none() && ctx.errors && n > 0 {
             for (s, src) in m.sources.iter().enumerate() {
                 let Some(types) = &src.false_types else {
                     continue;
                 };
-                if src.false_rate_per_day <= 0.0 || !ctx.errors {
+                if src.false_rate_per_day <= 0.0 {
                     continue;
                 }
-                let mut st = ctx
-                    .keys
-                    .stream(Purpose::FalseRecords, s as u32, person as u64, 0);
-                let count = ctx.false_counts[s].sample(&mut st);
+                let mut st = ctx.keys.stream(
+                    Purpose::FalseRecords,
+                    s as u32,
+                    range.households.start as u64,
+                    0,
+                );
+                let count = Poisson::new(ctx.false_per_person[s] * n as f64).sample(&mut st);
                 for _ in 0..count {
+                    let i = st.below(n as u64) as u32;
                     let day = (st.uniform() * m.days as f64) as u32;
                     let behaviour = types.values[types.index(st.uniform())];
+                    let arrival = day.saturating_add(src.delay_days);
                     if ctx.full {
-                        let arrival = day.saturating_add(src.delay_days);
                         c.exogenous
                             .false_records
                             .push((arrival, i, behaviour as u16, s as u16));
@@ -1049,7 +1060,7 @@ impl ChunkSim {
                     c.schedule_record(
                         ctx,
                         i,
-                        day.saturating_add(src.delay_days),
+                        arrival,
                         behaviour as u16,
                         s as u16,
                         Provenance::False,
