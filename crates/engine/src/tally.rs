@@ -284,6 +284,90 @@ impl Tally {
         }
     }
 
+    /// A tally with no counters at all (no allocation): a placeholder.
+    pub fn empty() -> Tally {
+        Tally {
+            acts: Vec::new(),
+            captured: 0,
+            records_by_source: Vec::new(),
+            records_by_type: Vec::new(),
+            records_pending: 0,
+            applications: Vec::new(),
+            cross_context: Vec::new(),
+            spillover: Vec::new(),
+            denied: Vec::new(),
+            granted: Vec::new(),
+            occupancy_days: Vec::new(),
+            ever: Vec::new(),
+            events: 0,
+            responses: ResponseTally::default(),
+            periods: Vec::new(),
+        }
+    }
+
+    /// Zeroes this tally in place when it has the shape of `Tally::new(model)` (then
+    /// it equals that) and returns true; returns false, untouched, otherwise. Reusing a
+    /// tally saves allocating its few hundred per-period vectors again.
+    pub fn reset_for(&mut self, model: &Model) -> bool {
+        let (b, src, t, s) = (
+            model.behaviours.len(),
+            model.sources.len(),
+            model.treatments.len(),
+            model.services.len(),
+        );
+        let lay = Layout::of(model).len();
+        let shaped = self.acts.len() == b
+            && self.records_by_source.len() == src
+            && self.records_by_type.len() == b
+            && self.applications.len() == t
+            && self.cross_context.len() == t
+            && self.spillover.len() == t
+            && self.denied.len() == s
+            && self.granted.len() == s
+            && self.occupancy_days.len() == lay
+            && self.ever.len() == 32
+            && self.periods.len() == model.period_ends.len()
+            && self.periods.iter().all(|p| {
+                p.occupancy.len() == lay
+                    && p.records_by_source.len() == src
+                    && p.applications.len() == t
+                    && p.denied.len() == s
+                    && p.granted.len() == s
+            });
+        if !shaped {
+            return false;
+        }
+        fn zero<T: Default>(v: &mut [T]) {
+            v.iter_mut().for_each(|x| *x = T::default());
+        }
+        zero(&mut self.acts);
+        self.captured = 0;
+        zero(&mut self.records_by_source);
+        zero(&mut self.records_by_type);
+        self.records_pending = 0;
+        zero(&mut self.applications);
+        zero(&mut self.cross_context);
+        zero(&mut self.spillover);
+        zero(&mut self.denied);
+        zero(&mut self.granted);
+        zero(&mut self.occupancy_days);
+        zero(&mut self.ever);
+        self.events = 0;
+        self.responses = ResponseTally::default();
+        for p in &mut self.periods {
+            zero(&mut p.occupancy);
+            p.score_sum = 0;
+            p.score_counts.clear();
+            p.records = [0; 3];
+            zero(&mut p.records_by_source);
+            zero(&mut p.applications);
+            zero(&mut p.denied);
+            zero(&mut p.granted);
+            p.responses = ResponseTally::default();
+        }
+        true
+    }
+
     /// Adds another tally into this one.
     pub fn merge(&mut self, o: &Tally) {
         fn add(a: &mut [u64], b: &[u64]) {
@@ -338,6 +422,36 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A used tally, reset, equals a new one; a tally of another shape is refused.
+    #[test]
+    fn reset_tally_equals_a_new_one() {
+        let load = |years| {
+            let overrides = credsim_model::Overrides {
+                persons: Some(5_000),
+                years: Some(years),
+                ..Default::default()
+            };
+            credsim_model::presets::load("suining-2010", &overrides)
+                .expect("preset")
+                .model
+        };
+        let m = load(3);
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let control = crate::sim::Control {
+            progress: &|_, _| {},
+            cancel: &cancel,
+            persons: None,
+            records: None,
+        };
+        let mut t = crate::sim::run(&m, &control).expect("run").tally;
+        assert_ne!(t, Tally::new(&m), "the run counted something");
+        assert!(t.reset_for(&m));
+        assert_eq!(t, Tally::new(&m));
+        let other = load(2);
+        assert!(!t.reset_for(&other), "fewer periods");
+        assert!(!Tally::empty().reset_for(&m));
+    }
 
     #[test]
     fn score_quantiles_by_nearest_rank() {

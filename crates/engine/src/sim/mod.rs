@@ -19,6 +19,7 @@ use crate::tally::{Layout, Provenance, Tally};
 use credsim_model::raw::{ListKind, Scope, TreatmentKind};
 use credsim_model::{AppealRules, ChillingRules, Model, RepairRules, Status};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
@@ -716,6 +717,37 @@ const REC_UPHELD: u8 = 8;
 const SINCE_BITS: u32 = 16;
 const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
 
+thread_local! {
+    /// Tallies of dropped chunks, for the next chunks simulated on this thread: a
+    /// tally holds a few hundred small per-period vectors, and allocating and freeing
+    /// them for every chunk and counterfactual took several per cent of a run.
+    static SPARE_TALLIES: RefCell<Vec<Tally>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A zeroed tally for `model`: a spare one reset ([`Tally::reset_for`], equal to a new
+/// one) or a new one.
+fn fresh_tally(model: &Model) -> Tally {
+    SPARE_TALLIES.with_borrow_mut(|spare| {
+        while let Some(mut t) = spare.pop() {
+            if t.reset_for(model) {
+                return t;
+            }
+        }
+        Tally::new(model)
+    })
+}
+
+impl Drop for ChunkSim {
+    fn drop(&mut self) {
+        let tally = std::mem::replace(&mut self.tally, Tally::empty());
+        SPARE_TALLIES.with_borrow_mut(|spare| {
+            if spare.len() < 4 {
+                spare.push(tally);
+            }
+        });
+    }
+}
+
 /// Sorts the events of the period [start, end) in (day, person, kind, insertion)
 /// order: by day with a counting sort, then each day's few events on one packed word
 /// (person 20 bits, kind 3, insertion 32). Falls back on a comparison sort for periods
@@ -914,7 +946,7 @@ impl ChunkSim {
                     .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i))
                     .collect(),
             },
-            tally: Tally::new(m),
+            tally: fresh_tally(m),
             lives: Lives::new(m, n, ctx.slots.len(), ctx.full),
             exogenous: Exogenous::default(),
             record_log: ctx.log_records.then(RecordLog::default),
