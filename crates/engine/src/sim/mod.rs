@@ -340,10 +340,54 @@ struct Ctx<'m> {
     /// Derive day 0 once per chunk when it is everyone's (off only to test that it
     /// equals deriving it person by person).
     day0_template: bool,
+    /// Treatments by trigger and kind, as bit sets.
+    triggered: Triggered,
     /// Behaviour rates before the person's multiplier, per combination of attribute
     /// categories (None when a behaviour has its own multiplier, or combinations are
     /// too many).
     rate_table: Option<RateTable>,
+}
+
+/// The model's treatments as bit sets (bit t: treatment t), for finding the treatments
+/// a status change can start or stop without visiting all of them.
+struct Triggered {
+    /// Per grade, the treatments it triggers.
+    by_grade: Vec<u32>,
+    /// Per list, the treatments it triggers.
+    by_list: Vec<u32>,
+    /// Treatments of scope `all` and of scope `own`.
+    scope_all: u32,
+    scope_own: u32,
+    /// Rewards.
+    rewards: u32,
+}
+
+impl Triggered {
+    fn of(model: &Model) -> Triggered {
+        let grades = model.score.as_ref().map_or(0, |s| s.grades.len());
+        let mut t = Triggered {
+            by_grade: vec![0; grades],
+            by_list: vec![0; model.lists.len()],
+            scope_all: 0,
+            scope_own: 0,
+            rewards: 0,
+        };
+        for (x, tr) in model.treatments.iter().enumerate() {
+            let bit = 1u32 << x;
+            match tr.trigger {
+                Status::Grade(g) => t.by_grade[g] |= bit,
+                Status::List(l) => t.by_list[l] |= bit,
+            }
+            match tr.scope {
+                Scope::All => t.scope_all |= bit,
+                Scope::Own => t.scope_own |= bit,
+            }
+            if tr.kind == TreatmentKind::Reward {
+                t.rewards |= bit;
+            }
+        }
+        t
+    }
 }
 
 /// `rates[combination × behaviours + b]`: behaviour b's base rate times its attribute
@@ -535,6 +579,7 @@ impl<'m> Ctx<'m> {
             coupled: model.coupled(),
             rate_table: RateTable::new(model),
             day0_template: true,
+            triggered: Triggered::of(model),
             sanction_treatments: model
                 .treatments
                 .iter()
@@ -2308,16 +2353,32 @@ impl ChunkSim {
         let m = ctx.model;
         // The causes of the grade, computed once (treatments do not change records).
         let mut grade_cause: Option<u32> = None;
-        for (t, tr) in m.treatments.iter().enumerate() {
-            if !ctx.full && tr.kind == TreatmentKind::Reward {
-                continue; // counterfactuals measure sanctions only
+        // The treatments whose trigger holds, as a bit set.
+        let triggers = &ctx.triggered;
+        let mut holding = match self.grade[i as usize] {
+            NO_GRADE => 0,
+            g => triggers.by_grade.get(g as usize).copied().unwrap_or(0),
+        };
+        for (l, &mask) in triggers.by_list.iter().enumerate() {
+            if mask != 0 && self.listed(ctx, i, day, l) {
+                holding |= mask;
             }
-            let holds = self.status_holds(ctx, i, day, tr.trigger);
+        }
+        // Treatments of scope `all` apply exactly while their trigger holds: only those
+        // whose application differs from it change. Counterfactuals skip rewards (they
+        // measure sanctions only).
+        let active_now = self.active[i as usize];
+        let mut todo = (holding ^ active_now) & triggers.scope_all | triggers.scope_own;
+        if !ctx.full {
+            todo &= !triggers.rewards;
+        }
+        while todo != 0 {
+            let t = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let tr = &m.treatments[t];
             let bit = 1u32 << t;
+            let holds = holding & bit != 0;
             let active = self.active[i as usize] & bit != 0;
-            if tr.scope == Scope::All && holds == active {
-                continue; // applies exactly while the status holds: nothing changes
-            }
             let domain_bit = 1u32 << m.services[tr.service].domain;
             let cause = match (holds, tr.trigger) {
                 (false, _) => 0,
