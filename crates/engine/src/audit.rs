@@ -8,7 +8,7 @@
 //! Chunks are independent units (households and neighbourhoods never straddle them),
 //! so the jackknife accounts for dependence within households and neighbourhoods.
 
-use crate::sim::written;
+use crate::buffers::{filled, give_back};
 use credsim_model::Model;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -174,29 +174,49 @@ pub(crate) const NEVER: u32 = u32::MAX;
 impl Lives {
     /// Outcomes for n persons. Counterfactual runs (`full` false) need neither spells,
     /// in-context holds, year-end grades nor per-person record counts: those stay empty.
+    /// Gives the per-person buffers back for the next chunk (see `buffers`).
+    pub(crate) fn give_back(&mut self) {
+        give_back(&mut self.sanction_days);
+        give_back(&mut self.sanction_since);
+        give_back(&mut self.own_held);
+        give_back(&mut self.ever_own);
+        give_back(&mut self.low_entry);
+        give_back(&mut self.low_exit);
+        give_back(&mut self.list_entry);
+        give_back(&mut self.list_exit);
+        give_back(&mut self.year_grade);
+        give_back(&mut self.spell_start);
+        give_back(&mut self.spell_cause);
+        give_back(&mut self.in_context);
+        give_back(&mut self.records);
+        give_back(&mut self.lists_on);
+        give_back(&mut self.listed_since);
+        give_back(&mut self.listed_days);
+    }
+
     pub(crate) fn new(model: &Model, n: usize, slots: usize, full: bool) -> Lives {
         let t = model.treatments.len();
         let f = if full { n } else { 0 };
         Lives {
-            sanction_days: written(0, n),
-            sanction_since: written(0, n),
-            own_held: written(0, n),
-            ever_own: written(false, n),
-            low_entry: vec![NEVER; n],
-            low_exit: vec![NEVER; n],
-            list_entry: vec![NEVER; n],
-            list_exit: vec![NEVER; n],
-            year_grade: vec![u8::MAX; f],
-            spell_start: written(0, f * t),
-            spell_cause: written(0, f * t),
-            in_context: written(0, f * slots),
+            sanction_days: filled(0, n),
+            sanction_since: filled(0, n),
+            own_held: filled(0, n),
+            ever_own: filled(false, n),
+            low_entry: filled(NEVER, n),
+            low_exit: filled(NEVER, n),
+            list_entry: filled(NEVER, n),
+            list_exit: filled(NEVER, n),
+            year_grade: filled(u8::MAX, f),
+            spell_start: filled(0, f * t),
+            spell_cause: filled(0, f * t),
+            in_context: filled(0, f * slots),
             errors_seen: 0,
             protected_seen: 0,
             group: GroupTally::new(model),
-            records: written(0, 3 * f),
-            lists_on: written(0, n),
-            listed_since: written(0, n),
-            listed_days: written(0, n),
+            records: filled(0, 3 * f),
+            lists_on: filled(0, n),
+            listed_since: filled(0, n),
+            listed_days: filled(0, n),
         }
     }
 }

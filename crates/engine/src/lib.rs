@@ -4,6 +4,7 @@
 //! which [`summary`] turns into the published summary and time series.
 
 pub mod audit;
+mod buffers;
 pub mod network;
 pub mod population;
 pub mod rng;

@@ -13,6 +13,7 @@
 mod coupling;
 
 use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Variant};
+use crate::buffers::{filled, give_back, spare};
 use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};
 use crate::tally::{Layout, Provenance, Tally};
@@ -709,15 +710,6 @@ impl Ord for Event {
 
 const NO_GRADE: u8 = u8::MAX;
 
-/// `n` copies of `value`, written now. (`vec![0; n]` asks the allocator for zeroed
-/// memory, which the kernel maps lazily to a shared zero page; the first write to
-/// each page then costs a copy-on-write fault and a TLB flush on every core, which
-/// dominated epoch-major runs that build every chunk at once.)
-pub(crate) fn written<T: Clone>(value: T, n: usize) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
-    v.resize(n, value);
-    v
-}
 const FOREVER: u32 = u32::MAX;
 
 /// What the factual run hands to its counterfactuals: everything drawn independently
@@ -784,6 +776,28 @@ fn fresh_tally(model: &Model) -> Tally {
 
 impl Drop for ChunkSim {
     fn drop(&mut self) {
+        give_back(&mut self.household);
+        give_back(&mut self.attrs);
+        give_back(&mut self.points);
+        give_back(&mut self.grade);
+        give_back(&mut self.list_until);
+        give_back(&mut self.list_cause);
+        give_back(&mut self.scrutiny_until);
+        give_back(&mut self.active);
+        give_back(&mut self.sanctions_held);
+        give_back(&mut self.scored);
+        give_back(&mut self.ever);
+        give_back(&mut self.act_seq);
+        give_back(&mut self.holds);
+        give_back(&mut self.multiplier);
+        give_back(&mut self.last_rec);
+        give_back(&mut self.deterred_until);
+        give_back(&mut self.penalised_period);
+        give_back(&mut self.watch_state);
+        give_back(&mut self.watch_flag);
+        give_back(&mut self.contacts_met);
+        give_back(&mut self.reached);
+        self.lives.give_back();
         let tally = std::mem::replace(&mut self.tally, Tally::empty());
         SPARE_TALLIES.with_borrow_mut(|spare| {
             if spare.len() < 4 {
@@ -957,20 +971,20 @@ impl ChunkSim {
         let mut c = ChunkSim {
             first_person: range.persons.start,
             household_offset: range.households.start,
-            household: Vec::with_capacity(n),
+            household: spare(n),
             household_start: Vec::new(),
-            attrs: written(0, n * a),
-            points: written(0, n),
-            grade: vec![NO_GRADE; n],
-            list_until: written(0, n * l),
-            list_cause: written(0, n * l),
-            scrutiny_until: written(0, n),
-            active: written(0, n),
-            sanctions_held: written(0, n),
-            scored: written(0, n * ctx.scored_stride),
-            ever: written(0, n),
-            act_seq: written(0, n),
-            holds: written(0, n * ctx.slots.len()),
+            attrs: filled(0, n * a),
+            points: filled(0, n),
+            grade: filled(NO_GRADE, n),
+            list_until: filled(0, n * l),
+            list_cause: filled(0, n * l),
+            scrutiny_until: filled(0, n),
+            active: filled(0, n),
+            sanctions_held: filled(0, n),
+            scored: filled(0, n * ctx.scored_stride),
+            ever: filled(0, n),
+            act_seq: filled(0, n),
+            holds: filled(0, n * ctx.slots.len()),
             rewarded_days: vec![0; m.services.len()],
             heap: BinaryHeap::new(),
             buckets: vec![Vec::new(); m.period_ends.len()],
@@ -979,7 +993,7 @@ impl ChunkSim {
             scratch: Vec::new(),
             epoch_end: 0,
             tie: 0,
-            occupancy: written(0, ctx.layout.len()),
+            occupancy: filled(0, ctx.layout.len()),
             last_day: 0,
             score_sum: 0,
             score_counts: BTreeMap::new(),
@@ -987,9 +1001,14 @@ impl ChunkSim {
             rates: vec![0.0; m.behaviours.len()],
             multiplier: match replay {
                 Some(_) => Vec::new(),
-                None => (0..n as u32)
-                    .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i))
-                    .collect(),
+                None => {
+                    let mut v = spare(n);
+                    v.extend(
+                        (0..n as u32)
+                            .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i)),
+                    );
+                    v
+                }
             },
             tally: fresh_tally(m),
             lives: Lives::new(m, n, ctx.slots.len(), ctx.full),
@@ -997,24 +1016,24 @@ impl ChunkSim {
             record_log: ctx.log_records.then(RecordLog::default),
             recs: Vec::new(),
             last_rec: if ctx.track_records {
-                vec![NO_RECORD; n]
+                filled(NO_RECORD, n)
             } else {
                 Vec::new()
             },
             filed: Vec::new(),
-            deterred_until: written(0, n * ctx.deterrence_slots),
+            deterred_until: filled(0, n * ctx.deterrence_slots),
             penalised_period: if ctx.chilling.is_some() {
-                written(0, n)
+                filled(0, n)
             } else {
                 Vec::new()
             },
-            chill_counts: written(0, ctx.chill_categories),
-            chill_persons: written(0, ctx.chill_categories),
+            chill_counts: filled(0, ctx.chill_categories),
+            chill_persons: filled(0, ctx.chill_categories),
             chill_factor: vec![1.0; ctx.chill_categories],
             watch_state: if ctx.watched.is_empty() {
                 Vec::new()
             } else {
-                written(0, n)
+                filled(0, n)
             },
             // Everyone is reported once at the first boundary.
             watch_dirty: if ctx.watched.is_empty() {
@@ -1022,13 +1041,16 @@ impl ChunkSim {
             } else {
                 (0..n as u32).collect()
             },
-            watch_flag: vec![!ctx.watched.is_empty(); if ctx.watched.is_empty() { 0 } else { n }],
+            watch_flag: filled(
+                !ctx.watched.is_empty(),
+                if ctx.watched.is_empty() { 0 } else { n },
+            ),
             contacts_met: if ctx.contact_lists.is_empty() {
                 Vec::new()
             } else {
-                written(0, n)
+                filled(0, n)
             },
-            reached: if ctx.full { written(0, n) } else { Vec::new() },
+            reached: if ctx.full { filled(0, n) } else { Vec::new() },
             misattributions: Vec::new(),
         };
         let pop_start = range.persons.start;
