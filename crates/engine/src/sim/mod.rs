@@ -774,8 +774,22 @@ fn fresh_tally(model: &Model) -> Tally {
     })
 }
 
+impl crate::buffers::Reusable for Event {
+    fn with_pool<R>(f: impl FnOnce(&mut Vec<Vec<Event>>) -> R) -> R {
+        thread_local! {
+            static POOL: RefCell<Vec<Vec<Event>>> = const { RefCell::new(Vec::new()) };
+        }
+        POOL.with_borrow_mut(f)
+    }
+}
+
 impl Drop for ChunkSim {
     fn drop(&mut self) {
+        for bucket in &mut self.buckets {
+            give_back(bucket);
+        }
+        give_back(&mut self.scratch);
+        give_back(&mut self.replays);
         give_back(&mut self.household);
         give_back(&mut self.attrs);
         give_back(&mut self.points);
@@ -1172,6 +1186,7 @@ impl ChunkSim {
             // order apart and merged period by period (`advance`).
             let household = std::mem::take(&mut c.household);
             let included = |i: u32| only.is_none_or(|h| h[household[i as usize] as usize]);
+            c.replays = spare(ex.acts.len());
             for &(day, i, k, behaviour, mask) in &ex.acts {
                 if mask & ctx.replay_bit != 0 && included(i) {
                     let what = What::Replay { k, behaviour };
@@ -1244,7 +1259,11 @@ impl ChunkSim {
             self.heap.push(ev);
         } else {
             let k = ctx.model.period_of(day);
-            self.buckets[k].push(ev);
+            let bucket = &mut self.buckets[k];
+            if bucket.capacity() == 0 {
+                *bucket = spare(64);
+            }
+            bucket.push(ev);
         }
     }
 
@@ -1438,6 +1457,9 @@ impl ChunkSim {
         self.epoch_end = ctx.model.period_ends[k];
         self.period = k;
         let mut bucket = std::mem::take(&mut self.buckets[k]);
+        if self.scratch.capacity() == 0 {
+            self.scratch = spare(bucket.len());
+        }
         if ctx.coupled {
             self.warm(ctx, &bucket);
         }
@@ -1479,6 +1501,7 @@ impl ChunkSim {
             self.tally.events += 1;
             self.handle(ctx, ev);
         }
+        give_back(&mut bucket);
         self.advance_to(self.epoch_end);
         if ctx.full {
             self.count_granted(ctx, k);
