@@ -8,6 +8,7 @@
 use crate::rng::{Keys, Purpose};
 use credsim_model::Model;
 use credsim_model::raw::Level;
+use rayon::prelude::*;
 use std::ops::Range;
 
 /// Persons per chunk, aimed at (a chunk is whole households). Fixed, so chunk
@@ -38,16 +39,42 @@ impl Population {
     pub fn build(model: &Model, keys: &Keys) -> Population {
         let persons = model.persons as u32;
         let mean_size = model.mean_household_size();
-        let mut household_start =
+        let mut household_start: Vec<u32> =
             Vec::with_capacity((persons as f64 / mean_size.max(1.0) * 1.01) as usize + 2);
-        let mut next = 0u32;
-        let mut h = 0u64;
-        while next < persons {
-            household_start.push(next);
+        // Sizes are keyed by household id, so a block of them is drawn in parallel
+        // (into the table itself), then turned into first persons by a running sum
+        // that stops at the household reaching the population: the same table as
+        // drawing one household after another.
+        let size = |h: u64| {
             let u = keys.stream(Purpose::HouseholdSize, 0, h, 0).uniform();
-            let size = model.household_sizes.values[model.household_sizes.index(u)];
-            next = next.saturating_add(size).min(persons);
-            h += 1;
+            model.household_sizes.values[model.household_sizes.index(u)]
+        };
+        let mut next = 0u32;
+        while next < persons {
+            let first = household_start.len();
+            let room = household_start.capacity() - first;
+            let block = room.max(1 << 16);
+            household_start.resize(first + block, 0);
+            household_start[first..]
+                .par_chunks_mut(1 << 16)
+                .enumerate()
+                .for_each(|(c, part)| {
+                    let h0 = (first + (c << 16)) as u64;
+                    for (x, slot) in part.iter_mut().enumerate() {
+                        *slot = size(h0 + x as u64);
+                    }
+                });
+            let mut end = household_start.len();
+            for (x, slot) in household_start[first..].iter_mut().enumerate() {
+                let s = *slot;
+                *slot = next;
+                next = next.saturating_add(s).min(persons);
+                if next >= persons {
+                    end = first + x + 1;
+                    break;
+                }
+            }
+            household_start.truncate(end);
         }
         household_start.push(persons);
 
@@ -135,4 +162,40 @@ pub fn behaviour_rates(
         total += r;
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table built in parallel blocks equals drawing one household after another
+    /// until the population is reached (the last household cut to fit), for sizes
+    /// below, at and across the block size.
+    #[test]
+    fn parallel_household_table_equals_sequential() {
+        for persons in [1u64, 7, 65_536, 200_003, 1_000_000] {
+            let overrides = credsim_model::Overrides {
+                persons: Some(persons),
+                ..Default::default()
+            };
+            let m = credsim_model::presets::load("suining-2010", &overrides)
+                .expect("preset")
+                .model;
+            let keys = Keys::new(m.seed);
+            let mut expected = Vec::new();
+            let (mut next, mut h) = (0u32, 0u64);
+            while next < persons as u32 {
+                expected.push(next);
+                let u = keys.stream(Purpose::HouseholdSize, 0, h, 0).uniform();
+                let size = m.household_sizes.values[m.household_sizes.index(u)];
+                next = next.saturating_add(size).min(persons as u32);
+                h += 1;
+            }
+            expected.push(persons as u32);
+            let pop = Population::build(&m, &keys);
+            assert_eq!(pop.household_start, expected, "{persons} persons");
+            let covered: u32 = pop.chunks.iter().map(|c| c.persons.len() as u32).sum();
+            assert_eq!(covered, persons as u32);
+        }
+    }
 }
