@@ -343,6 +343,8 @@ struct Ctx<'m> {
     day0_template: bool,
     /// Treatments by trigger and kind, as bit sets.
     triggered: Triggered,
+    /// "Ever" bits of the audit's outcomes: sanctioned, any list, the lowest grade.
+    outcome_bits: (u32, u32, u32),
     /// Behaviour rates before the person's multiplier, per combination of attribute
     /// categories (None when a behaviour has its own multiplier, or combinations are
     /// too many).
@@ -581,6 +583,16 @@ impl<'m> Ctx<'m> {
             rate_table: RateTable::new(model),
             day0_template: true,
             triggered: Triggered::of(model),
+            outcome_bits: {
+                let lay = Layout::of(model);
+                let listed = (0..model.lists.len()).fold(0, |m, l| m | 1 << lay.ever_list(l));
+                let lowest = model
+                    .score
+                    .as_ref()
+                    .and_then(|s| s.lowest_grade())
+                    .map_or(0, |g| 1 << lay.ever_grade(g));
+                (1 << lay.ever_sanctioned(), listed, lowest)
+            },
             sanction_treatments: model
                 .treatments
                 .iter()
@@ -2732,21 +2744,13 @@ impl ChunkSim {
 impl ChunkSim {
     /// Ever sanctioned, sanction-days, ever listed, ever in the lowest grade.
     fn outcome(&self, ctx: &Ctx<'_>, i: usize) -> (bool, u32, bool, bool) {
-        let lay = &ctx.layout;
         let ever = self.ever[i];
-        let bit = |b: usize| ever & (1 << b) != 0;
-        let listed = (0..ctx.model.lists.len()).any(|l| bit(lay.ever_list(l)));
-        let lowest = ctx
-            .model
-            .score
-            .as_ref()
-            .and_then(|s| s.lowest_grade())
-            .is_some_and(|g| bit(lay.ever_grade(g)));
+        let (sanctioned, listed, lowest) = ctx.outcome_bits;
         (
-            bit(lay.ever_sanctioned()),
+            ever & sanctioned != 0,
             self.lives.sanction_days[i],
-            listed,
-            lowest,
+            ever & listed != 0,
+            ever & lowest != 0,
         )
     }
 
@@ -2964,17 +2968,24 @@ impl ChunkSim {
         if variant == Variant::EqualCapture {
             let m = ctx.model;
             let a = m.attributes.len();
-            let mut o = 0;
-            for (x, at) in m.attributes.iter().enumerate() {
-                for i in 0..n {
-                    let (sanctioned, _, listed, lowest) = cf.outcome(ctx, i);
+            let offsets: Vec<usize> = m
+                .attributes
+                .iter()
+                .scan(0, |acc, at| {
+                    let o = *acc;
+                    *acc += at.categories.values.len();
+                    Some(o)
+                })
+                .collect();
+            for i in 0..n {
+                let (sanctioned, _, listed, lowest) = cf.outcome(ctx, i);
+                for (x, &o) in offsets.iter().enumerate() {
                     let c = &mut g.categories_equal[o + self.attrs[i * a + x] as usize];
                     c[0] += 1;
                     c[1] += sanctioned as u64;
                     c[2] += listed as u64;
                     c[3] += lowest as u64;
                 }
-                o += at.categories.values.len();
             }
             return;
         }
