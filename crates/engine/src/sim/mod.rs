@@ -345,6 +345,9 @@ struct Ctx<'m> {
     triggered: Triggered,
     /// "Ever" bits of the audit's outcomes: sanctioned, any list, the lowest grade.
     outcome_bits: (u32, u32, u32),
+    /// The factual run notes the acts equal capture would decide otherwise (the
+    /// model has the equal-capture counterfactual).
+    equal_capture_audited: bool,
     /// Behaviour rates before the person's multiplier, per combination of attribute
     /// categories (None when a behaviour has its own multiplier, or combinations are
     /// too many).
@@ -583,6 +586,8 @@ impl<'m> Ctx<'m> {
             rate_table: RateTable::new(model),
             day0_template: true,
             triggered: Triggered::of(model),
+            equal_capture_audited: variant == Variant::Factual
+                && Variant::applicable(model).contains(&Variant::EqualCapture),
             outcome_bits: {
                 let lay = Layout::of(model);
                 let listed = (0..model.lists.len()).fold(0, |m, l| m | 1 << lay.ever_list(l));
@@ -975,6 +980,8 @@ const REACHED_BY_ERRORS: u8 = 1;
 const REACHED_BY_PROTECTED: u8 = 2;
 /// The person came under heightened scrutiny.
 const REACHED_BY_SCRUTINY: u8 = 4;
+/// Equal capture would have decided one of the person's acts otherwise.
+const REACHED_BY_CAPTURE: u8 = 8;
 
 impl ChunkSim {
     /// A chunk at day 0. With `replay` (the factual run of the same chunk), people,
@@ -1770,26 +1777,27 @@ impl ChunkSim {
                 .uniform();
             if ctx.full {
                 replay |= self.observer_replay_mask(ctx, i, obs, u);
+                if ctx.equal_capture_audited {
+                    // Where equal capture would decide this act otherwise, the
+                    // counterfactual's life of this household can differ from here on;
+                    // a record it would make, and misattribute, links its target.
+                    let q = self.capture_probability(ctx, i, obs, scrutiny, true);
+                    if (u < p) != (u < q) {
+                        self.reached[i as usize] |= REACHED_BY_CAPTURE;
+                        if u < q
+                            && let Some(target) = self.misattribution_target(ctx, i, obs, k)
+                        {
+                            self.misattributions.push((i, target));
+                        }
+                    }
+                }
             }
             if u >= p {
                 continue;
             }
             self.tally.captured += 1;
             let arrival = day.saturating_add(src.delay_days);
-            let mut ms = ctx.keys.stream(
-                Purpose::Misattribution,
-                obs.source as u32,
-                person as u64,
-                k as u64,
-            );
-            let neighbours = self.act_seq.len() as u64;
-            let misattributed = ms.uniform() < src.misattribution;
-            if misattributed && neighbours > 1 && ctx.errors {
-                // Another person of the same neighbourhood (this chunk), uniformly.
-                let mut target = ms.below(neighbours - 1) as u32;
-                if target >= i {
-                    target += 1;
-                }
+            if let Some(target) = self.misattribution_target(ctx, i, obs, k) {
                 self.misattributions.push((i, target));
                 if ctx.full {
                     self.reached[i as usize] |= REACHED_BY_ERRORS;
@@ -1814,6 +1822,36 @@ impl ChunkSim {
             }
         }
         replay
+    }
+
+    /// The person act k's record from `obs` is misattributed to, if it is (with data
+    /// errors in effect): another person of the same neighbourhood (this chunk),
+    /// uniformly, by the act's own misattribution draws.
+    fn misattribution_target(
+        &self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        obs: &credsim_model::Observer,
+        k: u32,
+    ) -> Option<u32> {
+        let src = &ctx.model.sources[obs.source];
+        let person = self.first_person + i;
+        let mut ms = ctx.keys.stream(
+            Purpose::Misattribution,
+            obs.source as u32,
+            person as u64,
+            k as u64,
+        );
+        let neighbours = self.act_seq.len() as u64;
+        let misattributed = ms.uniform() < src.misattribution;
+        if !(misattributed && neighbours > 1 && ctx.errors) {
+            return None;
+        }
+        let mut target = ms.below(neighbours - 1) as u32;
+        if target >= i {
+            target += 1;
+        }
+        Some(target)
     }
 
     fn arrival(
@@ -2812,6 +2850,7 @@ impl ChunkSim {
             Variant::NoErrors => REACHED_BY_ERRORS,
             Variant::NoProtected => REACHED_BY_PROTECTED,
             Variant::NoScrutiny => REACHED_BY_SCRUTINY,
+            Variant::EqualCapture => REACHED_BY_CAPTURE,
             _ => return None,
         };
         if self.reached.is_empty() {
@@ -2978,7 +3017,8 @@ impl ChunkSim {
                 })
                 .collect();
             for i in 0..n {
-                let (sanctioned, _, listed, lowest) = cf.outcome(ctx, i);
+                let lived = if simulated(i) { cf } else { self };
+                let (sanctioned, _, listed, lowest) = lived.outcome(ctx, i);
                 for (x, &o) in offsets.iter().enumerate() {
                     let c = &mut g.categories_equal[o + self.attrs[i * a + x] as usize];
                     c[0] += 1;
