@@ -808,6 +808,8 @@ impl Drop for ChunkSim {
         give_back(&mut self.scratch);
         give_back(&mut self.replays);
         give_back(&mut self.household);
+        give_back(&mut self.ids);
+        give_back(&mut self.index_of);
         give_back(&mut self.attrs);
         give_back(&mut self.points);
         give_back(&mut self.grade);
@@ -896,6 +898,13 @@ fn merge_events(a: &[Event], b: &[Event], out: &mut Vec<Event>) {
 /// The state of one chunk of households (struct of arrays, indexed by local person).
 struct ChunkSim {
     first_person: u32,
+    /// A counterfactual of some households only: each person's index in the factual
+    /// run's chunk (empty: the whole chunk, same indices).
+    ids: Vec<u32>,
+    /// With `ids`, each factual index's person here (`u32::MAX`: not simulated).
+    index_of: Vec<u32>,
+    /// Persons of the whole chunk (the neighbourhood misattribution draws from).
+    neighbours: u32,
     /// Id of the chunk's first household.
     household_offset: u32,
     /// Local index of each person's household.
@@ -998,11 +1007,22 @@ impl ChunkSim {
         only: Option<&[bool]>,
     ) -> ChunkSim {
         let m = ctx.model;
-        let n = (range.persons.end - range.persons.start) as usize;
+        // A counterfactual of some households holds their persons only.
+        let subset: Option<(&ChunkSim, &[bool])> = replay.zip(only);
+        let n = match subset {
+            Some((f, h)) => (0..h.len())
+                .filter(|&x| h[x])
+                .map(|x| (f.household_start[x + 1] - f.household_start[x]) as usize)
+                .sum(),
+            None => (range.persons.end - range.persons.start) as usize,
+        };
         let a = m.attributes.len();
         let l = m.lists.len();
         let mut c = ChunkSim {
             first_person: range.persons.start,
+            ids: Vec::new(),
+            index_of: Vec::new(),
+            neighbours: (range.persons.end - range.persons.start),
             household_offset: range.households.start,
             household: spare(n),
             household_start: Vec::new(),
@@ -1087,7 +1107,25 @@ impl ChunkSim {
             misattributions: Vec::new(),
         };
         let pop_start = range.persons.start;
-        if let Some(f) = replay {
+        if let Some((f, h)) = subset {
+            // The same people, of the households asked for: their households and
+            // attributes from the factual run, and the map between the two numberings.
+            c.attrs.clear();
+            c.index_of = filled(u32::MAX, f.act_seq.len());
+            c.ids = spare(n);
+            for (x, _) in h.iter().enumerate().filter(|&(_, &on)| on) {
+                c.household_start.push(c.ids.len() as u32);
+                let local_h = c.household_start.len() as u32 - 1;
+                for p in f.household_start[x]..f.household_start[x + 1] {
+                    c.index_of[p as usize] = c.ids.len() as u32;
+                    c.ids.push(p);
+                    c.household.push(local_h);
+                    c.attrs
+                        .extend_from_slice(&f.attrs[p as usize * a..(p as usize + 1) * a]);
+                }
+            }
+            c.household_start.push(n as u32);
+        } else if let Some(f) = replay {
             // The same people: take their households and attributes from the factual run.
             c.household.clone_from(&f.household);
             c.household_start.clone_from(&f.household_start);
@@ -1203,11 +1241,22 @@ impl ChunkSim {
         if let Some(ex) = replay.map(|f| &f.exogenous) {
             // The factual run handled its acts in event order, so they are kept in
             // order apart and merged period by period (`advance`).
-            let household = std::mem::take(&mut c.household);
-            let included = |i: u32| only.is_none_or(|h| h[household[i as usize] as usize]);
+            // Factual indices to this run's (all of them, or those of the households
+            // asked for).
+            let index_of = std::mem::take(&mut c.index_of);
+            let local = |i: u32| {
+                if index_of.is_empty() {
+                    Some(i)
+                } else {
+                    Some(index_of[i as usize]).filter(|&x| x != u32::MAX)
+                }
+            };
             c.replays = spare(ex.acts.len());
             for &(day, i, k, behaviour, mask) in &ex.acts {
-                if mask & ctx.replay_bit != 0 && included(i) {
+                if mask & ctx.replay_bit == 0 {
+                    continue;
+                }
+                if let Some(i) = local(i) {
                     let what = What::Replay { k, behaviour };
                     c.replays.push(Event {
                         day,
@@ -1222,12 +1271,12 @@ impl ChunkSim {
             debug_assert!(c.replays.is_sorted_by_key(Event::key));
             if ctx.errors {
                 for &(day, i, b, s) in &ex.false_records {
-                    if included(i) {
+                    if let Some(i) = local(i) {
                         c.schedule_record(ctx, i, day, b, s, Provenance::False);
                     }
                 }
             }
-            c.household = household;
+            c.index_of = index_of;
         }
         c
     }
@@ -1258,7 +1307,7 @@ impl ChunkSim {
         population::behaviour_rates(
             ctx.model,
             &ctx.keys,
-            self.first_person + i,
+            self.id(i),
             attrs,
             self.multiplier[i as usize],
             &mut self.rates,
@@ -1598,7 +1647,7 @@ impl ChunkSim {
     }
 
     fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
-        let person = self.first_person + i;
+        let person = self.id(i);
         let k = self.act_seq[i as usize];
         self.act_seq[i as usize] += 1;
         let total = self.person_rates(ctx, i);
@@ -1659,7 +1708,7 @@ impl ChunkSim {
         if factor >= 1.0 {
             return true;
         }
-        let person = self.first_person + i;
+        let person = self.id(i);
         let happens = ctx
             .keys
             .stream(Purpose::Response, 0, person as u64, k as u64)
@@ -1677,7 +1726,7 @@ impl ChunkSim {
         if !ctx.full {
             return 0;
         }
-        let person = self.first_person + i;
+        let person = self.id(i);
         ctx.model.behaviours[b]
             .observers
             .iter()
@@ -1756,7 +1805,7 @@ impl ChunkSim {
     /// outside the factual run).
     fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> u16 {
         let m = ctx.model;
-        let person = self.first_person + i;
+        let person = self.id(i);
         let scrutiny = match ctx.scrutiny {
             Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
             _ => 1.0,
@@ -1798,18 +1847,23 @@ impl ChunkSim {
             self.tally.captured += 1;
             let arrival = day.saturating_add(src.delay_days);
             if let Some(target) = self.misattribution_target(ctx, i, obs, k) {
-                self.misattributions.push((i, target));
+                // Kept in the factual run's numbering (what `widen` reads).
+                self.misattributions.push((self.factual_index(i), target));
                 if ctx.full {
                     self.reached[i as usize] |= REACHED_BY_ERRORS;
                 }
-                self.schedule_record(
-                    ctx,
-                    target,
-                    arrival,
-                    b as u16,
-                    obs.source as u16,
-                    Provenance::Misattributed,
-                );
+                // A target outside the households simulated here makes the caller
+                // widen them and run this counterfactual again.
+                if let Some(target) = self.local_of(target) {
+                    self.schedule_record(
+                        ctx,
+                        target,
+                        arrival,
+                        b as u16,
+                        obs.source as u16,
+                        Provenance::Misattributed,
+                    );
+                }
             } else {
                 self.schedule_record(
                     ctx,
@@ -1824,6 +1878,32 @@ impl ChunkSim {
         replay
     }
 
+    /// The population id of local person i.
+    #[inline]
+    fn id(&self, i: u32) -> u32 {
+        self.first_person + self.factual_index(i)
+    }
+
+    /// Local person i's index in the factual run's chunk.
+    #[inline]
+    fn factual_index(&self, i: u32) -> u32 {
+        if self.ids.is_empty() {
+            i
+        } else {
+            self.ids[i as usize]
+        }
+    }
+
+    /// The local person of factual index x (None: not simulated here).
+    #[inline]
+    fn local_of(&self, x: u32) -> Option<u32> {
+        if self.index_of.is_empty() {
+            Some(x)
+        } else {
+            Some(self.index_of[x as usize]).filter(|&i| i != u32::MAX)
+        }
+    }
+
     /// The person act k's record from `obs` is misattributed to, if it is (with data
     /// errors in effect): another person of the same neighbourhood (this chunk),
     /// uniformly, by the act's own misattribution draws.
@@ -1835,20 +1915,21 @@ impl ChunkSim {
         k: u32,
     ) -> Option<u32> {
         let src = &ctx.model.sources[obs.source];
-        let person = self.first_person + i;
+        let person = self.id(i);
         let mut ms = ctx.keys.stream(
             Purpose::Misattribution,
             obs.source as u32,
             person as u64,
             k as u64,
         );
-        let neighbours = self.act_seq.len() as u64;
+        let neighbours = self.neighbours as u64;
         let misattributed = ms.uniform() < src.misattribution;
         if !(misattributed && neighbours > 1 && ctx.errors) {
             return None;
         }
+        let actor = self.factual_index(i);
         let mut target = ms.below(neighbours - 1) as u32;
-        if target >= i {
+        if target >= actor {
             target += 1;
         }
         Some(target)
@@ -1883,9 +1964,10 @@ impl ChunkSim {
                 self.reached[i as usize] |= REACHED_BY_PROTECTED;
             }
         }
+        let id = self.id(i);
         if let Some(log) = &mut self.record_log {
             log.day.push(day);
-            log.person.push(self.first_person + i);
+            log.person.push(id);
             log.record_type.push(b as u16);
             log.source.push(source as u16);
             log.provenance.push(provenance);
@@ -1976,9 +2058,7 @@ impl ChunkSim {
             // gets the same draws in every variant.
             let key =
                 (day as u64) << 34 | (b as u64) << 18 | (source as u64) << 2 | provenance as u64;
-            let mut st = ctx
-                .keys
-                .stream(Purpose::Appeal, 0, (self.first_person + i) as u64, key);
+            let mut st = ctx.keys.stream(Purpose::Appeal, 0, self.id(i) as u64, key);
             let (appeal, success, repair) = (st.uniform(), st.uniform(), st.uniform());
             if let Some(rules) = ctx.appeals {
                 let a = m.attributes.len();
@@ -2201,7 +2281,7 @@ impl ChunkSim {
             let before = self.watch_state[x as usize];
             if now != before {
                 self.watch_state[x as usize] = now;
-                out.push((self.first_person + x, before, now));
+                out.push((self.id(x), before, now));
             }
         }
         out
@@ -2606,8 +2686,9 @@ impl ChunkSim {
             return;
         }
         let m = ctx.model;
+        let person = self.id(j);
         let tally = &mut self.tally;
-        for_each_attempt(ctx, self.first_person + j, s, from, to, |d| {
+        for_each_attempt(ctx, person, s, from, to, |d| {
             let p = m.period_of(d);
             tally.denied[s] += 1;
             tally.periods[p].denied[s] += 1;
@@ -2647,7 +2728,7 @@ impl ChunkSim {
     /// Attempts of person j at service s on days [from, to).
     fn attempts_between(&self, ctx: &Ctx<'_>, j: u32, s: usize, from: u32, to: u32) -> u64 {
         let mut n = 0;
-        for_each_attempt(ctx, self.first_person + j, s, from, to, |_| n += 1);
+        for_each_attempt(ctx, self.id(j), s, from, to, |_| n += 1);
         n
     }
 
@@ -3002,7 +3083,12 @@ impl ChunkSim {
         g: &mut GroupTally,
     ) {
         let cf = other.unwrap_or(self);
-        let simulated = |i: usize| only.is_none_or(|h| h[self.household[i] as usize]);
+        // Person i's index in the counterfactual run, if it simulated them.
+        let simulated = |i: usize| match (other, only) {
+            (Some(v), Some(_)) => v.local_of(i as u32).map(|x| x as usize),
+            (_, Some(h)) => h[self.household[i] as usize].then_some(i),
+            (_, None) => Some(i),
+        };
         let n = self.act_seq.len();
         if variant == Variant::EqualCapture {
             let m = ctx.model;
@@ -3017,8 +3103,10 @@ impl ChunkSim {
                 })
                 .collect();
             for i in 0..n {
-                let lived = if simulated(i) { cf } else { self };
-                let (sanctioned, _, listed, lowest) = lived.outcome(ctx, i);
+                let (sanctioned, _, listed, lowest) = match simulated(i) {
+                    Some(x) => cf.outcome(ctx, x),
+                    None => self.outcome(ctx, i),
+                };
                 for (x, &o) in offsets.iter().enumerate() {
                     let c = &mut g.categories_equal[o + self.attrs[i * a + x] as usize];
                     c[0] += 1;
@@ -3044,8 +3132,8 @@ impl ChunkSim {
         c.records += cf.tally.records().iter().sum::<u64>();
         for i in 0..n {
             let (fs, fd, fl, _) = self.outcome(ctx, i);
-            let (vs, vd, vl, _) = if simulated(i) {
-                cf.outcome(ctx, i)
+            let (vs, vd, vl, _) = if let Some(x) = simulated(i) {
+                cf.outcome(ctx, x)
             } else {
                 c.records += self.lives.records[3 * i..3 * i + 3]
                     .iter()
@@ -3458,11 +3546,21 @@ mod tests {
                         widened += 1;
                     };
                     restricted += only.iter().filter(|&&h| !h).count();
+                    let kept: usize = (0..only.len())
+                        .filter(|&h| only[h])
+                        .map(|h| (f.household_start[h + 1] - f.household_start[h]) as usize)
+                        .sum();
+                    assert_eq!(
+                        part.act_seq.len(),
+                        kept,
+                        "holds the households simulated only"
+                    );
                     let mut records = part.tally.records().iter().sum::<u64>();
                     for i in 0..f.act_seq.len() {
                         let what = format!("{} {} person {i}", m.name, v.name());
                         if only[f.household[i] as usize] {
-                            assert_eq!(part.outcome(&vctx, i), full.outcome(&vctx, i), "{what}");
+                            let x = part.local_of(i as u32).expect("simulated") as usize;
+                            assert_eq!(part.outcome(&vctx, x), full.outcome(&vctx, i), "{what}");
                         } else {
                             assert_eq!(f.outcome(&ctx, i), full.outcome(&vctx, i), "{what}");
                             records += f.lives.records[3 * i..3 * i + 3]
