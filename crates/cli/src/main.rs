@@ -245,14 +245,15 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .num_threads(threads)
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let table = persons_table(args.persons_table.as_deref(), model.persons)?;
     output::check_memory(
         model,
         pool.current_num_threads(),
         !args.no_audit,
+        table,
         args.memory_limit,
         args.ignore_memory_check,
     )?;
-    let table = persons_table(args.persons_table.as_deref(), model.persons)?;
     let staging = target.stage()?;
     // The persons table streams to a writer thread, which puts chunks back in id order.
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, credsim_engine::PersonBatch)>();
@@ -349,7 +350,7 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .as_ref()
         .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome);
-    let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads());
+    let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads(), table);
     let folder = staging.commit(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
     if !args.quiet {
         print::summary(&summary, &run_info);

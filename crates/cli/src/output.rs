@@ -234,7 +234,13 @@ pub struct RunInfo {
 
 impl RunInfo {
     /// Facts about a finished run.
-    pub fn new(model: &Model, outcome: &Outcome, wall: f64, threads: usize) -> RunInfo {
+    pub fn new(
+        model: &Model,
+        outcome: &Outcome,
+        wall: f64,
+        threads: usize,
+        table: credsim_engine::PersonsTable,
+    ) -> RunInfo {
         let person_years = model.persons as f64 * model.days as f64 / 365.0;
         RunInfo {
             credsim_version: credsim_engine::VERSION.to_string(),
@@ -255,7 +261,8 @@ impl RunInfo {
                 threads,
                 outcome.audit.is_some(),
             )
-            .total(),
+            .total()
+                + persons_table_bytes(table, model.persons),
             host: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
             finished_unix: std::time::SystemTime::now()
@@ -281,15 +288,28 @@ fn available_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Bytes the persons-table writer holds at most: the row group in progress (up to 2²⁰
+/// rows) at 140 bytes a row (the national run held 138 MB for its 1,000,788 sampled rows).
+pub fn persons_table_bytes(table: credsim_engine::PersonsTable, persons: u64) -> u64 {
+    let rows = match table {
+        credsim_engine::PersonsTable::None => 0.0,
+        credsim_engine::PersonsTable::Full => persons as f64,
+        credsim_engine::PersonsTable::Sample(p) => p * persons as f64,
+    };
+    (rows.min((1u64 << 20) as f64) * 140.0) as u64
+}
+
 /// Refuses a run whose memory estimate exceeds 90% of the available memory.
 pub fn check_memory(
     model: &Model,
     threads: usize,
     audit: bool,
+    table: credsim_engine::PersonsTable,
     limit_gib: Option<f64>,
     ignore: bool,
 ) -> Result<(), CliError> {
-    let estimate = credsim_engine::sim::MemoryEstimate::for_run(model, threads, audit);
+    let mut estimate = credsim_engine::sim::MemoryEstimate::for_run(model, threads, audit);
+    estimate.in_flight += persons_table_bytes(table, model.persons);
     let need = estimate.total();
     let limit = limit_gib.map(|g| (g.max(0.0) * 1073741824.0) as u64);
     let Some(have) = limit.or_else(available_memory) else {
@@ -315,7 +335,7 @@ pub fn check_memory(
         String::new()
     };
     Err(CliError::TooBig(format!(
-        "this run needs about {:.1} GiB ({:.1} bytes per person × {} persons, plus {:.2} GiB for the chunks in flight) \
+        "this run needs about {:.1} GiB ({:.1} bytes per person × {} persons, plus {:.2} GiB for the chunks in flight and the persons-table writer) \
          but only {:.1} GiB is available (--memory-limit); run with --persons {fits} or fewer, or free memory \
          (--ignore-memory-check runs anyway){why}",
         gib(need as f64),
@@ -324,4 +344,23 @@ pub fn check_memory(
         gib(estimate.in_flight as f64),
         gib(have as f64),
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credsim_engine::PersonsTable;
+
+    /// The persons-table writer holds one row group at most: the sample's rows below
+    /// 2²⁰, 2²⁰ rows above, nothing without a table.
+    #[test]
+    fn persons_table_memory_is_one_row_group_at_most() {
+        let national = 1_412_000_000u64;
+        let sample = PersonsTable::Sample(1_000_000.0 / national as f64);
+        let b = persons_table_bytes(sample, national);
+        assert!((b as f64 - 140e6).abs() < 1e3, "{b}");
+        assert_eq!(persons_table_bytes(PersonsTable::Full, 10_000_000), (1 << 20) * 140);
+        assert_eq!(persons_table_bytes(PersonsTable::Full, 1000), 140_000);
+        assert_eq!(persons_table_bytes(PersonsTable::None, national), 0);
+    }
 }
