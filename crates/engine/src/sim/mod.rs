@@ -2917,8 +2917,10 @@ impl ChunkSim {
     /// Whether switching a mechanism off can change anything in this chunk; when it
     /// cannot, the counterfactual equals the factual run and is not simulated.
     /// The households a counterfactual must simulate again, per local household (None:
-    /// all of them). Without errors, protected records or scrutiny, a household the
-    /// mechanism never reached in the factual run lives exactly as in it: by induction
+    /// all of them). Without errors, protected records or scrutiny, or with equal
+    /// capture, a household the mechanism never reached in the factual run (no
+    /// erroneous record, no protected record, nobody under scrutiny, no act whose
+    /// capture equal capture would decide otherwise) lives exactly as in it: by induction
     /// over its events in time order, the same state gives the same capture
     /// probabilities, the same keyed draws give the same records, and nothing else
     /// differs. Households join the set when they are linked to it by a misattributed
