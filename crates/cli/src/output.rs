@@ -359,7 +359,10 @@ mod tests {
         let sample = PersonsTable::Sample(1_000_000.0 / national as f64);
         let b = persons_table_bytes(sample, national);
         assert!((b as f64 - 140e6).abs() < 1e3, "{b}");
-        assert_eq!(persons_table_bytes(PersonsTable::Full, 10_000_000), (1 << 20) * 140);
+        assert_eq!(
+            persons_table_bytes(PersonsTable::Full, 10_000_000),
+            (1 << 20) * 140
+        );
         assert_eq!(persons_table_bytes(PersonsTable::Full, 1000), 140_000);
         assert_eq!(persons_table_bytes(PersonsTable::None, national), 0);
     }
