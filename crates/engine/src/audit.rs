@@ -172,8 +172,6 @@ pub(crate) struct Lives {
 pub(crate) const NEVER: u32 = u32::MAX;
 
 impl Lives {
-    /// Outcomes for n persons. Counterfactual runs (`full` false) need neither spells,
-    /// in-context holds, year-end grades nor per-person record counts: those stay empty.
     /// Gives the per-person buffers back for the next chunk (see `buffers`).
     pub(crate) fn give_back(&mut self) {
         give_back(&mut self.sanction_days);
@@ -194,6 +192,8 @@ impl Lives {
         give_back(&mut self.listed_days);
     }
 
+    /// Outcomes for n persons. Counterfactual runs (`full` false) need neither spells,
+    /// in-context holds, year-end grades nor per-person record counts: those stay empty.
     pub(crate) fn new(model: &Model, n: usize, slots: usize, full: bool) -> Lives {
         let t = model.treatments.len();
         let f = if full { n } else { 0 };

@@ -978,7 +978,8 @@ struct ChunkSim {
     contacts_met: Vec<u8>,
     /// Factual run, per person: `REACHED_*` bits, the mechanisms that acted on them.
     reached: Vec<u8>,
-    /// Misattributed records: (actor, local person the record was filed on).
+    /// Misattributed records: (actor, person the record was filed on), both as indices
+    /// in the factual run's chunk.
     misattributions: Vec<(u32, u32)>,
 }
 
@@ -1509,6 +1510,7 @@ impl ChunkSim {
         copy(&mut self.active, 1);
         copy(&mut self.sanctions_held, 1);
         copy(&mut self.holds, slots);
+        copy(&mut self.reached, 1);
         let lives = &mut self.lives;
         copy(&mut lives.sanction_since, 1);
         copy(&mut lives.own_held, 1);
@@ -2914,8 +2916,6 @@ impl ChunkSim {
         b
     }
 
-    /// Whether switching a mechanism off can change anything in this chunk; when it
-    /// cannot, the counterfactual equals the factual run and is not simulated.
     /// The households a counterfactual must simulate again, per local household (None:
     /// all of them). Without errors, protected records or scrutiny, or with equal
     /// capture, a household the mechanism never reached in the factual run (no
@@ -2988,6 +2988,8 @@ impl ChunkSim {
         }
     }
 
+    /// Whether switching a mechanism off can change anything in this chunk; when it
+    /// cannot, the counterfactual equals the factual run and is not simulated.
     fn variant_matters(&self, ctx: &Ctx<'_>, variant: Variant) -> bool {
         match variant {
             Variant::Factual => false,
@@ -3520,6 +3522,28 @@ mod tests {
             .name
             .push_str(" (misattribution 0.02, scrutiny from grade B stops capture)");
         models.push(misattributing);
+        // Everyone under scrutiny from day 0 for the whole horizon: day 0 is derived once
+        // for the chunk and copied (nothing is scheduled), so the copy must carry who the
+        // mechanism reached.
+        let mut watched = credsim_model::presets::load(
+            "suining-2010",
+            &credsim_model::Overrides {
+                persons: Some(20_000),
+                years: Some(1),
+                ..Default::default()
+            },
+        )
+        .expect("preset")
+        .model;
+        let start = watched.score.as_ref().and_then(|r| r.grade(r.score(0)));
+        if let (Some(sc), Some(g)) = (&mut watched.scrutiny, start) {
+            sc.trigger = credsim_model::Status::Grade(g);
+            sc.duration_days = watched.days;
+        }
+        watched
+            .name
+            .push_str(" (everyone under scrutiny from day 0, one year)");
+        models.push(watched);
         let (mut restricted, mut widened) = (0, 0);
         for m in models.iter().filter(|m| !m.coupled()) {
             let ctx = Ctx::new(m, Variant::Factual);
