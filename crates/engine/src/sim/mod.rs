@@ -172,7 +172,6 @@ pub fn run_with(
         return coupling::run_epoch_major(&ctx, &pop, control, options);
     }
     let total = pop.chunks.len();
-    let periods = model.period_ends.len();
     let done = AtomicUsize::new(0);
     let cancelled = || {
         control
@@ -187,12 +186,7 @@ pub fn run_with(
     let variants = Ctx::counterfactuals(model, audit);
     let simulate =
         |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&ChunkSim>, only: Option<&[bool]>| {
-            let mut chunk = ChunkSim::new(ctx, &pop, range, replay, only);
-            for k in 0..periods {
-                chunk.advance(ctx, k);
-            }
-            chunk.finish(ctx);
-            chunk
+            ChunkSim::simulate(ctx, &pop, range, replay, only)
         };
     // Tallies hold integers only, so the merge order cannot change the result.
     let (tally, audit_tally) = pop
@@ -845,10 +839,16 @@ impl Drop for ChunkSim {
 /// (person 20 bits, kind 3, insertion 32). Falls back on a comparison sort for periods
 /// over 512 days or chunks over 2^20 persons. Keys are unique, so the order is the
 /// one `Event::key` gives.
-fn sort_events(events: &mut [Event], scratch: &mut Vec<Event>, start: u32, end: u32) {
+fn sort_events(
+    events: &mut [Event],
+    scratch: &mut Vec<Event>,
+    start: u32,
+    end: u32,
+    persons: usize,
+) {
     const DAYS: usize = 512;
     let span = (end - start) as usize;
-    if span > DAYS || events.iter().any(|e| e.person >= 1 << 20) {
+    if span > DAYS || persons > 1 << 20 {
         events.sort_unstable_by_key(Event::key);
         return;
     }
@@ -875,6 +875,30 @@ fn sort_events(events: &mut [Event], scratch: &mut Vec<Event>, start: u32, end: 
             });
         }
     }
+}
+
+/// Factual index x's person in a counterfactual with this `index_of` map (empty: the
+/// same index; None: not simulated).
+#[inline]
+fn local_index(index_of: &[u32], x: u32) -> Option<u32> {
+    if index_of.is_empty() {
+        Some(x)
+    } else {
+        Some(index_of[x as usize]).filter(|&i| i != u32::MAX)
+    }
+}
+
+/// Where each attribute's categories start in the audit's flat per-category counts.
+fn category_offsets(model: &Model) -> Vec<usize> {
+    model
+        .attributes
+        .iter()
+        .scan(0, |acc, at| {
+            let o = *acc;
+            *acc += at.categories.values.len();
+            Some(o)
+        })
+        .collect()
 }
 
 /// Merges two runs of events, each in key order, into `out` in key order.
@@ -1245,13 +1269,7 @@ impl ChunkSim {
             // Factual indices to this run's (all of them, or those of the households
             // asked for).
             let index_of = std::mem::take(&mut c.index_of);
-            let local = |i: u32| {
-                if index_of.is_empty() {
-                    Some(i)
-                } else {
-                    Some(index_of[i as usize]).filter(|&x| x != u32::MAX)
-                }
-            };
+            let local = |i: u32| local_index(&index_of, i);
             c.replays = spare(ex.acts.len());
             for &(day, i, k, behaviour, mask) in &ex.acts {
                 if mask & ctx.replay_bit == 0 {
@@ -1537,7 +1555,14 @@ impl ChunkSim {
         // it for a day within it go to the heap; the two are merged in (day, person,
         // kind, insertion) order, the order a single heap would give (keys are unique).
         let start = k.checked_sub(1).map_or(0, |j| ctx.model.period_ends[j]);
-        sort_events(&mut bucket, &mut self.scratch, start, self.epoch_end);
+        let persons = self.act_seq.len();
+        sort_events(
+            &mut bucket,
+            &mut self.scratch,
+            start,
+            self.epoch_end,
+            persons,
+        );
         // A counterfactual's replayed acts are already in order: merge this period's.
         let replays = self.replays[self.replayed..].partition_point(|e| e.day < self.epoch_end);
         if replays > 0 {
@@ -1880,6 +1905,23 @@ impl ChunkSim {
         replay
     }
 
+    /// A chunk simulated from day 0 to the end of the horizon (see [`Self::new`] for
+    /// `replay` and `only`).
+    fn simulate(
+        ctx: &Ctx<'_>,
+        pop: &Population,
+        range: &ChunkRange,
+        replay: Option<&ChunkSim>,
+        only: Option<&[bool]>,
+    ) -> ChunkSim {
+        let mut chunk = ChunkSim::new(ctx, pop, range, replay, only);
+        for k in 0..ctx.model.period_ends.len() {
+            chunk.advance(ctx, k);
+        }
+        chunk.finish(ctx);
+        chunk
+    }
+
     /// The population id of local person i.
     #[inline]
     fn id(&self, i: u32) -> u32 {
@@ -1899,11 +1941,7 @@ impl ChunkSim {
     /// The local person of factual index x (None: not simulated here).
     #[inline]
     fn local_of(&self, x: u32) -> Option<u32> {
-        if self.index_of.is_empty() {
-            Some(x)
-        } else {
-            Some(self.index_of[x as usize]).filter(|&i| i != u32::MAX)
-        }
+        local_index(&self.index_of, x)
     }
 
     /// The person act k's record from `obs` is misattributed to, if it is (with data
@@ -3022,15 +3060,7 @@ impl ChunkSim {
         g.records += self.tally.records().iter().sum::<u64>();
         g.denied += self.tally.denied.iter().sum::<u64>();
         let a = m.attributes.len();
-        let offsets: Vec<usize> = m
-            .attributes
-            .iter()
-            .scan(0, |acc, at| {
-                let o = *acc;
-                *acc += at.categories.values.len();
-                Some(o)
-            })
-            .collect();
+        let offsets = category_offsets(m);
         let n = self.act_seq.len();
         g.persons += n as u64;
         for i in 0..n {
@@ -3097,15 +3127,7 @@ impl ChunkSim {
         if variant == Variant::EqualCapture {
             let m = ctx.model;
             let a = m.attributes.len();
-            let offsets: Vec<usize> = m
-                .attributes
-                .iter()
-                .scan(0, |acc, at| {
-                    let o = *acc;
-                    *acc += at.categories.values.len();
-                    Some(o)
-                })
-                .collect();
+            let offsets = category_offsets(m);
             for i in 0..n {
                 let (sanctioned, _, listed, lowest) = match simulated(i) {
                     Some(x) => cf.outcome(ctx, x),
@@ -3379,12 +3401,27 @@ mod tests {
     use super::*;
 
     fn simulate_chunk(ctx: &Ctx<'_>, pop: &Population, replay: Option<&ChunkSim>) -> ChunkSim {
-        let mut c = ChunkSim::new(ctx, pop, &pop.chunks[0], replay, None);
-        for k in 0..ctx.model.period_ends.len() {
-            c.advance(ctx, k);
-        }
-        c.finish(ctx);
-        c
+        ChunkSim::simulate(ctx, pop, &pop.chunks[0], replay, None)
+    }
+
+    /// A preset with the given persons (and years).
+    fn preset(name: &str, persons: u64, years: Option<u32>) -> Model {
+        let overrides = credsim_model::Overrides {
+            persons: Some(persons),
+            years,
+            ..Default::default()
+        };
+        credsim_model::presets::load(name, &overrides)
+            .expect("preset")
+            .model
+    }
+
+    /// Every preset with the given persons (and years).
+    fn every_preset(persons: u64, years: Option<u32>) -> Vec<Model> {
+        credsim_model::presets::ALL
+            .iter()
+            .map(|p| preset(p.name, persons, years))
+            .collect()
     }
 
     fn same_lives(a: &ChunkSim, b: &ChunkSim, ctx: &Ctx<'_>, what: &str) {
@@ -3404,19 +3441,7 @@ mod tests {
     /// used).
     #[test]
     fn day0_template_equals_per_person() {
-        let overrides = credsim_model::Overrides {
-            persons: Some(20_000),
-            years: Some(3),
-            ..Default::default()
-        };
-        let mut models: Vec<Model> = credsim_model::presets::ALL
-            .iter()
-            .map(|p| {
-                credsim_model::presets::load(p.name, &overrides)
-                    .expect("preset")
-                    .model
-            })
-            .collect();
+        let mut models = every_preset(20_000, Some(3));
         let mut household = models[0].clone();
         for t in &mut household.treatments {
             t.household = true;
@@ -3447,13 +3472,7 @@ mod tests {
     /// up to the total.
     #[test]
     fn granted_attempts_follow_rewarded_time() {
-        let overrides = credsim_model::Overrides {
-            persons: Some(30_000),
-            ..Default::default()
-        };
-        let m = credsim_model::presets::load("suining-2010", &overrides)
-            .expect("preset")
-            .model;
+        let m = preset("suining-2010", 30_000, None);
         let options = Options {
             audit: false,
             ..Options::default()
@@ -3495,18 +3514,7 @@ mod tests {
     /// exercised).
     #[test]
     fn restricted_counterfactuals_equal_full_ones() {
-        let overrides = credsim_model::Overrides {
-            persons: Some(20_000),
-            ..Default::default()
-        };
-        let mut models: Vec<Model> = credsim_model::presets::ALL
-            .iter()
-            .map(|p| {
-                credsim_model::presets::load(p.name, &overrides)
-                    .expect("preset")
-                    .model
-            })
-            .collect();
+        let mut models = every_preset(20_000, None);
         let mut misattributing = models[0].clone();
         for src in &mut misattributing.sources {
             src.misattribution = 0.02;
@@ -3525,16 +3533,7 @@ mod tests {
         // Everyone under scrutiny from day 0 for the whole horizon: day 0 is derived once
         // for the chunk and copied (nothing is scheduled), so the copy must carry who the
         // mechanism reached.
-        let mut watched = credsim_model::presets::load(
-            "suining-2010",
-            &credsim_model::Overrides {
-                persons: Some(20_000),
-                years: Some(1),
-                ..Default::default()
-            },
-        )
-        .expect("preset")
-        .model;
+        let mut watched = preset("suining-2010", 20_000, Some(1));
         let start = watched.score.as_ref().and_then(|r| r.grade(r.score(0)));
         if let (Some(sc), Some(g)) = (&mut watched.scrutiny, start) {
             sc.trigger = credsim_model::Status::Grade(g);
@@ -3550,12 +3549,7 @@ mod tests {
             let pop = Population::build(m, &ctx.keys);
             for range in &pop.chunks {
                 let run = |vctx: &Ctx<'_>, replay: Option<&ChunkSim>, only: Option<&[bool]>| {
-                    let mut c = ChunkSim::new(vctx, &pop, range, replay, only);
-                    for k in 0..m.period_ends.len() {
-                        c.advance(vctx, k);
-                    }
-                    c.finish(vctx);
-                    c
+                    ChunkSim::simulate(vctx, &pop, range, replay, only)
                 };
                 let f = run(&ctx, None, None);
                 for v in Variant::applicable(m) {
