@@ -1021,8 +1021,8 @@ impl ChunkSim {
     /// A chunk at day 0. With `replay` (the factual run of the same chunk), people,
     /// acts and false records are taken from it instead of being drawn again.
     ///
-    /// With `only` (per local household), a counterfactual replays the acts and false
-    /// records of those households alone: the others get no events (see
+    /// With `only` (per household of the factual chunk), a counterfactual holds the
+    /// persons of those households alone and replays their acts and false records (see
     /// [`Self::reached_households`]).
     fn new(
         ctx: &Ctx<'_>,
