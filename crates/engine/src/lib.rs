@@ -3,6 +3,7 @@
 //! passes a validated [`credsim_model::Model`] and receives counts ([`Outcome`]),
 //! which [`summary`] turns into the published summary and time series.
 
+mod api;
 pub mod audit;
 mod buffers;
 pub mod network;

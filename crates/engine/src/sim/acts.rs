@@ -1,0 +1,133 @@
+//! Acts: each person's behaviour as a Poisson process over behaviours, thinned by
+//! deterrence and chilling; acts drawn in the factual run are replayed in its
+//! counterfactuals.
+
+use super::*;
+
+/// What the factual run hands to its counterfactuals: everything drawn independently
+/// of anyone's status, so that they need not draw it again.
+#[derive(Debug, Default)]
+pub(super) struct Exogenous {
+    /// Acts that some source could capture in some variant: (day, person, act number,
+    /// behaviour, replay mask). Bit v of the mask is set when the act's capture draws
+    /// fall below the highest capture probability variant v could give this person;
+    /// variant v replays only those acts (the others produce no record in it).
+    pub(super) acts: Vec<(u32, u32, u32, u16, u16)>,
+    /// False records: (arrival day, person, behaviour, source).
+    pub(super) false_records: Vec<(u32, u32, u16, u16)>,
+}
+
+impl ChunkSim {
+    pub(super) fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
+        let a = ctx.model.attributes.len();
+        let attrs = &self.attrs[i as usize * a..(i as usize + 1) * a];
+        if let Some(table) = &ctx.rate_table {
+            // The same products as `population::behaviour_rates`, in the same order.
+            let combo: usize = attrs
+                .iter()
+                .zip(&table.strides)
+                .map(|(&c, &s)| c as usize * s)
+                .sum();
+            let global = self.multiplier[i as usize];
+            let nb = self.rates.len();
+            let mut total = 0.0;
+            for (r, &base) in self
+                .rates
+                .iter_mut()
+                .zip(&table.rates[combo * nb..(combo + 1) * nb])
+            {
+                *r = base * global;
+                total += *r;
+            }
+            return total;
+        }
+        population::behaviour_rates(
+            ctx.model,
+            &ctx.keys,
+            self.id(i),
+            attrs,
+            self.multiplier[i as usize],
+            &mut self.rates,
+        )
+    }
+
+    pub(super) fn schedule_act(&mut self, ctx: &Ctx<'_>, i: u32, time: f64) {
+        if time < ctx.model.days as f64 {
+            self.push(ctx, time as u32, i, What::Act { time });
+        }
+    }
+
+    pub(super) fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
+        let person = self.id(i);
+        let k = self.act_seq[i as usize];
+        self.act_seq[i as usize] += 1;
+        let total = self.person_rates(ctx, i);
+        let mut st = ctx.keys.stream(Purpose::Act, 0, person as u64, k as u64);
+        let target = st.uniform() * total;
+        let mut acc = 0.0;
+        let mut b = self.rates.len() - 1;
+        for (j, &r) in self.rates.iter().enumerate() {
+            acc += r;
+            if target < acc {
+                b = j;
+                break;
+            }
+        }
+        let next = time + st.exponential() / total;
+        let class = ctx.act_class[b] as usize;
+        if class < 2 {
+            self.tally.responses.candidate_acts[class] += 1;
+            self.tally.periods[self.period].responses.candidate_acts[class] += 1;
+        }
+        // Acts are drawn as if nobody responded to the regime; deterrence and chilling
+        // thin them (so every variant shares the same candidate acts).
+        let replay = if self.performs(ctx, i, day, k, b) {
+            self.tally.acts[b] += 1;
+            if class < 2 {
+                self.tally.responses.performed_acts[class] += 1;
+                self.tally.periods[self.period].responses.performed_acts[class] += 1;
+            }
+            self.capture(ctx, i, day, k, b)
+        } else {
+            self.replay_mask(ctx, i, k, b)
+        };
+        if replay != 0 && ctx.full {
+            self.exogenous.acts.push((day, i, k, b as u16, replay));
+        }
+        self.schedule_act(ctx, i, next);
+    }
+
+    /// Whether candidate act k (of behaviour b) happens: always without responses;
+    /// with them, with probability (deterrence factor, while deterred) × (chilling
+    /// factor, for protected conduct), by one keyed draw.
+    pub(super) fn performs(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> bool {
+        let mut factor = 1.0;
+        let mut deterred = false;
+        let slot = ctx.deterrence_slot.get(b).copied().unwrap_or(usize::MAX);
+        if slot != usize::MAX
+            && self.deterred_until[i as usize * ctx.deterrence_slots + slot] > day
+            && let Some(d) = &ctx.model.behaviours[b].deterrence
+        {
+            factor *= d.factor;
+            deterred = true;
+        }
+        if ctx.chilling.is_some() && ctx.model.behaviours[b].protected {
+            let a = ctx.model.attributes.len();
+            let cat = ctx.chill_category(&self.attrs[i as usize * a..(i as usize + 1) * a]);
+            factor *= self.chill_factor[cat];
+        }
+        if factor >= 1.0 {
+            return true;
+        }
+        let person = self.id(i);
+        let happens = ctx
+            .keys
+            .stream(Purpose::Response, 0, person as u64, k as u64)
+            .uniform()
+            < factor;
+        if !happens && deterred {
+            self.tally.responses.deterred_acts += 1;
+        }
+        happens
+    }
+}

@@ -1,0 +1,196 @@
+//! Capture: whether a source records an act (capture probability, scrutiny, equal
+//! capture), misattribution to another person, and the replay masks that tell each
+//! counterfactual which acts it could record.
+
+use super::*;
+
+impl ChunkSim {
+    /// The counterfactuals in which act k could be recorded (the capture draws of
+    /// [`Self::capture`], without recording anything), as a replay mask.
+    pub(super) fn replay_mask(&self, ctx: &Ctx<'_>, i: u32, k: u32, b: usize) -> u16 {
+        if !ctx.full {
+            return 0;
+        }
+        let person = self.id(i);
+        ctx.model.behaviours[b]
+            .observers
+            .iter()
+            .fold(0, |mask, obs| {
+                let u = ctx
+                    .keys
+                    .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
+                    .uniform();
+                mask | self.observer_replay_mask(ctx, i, obs, u)
+            })
+    }
+
+    /// The counterfactuals in which capture draw u of observer `obs` could succeed for
+    /// person i: those whose highest possible capture probability for i exceeds u.
+    /// Each bound is computed with the same operations, in the same order, as the
+    /// variant's own capture probability (and scrutiny at its larger factor; products
+    /// of non-negative floats are monotone), so no act a variant would record is left
+    /// out.
+    pub(super) fn observer_replay_mask(
+        &self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        obs: &credsim_model::Observer,
+        u: f64,
+    ) -> u16 {
+        let watched = ctx
+            .model
+            .scrutiny
+            .as_ref()
+            .map_or(1.0, |s| s.capture_multiplier.max(1.0));
+        let bound = |equal: bool, scrutiny: bool| {
+            self.capture_probability(ctx, i, obs, if scrutiny { watched } else { 1.0 }, equal)
+        };
+        let mut cache = [[None::<f64>; 2]; 2];
+        let mut mask = 0u16;
+        for (v, &(equal, scrutiny)) in ctx.replay_variants.iter().enumerate() {
+            let p = *cache[equal as usize][scrutiny as usize]
+                .get_or_insert_with(|| bound(equal, scrutiny));
+            if u < p {
+                mask |= 1 << v;
+            }
+        }
+        mask
+    }
+
+    /// The probability that `obs` captures an act of person i, with scrutiny factor
+    /// `scrutiny`, and with capture equalised (`equal`) or by i's attributes. The one
+    /// computation of it, so that replay bounds use the same operations in the same
+    /// order as the capture itself.
+    pub(super) fn capture_probability(
+        &self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        obs: &credsim_model::Observer,
+        scrutiny: f64,
+        equal: bool,
+    ) -> f64 {
+        let mut p = obs.capture * scrutiny;
+        if equal {
+            p *= ctx.capture_mean[obs.source];
+        } else {
+            let a = ctx.model.attributes.len();
+            let src = &ctx.model.sources[obs.source];
+            for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                .iter()
+                .enumerate()
+            {
+                p *= src.capture_multipliers[x][c as usize];
+            }
+        }
+        p
+    }
+
+    /// Lets every source observing behaviour b capture act k of person i; returns
+    /// the counterfactuals that could record this act (see [`Self::replay_mask`]; 0
+    /// outside the factual run).
+    pub(super) fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> u16 {
+        let m = ctx.model;
+        let person = self.id(i);
+        let scrutiny = match ctx.scrutiny {
+            Some(sc) if self.scrutiny_until[i as usize] > day => sc.capture_multiplier,
+            _ => 1.0,
+        };
+        let mut replay = 0u16;
+        for obs in &m.behaviours[b].observers {
+            let src = &m.sources[obs.source];
+            let p = self.capture_probability(
+                ctx,
+                i,
+                obs,
+                scrutiny,
+                ctx.variant == Variant::EqualCapture,
+            );
+            let u = ctx
+                .keys
+                .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
+                .uniform();
+            if ctx.full {
+                replay |= self.observer_replay_mask(ctx, i, obs, u);
+                if ctx.equal_capture_audited {
+                    // Where equal capture would decide this act otherwise, the
+                    // counterfactual's life of this household can differ from here on;
+                    // a record it would make, and misattribute, links its target.
+                    let q = self.capture_probability(ctx, i, obs, scrutiny, true);
+                    if (u < p) != (u < q) {
+                        self.reached[i as usize] |= REACHED_BY_CAPTURE;
+                        if u < q
+                            && let Some(target) = self.misattribution_target(ctx, i, obs, k)
+                        {
+                            self.misattributions.push((i, target));
+                        }
+                    }
+                }
+            }
+            if u >= p {
+                continue;
+            }
+            self.tally.captured += 1;
+            let arrival = day.saturating_add(src.delay_days);
+            if let Some(target) = self.misattribution_target(ctx, i, obs, k) {
+                // Kept in the factual run's numbering (what `widen` reads).
+                self.misattributions.push((self.factual_index(i), target));
+                if ctx.full {
+                    self.reached[i as usize] |= REACHED_BY_ERRORS;
+                }
+                // A target outside the households simulated here makes the caller
+                // widen them and run this counterfactual again.
+                if let Some(target) = self.local_of(target) {
+                    self.schedule_record(
+                        ctx,
+                        target,
+                        arrival,
+                        b as u16,
+                        obs.source as u16,
+                        Provenance::Misattributed,
+                    );
+                }
+            } else {
+                self.schedule_record(
+                    ctx,
+                    i,
+                    arrival,
+                    b as u16,
+                    obs.source as u16,
+                    Provenance::True,
+                );
+            }
+        }
+        replay
+    }
+
+    /// The person act k's record from `obs` is misattributed to, if it is (with data
+    /// errors in effect): another person of the same neighbourhood (this chunk),
+    /// uniformly, by the act's own misattribution draws.
+    pub(super) fn misattribution_target(
+        &self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        obs: &credsim_model::Observer,
+        k: u32,
+    ) -> Option<u32> {
+        let src = &ctx.model.sources[obs.source];
+        let person = self.id(i);
+        let mut ms = ctx.keys.stream(
+            Purpose::Misattribution,
+            obs.source as u32,
+            person as u64,
+            k as u64,
+        );
+        let neighbours = self.neighbours as u64;
+        let misattributed = ms.uniform() < src.misattribution;
+        if !(misattributed && neighbours > 1 && ctx.errors) {
+            return None;
+        }
+        let actor = self.factual_index(i);
+        let mut target = ms.below(neighbours - 1) as u32;
+        if target >= actor {
+            target += 1;
+        }
+        Some(target)
+    }
+}

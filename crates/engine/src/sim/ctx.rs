@@ -1,0 +1,371 @@
+//! The read-only context of one run (the factual run or one counterfactual): the
+//! model, the mechanisms in effect, keys, layout and every table derived from the model
+//! once, shared by all chunks.
+
+use super::*;
+
+/// Read-only context shared by all chunks.
+pub(super) struct Ctx<'m> {
+    pub(super) model: &'m Model,
+    /// Which mechanism is switched off (Factual: none).
+    pub(super) variant: Variant,
+    /// Factual run: count everything (variants skip rewards, attempts and time series).
+    pub(super) full: bool,
+    /// Scrutiny in effect (None in the no-scrutiny counterfactual).
+    pub(super) scrutiny: Option<&'m credsim_model::Scrutiny>,
+    /// Per source, the population mean of its capture multiplier (equal-capture variant).
+    pub(super) capture_mean: Vec<f64>,
+    /// The counterfactual variants of this model, each as (equal capture, scrutiny in
+    /// effect), in `Variant::applicable` order: bit v of an act's replay mask is
+    /// variant v.
+    pub(super) replay_variants: Vec<(bool, bool)>,
+    /// This run's bit in replay masks (counterfactuals; 0 for the factual run).
+    pub(super) replay_bit: u16,
+    /// Keep a log of every record (factual run, records table).
+    pub(super) log_records: bool,
+    pub(super) keys: Keys,
+    pub(super) layout: Layout,
+    /// Lists with a score/grade condition.
+    pub(super) condition_lists: Vec<usize>,
+    /// Expected false records of each source over the horizon, per person.
+    pub(super) false_per_person: Vec<f64>,
+    /// Each service's attempt process (the same for every person).
+    pub(super) attempts: Vec<AttemptProcess>,
+    /// The (service, kind) pairs some treatment can hold: one hold slot per person each.
+    pub(super) slots: Vec<(usize, TreatmentKind)>,
+    /// `slot_of[service][kind]`: the slot of a pair.
+    pub(super) slot_of: Vec<[usize; 2]>,
+    /// Some treatment has scope `own` (its application depends on the causes of a
+    /// status, not only on the status).
+    pub(super) any_own_scope: bool,
+    /// Stride of the per-person counts of active scored records by domain (the number
+    /// of domains, or 0 without a score).
+    pub(super) scored_stride: usize,
+    /// Data errors happen (off in the no-errors counterfactuals).
+    pub(super) errors: bool,
+    /// Appeals in effect.
+    pub(super) appeals: Option<&'m AppealRules>,
+    /// Reviews start when filed (no queue).
+    pub(super) instant_appeals: bool,
+    /// Credit repair in effect.
+    pub(super) repair: Option<&'m RepairRules>,
+    /// Adverse records are kept one by one (appeals or repair may remove them).
+    pub(super) track_records: bool,
+    /// Per behaviour, its deterrence slot (`usize::MAX`: none; none at all when
+    /// responses are off).
+    pub(super) deterrence_slot: Vec<usize>,
+    /// Number of deterrence slots per person.
+    pub(super) deterrence_slots: usize,
+    /// Chilling in effect.
+    pub(super) chilling: Option<&'m ChillingRules>,
+    /// Categories the chilling response is computed for (1 without an attribute).
+    pub(super) chill_categories: usize,
+    /// Per behaviour: 0 a violation (unprotected, adverse records), 1 protected
+    /// conduct, 2 neither (counted apart for the responses' audit).
+    pub(super) act_class: Vec<u8>,
+    /// Statuses watched by contacts triggers: bit w of a watch mask is `watched[w]`.
+    pub(super) watched: Vec<Status>,
+    /// Contacts triggers in effect: (list, watched index, at least).
+    pub(super) contact_lists: Vec<(usize, usize, u32)>,
+    /// The model couples chunks (epoch-major schedule; chunk state is cold each period).
+    pub(super) coupled: bool,
+    /// Bit t set when treatment t is a sanction.
+    pub(super) sanction_treatments: u32,
+    /// Derive day 0 once per chunk when it is everyone's (off only to test that it
+    /// equals deriving it person by person).
+    pub(super) day0_template: bool,
+    /// Treatments by trigger and kind, as bit sets.
+    pub(super) triggered: Triggered,
+    /// "Ever" bits of the audit's outcomes: sanctioned, any list, the lowest grade.
+    pub(super) outcome_bits: (u32, u32, u32),
+    /// The factual run notes the acts equal capture would decide otherwise (the
+    /// model has the equal-capture counterfactual).
+    pub(super) equal_capture_audited: bool,
+    /// Behaviour rates before the person's multiplier, per combination of attribute
+    /// categories (None when a behaviour has its own multiplier, or combinations are
+    /// too many).
+    pub(super) rate_table: Option<RateTable>,
+}
+
+/// The model's treatments as bit sets (bit t: treatment t), for finding the treatments
+/// a status change can start or stop without visiting all of them.
+pub(super) struct Triggered {
+    /// Per grade, the treatments it triggers.
+    pub(super) by_grade: Vec<u32>,
+    /// Per list, the treatments it triggers.
+    pub(super) by_list: Vec<u32>,
+    /// Treatments of scope `all` and of scope `own`.
+    pub(super) scope_all: u32,
+    pub(super) scope_own: u32,
+    /// Rewards.
+    pub(super) rewards: u32,
+}
+
+impl Triggered {
+    pub(super) fn of(model: &Model) -> Triggered {
+        let grades = model.score.as_ref().map_or(0, |s| s.grades.len());
+        let mut t = Triggered {
+            by_grade: vec![0; grades],
+            by_list: vec![0; model.lists.len()],
+            scope_all: 0,
+            scope_own: 0,
+            rewards: 0,
+        };
+        for (x, tr) in model.treatments.iter().enumerate() {
+            let bit = 1u32 << x;
+            match tr.trigger {
+                Status::Grade(g) => t.by_grade[g] |= bit,
+                Status::List(l) => t.by_list[l] |= bit,
+            }
+            match tr.scope {
+                Scope::All => t.scope_all |= bit,
+                Scope::Own => t.scope_own |= bit,
+            }
+            if tr.kind == TreatmentKind::Reward {
+                t.rewards |= bit;
+            }
+        }
+        t
+    }
+}
+
+/// `rates[combination × behaviours + b]`: behaviour b's base rate times its attribute
+/// multipliers, multiplied in attribute order as `population::behaviour_rates` does, so
+/// rates from the table are bit-identical to rates computed per person.
+pub(super) struct RateTable {
+    /// Combination index = Σ category × stride.
+    pub(super) strides: Vec<usize>,
+    pub(super) rates: Vec<f64>,
+}
+
+impl RateTable {
+    /// Most attribute combinations tabulated.
+    const MAX_COMBINATIONS: usize = 4096;
+
+    pub(super) fn new(model: &Model) -> Option<RateTable> {
+        if model.behaviours.iter().any(|b| b.own_shape.is_some()) {
+            return None;
+        }
+        let sizes: Vec<usize> = model
+            .attributes
+            .iter()
+            .map(|a| a.categories.values.len())
+            .collect();
+        let combinations = sizes
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .filter(|&c| c <= Self::MAX_COMBINATIONS)?;
+        let mut strides = vec![1; sizes.len()];
+        for x in (0..sizes.len().saturating_sub(1)).rev() {
+            strides[x] = strides[x + 1] * sizes[x + 1];
+        }
+        let mut rates = Vec::with_capacity(combinations * model.behaviours.len());
+        for combo in 0..combinations {
+            for beh in &model.behaviours {
+                let mut r = beh.rate_per_day;
+                for (x, &stride) in strides.iter().enumerate() {
+                    r *= beh.multipliers[x][combo / stride % sizes[x]];
+                }
+                rates.push(r);
+            }
+        }
+        Some(RateTable { strides, rates })
+    }
+}
+
+impl<'m> Ctx<'m> {
+    pub(super) fn new(model: &'m Model, variant: Variant) -> Self {
+        let mut slots: Vec<(usize, TreatmentKind)> = Vec::new();
+        for t in &model.treatments {
+            if !slots.contains(&(t.service, t.kind)) {
+                slots.push((t.service, t.kind));
+            }
+        }
+        let mut ctx = Ctx {
+            model,
+            variant,
+            full: variant == Variant::Factual,
+            scrutiny: model
+                .scrutiny
+                .as_ref()
+                .filter(|_| variant != Variant::NoScrutiny),
+            capture_mean: model
+                .sources
+                .iter()
+                .map(|src| {
+                    // Attributes are drawn independently, so the mean of the product
+                    // is the product of the means.
+                    model
+                        .attributes
+                        .iter()
+                        .zip(&src.capture_multipliers)
+                        .map(|(a, m)| {
+                            a.categories
+                                .shares
+                                .iter()
+                                .zip(m)
+                                .map(|(s, x)| s * x)
+                                .sum::<f64>()
+                        })
+                        .product()
+                })
+                .collect(),
+            log_records: false,
+            replay_variants: Variant::applicable(model)
+                .iter()
+                .map(|&v| (v == Variant::EqualCapture, v != Variant::NoScrutiny))
+                .collect(),
+            replay_bit: Variant::applicable(model)
+                .iter()
+                .position(|&v| v == variant)
+                .map_or(0, |p| 1 << p),
+            keys: Keys::new(model.seed),
+            false_per_person: model
+                .sources
+                .iter()
+                .map(|s| s.false_rate_per_day * model.days as f64)
+                .collect(),
+            attempts: model
+                .services
+                .iter()
+                .map(|s| AttemptProcess::new(s.attempts_per_day, model.days))
+                .collect(),
+            slots: slots.clone(),
+            slot_of: (0..model.services.len())
+                .map(|sv| {
+                    [TreatmentKind::Sanction, TreatmentKind::Reward].map(|k| {
+                        slots
+                            .iter()
+                            .position(|&x| x == (sv, k))
+                            .unwrap_or(usize::MAX)
+                    })
+                })
+                .collect(),
+            layout: Layout::of(model),
+            condition_lists: (0..model.lists.len())
+                .filter(|&l| model.lists[l].has_condition())
+                .collect(),
+            any_own_scope: model.treatments.iter().any(|t| t.scope == Scope::Own),
+            scored_stride: if model.score.is_some() {
+                model.domains.len()
+            } else {
+                0
+            },
+            errors: variant.errors(),
+            appeals: model.appeals.as_ref().filter(|_| variant.appeals()),
+            instant_appeals: variant.instant_appeals(),
+            repair: model.repair.as_ref().filter(|_| variant.appeals()),
+            track_records: (model.appeals.is_some() || model.repair.is_some()) && variant.appeals(),
+            deterrence_slot: {
+                let mut next = 0;
+                model
+                    .behaviours
+                    .iter()
+                    .map(|b| {
+                        if b.deterrence.is_some() && variant != Variant::NoResponses {
+                            next += 1;
+                            next - 1
+                        } else {
+                            usize::MAX
+                        }
+                    })
+                    .collect()
+            },
+            deterrence_slots: if variant == Variant::NoResponses {
+                0
+            } else {
+                model
+                    .behaviours
+                    .iter()
+                    .filter(|b| b.deterrence.is_some())
+                    .count()
+            },
+            chilling: model
+                .chilling
+                .as_ref()
+                .filter(|_| variant != Variant::NoResponses),
+            chill_categories: model
+                .chilling
+                .as_ref()
+                .and_then(|c| c.attribute)
+                .map_or(1, |a| model.attributes[a].categories.values.len()),
+            act_class: model
+                .behaviours
+                .iter()
+                .map(|b| {
+                    if b.protected {
+                        1
+                    } else if b.adverse() {
+                        0
+                    } else {
+                        2
+                    }
+                })
+                .collect(),
+            watched: {
+                let mut w: Vec<Status> = Vec::new();
+                for l in &model.lists {
+                    if let Some(c) = &l.contacts
+                        && !w.contains(&c.status)
+                        && variant != Variant::NoAssociation
+                    {
+                        w.push(c.status);
+                    }
+                }
+                w
+            },
+            contact_lists: Vec::new(),
+            coupled: model.coupled(),
+            rate_table: RateTable::new(model),
+            day0_template: true,
+            triggered: Triggered::of(model),
+            equal_capture_audited: variant == Variant::Factual
+                && Variant::applicable(model).contains(&Variant::EqualCapture),
+            outcome_bits: {
+                let lay = Layout::of(model);
+                let listed = (0..model.lists.len()).fold(0, |m, l| m | 1 << lay.ever_list(l));
+                let lowest = model
+                    .score
+                    .as_ref()
+                    .and_then(|s| s.lowest_grade())
+                    .map_or(0, |g| 1 << lay.ever_grade(g));
+                (1 << lay.ever_sanctioned(), listed, lowest)
+            },
+            sanction_treatments: model
+                .treatments
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.kind == TreatmentKind::Sanction)
+                .fold(0, |m, (t, _)| m | 1 << t),
+        };
+        ctx.contact_lists = model
+            .lists
+            .iter()
+            .enumerate()
+            .filter_map(|(l, list)| {
+                let c = list.contacts.as_ref()?;
+                let w = ctx.watched.iter().position(|&s| s == c.status)?;
+                Some((l, w, c.at_least))
+            })
+            .collect();
+        ctx
+    }
+
+    /// The contexts of the audit's counterfactual runs (none without the audit).
+    pub(super) fn counterfactuals(model: &'m Model, audit: bool) -> Vec<Ctx<'m>> {
+        if !audit {
+            return Vec::new();
+        }
+        Variant::applicable(model)
+            .into_iter()
+            .map(|v| Ctx::new(model, v))
+            .collect()
+    }
+
+    /// The chilling category of a person with these attributes.
+    pub(super) fn chill_category(&self, attrs: &[u8]) -> usize {
+        self.chilling
+            .and_then(|c| c.attribute)
+            .map_or(0, |a| attrs[a] as usize)
+    }
+}

@@ -1,0 +1,91 @@
+//! Day 0 derived once per chunk when it is provably everyone's.
+
+use super::*;
+
+impl ChunkSim {
+    /// Day 0 for person 0, then, when that is provably everyone's day 0, the same
+    /// status for every person of the chunk without re-deriving it (returns true).
+    ///
+    /// Everyone starts with no records, hence with the same score, grade, condition
+    /// lists, treatments and scrutiny. The copy is valid when person 0's day 0 reached
+    /// nobody else (no household treatment), scheduled no event and started no audited
+    /// sanction spell, and changed no count besides occupancy, "ever" flags and
+    /// treatment applications: all checked here; otherwise the caller derives the
+    /// others' day 0 one by one (tested equal in `day0_template_equals_per_person`).
+    pub(super) fn start_everyone_like_the_first(&mut self, ctx: &Ctx<'_>) -> bool {
+        let events = (
+            self.heap.len(),
+            self.buckets.iter().map(Vec::len).sum::<usize>(),
+        );
+        // Day 0 can change the totals and period 0 only: the later periods are set
+        // aside so that the snapshot and comparison below stay small.
+        let later = self.tally.periods.split_off(1);
+        let tally = self.tally.clone();
+        let occupancy = self.occupancy.clone();
+        let group = self.lives.group.clone();
+        self.refresh(ctx, 0, 0, None);
+        let household = ctx
+            .model
+            .treatments
+            .iter()
+            .enumerate()
+            .any(|(t, tr)| tr.household && self.active[0] & (1 << t) != 0);
+        let mut rest = self.tally.clone();
+        rest.ever.clone_from(&tally.ever);
+        rest.applications.clone_from(&tally.applications);
+        rest.periods[0]
+            .applications
+            .clone_from(&tally.periods[0].applications);
+        let scheduled = (
+            self.heap.len(),
+            self.buckets.iter().map(Vec::len).sum::<usize>(),
+        );
+        let same = !household && scheduled == events && rest == tally && self.lives.group == group;
+        self.tally.periods.extend(later);
+        if !same {
+            return false;
+        }
+        let n = self.act_seq.len();
+        let others = (n - 1) as u64;
+        let grow = |now: &mut [u64], before: &[u64]| {
+            for (x, &b) in now.iter_mut().zip(before) {
+                *x += (*x - b) * others;
+            }
+        };
+        grow(&mut self.occupancy, &occupancy);
+        grow(&mut self.tally.ever, &tally.ever);
+        grow(&mut self.tally.applications, &tally.applications);
+        grow(
+            &mut self.tally.periods[0].applications,
+            &tally.periods[0].applications,
+        );
+        fn copy<T: Copy>(v: &mut [T], stride: usize) {
+            if stride == 0 || v.is_empty() {
+                return;
+            }
+            let (first, rest) = v.split_at_mut(stride);
+            for chunk in rest.chunks_exact_mut(stride) {
+                chunk.copy_from_slice(first);
+            }
+        }
+        let (l, slots) = (ctx.model.lists.len(), ctx.slots.len());
+        copy(&mut self.grade, 1);
+        copy(&mut self.ever, 1);
+        copy(&mut self.list_until, l);
+        copy(&mut self.list_cause, l);
+        copy(&mut self.scrutiny_until, 1);
+        copy(&mut self.active, 1);
+        copy(&mut self.sanctions_held, 1);
+        copy(&mut self.holds, slots);
+        copy(&mut self.reached, 1);
+        let lives = &mut self.lives;
+        copy(&mut lives.sanction_since, 1);
+        copy(&mut lives.own_held, 1);
+        copy(&mut lives.ever_own, 1);
+        copy(&mut lives.low_entry, 1);
+        copy(&mut lives.list_entry, 1);
+        copy(&mut lives.lists_on, 1);
+        copy(&mut lives.listed_since, 1);
+        true
+    }
+}

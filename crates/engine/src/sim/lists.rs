@@ -1,0 +1,155 @@
+//! Black and red lists: entry, renewal, end, and terms cut back when a record is
+//! removed.
+
+use super::*;
+
+impl ChunkSim {
+    /// Cuts person i's term on list l to the latest one a remaining (not removed)
+    /// record of a type that triggers l still backs; takes them off if none does. A
+    /// listing whose grade or score condition holds stands.
+    pub(super) fn shorten_listing(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) {
+        let list = &ctx.model.lists[l];
+        let Some(duration) = list.duration_days else {
+            return;
+        };
+        if !self.listed(ctx, i, day, l) || self.condition_holds(ctx, i, l) {
+            return;
+        }
+        let mut until = 0u32;
+        let mut r = self.last_rec[i as usize];
+        while r != NO_RECORD {
+            let rec = self.recs[r as usize];
+            if rec.flags & REC_REMOVED == 0
+                && ctx.model.behaviours[rec.behaviour as usize]
+                    .lists_triggered
+                    .contains(&l)
+            {
+                until = until.max(rec.day.saturating_add(duration));
+            }
+            r = rec.prev;
+        }
+        let idx = i as usize * ctx.model.lists.len() + l;
+        if until <= day {
+            self.take_off_list(ctx, i, day, l);
+        } else if until < self.list_until[idx] {
+            self.list_until[idx] = until;
+            self.schedule_list_end(ctx, i, l, until);
+        }
+    }
+
+    /// Whether list l's own condition (grade or score, or its contacts trigger) holds
+    /// for person i now.
+    pub(super) fn condition_holds(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> bool {
+        let list = &ctx.model.lists[l];
+        let by_score = ctx.model.score.as_ref().is_some_and(|rules| {
+            let score = rules.score(self.points[i as usize]);
+            let g = self.grade[i as usize];
+            list.condition(score, (g != NO_GRADE).then_some(g as usize))
+        });
+        by_score
+            || ctx
+                .contact_lists
+                .iter()
+                .position(|&(x, _, _)| x == l)
+                .is_some_and(|c| self.contacts_met[i as usize] & (1 << c) != 0)
+    }
+
+    pub(super) fn listed(&self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) -> bool {
+        self.list_until[i as usize * ctx.model.lists.len() + l] > day
+    }
+
+    pub(super) fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        let was = self.list_until[idx] > day;
+        let until = ctx.model.lists[l]
+            .duration_days
+            .map_or(FOREVER, |d| day.saturating_add(d));
+        if !was {
+            self.watch(i);
+            self.list_cause[idx] = 0;
+            self.occupancy[ctx.layout.list(l)] += 1;
+            self.set_ever(i, ctx.layout.ever_list(l));
+            if self.lives.list_entry[i as usize] == NEVER {
+                self.lives.list_entry[i as usize] = day;
+            }
+            self.lives.lists_on[i as usize] += 1;
+            if self.lives.lists_on[i as usize] == 1 {
+                self.lives.listed_since[i as usize] = day;
+            }
+        }
+        self.list_cause[idx] |= cause;
+        if until > self.list_until[idx] || !was {
+            self.list_until[idx] = until;
+            self.schedule_list_end(ctx, i, l, until);
+        }
+    }
+
+    /// Schedules the end of person i's term on list l (none at or after the horizon).
+    pub(super) fn schedule_list_end(&mut self, ctx: &Ctx<'_>, i: u32, l: usize, until: u32) {
+        if until < ctx.model.days {
+            self.push(
+                ctx,
+                until,
+                i,
+                What::ListEnd {
+                    list: l as u8,
+                    until,
+                },
+            );
+        }
+    }
+
+    pub(super) fn take_off_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        if self.list_until[idx] > day {
+            self.watch(i);
+            self.list_until[idx] = day;
+            self.list_cause[idx] = 0;
+            self.occupancy[ctx.layout.list(l)] -= 1;
+            self.note_list_exit(ctx, i, day);
+        }
+    }
+
+    pub(super) fn list_end(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, until: u32) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        if self.list_until[idx] != until {
+            return; // extended since: a later event ends it
+        }
+        let list = &ctx.model.lists[l];
+        if self.condition_holds(ctx, i, l) {
+            // Still meets the condition: the term renews.
+            let cause = self.cause_mask(ctx, i);
+            self.list_cause[idx] |= cause;
+            let next = day.saturating_add(list.duration_days.unwrap_or(FOREVER - day));
+            self.list_until[idx] = next;
+            self.schedule_list_end(ctx, i, l, next);
+            // New causes may bring own-domain treatments into scope.
+            self.update_treatments(ctx, i, day);
+        } else {
+            self.watch(i);
+            // Not listed (0 ≤ any day), and any other end event scheduled for this same
+            // day is now stale: a term cut back by `shorten_listing` can have two.
+            self.list_until[idx] = 0;
+            self.list_cause[idx] = 0;
+            self.occupancy[ctx.layout.list(l)] -= 1;
+            self.note_list_exit(ctx, i, day);
+            self.update_treatments(ctx, i, day);
+        }
+    }
+
+    /// A person leaves a list: closes their days on lists when they are on none any
+    /// more, and records the end of their first stay.
+    pub(super) fn note_list_exit(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
+        let lives = &mut self.lives;
+        lives.lists_on[i as usize] -= 1;
+        if lives.lists_on[i as usize] == 0 {
+            lives.listed_days[i as usize] += day - lives.listed_since[i as usize];
+        }
+        if lives.list_entry[i as usize] != NEVER
+            && lives.list_exit[i as usize] == NEVER
+            && (0..ctx.model.lists.len()).all(|l| !self.listed(ctx, i, day, l))
+        {
+            self.lives.list_exit[i as usize] = day;
+        }
+    }
+}

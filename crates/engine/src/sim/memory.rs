@@ -1,0 +1,147 @@
+//! The memory estimate of a run, from the per-person state and the event queue.
+
+use super::*;
+
+/// Bytes of state per person of a chunk being simulated: the per-person arrays plus
+/// pending events (each person always has one pending act; records in the reporting
+/// pipeline, expiries and list ends add to that: 1.5 events per person covers the
+/// presets, heap and bucket slack included).
+pub fn chunk_bytes_per_person(model: &Model) -> f64 {
+    let lists = model.lists.len();
+    let scored = if model.score.is_some() {
+        model.domains.len()
+    } else {
+        0
+    };
+    let slots = Ctx::new(model, Variant::Factual).slots.len();
+    let arrays = 4 // household
+        + model.attributes.len() // attributes
+        + 8 // points
+        + 1 // grade
+        + 8 * lists // list_until + list_cause
+        + 4 // scrutiny_until
+        + 4 // active treatments
+        + 2 // sanctions held
+        + 4 * scored // active scored records per domain
+        + 4 * slots // treatment holds
+        + 4 // ever flags
+        + 4 // act counter
+        + 8; // behaviour multiplier
+    arrays as f64 + 1.5 * std::mem::size_of::<Event>() as f64
+}
+
+/// Bytes per person of what a simulated chunk keeps for the audit and the responses,
+/// beyond [`chunk_bytes_per_person`]: per-person outcomes (`Lives`; spells, in-context
+/// holds, year-end grades and record counts only in the factual run), kept adverse
+/// records (16 bytes each, at the expected number per person), deterrence and chilling
+/// state, and the watch state of contacts triggers.
+pub fn outcome_bytes_per_person(model: &Model, factual: bool) -> f64 {
+    let ctx = Ctx::new(model, Variant::Factual);
+    let t = model.treatments.len();
+    let slots = ctx.slots.len();
+    let lives = 4 + 4 + 2 + 1 + 4 * 4 + 1 + 4 + 4 // days, since, held, ever, stays, lists
+        + if factual { 1 + 8 * t + 4 * slots + 12 + 1 } else { 0 }; // … records, reached
+    let responses = 4 * ctx.deterrence_slots
+        + if ctx.chilling.is_some() { 2 } else { 0 }
+        + if ctx.watched.is_empty() { 0 } else { 4 + 1 + 1 }
+        + if ctx.contact_lists.is_empty() { 0 } else { 1 }
+        + if ctx.track_records { 4 } else { 0 };
+    let records = if ctx.track_records {
+        16.0 * expected_adverse_records_per_person(model)
+    } else {
+        0.0
+    };
+    (lives + responses) as f64 + records
+}
+
+/// Expected adverse records per person over the horizon (mean multipliers of 1): every
+/// source's captures of adverse behaviours, plus its false records.
+pub(super) fn expected_adverse_records_per_person(model: &Model) -> f64 {
+    let days = model.days as f64;
+    let genuine: f64 = model
+        .behaviours
+        .iter()
+        .filter(|b| b.adverse())
+        .map(|b| b.rate_per_day * days * b.observers.iter().map(|o| o.capture).sum::<f64>())
+        .sum();
+    let false_records: f64 = model
+        .sources
+        .iter()
+        .map(|s| s.false_rate_per_day * days)
+        .sum();
+    genuine + false_records
+}
+
+/// Bytes per person of the events a chunk holds when every period's events are
+/// bucketed ahead (epoch-major): the factual run's pending events plus, for a
+/// counterfactual, its replayed acts (at most every act) and the factual run's record
+/// of them (16 bytes each).
+pub(super) fn replay_bytes_per_person(model: &Model) -> f64 {
+    let acts: f64 = model
+        .behaviours
+        .iter()
+        .map(|b| b.rate_per_day * model.days as f64)
+        .sum();
+    acts * (std::mem::size_of::<Event>() as f64 + 16.0)
+}
+
+/// Memory a run needs, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryEstimate {
+    /// Kept for the whole run, per person: household boundaries (4 bytes per household)
+    /// and, when a mechanism couples the population (epoch-major schedule), every
+    /// person's simulation state: the factual run's and one counterfactual's.
+    pub persistent_per_person: f64,
+    /// Kept for the whole run in all.
+    pub persistent: u64,
+    /// Chunks being simulated and the threads' tallies, independent of the population size.
+    pub in_flight: u64,
+    /// The scenario couples persons across the population, so all of them stay in memory.
+    pub coupled: bool,
+}
+
+impl MemoryEstimate {
+    /// The estimate for a model run with its audit on `threads` threads.
+    pub fn new(model: &Model, threads: usize) -> MemoryEstimate {
+        Self::for_run(model, threads, true)
+    }
+
+    /// The estimate for a model run on `threads` threads, with or without the audit.
+    pub fn for_run(model: &Model, threads: usize, audit: bool) -> MemoryEstimate {
+        let mean_household = model.mean_household_size();
+        let mut persistent_per_person =
+            4.0 * 1.01 / mean_household.max(1.0) + 16.0 / CHUNK_PERSONS as f64;
+        let tally = (model.period_ends.len()
+            * (Layout::of(model).len() + 4 * model.services.len() + model.treatments.len() + 24)
+            * 8) as f64;
+        let per_person = chunk_bytes_per_person(model) + outcome_bytes_per_person(model, true);
+        let chunk = CHUNK_PERSONS as f64 * 1.5 * per_person + tally;
+        let coupled = model.coupled();
+        if coupled {
+            persistent_per_person += per_person;
+            if audit {
+                persistent_per_person += chunk_bytes_per_person(model)
+                    + outcome_bytes_per_person(model, false)
+                    + replay_bytes_per_person(model);
+            }
+            if model.lists.iter().any(|l| l.contacts.is_some()) {
+                persistent_per_person += 5.0; // contacts holding each status, triggers met
+            }
+            // One tally per chunk.
+            persistent_per_person += tally / CHUNK_PERSONS as f64;
+        }
+        MemoryEstimate {
+            persistent_per_person,
+            persistent: (model.persons as f64 * persistent_per_person) as u64,
+            // Two tallies per thread (the chunk's and the fold accumulator), the binary
+            // and allocator overhead; epoch-major runs keep one tally per chunk instead.
+            in_flight: (threads as f64 * (chunk + tally) + 32e6) as u64,
+            coupled,
+        }
+    }
+
+    /// Total bytes.
+    pub fn total(&self) -> u64 {
+        self.persistent + self.in_flight
+    }
+}

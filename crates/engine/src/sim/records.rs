@@ -1,0 +1,284 @@
+//! Records: arrival (points, lists, the adverse-record fan-out), expiry, removal, and
+//! adverse records kept one by one for appeals and repair.
+
+use super::*;
+
+/// An adverse record kept one by one, so that an appeal or repair can remove it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Rec {
+    /// Arrival day.
+    pub(super) day: u32,
+    /// Local person it is filed on.
+    pub(super) person: u32,
+    /// The person's previous kept record (`NO_RECORD`: none).
+    pub(super) prev: u32,
+    /// Record type.
+    pub(super) behaviour: u16,
+    /// `REC_*` bits.
+    pub(super) flags: u8,
+}
+
+pub(super) const NO_RECORD: u32 = u32::MAX;
+
+/// The record has expired.
+pub(super) const REC_EXPIRED: u8 = 1;
+
+/// The record was removed (appeal upheld, or repair).
+pub(super) const REC_REMOVED: u8 = 2;
+
+/// False or misattributed.
+pub(super) const REC_ERRONEOUS: u8 = 4;
+
+/// An appeal of it will be upheld when decided.
+pub(super) const REC_UPHELD: u8 = 8;
+
+impl ChunkSim {
+    pub(super) fn schedule_record(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        behaviour: u16,
+        source: u16,
+        p: Provenance,
+    ) {
+        if day < ctx.model.days {
+            self.push(
+                ctx,
+                day,
+                i,
+                What::Arrival {
+                    behaviour,
+                    source,
+                    provenance: p as u8,
+                },
+            );
+        } else {
+            self.tally.records_pending += 1;
+            if p != Provenance::True {
+                self.lives.errors_seen += 1;
+            }
+        }
+    }
+
+    pub(super) fn arrival(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        b: usize,
+        source: usize,
+        provenance: u8,
+    ) {
+        let prov = provenance as usize;
+        let beh = &ctx.model.behaviours[b];
+        if beh.protected {
+            if ctx.variant == Variant::NoProtected {
+                return; // never filed
+            }
+            self.lives.protected_seen += 1;
+        }
+        if provenance != Provenance::True as u8 {
+            self.lives.errors_seen += 1;
+        }
+        if ctx.full {
+            self.lives.records[3 * i as usize + prov] += 1;
+            if provenance != Provenance::True as u8 {
+                self.reached[i as usize] |= REACHED_BY_ERRORS;
+            }
+            if beh.protected {
+                self.reached[i as usize] |= REACHED_BY_PROTECTED;
+            }
+        }
+        let id = self.id(i);
+        if let Some(log) = &mut self.record_log {
+            log.day.push(day);
+            log.person.push(id);
+            log.record_type.push(b as u16);
+            log.source.push(source as u16);
+            log.provenance.push(provenance);
+        }
+        if ctx.full {
+            let g = &mut self.lives.group;
+            if provenance == Provenance::True as u8
+                && (beh.points < 0 || !beh.lists_triggered.is_empty())
+            {
+                g.genuine[beh.domain] += 1;
+            }
+            if beh.points < 0 && ctx.model.score.is_some() {
+                g.deducted += beh.points.unsigned_abs();
+                if beh.protected {
+                    g.deducted_protected += beh.points.unsigned_abs();
+                }
+            }
+        }
+        self.tally.records_by_source[source][prov] += 1;
+        self.tally.records_by_type[b][prov] += 1;
+        self.tally.periods[self.period].records[prov] += 1;
+        self.tally.periods[self.period].records_by_source[source] += 1;
+        let adverse = beh.adverse();
+        let record = if ctx.track_records && adverse {
+            let r = self.recs.len() as u32;
+            let erroneous = provenance != Provenance::True as u8;
+            self.recs.push(Rec {
+                day,
+                person: i,
+                prev: self.last_rec[i as usize],
+                behaviour: b as u16,
+                flags: if erroneous { REC_ERRONEOUS } else { 0 },
+            });
+            self.last_rec[i as usize] = r;
+            r
+        } else {
+            NO_RECORD
+        };
+        if beh.points != 0 && ctx.model.score.is_some() {
+            if let Some(e) = beh.expiry_days {
+                let end = day.saturating_add(e);
+                if end < ctx.model.days {
+                    self.push(
+                        ctx,
+                        end,
+                        i,
+                        What::Expiry {
+                            behaviour: b as u16,
+                            record,
+                        },
+                    );
+                }
+            }
+            self.add_points(ctx, i, day, beh.points, beh.domain, 1);
+        }
+        if !beh.lists_triggered.is_empty() {
+            for l in 0..beh.lists_triggered.len() {
+                let list = ctx.model.behaviours[b].lists_triggered[l];
+                self.put_on_list(ctx, i, day, list, 1 << beh.domain);
+            }
+            self.update_treatments(ctx, i, day);
+        }
+        if adverse {
+            self.after_adverse_record(ctx, i, day, b, source, provenance, record);
+        }
+    }
+
+    /// What follows an adverse record once the regime has acted on it: appeal and
+    /// repair (kept records), deterrence, and the chilling signal.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn after_adverse_record(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        b: usize,
+        source: usize,
+        provenance: u8,
+        record: u32,
+    ) {
+        let m = ctx.model;
+        let beh = &m.behaviours[b];
+        let truth = (provenance != Provenance::True as u8) as usize;
+        self.tally.responses.adverse[truth] += 1;
+        self.tally.periods[self.period].responses.adverse[truth] += 1;
+        if record != NO_RECORD {
+            // One stream per record, keyed by what the record is, so the same record
+            // gets the same draws in every variant.
+            let key =
+                (day as u64) << 34 | (b as u64) << 18 | (source as u64) << 2 | provenance as u64;
+            let mut st = ctx.keys.stream(Purpose::Appeal, 0, self.id(i) as u64, key);
+            let (appeal, success, repair) = (st.uniform(), st.uniform(), st.uniform());
+            if let Some(rules) = ctx.appeals {
+                let a = m.attributes.len();
+                let mut p = if truth == 1 {
+                    rules.appeal_erroneous
+                } else {
+                    rules.appeal_genuine
+                };
+                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                    .iter()
+                    .enumerate()
+                {
+                    p *= rules.multipliers[x][c as usize];
+                }
+                if appeal < p.min(1.0) {
+                    self.tally.responses.appealed[truth] += 1;
+                    self.tally.periods[self.period].responses.appealed[truth] += 1;
+                    let upheld = if truth == 1 {
+                        rules.success_erroneous
+                    } else {
+                        rules.success_genuine
+                    };
+                    if success < upheld {
+                        self.recs[record as usize].flags |= REC_UPHELD;
+                    }
+                    if ctx.instant_appeals {
+                        // No queue, but the same boundary rule as the office's reviews.
+                        let decision = day
+                            .saturating_add(rules.processing_days)
+                            .max(self.epoch_end);
+                        self.schedule_decision(ctx, record, day, decision);
+                    } else {
+                        self.filed.push((day, record));
+                    }
+                }
+            }
+            if let Some(rules) = ctx.repair
+                && repair < rules.probability
+            {
+                let when = day.saturating_add(rules.after_days);
+                if when < m.days {
+                    self.push(ctx, when, i, What::Repair { record });
+                }
+            }
+        }
+        if let Some(d) = &beh.deterrence {
+            let slot = ctx.deterrence_slot[b];
+            let listed_black = m
+                .lists
+                .iter()
+                .enumerate()
+                .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l));
+            if slot != usize::MAX && (self.lives.own_held[i as usize] > 0 || listed_black) {
+                let until = &mut self.deterred_until[i as usize * ctx.deterrence_slots + slot];
+                *until = (*until).max(day.saturating_add(d.days));
+            }
+        }
+        if beh.protected && ctx.chilling.is_some() {
+            let stamp = self.period as u16 + 1;
+            if self.penalised_period[i as usize] != stamp {
+                self.penalised_period[i as usize] = stamp;
+                let a = m.attributes.len();
+                let cat = ctx.chill_category(&self.attrs[i as usize * a..(i as usize + 1) * a]);
+                self.chill_counts[cat] += 1;
+                self.tally.responses.penalised_protected += 1;
+                self.tally.periods[self.period]
+                    .responses
+                    .penalised_protected += 1;
+            }
+        }
+    }
+
+    /// Removes a kept record: its points are taken back (unless it has expired) and a
+    /// listing it triggered is cut to the latest term a remaining record still backs.
+    pub(super) fn remove_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
+        let r = self.recs[record as usize];
+        if r.flags & REC_REMOVED != 0 {
+            return;
+        }
+        self.recs[record as usize].flags |= REC_REMOVED;
+        let truth = (r.flags & REC_ERRONEOUS != 0) as usize;
+        self.tally.responses.removed[truth] += 1;
+        self.tally.periods[self.period].responses.removed[truth] += 1;
+        let (i, b) = (r.person, r.behaviour as usize);
+        let beh = &ctx.model.behaviours[b];
+        if r.flags & REC_EXPIRED == 0 && beh.points != 0 && ctx.model.score.is_some() {
+            self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
+        }
+        if !beh.lists_triggered.is_empty() {
+            for x in 0..beh.lists_triggered.len() {
+                let l = ctx.model.behaviours[b].lists_triggered[x];
+                self.shorten_listing(ctx, i, day, l);
+            }
+            self.update_treatments(ctx, i, day);
+        }
+    }
+}

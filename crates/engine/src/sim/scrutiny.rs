@@ -1,0 +1,23 @@
+//! Heightened scrutiny: terms started by a status, renewed while it holds.
+
+use super::*;
+
+impl ChunkSim {
+    pub(super) fn start_scrutiny(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, fresh: bool) {
+        let Some(sc) = ctx.scrutiny else {
+            return;
+        };
+        let until = day.saturating_add(sc.duration_days);
+        self.scrutiny_until[i as usize] = until;
+        if ctx.full {
+            self.reached[i as usize] |= REACHED_BY_SCRUTINY;
+        }
+        if fresh {
+            self.occupancy[ctx.layout.scrutiny()] += 1;
+            self.set_ever(i, ctx.layout.ever_scrutiny());
+        }
+        if until < ctx.model.days {
+            self.push(ctx, until, i, What::ScrutinyEnd { until });
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Treatments: sanctions and rewards that start and stop with a status, their holds
+//! per service (shared by several treatments), and household spill-over.
+
+use super::*;
+
+/// Bits of a packed hold holding the day it opened; the bits above count holders.
+pub(super) const SINCE_BITS: u32 = 16;
+
+pub(super) const SINCE_MASK: u32 = (1 << SINCE_BITS) - 1;
+
+impl ChunkSim {
+    /// Starts and stops treatments (and scrutiny) to match the person's status.
+    pub(super) fn update_treatments(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
+        let m = ctx.model;
+        // The causes of the grade, computed once (treatments do not change records).
+        let mut grade_cause: Option<u32> = None;
+        // The treatments whose trigger holds, as a bit set.
+        let triggers = &ctx.triggered;
+        let mut holding = match self.grade[i as usize] {
+            NO_GRADE => 0,
+            g => triggers.by_grade.get(g as usize).copied().unwrap_or(0),
+        };
+        for (l, &mask) in triggers.by_list.iter().enumerate() {
+            if mask != 0 && self.listed(ctx, i, day, l) {
+                holding |= mask;
+            }
+        }
+        // Treatments of scope `all` apply exactly while their trigger holds: only those
+        // whose application differs from it change. Counterfactuals skip rewards (they
+        // measure sanctions only).
+        let active_now = self.active[i as usize];
+        let mut todo = (holding ^ active_now) & triggers.scope_all | triggers.scope_own;
+        if !ctx.full {
+            todo &= !triggers.rewards;
+        }
+        while todo != 0 {
+            let t = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let tr = &m.treatments[t];
+            let bit = 1u32 << t;
+            let holds = holding & bit != 0;
+            let active = self.active[i as usize] & bit != 0;
+            let domain_bit = 1u32 << m.services[tr.service].domain;
+            let cause = match (holds, tr.trigger) {
+                (false, _) => 0,
+                (true, Status::Grade(_)) => {
+                    *grade_cause.get_or_insert_with(|| self.cause_mask(ctx, i))
+                }
+                (true, status) => self.cause(ctx, i, status),
+            };
+            let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
+            if applies && !active {
+                self.active[i as usize] |= bit;
+                self.tally.applications[t] += 1;
+                self.tally.periods[self.period].applications[t] += 1;
+                // Cross-context: records lie behind the status, none from this domain.
+                if cause != 0 && cause & domain_bit == 0 {
+                    self.tally.cross_context[t] += 1;
+                }
+                self.hold(ctx, i, day, tr.service, tr.kind);
+                if tr.household {
+                    for j in self.household_members(i) {
+                        self.tally.spillover[t] += 1;
+                        self.tally.periods[self.period].applications[t] += 1;
+                        self.hold(ctx, j, day, tr.service, tr.kind);
+                    }
+                }
+                if tr.kind == TreatmentKind::Sanction {
+                    // Not cross-context: an own-domain record, or no record, behind it.
+                    let in_context = cause == 0 || cause & domain_bit != 0;
+                    self.start_spell(ctx, i, day, t, cause, in_context);
+                }
+            } else if !applies && active {
+                self.active[i as usize] &= !bit;
+                self.release(ctx, i, day, tr.service, tr.kind);
+                if tr.household {
+                    for j in self.household_members(i) {
+                        self.release(ctx, j, day, tr.service, tr.kind);
+                    }
+                }
+                if tr.kind == TreatmentKind::Sanction {
+                    self.end_spell(ctx, i, day, t);
+                }
+            }
+        }
+        if let Some(sc) = ctx.scrutiny
+            && self.scrutiny_until[i as usize] <= day
+            && self.status_holds(ctx, i, day, sc.trigger)
+        {
+            self.start_scrutiny(ctx, i, day, true);
+        }
+    }
+
+    pub(super) fn household_members(&self, i: u32) -> impl Iterator<Item = u32> + use<> {
+        let h = self.household[i as usize] as usize;
+        (self.household_start[h]..self.household_start[h + 1]).filter(move |&j| j != i)
+    }
+
+    /// The hold word of (person j, service s, kind).
+    pub(super) fn hold_word(
+        &mut self,
+        ctx: &Ctx<'_>,
+        j: u32,
+        s: usize,
+        kind: TreatmentKind,
+    ) -> &mut u32 {
+        let slot = ctx.slot_of[s][kind as usize];
+        &mut self.holds[j as usize * ctx.slots.len() + slot]
+    }
+
+    /// One more treatment holds service `s` for person `j`.
+    pub(super) fn hold(&mut self, ctx: &Ctx<'_>, j: u32, day: u32, s: usize, kind: TreatmentKind) {
+        let word = self.hold_word(ctx, j, s, kind);
+        let holders = *word >> SINCE_BITS;
+        *word = (holders + 1) << SINCE_BITS
+            | if holders == 0 {
+                day
+            } else {
+                *word & SINCE_MASK
+            };
+        if holders > 0 {
+            return;
+        }
+        match kind {
+            TreatmentKind::Sanction => {
+                self.occupancy[ctx.layout.sanctioned(s)] += 1;
+                let held = &mut self.sanctions_held[j as usize];
+                *held += 1;
+                if *held == 1 {
+                    self.occupancy[ctx.layout.any_sanction()] += 1;
+                    self.set_ever(j, ctx.layout.ever_sanctioned());
+                    self.lives.sanction_since[j as usize] = day;
+                }
+            }
+            TreatmentKind::Reward => {
+                self.occupancy[ctx.layout.rewarded(s)] += 1;
+                self.set_ever(j, ctx.layout.ever_rewarded());
+            }
+        }
+    }
+
+    /// One treatment fewer holds service `s` for person `j`; when none is left, the
+    /// attempts made while it was held are counted.
+    pub(super) fn release(
+        &mut self,
+        ctx: &Ctx<'_>,
+        j: u32,
+        day: u32,
+        s: usize,
+        kind: TreatmentKind,
+    ) {
+        let word = self.hold_word(ctx, j, s, kind);
+        let holders = *word >> SINCE_BITS;
+        if holders == 0 {
+            return;
+        }
+        let since = *word & SINCE_MASK;
+        *word = (holders - 1) << SINCE_BITS | since;
+        if holders > 1 {
+            return;
+        }
+        if kind == TreatmentKind::Sanction {
+            self.count_denied(ctx, j, s, since, day);
+        }
+        match kind {
+            TreatmentKind::Sanction => {
+                self.occupancy[ctx.layout.sanctioned(s)] -= 1;
+                let held = &mut self.sanctions_held[j as usize];
+                *held -= 1;
+                if *held == 0 {
+                    self.occupancy[ctx.layout.any_sanction()] -= 1;
+                    let since = self.lives.sanction_since[j as usize];
+                    self.lives.sanction_days[j as usize] += day - since;
+                }
+            }
+            TreatmentKind::Reward => self.occupancy[ctx.layout.rewarded(s)] -= 1,
+        }
+    }
+}
