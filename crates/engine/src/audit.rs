@@ -8,7 +8,7 @@
 //! Chunks are independent units (households and neighbourhoods never straddle them),
 //! so the jackknife accounts for dependence within households and neighbourhoods.
 
-use crate::buffers::{filled, give_back};
+use crate::per_person::{Dims, per_person};
 use credsim_model::Model;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -129,94 +129,68 @@ impl Variant {
     }
 }
 
-/// Per-person outcomes of one simulated chunk, recorded by the engine.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Lives {
-    /// Person-days under at least one sanction.
-    pub sanction_days: Vec<u32>,
-    /// Day the current sanctioned stretch began.
-    pub sanction_since: Vec<u32>,
-    /// Sanctions held because of the person's own status (not household spill-over).
-    pub own_held: Vec<u16>,
-    /// Ever sanctioned because of their own status.
-    pub ever_own: Vec<bool>,
-    /// First entry into / exit from the lowest grade (u32::MAX: never).
-    pub low_entry: Vec<u32>,
-    pub low_exit: Vec<u32>,
-    /// First entry onto / exit from any list.
-    pub list_entry: Vec<u32>,
-    pub list_exit: Vec<u32>,
-    /// Grade at the last year boundary.
-    pub year_grade: Vec<u8>,
-    /// Start day and causes of each own sanction spell, `[person][treatment]`.
-    pub spell_start: Vec<u32>,
-    pub spell_cause: Vec<u32>,
-    /// Per person and hold slot: holders of sanctions resting on a record from the
-    /// service's own domain, packed like the main holds.
-    pub in_context: Vec<u32>,
+per_person! {
+    /// Per-person outcomes of one simulated chunk, recorded by the engine for the audit
+    /// and the persons table. Counterfactual runs keep neither spells, in-context holds,
+    /// year-end grades nor per-person record counts: those stay empty.
+    pub(crate) struct Lives(d) {
+        /// Person-days under at least one sanction.
+        sanction_days: u32 = 0, [1], init, warm;
+        /// Day the current sanctioned stretch began.
+        sanction_since: u32 = 0, [1], copy, cold;
+        /// Sanctions held because of the person's own status (not household spill-over).
+        own_held: u16 = 0, [1], copy, cold;
+        /// Ever sanctioned because of their own status.
+        ever_own: bool = false, [1], copy, cold;
+        /// First entry into the lowest grade (`NEVER`: never).
+        low_entry: u32 = NEVER, [1], copy, warm;
+        /// First exit from the lowest grade.
+        low_exit: u32 = NEVER, [1], init, cold;
+        /// First entry onto any list.
+        list_entry: u32 = NEVER, [1], copy, cold;
+        /// First exit from every list.
+        list_exit: u32 = NEVER, [1], init, cold;
+        /// Grade at the last year boundary (factual run).
+        year_grade: u8 = u8::MAX, [Dims::when(d.factual)], init, cold;
+        /// Start day of each own sanction spell, `[person × treatments + treatment]`.
+        spell_start: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
+        /// Domains of the causes of each own sanction spell.
+        spell_cause: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
+        /// Per hold slot: holders of sanctions resting on a record from the service's
+        /// own domain, packed like the main holds.
+        in_context: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
+        /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
+        records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
+        /// Lists the person is on now.
+        lists_on: u8 = 0, [1], copy, cold;
+        /// Since when the person is on some list.
+        listed_since: u32 = 0, [1], copy, cold;
+        /// Days on at least one list.
+        listed_days: u32 = 0, [1], init, cold;
+    }
+}
+
+/// Never happened.
+pub(crate) const NEVER: u32 = u32::MAX;
+
+/// Counts of one simulated chunk kept for the audit beside the per-person [`Lives`].
+#[derive(Debug, Clone)]
+pub(crate) struct Observed {
     /// Erroneous records seen (false, misattributed, including pending).
     pub errors_seen: u64,
     /// Records of protected conduct that arrived.
     pub protected_seen: u64,
     /// Factual-only counters.
     pub group: GroupTally,
-    /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
-    pub records: Vec<u32>,
-    /// Lists the person is on now, since when on any, and days on any list.
-    pub lists_on: Vec<u8>,
-    pub listed_since: Vec<u32>,
-    pub listed_days: Vec<u32>,
 }
 
-/// Never happened.
-pub(crate) const NEVER: u32 = u32::MAX;
-
-impl Lives {
-    /// Gives the per-person buffers back for the next chunk (see `buffers`).
-    pub(crate) fn give_back(&mut self) {
-        give_back(&mut self.sanction_days);
-        give_back(&mut self.sanction_since);
-        give_back(&mut self.own_held);
-        give_back(&mut self.ever_own);
-        give_back(&mut self.low_entry);
-        give_back(&mut self.low_exit);
-        give_back(&mut self.list_entry);
-        give_back(&mut self.list_exit);
-        give_back(&mut self.year_grade);
-        give_back(&mut self.spell_start);
-        give_back(&mut self.spell_cause);
-        give_back(&mut self.in_context);
-        give_back(&mut self.records);
-        give_back(&mut self.lists_on);
-        give_back(&mut self.listed_since);
-        give_back(&mut self.listed_days);
-    }
-
-    /// Outcomes for n persons. Counterfactual runs (`full` false) need neither spells,
-    /// in-context holds, year-end grades nor per-person record counts: those stay empty.
-    pub(crate) fn new(model: &Model, n: usize, slots: usize, full: bool) -> Lives {
-        let t = model.treatments.len();
-        let f = if full { n } else { 0 };
-        Lives {
-            sanction_days: filled(0, n),
-            sanction_since: filled(0, n),
-            own_held: filled(0, n),
-            ever_own: filled(false, n),
-            low_entry: filled(NEVER, n),
-            low_exit: filled(NEVER, n),
-            list_entry: filled(NEVER, n),
-            list_exit: filled(NEVER, n),
-            year_grade: filled(u8::MAX, f),
-            spell_start: filled(0, f * t),
-            spell_cause: filled(0, f * t),
-            in_context: filled(0, f * slots),
+impl Observed {
+    /// Nothing observed yet.
+    pub(crate) fn new(model: &Model) -> Observed {
+        Observed {
             errors_seen: 0,
             protected_seen: 0,
             group: GroupTally::new(model),
-            records: filled(0, 3 * f),
-            lists_on: filled(0, n),
-            listed_since: filled(0, n),
-            listed_days: filled(0, n),
         }
     }
 }

@@ -7,6 +7,7 @@ mod api;
 pub mod audit;
 mod buffers;
 pub mod network;
+mod per_person;
 pub mod population;
 pub mod rng;
 pub mod sim;

@@ -61,13 +61,13 @@ fn default_preset_has_the_shape_the_sums_assume() {
     assert!((m.mean_household_size() - 2.62).abs() < 1e-12);
 }
 
-/// Bytes of chunk state per person, from the field list documented on
-/// `chunk_bytes_per_person` (the `ChunkSim` arrays and 1.5 pending events per person).
+/// Bytes of chunk state per person, from the arrays declared in `People`
+/// (crates/engine/src/sim/people.rs) and 1.5 pending events per person.
 ///
 /// The equality also pins the size of the private `Event` (day u32, person u32, rank
 /// u8, tie u32, and `What`: 8-byte payload (the act's f64 time) plus tag = 16 bytes,
-/// align 8; laid out as 16 + 3·4 + 1 = 29, padded to 32): with 142 bytes of arrays,
-/// 190 holds only if `size_of::<Event>() == 32`.
+/// align 8; laid out as 16 + 3·4 + 1 = 29, padded to 32): with 143 bytes of arrays,
+/// 191 holds only if `size_of::<Event>() == 32`.
 #[test]
 fn chunk_bytes_per_person_of_the_default_preset() {
     let m = default_preset(None);
@@ -83,11 +83,13 @@ fn chunk_bytes_per_person_of_the_default_preset() {
         + 56 // holds: u32 per hold slot, 14 slots
         + 4 // ever: u32 flags
         + 4 // act_seq: u32
-        + 8; // multiplier: f64
-    assert_eq!(arrays, 142);
+        + 8 // multiplier: f64
+        + 1; // reached: u8, the mechanisms that acted on the person (factual run)
+    // (no kept records, deterrence, chilling or contacts in this preset)
+    assert_eq!(arrays, 143);
     let events = 1.5 * 32.0; // 1.5 pending events per person × 32-byte Event
-    let expected = arrays as f64 + events; // 142 + 48 = 190
-    assert_eq!(expected, 190.0);
+    let expected = arrays as f64 + events; // 143 + 48 = 191
+    assert_eq!(expected, 191.0);
     assert_eq!(chunk_bytes_per_person(&m), expected);
 }
 
@@ -107,23 +109,22 @@ fn persistent_and_in_flight_bytes() {
     );
     assert!((by_hand - 1.543938).abs() < 1e-6, "{by_hand}");
 
-    // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (190 B of chunk
-    // state + 234 B of per-person outcomes) plus its tally, and the fold accumulator's
+    // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (191 B of chunk
+    // state + 233 B of per-person outcomes) plus its tally, and the fold accumulator's
     // tally; plus 32 MB for binary and allocator.
     //
     // Outcomes (`Lives`, factual run): sanction-days u32, sanctioned-since u32, own
     // sanctions held u16, ever own bool, lowest-grade and list entry/exit 4 × u32,
     // lists on u8, listed-since u32, listed-days u32 = 4+4+2+1+16+1+4+4 = 36 B; factual
     // only: year-end grade u8, spell start and cause 2 × u32 per treatment (16), an
-    // in-context hold u32 per slot (14), records by provenance 3 × u32, the mechanisms
-    // that reached the person u8 = 1 + 8·16 + 4·14 + 12 + 1 = 198 B; this preset has
-    // no responses (deterrence, chilling, contacts, kept records): 36 + 198 = 234 B.
-    let outcomes = 36.0 + 198.0;
+    // in-context hold u32 per slot (14), records by provenance 3 × u32 = 1 + 8·16 + 4·14
+    // + 12 = 197 B; this preset keeps no adverse records: 36 + 197 = 233 B.
+    let outcomes = 36.0 + 197.0;
     // A tally: 120 periods × (22 occupancy + 4·8 service + 16 treatment + 24) counters
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (190.0 + outcomes) + tally; // 5,300,352 B
+    let chunk = 8192.0 * 1.5 * (191.0 + outcomes) + tally; // 5,300,352 B
     let in_flight = 2.0 * (chunk + tally) + 32e6; // 42,781,184 B
     assert_eq!(in_flight, 42_781_184.0);
     assert_eq!(est.in_flight, in_flight as u64);

@@ -20,7 +20,7 @@ pub(super) struct Exogenous {
 impl ChunkSim {
     pub(super) fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
         let a = ctx.model.attributes.len();
-        let attrs = &self.attrs[i as usize * a..(i as usize + 1) * a];
+        let attrs = &self.people.attrs[i as usize * a..(i as usize + 1) * a];
         if let Some(table) = &ctx.rate_table {
             // The same products as `population::behaviour_rates`, in the same order.
             let combo: usize = attrs
@@ -28,7 +28,7 @@ impl ChunkSim {
                 .zip(&table.strides)
                 .map(|(&c, &s)| c as usize * s)
                 .sum();
-            let global = self.multiplier[i as usize];
+            let global = self.people.multiplier[i as usize];
             let nb = self.rates.len();
             let mut total = 0.0;
             for (r, &base) in self
@@ -46,7 +46,7 @@ impl ChunkSim {
             &ctx.keys,
             self.id(i),
             attrs,
-            self.multiplier[i as usize],
+            self.people.multiplier[i as usize],
             &mut self.rates,
         )
     }
@@ -59,8 +59,8 @@ impl ChunkSim {
 
     pub(super) fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
         let person = self.id(i);
-        let k = self.act_seq[i as usize];
-        self.act_seq[i as usize] += 1;
+        let k = self.people.act_seq[i as usize];
+        self.people.act_seq[i as usize] += 1;
         let total = self.person_rates(ctx, i);
         let mut st = ctx.keys.stream(Purpose::Act, 0, person as u64, k as u64);
         let target = st.uniform() * total;
@@ -105,7 +105,7 @@ impl ChunkSim {
         let mut deterred = false;
         let slot = ctx.deterrence_slot.get(b).copied().unwrap_or(usize::MAX);
         if slot != usize::MAX
-            && self.deterred_until[i as usize * ctx.deterrence_slots + slot] > day
+            && self.people.deterred_until[i as usize * ctx.deterrence_slots + slot] > day
             && let Some(d) = &ctx.model.behaviours[b].deterrence
         {
             factor *= d.factor;
@@ -113,7 +113,7 @@ impl ChunkSim {
         }
         if ctx.chilling.is_some() && ctx.model.behaviours[b].protected {
             let a = ctx.model.attributes.len();
-            let cat = ctx.chill_category(&self.attrs[i as usize * a..(i as usize + 1) * a]);
+            let cat = ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
             factor *= self.chill_factor[cat];
         }
         if factor >= 1.0 {

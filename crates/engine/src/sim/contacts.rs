@@ -26,7 +26,7 @@ impl ChunkSim {
 
     /// Notes that person i's watched statuses may have changed.
     pub(super) fn watch(&mut self, i: u32) {
-        if let Some(flag) = self.watch_flag.get_mut(i as usize)
+        if let Some(flag) = self.people.watch_flag.get_mut(i as usize)
             && !*flag
         {
             *flag = true;
@@ -40,7 +40,7 @@ impl ChunkSim {
         let day = self.epoch_end.saturating_sub(1);
         let mut out = Vec::new();
         for x in std::mem::take(&mut self.watch_dirty) {
-            self.watch_flag[x as usize] = false;
+            self.people.watch_flag[x as usize] = false;
             let now = ctx.watched.iter().enumerate().fold(0u8, |m, (w, &st)| {
                 if self.status_holds(ctx, x, day, st) {
                     m | 1 << w
@@ -48,9 +48,9 @@ impl ChunkSim {
                     m
                 }
             });
-            let before = self.watch_state[x as usize];
+            let before = self.people.watch_state[x as usize];
             if now != before {
-                self.watch_state[x as usize] = now;
+                self.people.watch_state[x as usize] = now;
                 out.push((self.id(x), before, now));
             }
         }

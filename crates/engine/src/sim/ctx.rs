@@ -362,6 +362,26 @@ impl<'m> Ctx<'m> {
             .collect()
     }
 
+    /// The sizes of this run's per-person arrays (`draws_acts`: the run draws its own
+    /// acts rather than replaying the factual run's).
+    pub(super) fn dims(&self, draws_acts: bool) -> crate::per_person::Dims {
+        let m = self.model;
+        crate::per_person::Dims {
+            attributes: m.attributes.len(),
+            lists: m.lists.len(),
+            scored: self.scored_stride,
+            slots: self.slots.len(),
+            treatments: m.treatments.len(),
+            deterrence: self.deterrence_slots,
+            factual: self.full,
+            draws_acts,
+            keeps_records: self.track_records,
+            chilling: self.chilling.is_some(),
+            watched: !self.watched.is_empty(),
+            contacts: !self.contact_lists.is_empty(),
+        }
+    }
+
     /// The chilling category of a person with these attributes.
     pub(super) fn chill_category(&self, attrs: &[u8]) -> usize {
         self.chilling

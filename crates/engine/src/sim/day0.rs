@@ -22,14 +22,14 @@ impl ChunkSim {
         let later = self.tally.periods.split_off(1);
         let tally = self.tally.clone();
         let occupancy = self.occupancy.clone();
-        let group = self.lives.group.clone();
+        let group = self.observed.group.clone();
         self.refresh(ctx, 0, 0, None);
         let household = ctx
             .model
             .treatments
             .iter()
             .enumerate()
-            .any(|(t, tr)| tr.household && self.active[0] & (1 << t) != 0);
+            .any(|(t, tr)| tr.household && self.people.active[0] & (1 << t) != 0);
         let mut rest = self.tally.clone();
         rest.ever.clone_from(&tally.ever);
         rest.applications.clone_from(&tally.applications);
@@ -40,12 +40,13 @@ impl ChunkSim {
             self.heap.len(),
             self.buckets.iter().map(Vec::len).sum::<usize>(),
         );
-        let same = !household && scheduled == events && rest == tally && self.lives.group == group;
+        let same =
+            !household && scheduled == events && rest == tally && self.observed.group == group;
         self.tally.periods.extend(later);
         if !same {
             return false;
         }
-        let n = self.act_seq.len();
+        let n = self.people.act_seq.len();
         let others = (n - 1) as u64;
         let grow = |now: &mut [u64], before: &[u64]| {
             for (x, &b) in now.iter_mut().zip(before) {
@@ -59,33 +60,9 @@ impl ChunkSim {
             &mut self.tally.periods[0].applications,
             &tally.periods[0].applications,
         );
-        fn copy<T: Copy>(v: &mut [T], stride: usize) {
-            if stride == 0 || v.is_empty() {
-                return;
-            }
-            let (first, rest) = v.split_at_mut(stride);
-            for chunk in rest.chunks_exact_mut(stride) {
-                chunk.copy_from_slice(first);
-            }
-        }
-        let (l, slots) = (ctx.model.lists.len(), ctx.slots.len());
-        copy(&mut self.grade, 1);
-        copy(&mut self.ever, 1);
-        copy(&mut self.list_until, l);
-        copy(&mut self.list_cause, l);
-        copy(&mut self.scrutiny_until, 1);
-        copy(&mut self.active, 1);
-        copy(&mut self.sanctions_held, 1);
-        copy(&mut self.holds, slots);
-        copy(&mut self.reached, 1);
-        let lives = &mut self.lives;
-        copy(&mut lives.sanction_since, 1);
-        copy(&mut lives.own_held, 1);
-        copy(&mut lives.ever_own, 1);
-        copy(&mut lives.low_entry, 1);
-        copy(&mut lives.list_entry, 1);
-        copy(&mut lives.lists_on, 1);
-        copy(&mut lives.listed_since, 1);
+        // Every array's day-0 rule is part of its declaration (`People`, `Lives`).
+        self.people.copy_first_to_all(n);
+        self.lives.copy_first_to_all(n);
         true
     }
 }

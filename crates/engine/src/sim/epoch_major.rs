@@ -279,7 +279,7 @@ impl Coupling {
                 let i = y - chunk.first_person;
                 // The condition changes now, before the next period's first day: a term
                 // ending that day renews only if it still holds.
-                chunk.contacts_met[i as usize] ^= bit;
+                chunk.people.contacts_met[i as usize] ^= bit;
                 if day < ctx.model.days {
                     chunk.push(
                         ctx,

@@ -2,56 +2,49 @@
 
 use super::*;
 
-/// Bytes of state per person of a chunk being simulated: the per-person arrays plus
-/// pending events (each person always has one pending act; records in the reporting
-/// pipeline, expiries and list ends add to that: 1.5 events per person covers the
-/// presets, heap and bucket slack included).
-pub fn chunk_bytes_per_person(model: &Model) -> f64 {
-    let lists = model.lists.len();
-    let scored = if model.score.is_some() {
-        model.domains.len()
-    } else {
-        0
-    };
-    let slots = Ctx::new(model, Variant::Factual).slots.len();
-    let arrays = 4 // household
-        + model.attributes.len() // attributes
-        + 8 // points
-        + 1 // grade
-        + 8 * lists // list_until + list_cause
-        + 4 // scrutiny_until
-        + 4 // active treatments
-        + 2 // sanctions held
-        + 4 * scored // active scored records per domain
-        + 4 * slots // treatment holds
-        + 4 // ever flags
-        + 4 // act counter
-        + 8; // behaviour multiplier
-    arrays as f64 + 1.5 * std::mem::size_of::<Event>() as f64
+/// Bytes per person of a chunk being simulated, factual run or counterfactual: the
+/// per-person arrays as declared ([`People`]), the list of persons whose watched
+/// statuses changed (contacts triggers), and pending events (each person always has
+/// one pending act; records in the reporting pipeline, expiries and list ends add to
+/// that: 1.5 events per person covers the presets, heap and bucket slack included).
+fn state_bytes_per_person(model: &Model, factual: bool) -> f64 {
+    let ctx = Ctx::new(model, Variant::Factual);
+    let dims = counterfactual_dims(&ctx, factual);
+    let watch_dirty = if dims.watched { 4 } else { 0 };
+    (People::bytes_per_person(&dims) + watch_dirty) as f64
+        + 1.5 * std::mem::size_of::<Event>() as f64
 }
 
-/// Bytes per person of what a simulated chunk keeps for the audit and the responses,
-/// beyond [`chunk_bytes_per_person`]: per-person outcomes (`Lives`; spells, in-context
-/// holds, year-end grades and record counts only in the factual run), kept adverse
-/// records (16 bytes each, at the expected number per person), deterrence and chilling
-/// state, and the watch state of contacts triggers.
+/// The dimensions of the factual run, or of a counterfactual (which keeps nothing
+/// only the factual run reports and replays the factual run's acts).
+fn counterfactual_dims(ctx: &Ctx<'_>, factual: bool) -> crate::per_person::Dims {
+    let mut dims = ctx.dims(true);
+    if !factual {
+        dims.factual = false;
+        dims.draws_acts = false;
+    }
+    dims
+}
+
+/// Bytes of state per person of the factual run's chunk being simulated (see
+/// `state_bytes_per_person`).
+pub fn chunk_bytes_per_person(model: &Model) -> f64 {
+    state_bytes_per_person(model, true)
+}
+
+/// Bytes per person of what a simulated chunk keeps for the audit, beyond
+/// [`chunk_bytes_per_person`]: per-person outcomes as declared ([`Lives`]; spells,
+/// in-context holds, year-end grades and record counts only in the factual run) and
+/// kept adverse records (16 bytes each, at the expected number per person).
 pub fn outcome_bytes_per_person(model: &Model, factual: bool) -> f64 {
     let ctx = Ctx::new(model, Variant::Factual);
-    let t = model.treatments.len();
-    let slots = ctx.slots.len();
-    let lives = 4 + 4 + 2 + 1 + 4 * 4 + 1 + 4 + 4 // days, since, held, ever, stays, lists
-        + if factual { 1 + 8 * t + 4 * slots + 12 + 1 } else { 0 }; // … records, reached
-    let responses = 4 * ctx.deterrence_slots
-        + if ctx.chilling.is_some() { 2 } else { 0 }
-        + if ctx.watched.is_empty() { 0 } else { 4 + 1 + 1 }
-        + if ctx.contact_lists.is_empty() { 0 } else { 1 }
-        + if ctx.track_records { 4 } else { 0 };
+    let lives = Lives::bytes_per_person(&counterfactual_dims(&ctx, factual));
     let records = if ctx.track_records {
-        16.0 * expected_adverse_records_per_person(model)
+        std::mem::size_of::<Rec>() as f64 * expected_adverse_records_per_person(model)
     } else {
         0.0
     };
-    (lives + responses) as f64 + records
+    lives as f64 + records
 }
 
 /// Expected adverse records per person over the horizon (mean multipliers of 1): every
@@ -120,7 +113,7 @@ impl MemoryEstimate {
         if coupled {
             persistent_per_person += per_person;
             if audit {
-                persistent_per_person += chunk_bytes_per_person(model)
+                persistent_per_person += state_bytes_per_person(model, false)
                     + outcome_bytes_per_person(model, false)
                     + replay_bytes_per_person(model);
             }

@@ -24,6 +24,7 @@ mod event;
 mod lists;
 mod memory;
 mod observe;
+mod people;
 mod records;
 mod replay;
 mod score;
@@ -33,7 +34,7 @@ mod status;
 mod tests;
 mod treatments;
 
-use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Variant};
+use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Observed, Variant};
 use crate::buffers::{filled, give_back, spare};
 use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};
@@ -53,6 +54,7 @@ pub use chunk_major::{run, run_with};
 use ctx::Ctx;
 use event::{Event, What, merge_events, sort_events};
 pub use memory::{MemoryEstimate, chunk_bytes_per_person, outcome_bytes_per_person};
+use people::People;
 use records::*;
 use replay::*;
 use treatments::{SINCE_BITS, SINCE_MASK};
@@ -88,29 +90,9 @@ impl Drop for ChunkSim {
         }
         give_back(&mut self.scratch);
         give_back(&mut self.replays);
-        give_back(&mut self.household);
         give_back(&mut self.ids);
         give_back(&mut self.index_of);
-        give_back(&mut self.attrs);
-        give_back(&mut self.points);
-        give_back(&mut self.grade);
-        give_back(&mut self.list_until);
-        give_back(&mut self.list_cause);
-        give_back(&mut self.scrutiny_until);
-        give_back(&mut self.active);
-        give_back(&mut self.sanctions_held);
-        give_back(&mut self.scored);
-        give_back(&mut self.ever);
-        give_back(&mut self.act_seq);
-        give_back(&mut self.holds);
-        give_back(&mut self.multiplier);
-        give_back(&mut self.last_rec);
-        give_back(&mut self.deterred_until);
-        give_back(&mut self.penalised_period);
-        give_back(&mut self.watch_state);
-        give_back(&mut self.watch_flag);
-        give_back(&mut self.contacts_met);
-        give_back(&mut self.reached);
+        self.people.give_back();
         self.lives.give_back();
         let tally = std::mem::replace(&mut self.tally, Tally::empty());
         SPARE_TALLIES.with_borrow_mut(|spare| {
@@ -135,6 +117,8 @@ fn local_index(index_of: &[u32], x: u32) -> Option<u32> {
 /// The state of one chunk of households (struct of arrays, indexed by local person).
 struct ChunkSim {
     first_person: u32,
+    /// Every person's state, array by array ([`People`]).
+    people: People,
     /// A counterfactual of some households only: each person's index in the factual
     /// run's chunk (empty: the whole chunk, same indices).
     ids: Vec<u32>,
@@ -144,23 +128,8 @@ struct ChunkSim {
     neighbours: u32,
     /// Id of the chunk's first household.
     household_offset: u32,
-    /// Local index of each person's household.
-    household: Vec<u32>,
     /// Local first person of each household, plus an end entry.
     household_start: Vec<u32>,
-    attrs: Vec<u8>,
-    points: Vec<i64>,
-    grade: Vec<u8>,
-    list_until: Vec<u32>,
-    list_cause: Vec<u32>,
-    scrutiny_until: Vec<u32>,
-    active: Vec<u32>,
-    sanctions_held: Vec<u16>,
-    scored: Vec<u32>,
-    ever: Vec<u32>,
-    act_seq: Vec<u32>,
-    /// Per person and hold slot (see `Ctx::slots`): holders << 16 | day opened.
-    holds: Vec<u32>,
     /// Per service: rewarded person-days up to the last period end (granted attempts).
     rewarded_days: Vec<u64>,
     heap: BinaryHeap<Event>,
@@ -180,41 +149,27 @@ struct ChunkSim {
     score_counts: BTreeMap<i64, u64>,
     period: usize,
     rates: Vec<f64>,
-    /// Each person's global behaviour multiplier (drawn once, used at every act).
-    multiplier: Vec<f64>,
     tally: Tally,
     /// Per-person outcomes for the audit.
     lives: Lives,
+    /// Audit counts beside the per-person outcomes.
+    observed: Observed,
     /// Status-independent draws, recorded by the factual run for its counterfactuals.
     exogenous: Exogenous,
     /// Every record that arrived (only when the records table is asked for).
     record_log: Option<RecordLog>,
     /// Adverse records kept one by one (appeals, repair).
     recs: Vec<Rec>,
-    /// Each person's latest kept record (`NO_RECORD`: none).
-    last_rec: Vec<u32>,
     /// Appeals filed this period for the review office: (filing day, record).
     filed: Vec<(u32, u32)>,
-    /// Per person and deterrence slot: the day deterrence ends.
-    deterred_until: Vec<u32>,
-    /// Per person: 1 + the last period they were penalised for protected conduct.
-    penalised_period: Vec<u16>,
     /// Persons penalised for protected conduct this period, per chilling category.
     chill_counts: Vec<u64>,
     /// Persons per chilling category.
     chill_persons: Vec<u64>,
     /// The chilling factor in force this period, per category.
     chill_factor: Vec<f64>,
-    /// Per person: the watched statuses held when last reported (bit w).
-    watch_state: Vec<u8>,
     /// Persons whose watched statuses may have changed since the last report.
     watch_dirty: Vec<u32>,
-    /// Whether a person is in `watch_dirty`.
-    watch_flag: Vec<bool>,
-    /// Per person: bit c set while contacts trigger c is met.
-    contacts_met: Vec<u8>,
-    /// Factual run, per person: `REACHED_*` bits, the mechanisms that acted on them.
-    reached: Vec<u8>,
     /// Misattributed records: (actor, person the record was filed on), both as indices
     /// in the factual run's chunk.
     misattributions: Vec<(u32, u32)>,
@@ -245,27 +200,15 @@ impl ChunkSim {
             None => (range.persons.end - range.persons.start) as usize,
         };
         let a = m.attributes.len();
-        let l = m.lists.len();
+        let dims = ctx.dims(replay.is_none());
         let mut c = ChunkSim {
             first_person: range.persons.start,
             ids: Vec::new(),
             index_of: Vec::new(),
             neighbours: (range.persons.end - range.persons.start),
             household_offset: range.households.start,
-            household: spare(n),
+            people: People::alloc(&dims, n),
             household_start: Vec::new(),
-            attrs: filled(0, n * a),
-            points: filled(0, n),
-            grade: filled(NO_GRADE, n),
-            list_until: filled(0, n * l),
-            list_cause: filled(0, n * l),
-            scrutiny_until: filled(0, n),
-            active: filled(0, n),
-            sanctions_held: filled(0, n),
-            scored: filled(0, n * ctx.scored_stride),
-            ever: filled(0, n),
-            act_seq: filled(0, n),
-            holds: filled(0, n * ctx.slots.len()),
             rewarded_days: vec![0; m.services.len()],
             heap: BinaryHeap::new(),
             buckets: vec![Vec::new(); m.period_ends.len()],
@@ -280,66 +223,37 @@ impl ChunkSim {
             score_counts: BTreeMap::new(),
             period: 0,
             rates: vec![0.0; m.behaviours.len()],
-            multiplier: match replay {
-                Some(_) => Vec::new(),
-                None => {
-                    let mut v = spare(n);
-                    v.extend(
-                        (0..n as u32)
-                            .map(|i| population::multiplier(m, &ctx.keys, range.persons.start + i)),
-                    );
-                    v
-                }
-            },
             tally: fresh_tally(m),
-            lives: Lives::new(m, n, ctx.slots.len(), ctx.full),
+            lives: Lives::alloc(&dims, n),
+            observed: Observed::new(m),
             exogenous: Exogenous::default(),
             record_log: ctx.log_records.then(RecordLog::default),
             recs: Vec::new(),
-            last_rec: if ctx.track_records {
-                filled(NO_RECORD, n)
-            } else {
-                Vec::new()
-            },
             filed: Vec::new(),
-            deterred_until: filled(0, n * ctx.deterrence_slots),
-            penalised_period: if ctx.chilling.is_some() {
-                filled(0, n)
-            } else {
-                Vec::new()
-            },
             chill_counts: filled(0, ctx.chill_categories),
             chill_persons: filled(0, ctx.chill_categories),
             chill_factor: vec![1.0; ctx.chill_categories],
-            watch_state: if ctx.watched.is_empty() {
-                Vec::new()
-            } else {
-                filled(0, n)
-            },
             // Everyone is reported once at the first boundary.
             watch_dirty: if ctx.watched.is_empty() {
                 Vec::new()
             } else {
                 (0..n as u32).collect()
             },
-            watch_flag: filled(
-                !ctx.watched.is_empty(),
-                if ctx.watched.is_empty() { 0 } else { n },
-            ),
-            contacts_met: if ctx.contact_lists.is_empty() {
-                Vec::new()
-            } else {
-                filled(0, n)
-            },
-            reached: if ctx.full { filled(0, n) } else { Vec::new() },
             misattributions: Vec::new(),
         };
+        // Filled below, household by household (or taken from the factual run).
+        c.people.household.clear();
+        if replay.is_none() {
+            for (i, x) in c.people.multiplier.iter_mut().enumerate() {
+                *x = population::multiplier(m, &ctx.keys, range.persons.start + i as u32);
+            }
+        }
         let pop_start = range.persons.start;
         if let Some((f, h)) = subset {
             // The same people, of the households asked for: their households and
             // attributes from the factual run, and the map between the two numberings.
-            c.attrs.clear();
-            c.index_of = filled(u32::MAX, f.act_seq.len());
+            c.people.attrs.clear();
+            c.index_of = filled(u32::MAX, f.people.act_seq.len());
             c.ids = spare(n);
             for (x, _) in h.iter().enumerate().filter(|&(_, &on)| on) {
                 c.household_start.push(c.ids.len() as u32);
@@ -347,17 +261,18 @@ impl ChunkSim {
                 for p in f.household_start[x]..f.household_start[x + 1] {
                     c.index_of[p as usize] = c.ids.len() as u32;
                     c.ids.push(p);
-                    c.household.push(local_h);
-                    c.attrs
-                        .extend_from_slice(&f.attrs[p as usize * a..(p as usize + 1) * a]);
+                    c.people.household.push(local_h);
+                    c.people
+                        .attrs
+                        .extend_from_slice(&f.people.attrs[p as usize * a..(p as usize + 1) * a]);
                 }
             }
             c.household_start.push(n as u32);
         } else if let Some(f) = replay {
             // The same people: take their households and attributes from the factual run.
-            c.household.clone_from(&f.household);
+            c.people.household.clone_from(&f.people.household);
             c.household_start.clone_from(&f.household_start);
-            c.attrs.clone_from(&f.attrs);
+            c.people.attrs.clone_from(&f.people.attrs);
         }
         for (local_h, h) in range.households.clone().enumerate() {
             if replay.is_some() {
@@ -367,14 +282,14 @@ impl ChunkSim {
             let end = pop.household_start[h as usize + 1] - pop_start;
             c.household_start.push(first);
             for p in first..end {
-                c.household.push(local_h as u32);
+                c.people.household.push(local_h as u32);
                 let person = pop_start + p;
                 population::attributes(
                     m,
                     &ctx.keys,
                     person,
                     h,
-                    &mut c.attrs[p as usize * a..(p as usize + 1) * a],
+                    &mut c.people.attrs[p as usize * a..(p as usize + 1) * a],
                 );
             }
         }
@@ -383,7 +298,7 @@ impl ChunkSim {
         }
         if ctx.chilling.is_some() {
             for i in 0..n {
-                let cat = ctx.chill_category(&c.attrs[i * a..(i + 1) * a]);
+                let cat = ctx.chill_category(&c.people.attrs[i * a..(i + 1) * a]);
                 c.chill_persons[cat] += 1;
             }
         }
@@ -408,7 +323,7 @@ impl ChunkSim {
         for i in 0..n as u32 {
             let person = pop_start + i;
             if ctx.full {
-                c.lives.year_grade[i as usize] = c.grade[i as usize];
+                c.lives.year_grade[i as usize] = c.people.grade[i as usize];
             }
             if replay.is_some() {
                 continue;
@@ -515,7 +430,7 @@ impl ChunkSim {
     }
 
     pub(super) fn set_ever(&mut self, i: u32, bit: usize) {
-        let flags = &mut self.ever[i as usize];
+        let flags = &mut self.people.ever[i as usize];
         if *flags & (1 << bit) == 0 {
             *flags |= 1 << bit;
             self.tally.ever[bit] += 1;
@@ -526,38 +441,14 @@ impl ChunkSim {
     /// them. In the epoch-major schedule a chunk's state has left the CPU caches since
     /// its last period; independent reads let the memory system fetch many cache lines
     /// at once, where the event loop would wait for them one at a time.
-    pub(super) fn warm(&self, ctx: &Ctx<'_>, events: &[Event]) {
-        let (a, l, sd, slots) = (
-            ctx.model.attributes.len(),
-            ctx.model.lists.len(),
-            ctx.scored_stride,
-            ctx.slots.len(),
-        );
-        let first = |v: &[u32], i: usize, stride: usize| v.get(i * stride).copied().unwrap_or(0);
+    pub(super) fn warm(&self, events: &[Event]) {
+        let n = self.people.act_seq.len();
         let mut sum = 0u64;
         for ev in events {
             let i = ev.person as usize;
             sum = sum
-                .wrapping_add(self.points[i] as u64)
-                .wrapping_add(self.grade[i] as u64)
-                .wrapping_add(self.act_seq[i] as u64)
-                .wrapping_add(self.active[i] as u64)
-                .wrapping_add(self.ever[i] as u64)
-                .wrapping_add(self.sanctions_held[i] as u64)
-                .wrapping_add(self.attrs.get(i * a).copied().unwrap_or(0) as u64)
-                .wrapping_add(self.multiplier.get(i).map_or(0, |m| m.to_bits()))
-                .wrapping_add(first(&self.scored, i, sd) as u64)
-                .wrapping_add(first(&self.holds, i, slots) as u64)
-                .wrapping_add(first(&self.list_until, i, l) as u64)
-                .wrapping_add(first(&self.deterred_until, i, ctx.deterrence_slots) as u64)
-                .wrapping_add(self.lives.records.get(3 * i).copied().unwrap_or(0) as u64)
-                .wrapping_add(self.lives.sanction_days[i] as u64)
-                .wrapping_add(self.lives.low_entry[i] as u64)
-                .wrapping_add(first(&self.lives.in_context, i, slots) as u64)
-                .wrapping_add(self.scrutiny_until[i] as u64)
-                .wrapping_add(self.last_rec.get(i).copied().unwrap_or(0) as u64)
-                .wrapping_add(self.penalised_period.get(i).copied().unwrap_or(0) as u64)
-                .wrapping_add(self.contacts_met.get(i).copied().unwrap_or(0) as u64);
+                .wrapping_add(self.people.warm(i, n))
+                .wrapping_add(self.lives.warm(i, n));
             if let What::Expiry { record, .. }
             | What::Decision { record, .. }
             | What::Repair { record } = ev.what
@@ -578,13 +469,13 @@ impl ChunkSim {
             self.scratch = spare(bucket.len());
         }
         if ctx.coupled {
-            self.warm(ctx, &bucket);
+            self.warm(&bucket);
         }
         // Events scheduled before the period are sorted once; events scheduled during
         // it for a day within it go to the heap; the two are merged in (day, person,
         // kind, insertion) order, the order a single heap would give (keys are unique).
         let start = k.checked_sub(1).map_or(0, |j| ctx.model.period_ends[j]);
-        let persons = self.act_seq.len();
+        let persons = self.people.act_seq.len();
         sort_events(
             &mut bucket,
             &mut self.scratch,
@@ -632,10 +523,10 @@ impl ChunkSim {
         }
         if ctx.full && self.epoch_end.is_multiple_of(365) {
             let g = ctx.model.score.as_ref().map_or(0, |s| s.grades.len());
-            for i in 0..self.grade.len() {
-                let (from, to) = (self.lives.year_grade[i], self.grade[i]);
+            for i in 0..self.people.grade.len() {
+                let (from, to) = (self.lives.year_grade[i], self.people.grade[i]);
                 if (from as usize) < g && (to as usize) < g {
-                    self.lives.group.transitions[from as usize * g + to as usize] += 1;
+                    self.observed.group.transitions[from as usize * g + to as usize] += 1;
                 }
                 self.lives.year_grade[i] = to;
             }
@@ -689,7 +580,7 @@ impl ChunkSim {
             } => self.association(ctx, i, day, contact_list as usize, enter),
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => {
-                if self.scrutiny_until[i as usize] == until
+                if self.people.scrutiny_until[i as usize] == until
                     && let Some(sc) = ctx.scrutiny
                 {
                     if self.status_holds(ctx, i, day, sc.trigger) {
@@ -745,14 +636,14 @@ impl ChunkSim {
     pub(super) fn finish(&mut self, ctx: &Ctx<'_>) {
         let days = ctx.model.days;
         self.advance_to(days);
-        for i in 0..self.act_seq.len() {
-            if self.sanctions_held[i] > 0 {
+        for i in 0..self.people.act_seq.len() {
+            if self.people.sanctions_held[i] > 0 {
                 self.lives.sanction_days[i] += days - self.lives.sanction_since[i];
             }
             if self.lives.lists_on[i] > 0 {
                 self.lives.listed_days[i] += days - self.lives.listed_since[i];
             }
-            let mut sanctions = self.active[i] & ctx.sanction_treatments;
+            let mut sanctions = self.people.active[i] & ctx.sanction_treatments;
             while sanctions != 0 {
                 let t = sanctions.trailing_zeros() as usize;
                 sanctions &= sanctions - 1;
@@ -763,9 +654,9 @@ impl ChunkSim {
             return; // counterfactuals count no attempts
         }
         let slots = ctx.slots.len();
-        for j in 0..self.act_seq.len() {
+        for j in 0..self.people.act_seq.len() {
             for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
-                let word = self.holds[j * slots + slot];
+                let word = self.people.holds[j * slots + slot];
                 if kind == TreatmentKind::Sanction && word >> SINCE_BITS > 0 {
                     let since = word & SINCE_MASK;
                     self.count_denied(ctx, j as u32, s, since, ctx.model.days);

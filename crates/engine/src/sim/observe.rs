@@ -23,7 +23,7 @@ impl ChunkSim {
         let nt = ctx.model.treatments.len();
         lives.spell_start[i as usize * nt + t] = day;
         lives.spell_cause[i as usize * nt + t] = cause;
-        let g = &mut lives.group;
+        let g = &mut self.observed.group;
         g.applications += 1;
         if cause != 0 && !in_context {
             g.cross_applications += 1;
@@ -63,7 +63,7 @@ impl ChunkSim {
             .chain(members.iter().copied())
             .map(|j| self.attempts_between(ctx, j, tr.service, start, day))
             .sum();
-        let g = &mut self.lives.group;
+        let g = &mut self.observed.group;
         for d in 0..ctx.model.domains.len() {
             if cause & (1 << d) != 0 {
                 g.amplified_days[d] += (day - start) as u64 * people;
@@ -99,7 +99,7 @@ impl ChunkSim {
             self.lives.in_context[idx] = (holders - 1) << SINCE_BITS | since;
             if holders == 1 {
                 let n = self.attempts_between(ctx, j, s, since, day);
-                self.lives.group.denied_in_context += n;
+                self.observed.group.denied_in_context += n;
             }
         }
     }

@@ -56,7 +56,7 @@ impl ChunkSim {
         } else {
             self.tally.records_pending += 1;
             if p != Provenance::True {
-                self.lives.errors_seen += 1;
+                self.observed.errors_seen += 1;
             }
         }
     }
@@ -76,18 +76,18 @@ impl ChunkSim {
             if ctx.variant == Variant::NoProtected {
                 return; // never filed
             }
-            self.lives.protected_seen += 1;
+            self.observed.protected_seen += 1;
         }
         if provenance != Provenance::True as u8 {
-            self.lives.errors_seen += 1;
+            self.observed.errors_seen += 1;
         }
         if ctx.full {
             self.lives.records[3 * i as usize + prov] += 1;
             if provenance != Provenance::True as u8 {
-                self.reached[i as usize] |= REACHED_BY_ERRORS;
+                self.people.reached[i as usize] |= REACHED_BY_ERRORS;
             }
             if beh.protected {
-                self.reached[i as usize] |= REACHED_BY_PROTECTED;
+                self.people.reached[i as usize] |= REACHED_BY_PROTECTED;
             }
         }
         let id = self.id(i);
@@ -99,7 +99,7 @@ impl ChunkSim {
             log.provenance.push(provenance);
         }
         if ctx.full {
-            let g = &mut self.lives.group;
+            let g = &mut self.observed.group;
             if provenance == Provenance::True as u8
                 && (beh.points < 0 || !beh.lists_triggered.is_empty())
             {
@@ -123,11 +123,11 @@ impl ChunkSim {
             self.recs.push(Rec {
                 day,
                 person: i,
-                prev: self.last_rec[i as usize],
+                prev: self.people.last_rec[i as usize],
                 behaviour: b as u16,
                 flags: if erroneous { REC_ERRONEOUS } else { 0 },
             });
-            self.last_rec[i as usize] = r;
+            self.people.last_rec[i as usize] = r;
             r
         } else {
             NO_RECORD
@@ -193,7 +193,7 @@ impl ChunkSim {
                 } else {
                     rules.appeal_genuine
                 };
-                for (x, &c) in self.attrs[i as usize * a..(i as usize + 1) * a]
+                for (x, &c) in self.people.attrs[i as usize * a..(i as usize + 1) * a]
                     .iter()
                     .enumerate()
                 {
@@ -238,16 +238,18 @@ impl ChunkSim {
                 .enumerate()
                 .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l));
             if slot != usize::MAX && (self.lives.own_held[i as usize] > 0 || listed_black) {
-                let until = &mut self.deterred_until[i as usize * ctx.deterrence_slots + slot];
+                let until =
+                    &mut self.people.deterred_until[i as usize * ctx.deterrence_slots + slot];
                 *until = (*until).max(day.saturating_add(d.days));
             }
         }
         if beh.protected && ctx.chilling.is_some() {
             let stamp = self.period as u16 + 1;
-            if self.penalised_period[i as usize] != stamp {
-                self.penalised_period[i as usize] = stamp;
+            if self.people.penalised_period[i as usize] != stamp {
+                self.people.penalised_period[i as usize] = stamp;
                 let a = m.attributes.len();
-                let cat = ctx.chill_category(&self.attrs[i as usize * a..(i as usize + 1) * a]);
+                let cat =
+                    ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
                 self.chill_counts[cat] += 1;
                 self.tally.responses.penalised_protected += 1;
                 self.tally.periods[self.period]

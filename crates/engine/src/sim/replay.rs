@@ -37,13 +37,13 @@ impl ChunkSim {
             Variant::EqualCapture => REACHED_BY_CAPTURE,
             _ => return None,
         };
-        if self.reached.is_empty() {
+        if self.people.reached.is_empty() {
             return None;
         }
         let mut households = vec![false; self.household_start.len() - 1];
-        for (i, &r) in self.reached.iter().enumerate() {
+        for (i, &r) in self.people.reached.iter().enumerate() {
             if r & bit != 0 {
-                households[self.household[i] as usize] = true;
+                households[self.people.household[i] as usize] = true;
             }
         }
         self.close_over_misattributions(&mut households);
@@ -55,7 +55,7 @@ impl ChunkSim {
     pub(super) fn widen(&self, households: &mut [bool], misattributions: &[(u32, u32)]) -> bool {
         let mut added = false;
         for &(_, target) in misattributions {
-            let h = self.household[target as usize] as usize;
+            let h = self.people.household[target as usize] as usize;
             if !households[h] {
                 households[h] = true;
                 added = true;
@@ -74,8 +74,8 @@ impl ChunkSim {
             let mut changed = false;
             for &(actor, target) in &self.misattributions {
                 let (a, t) = (
-                    self.household[actor as usize] as usize,
-                    self.household[target as usize] as usize,
+                    self.people.household[actor as usize] as usize,
+                    self.people.household[target as usize] as usize,
                 );
                 if households[a] != households[t] {
                     households[a] = true;
@@ -94,14 +94,14 @@ impl ChunkSim {
     pub(super) fn variant_matters(&self, ctx: &Ctx<'_>, variant: Variant) -> bool {
         match variant {
             Variant::Factual => false,
-            Variant::NoErrors => self.lives.errors_seen > 0,
-            Variant::NoProtected => self.lives.protected_seen > 0,
+            Variant::NoErrors => self.observed.errors_seen > 0,
+            Variant::NoProtected => self.observed.protected_seen > 0,
             Variant::NoScrutiny => self.tally.ever[ctx.layout.ever_scrutiny()] > 0,
             Variant::EqualCapture => true,
             Variant::NoAppeals | Variant::NoAppealsNoErrors => {
                 self.tally.responses.appealed != [0; 2]
                     || self.tally.responses.repaired != [0; 2]
-                    || (variant == Variant::NoAppealsNoErrors && self.lives.errors_seen > 0)
+                    || (variant == Variant::NoAppealsNoErrors && self.observed.errors_seen > 0)
             }
             // Coupled mechanisms never reach the chunk-major schedule; deterrence alone
             // matters where someone was deterred.

@@ -17,9 +17,9 @@ impl ChunkSim {
         let Some(rules) = &ctx.model.score else {
             return;
         };
-        let before = rules.score(self.points[i as usize]);
-        self.points[i as usize] += points;
-        let after = rules.score(self.points[i as usize]);
+        let before = rules.score(self.people.points[i as usize]);
+        self.people.points[i as usize] += points;
+        let after = rules.score(self.people.points[i as usize]);
         self.score_sum += after - before;
         // The distribution of scores is reported for the factual run only.
         if after != before && ctx.full {
@@ -33,7 +33,7 @@ impl ChunkSim {
         }
         // Track active scored records by domain: the causes of the current grade.
         if ctx.scored_stride > 0 {
-            let slot = &mut self.scored[i as usize * ctx.scored_stride + domain];
+            let slot = &mut self.people.scored[i as usize * ctx.scored_stride + domain];
             *slot = if sign > 0 {
                 slot.saturating_add(1)
             } else {
@@ -46,7 +46,7 @@ impl ChunkSim {
     /// Domains of the person's active scored records, as a bit mask.
     pub(super) fn cause_mask(&self, ctx: &Ctx<'_>, i: u32) -> u32 {
         let s = ctx.scored_stride;
-        self.scored[i as usize * s..(i as usize + 1) * s]
+        self.people.scored[i as usize * s..(i as usize + 1) * s]
             .iter()
             .enumerate()
             .fold(0, |m, (d, &n)| if n > 0 { m | 1 << d } else { m })

@@ -8,9 +8,9 @@ impl ChunkSim {
             return;
         };
         let until = day.saturating_add(sc.duration_days);
-        self.scrutiny_until[i as usize] = until;
+        self.people.scrutiny_until[i as usize] = until;
         if ctx.full {
-            self.reached[i as usize] |= REACHED_BY_SCRUTINY;
+            self.people.reached[i as usize] |= REACHED_BY_SCRUTINY;
         }
         if fresh {
             self.occupancy[ctx.layout.scrutiny()] += 1;

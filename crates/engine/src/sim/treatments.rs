@@ -16,7 +16,7 @@ impl ChunkSim {
         let mut grade_cause: Option<u32> = None;
         // The treatments whose trigger holds, as a bit set.
         let triggers = &ctx.triggered;
-        let mut holding = match self.grade[i as usize] {
+        let mut holding = match self.people.grade[i as usize] {
             NO_GRADE => 0,
             g => triggers.by_grade.get(g as usize).copied().unwrap_or(0),
         };
@@ -28,7 +28,7 @@ impl ChunkSim {
         // Treatments of scope `all` apply exactly while their trigger holds: only those
         // whose application differs from it change. Counterfactuals skip rewards (they
         // measure sanctions only).
-        let active_now = self.active[i as usize];
+        let active_now = self.people.active[i as usize];
         let mut todo = (holding ^ active_now) & triggers.scope_all | triggers.scope_own;
         if !ctx.full {
             todo &= !triggers.rewards;
@@ -39,7 +39,7 @@ impl ChunkSim {
             let tr = &m.treatments[t];
             let bit = 1u32 << t;
             let holds = holding & bit != 0;
-            let active = self.active[i as usize] & bit != 0;
+            let active = self.people.active[i as usize] & bit != 0;
             let domain_bit = 1u32 << m.services[tr.service].domain;
             let cause = match (holds, tr.trigger) {
                 (false, _) => 0,
@@ -50,7 +50,7 @@ impl ChunkSim {
             };
             let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
             if applies && !active {
-                self.active[i as usize] |= bit;
+                self.people.active[i as usize] |= bit;
                 self.tally.applications[t] += 1;
                 self.tally.periods[self.period].applications[t] += 1;
                 // Cross-context: records lie behind the status, none from this domain.
@@ -71,7 +71,7 @@ impl ChunkSim {
                     self.start_spell(ctx, i, day, t, cause, in_context);
                 }
             } else if !applies && active {
-                self.active[i as usize] &= !bit;
+                self.people.active[i as usize] &= !bit;
                 self.release(ctx, i, day, tr.service, tr.kind);
                 if tr.household {
                     for j in self.household_members(i) {
@@ -84,7 +84,7 @@ impl ChunkSim {
             }
         }
         if let Some(sc) = ctx.scrutiny
-            && self.scrutiny_until[i as usize] <= day
+            && self.people.scrutiny_until[i as usize] <= day
             && self.status_holds(ctx, i, day, sc.trigger)
         {
             self.start_scrutiny(ctx, i, day, true);
@@ -92,7 +92,7 @@ impl ChunkSim {
     }
 
     pub(super) fn household_members(&self, i: u32) -> impl Iterator<Item = u32> + use<> {
-        let h = self.household[i as usize] as usize;
+        let h = self.people.household[i as usize] as usize;
         (self.household_start[h]..self.household_start[h + 1]).filter(move |&j| j != i)
     }
 
@@ -105,7 +105,7 @@ impl ChunkSim {
         kind: TreatmentKind,
     ) -> &mut u32 {
         let slot = ctx.slot_of[s][kind as usize];
-        &mut self.holds[j as usize * ctx.slots.len() + slot]
+        &mut self.people.holds[j as usize * ctx.slots.len() + slot]
     }
 
     /// One more treatment holds service `s` for person `j`.
@@ -124,7 +124,7 @@ impl ChunkSim {
         match kind {
             TreatmentKind::Sanction => {
                 self.occupancy[ctx.layout.sanctioned(s)] += 1;
-                let held = &mut self.sanctions_held[j as usize];
+                let held = &mut self.people.sanctions_held[j as usize];
                 *held += 1;
                 if *held == 1 {
                     self.occupancy[ctx.layout.any_sanction()] += 1;
@@ -165,7 +165,7 @@ impl ChunkSim {
         match kind {
             TreatmentKind::Sanction => {
                 self.occupancy[ctx.layout.sanctioned(s)] -= 1;
-                let held = &mut self.sanctions_held[j as usize];
+                let held = &mut self.people.sanctions_held[j as usize];
                 *held -= 1;
                 if *held == 0 {
                     self.occupancy[ctx.layout.any_sanction()] -= 1;
