@@ -1,0 +1,25 @@
+//! The audit: what a regime does to people, measured on exact counterfactuals.
+//!
+//! Each chunk of households is simulated once as it is (the factual run) and again
+//! with one mechanism switched off ([`Variant`]), on the same random numbers, so a
+//! person's two lives differ only by that mechanism. Per-person comparisons are
+//! accumulated in integer [`GroupTally`]s, one per jackknife group of chunks; every
+//! published measure ([`Audit`]) carries a delete-a-group jackknife standard error.
+//! Chunks are independent units (households and neighbourhoods never straddle them),
+//! so the jackknife accounts for dependence within households and neighbourhoods.
+
+mod lives;
+mod measures;
+mod schema;
+mod stats;
+mod tally;
+mod variant;
+
+pub(crate) use lives::{Lives, NEVER, Observed};
+pub use schema::*;
+pub use stats::Estimate;
+pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally};
+pub use variant::Variant;
+
+/// Jackknife groups: chunk c belongs to group c mod GROUPS.
+pub const GROUPS: usize = 20;

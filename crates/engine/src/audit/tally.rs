@@ -1,0 +1,262 @@
+//! The audit's integer counts: per jackknife group of chunks ([`GroupTally`], with a
+//! [`Contrast`] per counterfactual) and for the whole run ([`AuditTally`]), and the
+//! jackknife over groups.
+
+use super::{Estimate, GROUPS, Variant};
+use credsim_model::Model;
+
+/// What a counterfactual changed, summed over persons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contrast {
+    /// Persons ever sanctioned in the counterfactual.
+    pub sanctioned: u64,
+    /// Person-days sanctioned in the counterfactual.
+    pub sanction_days: u64,
+    /// Persons sanctioned in the factual run but never in the counterfactual.
+    pub only_factual: u64,
+    /// Persons sanctioned only in the counterfactual.
+    pub only_counterfactual: u64,
+    /// Σ over persons of max(0, factual days − counterfactual days).
+    pub excess_days: u64,
+    /// Σ over persons of max(0, counterfactual days − factual days).
+    pub spared_days: u64,
+    /// Persons ever listed in the counterfactual.
+    pub listed: u64,
+    /// Persons listed in the factual run but never in the counterfactual.
+    pub listed_only_factual: u64,
+    /// Records that arrived in the counterfactual.
+    pub records: u64,
+}
+
+impl Contrast {
+    fn add(&mut self, o: &Contrast) {
+        self.sanctioned += o.sanctioned;
+        self.sanction_days += o.sanction_days;
+        self.only_factual += o.only_factual;
+        self.only_counterfactual += o.only_counterfactual;
+        self.excess_days += o.excess_days;
+        self.spared_days += o.spared_days;
+        self.listed += o.listed;
+        self.listed_only_factual += o.listed_only_factual;
+        self.records += o.records;
+    }
+}
+
+/// Adverse outcomes by attribute category: persons, ever sanctioned, ever listed,
+/// ever in the lowest grade.
+pub type CategoryCounts = Vec<[u64; 4]>;
+
+/// Everything the audit counts for one jackknife group of chunks. Integers only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupTally {
+    /// Persons.
+    pub persons: u64,
+    /// Persons ever sanctioned.
+    pub sanctioned: u64,
+    /// Person-days under at least one sanction.
+    pub sanction_days: u64,
+    /// Persons ever on a list.
+    pub listed: u64,
+    /// Persons ever in the lowest grade.
+    pub lowest: u64,
+    /// Records that arrived.
+    pub records: u64,
+    /// Persons sanctioned only through household spill-over, and their sanction-days.
+    pub spill_only: u64,
+    /// Sanction-days of those persons.
+    pub spill_only_days: u64,
+    /// `days_histogram[d]`: persons with d sanction-days, d ≥ 1 (for concentration).
+    pub days_histogram: Vec<u64>,
+    /// Sanction applications (own) and of those cross-context.
+    pub applications: u64,
+    /// Cross-context sanction applications.
+    pub cross_applications: u64,
+    /// Denied attempts, and of those made while an in-context sanction held.
+    pub denied: u64,
+    /// Denied attempts under at least one sanction that is not cross-context (resting
+    /// on an own-domain record, or on no record at all).
+    pub denied_in_context: u64,
+    /// Genuine (true) records with negative points or a list trigger, per domain.
+    pub genuine: Vec<u64>,
+    /// Sanction-days (own and household) attributed to each cause domain.
+    pub amplified_days: Vec<u64>,
+    /// Denied attempts under own and household sanction spells, per cause domain.
+    pub amplified_denied: Vec<u64>,
+    /// Points deducted by all records, and by records of protected conduct.
+    pub deducted: u64,
+    /// Points deducted by records of protected conduct.
+    pub deducted_protected: u64,
+    /// Grade transitions between consecutive year ends, `[from × grades + to]`.
+    pub transitions: Vec<u64>,
+    /// First stays in the lowest grade: (days, still there at the end).
+    pub low_stays: Vec<(u32, bool)>,
+    /// First stays on any list.
+    pub list_stays: Vec<(u32, bool)>,
+    /// Factual adverse outcomes per (attribute, category), flattened.
+    pub categories: CategoryCounts,
+    /// The same with capture equalised.
+    pub categories_equal: CategoryCounts,
+    /// Counterfactual without data errors.
+    pub no_errors: Contrast,
+    /// Counterfactual without scrutiny.
+    pub no_scrutiny: Contrast,
+    /// Counterfactual without records of protected conduct.
+    pub no_protected: Contrast,
+    /// Counterfactual without appeals and repair.
+    pub no_appeals: Contrast,
+    /// Counterfactual without appeals, repair and data errors.
+    pub no_appeals_no_errors: Contrast,
+    /// Counterfactual with reviews starting on filing (no queue).
+    pub instant_appeals: Contrast,
+    /// The same without data errors.
+    pub instant_appeals_no_errors: Contrast,
+    /// Counterfactual without deterrence and chilling.
+    pub no_responses: Contrast,
+    /// Counterfactual without contacts triggers.
+    pub no_association: Contrast,
+    /// The factual run's appeals, repair and responses.
+    pub responses: crate::tally::ResponseTally,
+}
+
+impl GroupTally {
+    /// Empty counters for a model.
+    pub fn new(model: &Model) -> GroupTally {
+        let d = model.domains.len();
+        let g = model.score.as_ref().map_or(0, |s| s.grades.len());
+        let cats: usize = model
+            .attributes
+            .iter()
+            .map(|a| a.categories.values.len())
+            .sum();
+        GroupTally {
+            days_histogram: vec![0; model.days as usize + 1],
+            genuine: vec![0; d],
+            amplified_days: vec![0; d],
+            amplified_denied: vec![0; d],
+            transitions: vec![0; g * g],
+            categories: vec![[0; 4]; cats],
+            categories_equal: vec![[0; 4]; cats],
+            ..GroupTally::default()
+        }
+    }
+
+    /// Adds another group's counts.
+    pub fn merge(&mut self, o: &GroupTally) {
+        fn add(a: &mut [u64], b: &[u64]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        self.persons += o.persons;
+        self.sanctioned += o.sanctioned;
+        self.sanction_days += o.sanction_days;
+        self.listed += o.listed;
+        self.lowest += o.lowest;
+        self.records += o.records;
+        self.spill_only += o.spill_only;
+        self.spill_only_days += o.spill_only_days;
+        add(&mut self.days_histogram, &o.days_histogram);
+        self.applications += o.applications;
+        self.cross_applications += o.cross_applications;
+        self.denied += o.denied;
+        self.denied_in_context += o.denied_in_context;
+        add(&mut self.genuine, &o.genuine);
+        add(&mut self.amplified_days, &o.amplified_days);
+        add(&mut self.amplified_denied, &o.amplified_denied);
+        self.deducted += o.deducted;
+        self.deducted_protected += o.deducted_protected;
+        add(&mut self.transitions, &o.transitions);
+        self.low_stays.extend_from_slice(&o.low_stays);
+        self.list_stays.extend_from_slice(&o.list_stays);
+        for (a, b) in self.categories.iter_mut().zip(&o.categories) {
+            add(a, b);
+        }
+        for (a, b) in self.categories_equal.iter_mut().zip(&o.categories_equal) {
+            add(a, b);
+        }
+        self.no_errors.add(&o.no_errors);
+        self.no_scrutiny.add(&o.no_scrutiny);
+        self.no_protected.add(&o.no_protected);
+        self.no_appeals.add(&o.no_appeals);
+        self.no_appeals_no_errors.add(&o.no_appeals_no_errors);
+        self.instant_appeals.add(&o.instant_appeals);
+        self.instant_appeals_no_errors
+            .add(&o.instant_appeals_no_errors);
+        self.no_responses.add(&o.no_responses);
+        self.no_association.add(&o.no_association);
+        self.responses.merge(&o.responses);
+    }
+}
+
+/// The audit's counters: one [`GroupTally`] per jackknife group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditTally {
+    /// Counterfactual variants that were run.
+    pub variants: Vec<Variant>,
+    /// Appeals waiting for a review at the end of the factual run (population-wide).
+    pub queue_at_end: u64,
+    /// Per group.
+    pub groups: Vec<GroupTally>,
+}
+
+impl AuditTally {
+    /// Empty.
+    pub fn new(model: &Model) -> AuditTally {
+        AuditTally {
+            variants: Variant::applicable(model),
+            queue_at_end: 0,
+            groups: vec![GroupTally::new(model); GROUPS],
+        }
+    }
+
+    /// Adds another audit tally.
+    pub fn merge(&mut self, o: &AuditTally) {
+        for (a, b) in self.groups.iter_mut().zip(&o.groups) {
+            a.merge(b);
+        }
+    }
+
+    pub(super) fn total(&self, skip: Option<usize>) -> GroupTally {
+        let mut t = GroupTally::new_like(&self.groups[0]);
+        for (g, x) in self.groups.iter().enumerate() {
+            if Some(g) != skip {
+                t.merge(x);
+            }
+        }
+        t
+    }
+
+    /// A statistic of the whole population, with its delete-a-group jackknife
+    /// standard error (None with fewer than two non-empty groups or an undefined value).
+    pub(super) fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
+        let all = self.total(None);
+        let value = f(&all);
+        let used: Vec<usize> = (0..GROUPS)
+            .filter(|&g| self.groups[g].persons > 0)
+            .collect();
+        let se = if used.len() >= 2 && value.is_some() {
+            let reps: Option<Vec<f64>> = used.iter().map(|&g| f(&self.total(Some(g)))).collect();
+            reps.map(|r| {
+                let k = r.len() as f64;
+                let mean = r.iter().sum::<f64>() / k;
+                ((k - 1.0) / k * r.iter().map(|x| (x - mean).powi(2)).sum::<f64>()).sqrt()
+            })
+        } else {
+            None
+        };
+        Estimate::new(value, se)
+    }
+}
+
+impl GroupTally {
+    pub(super) fn new_like(t: &GroupTally) -> GroupTally {
+        GroupTally {
+            days_histogram: vec![0; t.days_histogram.len()],
+            genuine: vec![0; t.genuine.len()],
+            amplified_days: vec![0; t.amplified_days.len()],
+            amplified_denied: vec![0; t.amplified_denied.len()],
+            transitions: vec![0; t.transitions.len()],
+            categories: vec![[0; 4]; t.categories.len()],
+            categories_equal: vec![[0; 4]; t.categories_equal.len()],
+            ..GroupTally::default()
+        }
+    }
+}
