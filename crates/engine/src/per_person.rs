@@ -84,19 +84,28 @@ pub(crate) fn copy_first<T: Copy>(v: &mut [T], persons: usize) {
         return;
     }
     let stride = v.len() / persons;
+    if stride == 1 {
+        let first = v[0];
+        v[1..].fill(first);
+        return;
+    }
     let (first, rest) = v.split_at_mut(stride);
     for chunk in rest.chunks_exact_mut(stride) {
         chunk.copy_from_slice(first);
     }
 }
 
-/// Person i's first entry of an array with `persons` persons (0 when the array is empty).
+/// A sum over the first entry of each of these persons in an array of `persons`
+/// persons (0 when the array is empty): the reads bring the entries' cache lines in.
 #[inline]
-pub(crate) fn first_bits<T: Element>(v: &[T], i: usize, persons: usize) -> u64 {
+pub(crate) fn warm_bits<T: Element>(v: &[T], of: &[u32], persons: usize) -> u64 {
     if v.is_empty() {
         return 0;
     }
-    v[i * (v.len() / persons)].bits()
+    let stride = v.len() / persons;
+    of.iter().fold(0u64, |sum, &i| {
+        sum.wrapping_add(v[i as usize * stride].bits())
+    })
 }
 
 /// Declares a struct of per-person arrays and generates `alloc`, `give_back`,
@@ -145,11 +154,10 @@ macro_rules! per_person {
                 $( per_person!(@day0 $day0, self.$field, $init, persons); )*
             }
 
-            /// A sum over person i's first entry of each `warm` array: reading them
-            /// brings their cache lines in.
-            #[inline]
-            pub(crate) fn warm(&self, i: usize, persons: usize) -> u64 {
-                0u64 $( .wrapping_add(per_person!(@warm $warm, self.$field, i, persons)) )*
+            /// A sum over the first entry of each of these persons in every `warm`
+            /// array, array by array: the independent reads bring their cache lines in.
+            pub(crate) fn warm(&self, of: &[u32], persons: usize) -> u64 {
+                0u64 $( .wrapping_add(per_person!(@warm $warm, self.$field, of, persons)) )*
             }
         }
     };
@@ -158,8 +166,8 @@ macro_rules! per_person {
     (@day0 init, $v:expr, $init:expr, $n:expr) => {
         debug_assert!($v.iter().all(|x| *x == $init), "day 0 changed an `init` array")
     };
-    (@warm warm, $v:expr, $i:expr, $n:expr) => { $crate::per_person::first_bits(&$v, $i, $n) };
-    (@warm cold, $v:expr, $i:expr, $n:expr) => { 0u64 };
+    (@warm warm, $v:expr, $of:expr, $n:expr) => { $crate::per_person::warm_bits(&$v, $of, $n) };
+    (@warm cold, $v:expr, $of:expr, $n:expr) => { 0u64 };
 }
 
 pub(crate) use per_person;

@@ -443,12 +443,14 @@ impl ChunkSim {
     /// at once, where the event loop would wait for them one at a time.
     pub(super) fn warm(&self, events: &[Event]) {
         let n = self.people.act_seq.len();
-        let mut sum = 0u64;
+        let mut persons: Vec<u32> = spare(events.len());
+        persons.extend(events.iter().map(|e| e.person));
+        let mut sum = self
+            .people
+            .warm(&persons, n)
+            .wrapping_add(self.lives.warm(&persons, n));
+        give_back(&mut persons);
         for ev in events {
-            let i = ev.person as usize;
-            sum = sum
-                .wrapping_add(self.people.warm(i, n))
-                .wrapping_add(self.lives.warm(i, n));
             if let What::Expiry { record, .. }
             | What::Decision { record, .. }
             | What::Repair { record } = ev.what
