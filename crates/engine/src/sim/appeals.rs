@@ -1,6 +1,7 @@
 //! Appeals and the review office, and credit repair: decisions that remove records.
 
 use super::*;
+use std::collections::VecDeque;
 
 impl ChunkSim {
     /// Schedules the end of the review of an appeal filed on day `filed` (not at all
@@ -29,5 +30,72 @@ impl ChunkSim {
             period.upheld[truth] += 1;
             self.remove_record(ctx, day, record);
         }
+    }
+}
+
+/// The review office: one queue of appeals for the whole population, first come first
+/// served, as many reviews started each period as its capacity allows (epoch-major
+/// schedule; without a queue, reviews start when filed and this does nothing).
+pub(super) struct Office {
+    /// Appeals waiting for a review: (filing day, person id, chunk, record).
+    queue: VecDeque<(u32, u32, u32, u32)>,
+    /// Reviews the office could have started up to the last boundary.
+    capacity_used: u64,
+    /// Appeals waiting at the end of each period.
+    queue_by_period: Vec<u64>,
+}
+
+impl Office {
+    /// An empty office.
+    pub(super) fn new(model: &Model) -> Office {
+        Office {
+            queue: VecDeque::new(),
+            capacity_used: 0,
+            queue_by_period: vec![0; model.period_ends.len()],
+        }
+    }
+
+    /// The review office at the end of period k: appeals filed in the period join the
+    /// queue in (day, person) order; the period's capacity C starts reviews from the
+    /// head, spread evenly over the period (the i-th on day start + ⌊i·length/C⌋, or on
+    /// its filing day if that is later). A review ends `processing_days` after it
+    /// starts, and at the earliest at the boundary (a decision cannot reach into a
+    /// period already simulated).
+    pub(super) fn review(&mut self, ctx: &Ctx<'_>, k: usize, chunks: &mut [ChunkSim]) {
+        let Some(rules) = ctx.appeals.filter(|_| !ctx.instant_appeals) else {
+            return;
+        };
+        let m = ctx.model;
+        let mut filed = Vec::new();
+        for (index, c) in chunks.iter_mut().enumerate() {
+            for (day, record) in std::mem::take(&mut c.filed) {
+                let person = c.first_person + c.recs[record as usize].person;
+                filed.push((day, person, index as u32, record));
+            }
+        }
+        filed.sort_unstable();
+        self.queue.extend(filed);
+        let end = m.period_ends[k];
+        let start = if k == 0 { 0 } else { m.period_ends[k - 1] };
+        let capacity = rules.capacity_until(end, m.persons);
+        let available = capacity - self.capacity_used;
+        self.capacity_used = capacity; // unused capacity is lost, not banked
+        for i in 0..available {
+            let Some((day, _, index, record)) = self.queue.pop_front() else {
+                break;
+            };
+            let slot = start + (i * (end - start) as u64 / available) as u32;
+            let decision = day.max(slot).saturating_add(rules.processing_days).max(end);
+            chunks[index as usize].schedule_decision(ctx, record, day, decision);
+        }
+        self.queue_by_period[k] = self.queue.len() as u64;
+    }
+
+    /// Puts the queue lengths into the run's tally.
+    pub(super) fn write_queue(&self, tally: &mut Tally) {
+        for (p, &q) in tally.periods.iter_mut().zip(&self.queue_by_period) {
+            p.responses.queue = q;
+        }
+        tally.responses.queue = self.queue_by_period.last().copied().unwrap_or(0);
     }
 }

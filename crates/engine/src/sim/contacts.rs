@@ -2,6 +2,7 @@
 //! person whose contacts' count crosses a threshold enters or leaves a list.
 
 use super::*;
+use crate::network::Network;
 
 impl ChunkSim {
     /// Contacts trigger c starts or stops being met for person i.
@@ -55,5 +56,100 @@ impl ChunkSim {
             }
         }
         out
+    }
+}
+
+/// The contacts state kept between periods (epoch-major schedule): the contact graph
+/// and, per person, how many contacts hold each watched status.
+pub(super) struct Ties {
+    /// The contact graph (with contacts triggers in effect).
+    network: Option<Network>,
+    /// Per person and watched status: contacts holding it.
+    contacts_holding: Vec<u32>,
+    /// Per person: bit c set while contacts trigger c is met (as delivered).
+    met: Vec<u8>,
+}
+
+impl Ties {
+    /// The graph of the model's network, with no status held yet.
+    pub(super) fn new(ctx: &Ctx<'_>) -> Ties {
+        let m = ctx.model;
+        let network = m
+            .network
+            .as_ref()
+            .filter(|_| !ctx.contact_lists.is_empty())
+            .map(|rules| Network::new(rules, m.persons, ctx.keys));
+        let persons = if network.is_some() {
+            m.persons as usize
+        } else {
+            0
+        };
+        Ties {
+            network,
+            contacts_holding: vec![0; persons * ctx.watched.len()],
+            met: vec![0; persons],
+        }
+    }
+
+    /// Contacts after period k: each change in a person's watched statuses moves the
+    /// counts of everyone who has them as a contact; persons whose count crosses a
+    /// trigger's threshold enter or leave its list on the first day of period k + 1.
+    pub(super) fn associate(
+        &mut self,
+        ctx: &Ctx<'_>,
+        pop: &Population,
+        k: usize,
+        chunks: &mut [ChunkSim],
+    ) {
+        let Some(net) = &self.network else {
+            return;
+        };
+        let watched = ctx.watched.len();
+        let mut touched: Vec<u32> = Vec::new();
+        for c in chunks.iter_mut() {
+            for (person, before, now) in c.take_watch_changes(ctx) {
+                for w in 0..watched {
+                    let bit = 1u8 << w;
+                    if (before ^ now) & bit == 0 {
+                        continue;
+                    }
+                    let holds = now & bit != 0;
+                    net.followers(person, |y| {
+                        let n = &mut self.contacts_holding[y as usize * watched + w];
+                        *n = if holds { *n + 1 } else { *n - 1 };
+                        touched.push(y);
+                    });
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let day = ctx.model.period_ends[k];
+        for y in touched {
+            for (c, &(_, w, at_least)) in ctx.contact_lists.iter().enumerate() {
+                let met = self.contacts_holding[y as usize * watched + w] >= at_least;
+                let bit = 1u8 << c;
+                if met == (self.met[y as usize] & bit != 0) {
+                    continue;
+                }
+                self.met[y as usize] ^= bit;
+                let chunk = &mut chunks[pop.chunk_of(y)];
+                let i = y - chunk.first_person;
+                // The condition changes now, before the next period's first day: a term
+                // ending that day renews only if it still holds.
+                chunk.people.contacts_met[i as usize] ^= bit;
+                if day < ctx.model.days {
+                    chunk.push(
+                        ctx,
+                        day,
+                        i,
+                        What::Association {
+                            contact_list: c as u8,
+                            enter: met,
+                        },
+                    );
+                }
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ mod acts;
 mod appeals;
 mod attempts;
 mod capture;
+mod chilling;
 mod chunk_major;
 mod contacts;
 mod contrast;

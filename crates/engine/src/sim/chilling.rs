@@ -1,0 +1,60 @@
+//! Chilling: protected conduct falls when people see others penalised for it. Each
+//! chunk counts persons penalised per category; between periods, the population-wide
+//! share sets the next period's factor on protected acts.
+
+use super::*;
+
+/// The chilling state kept between periods (epoch-major schedule).
+pub(super) struct Climate {
+    /// Persons per chilling category.
+    persons: Vec<u64>,
+    /// The chilling factor in force in each period, per category.
+    pub(super) factors: Vec<Vec<f64>>,
+}
+
+impl Climate {
+    /// Factors of 1 everywhere; the categories' sizes from the chunks.
+    pub(super) fn new(ctx: &Ctx<'_>, chunks: &[ChunkSim]) -> Climate {
+        let mut persons = vec![0; ctx.chill_categories];
+        for c in chunks {
+            for (x, y) in persons.iter_mut().zip(&c.chill_persons) {
+                *x += y;
+            }
+        }
+        Climate {
+            persons,
+            factors: vec![vec![1.0; ctx.chill_categories]; ctx.model.period_ends.len()],
+        }
+    }
+
+    /// Chilling after period k: the share of persons penalised for protected conduct
+    /// in each category sets the factor for period k + 1 (a lag of one period).
+    pub(super) fn chill(&mut self, ctx: &Ctx<'_>, k: usize, chunks: &mut [ChunkSim]) {
+        let Some(rules) = ctx.chilling else {
+            return;
+        };
+        let mut penalised = vec![0u64; ctx.chill_categories];
+        for c in chunks.iter_mut() {
+            for (x, y) in penalised.iter_mut().zip(&mut c.chill_counts) {
+                *x += std::mem::take(y);
+            }
+        }
+        let factors: Vec<f64> = penalised
+            .iter()
+            .zip(&self.persons)
+            .map(|(&n, &of)| {
+                if of == 0 {
+                    1.0
+                } else {
+                    rules.factor(n as f64 / of as f64)
+                }
+            })
+            .collect();
+        if k + 1 < self.factors.len() {
+            self.factors[k + 1].clone_from(&factors);
+        }
+        for c in chunks.iter_mut() {
+            c.chill_factor.clone_from(&factors);
+        }
+    }
+}
