@@ -18,6 +18,14 @@ pub(super) struct Exogenous {
 }
 
 impl ChunkSim {
+    /// A counterfactual replays factual act k: it happens (responses may thin it
+    /// differently here), then sources may capture it.
+    pub(super) fn replay(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) {
+        if self.performs(ctx, i, day, k, b) {
+            self.capture(ctx, i, day, k, b);
+        }
+    }
+
     pub(super) fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
         let a = ctx.model.attributes.len();
         let attrs = &self.people.attrs[i as usize * a..(i as usize + 1) * a];
@@ -102,19 +110,12 @@ impl ChunkSim {
     /// factor, for protected conduct), by one keyed draw.
     pub(super) fn performs(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> bool {
         let mut factor = 1.0;
-        let mut deterred = false;
-        let slot = ctx.deterrence_slot.get(b).copied().unwrap_or(usize::MAX);
-        if slot != usize::MAX
-            && self.people.deterred_until[i as usize * ctx.deterrence_slots + slot] > day
-            && let Some(d) = &ctx.model.behaviours[b].deterrence
-        {
-            factor *= d.factor;
-            deterred = true;
+        let deterrence = self.deterrence_factor(ctx, i, day, b);
+        if let Some(f) = deterrence {
+            factor *= f;
         }
-        if ctx.chilling.is_some() && ctx.model.behaviours[b].protected {
-            let a = ctx.model.attributes.len();
-            let cat = ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
-            factor *= self.chill_factor[cat];
+        if let Some(f) = self.chilling_factor(ctx, i, b) {
+            factor *= f;
         }
         if factor >= 1.0 {
             return true;
@@ -125,7 +126,7 @@ impl ChunkSim {
             .stream(Purpose::Response, 0, person as u64, k as u64)
             .uniform()
             < factor;
-        if !happens && deterred {
+        if !happens && deterrence.is_some() {
             self.tally.responses.deterred_acts += 1;
         }
         happens

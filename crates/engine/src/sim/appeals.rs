@@ -4,6 +4,76 @@ use super::*;
 use std::collections::VecDeque;
 
 impl ChunkSim {
+    /// An adverse record kept one by one may be appealed (to the review office, or
+    /// decided without a queue) and repaired. One stream per record, keyed by what the
+    /// record is, gives the appeal, success and repair draws, so the same record gets
+    /// the same draws in every variant.
+    pub(super) fn contest(&mut self, ctx: &Ctx<'_>, r: &Adverse) {
+        let m = ctx.model;
+        let (i, day, record) = (r.person, r.day, r.record);
+        let truth = r.erroneous() as usize;
+        let key = (day as u64) << 34
+            | (r.behaviour as u64) << 18
+            | (r.source as u64) << 2
+            | r.provenance as u64;
+        let mut st = ctx.keys.stream(Purpose::Appeal, 0, self.id(i) as u64, key);
+        let (appeal, success, repair) = (st.uniform(), st.uniform(), st.uniform());
+        if let Some(rules) = ctx.appeals {
+            let a = m.attributes.len();
+            let mut p = if truth == 1 {
+                rules.appeal_erroneous
+            } else {
+                rules.appeal_genuine
+            };
+            for (x, &c) in self.people.attrs[i as usize * a..(i as usize + 1) * a]
+                .iter()
+                .enumerate()
+            {
+                p *= rules.multipliers[x][c as usize];
+            }
+            if appeal < p.min(1.0) {
+                self.tally.responses.appealed[truth] += 1;
+                self.tally.periods[self.period].responses.appealed[truth] += 1;
+                let upheld = if truth == 1 {
+                    rules.success_erroneous
+                } else {
+                    rules.success_genuine
+                };
+                if success < upheld {
+                    self.recs[record as usize].flags |= REC_UPHELD;
+                }
+                if ctx.instant_appeals {
+                    // No queue, but the same boundary rule as the office's reviews.
+                    let decision = day
+                        .saturating_add(rules.processing_days)
+                        .max(self.epoch_end);
+                    self.schedule_decision(ctx, record, day, decision);
+                } else {
+                    self.filed.push((day, record));
+                }
+            }
+        }
+        if let Some(rules) = ctx.repair
+            && repair < rules.probability
+        {
+            let when = day.saturating_add(rules.after_days);
+            if when < m.days {
+                self.push(ctx, when, i, What::Repair { record });
+            }
+        }
+    }
+
+    /// Credit repair removes a record, unless it has expired or was removed already.
+    pub(super) fn on_repair(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
+        let flags = self.recs[record as usize].flags;
+        if flags & (REC_REMOVED | REC_EXPIRED) == 0 {
+            let truth = (flags & REC_ERRONEOUS != 0) as usize;
+            self.tally.responses.repaired[truth] += 1;
+            self.tally.periods[self.period].responses.repaired[truth] += 1;
+            self.remove_record(ctx, day, record);
+        }
+    }
+
     /// Schedules the end of the review of an appeal filed on day `filed` (not at all
     /// when it falls after the horizon: the appeal is still in review at the end).
     pub(super) fn schedule_decision(&mut self, ctx: &Ctx<'_>, record: u32, filed: u32, day: u32) {

@@ -58,3 +58,37 @@ impl Climate {
         }
     }
 }
+
+impl ChunkSim {
+    /// An adverse record of protected conduct penalises its person: counted once per
+    /// person and period in the person's chilling category.
+    pub(super) fn note_penalised(&mut self, ctx: &Ctx<'_>, r: &Adverse) {
+        let m = ctx.model;
+        let i = r.person;
+        if m.behaviours[r.behaviour].protected && ctx.chilling.is_some() {
+            let stamp = self.period as u16 + 1;
+            if self.people.penalised_period[i as usize] != stamp {
+                self.people.penalised_period[i as usize] = stamp;
+                let a = m.attributes.len();
+                let cat =
+                    ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
+                self.chill_counts[cat] += 1;
+                self.tally.responses.penalised_protected += 1;
+                self.tally.periods[self.period]
+                    .responses
+                    .penalised_protected += 1;
+            }
+        }
+    }
+
+    /// The factor on person i's acts of behaviour b this period (None: not chilled).
+    #[inline]
+    pub(super) fn chilling_factor(&self, ctx: &Ctx<'_>, i: u32, b: usize) -> Option<f64> {
+        if ctx.chilling.is_some() && ctx.model.behaviours[b].protected {
+            let a = ctx.model.attributes.len();
+            let cat = ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
+            return Some(self.chill_factor[cat]);
+        }
+        None
+    }
+}

@@ -20,6 +20,7 @@ mod contacts;
 mod contrast;
 mod ctx;
 mod day0;
+mod deterrence;
 mod epoch_major;
 mod event;
 mod lists;
@@ -546,53 +547,21 @@ impl ChunkSim {
         let (i, day) = (ev.person, ev.day);
         match ev.what {
             What::Act { time } => self.act(ctx, i, day, time),
-            What::Replay { k, behaviour } => {
-                if self.performs(ctx, i, day, k, behaviour as usize) {
-                    self.capture(ctx, i, day, k, behaviour as usize);
-                }
-            }
+            What::Replay { k, behaviour } => self.replay(ctx, i, day, k, behaviour as usize),
             What::Arrival {
                 behaviour,
                 source,
                 provenance,
             } => self.arrival(ctx, i, day, behaviour as usize, source as usize, provenance),
-            What::Expiry { behaviour, record } => {
-                if record != NO_RECORD {
-                    let r = &mut self.recs[record as usize];
-                    if r.flags & REC_REMOVED != 0 {
-                        return; // its points were taken back when it was removed
-                    }
-                    r.flags |= REC_EXPIRED;
-                }
-                let beh = &ctx.model.behaviours[behaviour as usize];
-                self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
-            }
+            What::Expiry { behaviour, record } => self.on_expiry(ctx, i, day, behaviour, record),
             What::Decision { record, filed } => self.decide_appeal(ctx, day, record, filed),
-            What::Repair { record } => {
-                let flags = self.recs[record as usize].flags;
-                if flags & (REC_REMOVED | REC_EXPIRED) == 0 {
-                    let truth = (flags & REC_ERRONEOUS != 0) as usize;
-                    self.tally.responses.repaired[truth] += 1;
-                    self.tally.periods[self.period].responses.repaired[truth] += 1;
-                    self.remove_record(ctx, day, record);
-                }
-            }
+            What::Repair { record } => self.on_repair(ctx, day, record),
             What::Association {
                 contact_list,
                 enter,
             } => self.association(ctx, i, day, contact_list as usize, enter),
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
-            What::ScrutinyEnd { until } => {
-                if self.people.scrutiny_until[i as usize] == until
-                    && let Some(sc) = ctx.scrutiny
-                {
-                    if self.status_holds(ctx, i, day, sc.trigger) {
-                        self.start_scrutiny(ctx, i, day, false);
-                    } else {
-                        self.occupancy[ctx.layout.scrutiny()] -= 1;
-                    }
-                }
-            }
+            What::ScrutinyEnd { until } => self.on_scrutiny_end(ctx, i, day, until),
         }
     }
 

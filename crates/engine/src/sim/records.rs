@@ -32,6 +32,31 @@ pub(super) const REC_ERRONEOUS: u8 = 4;
 /// An appeal of it will be upheld when decided.
 pub(super) const REC_UPHELD: u8 = 8;
 
+/// The signal that an adverse record arrived and the regime has acted on it: what
+/// appeals, repair, deterrence and chilling respond to.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Adverse {
+    /// Local person the record is filed on.
+    pub(super) person: u32,
+    /// Arrival day.
+    pub(super) day: u32,
+    /// Record type (behaviour index).
+    pub(super) behaviour: usize,
+    /// Source index.
+    pub(super) source: usize,
+    /// `Provenance` as a number.
+    pub(super) provenance: u8,
+    /// The kept record (`NO_RECORD`: not kept one by one).
+    pub(super) record: u32,
+}
+
+impl Adverse {
+    /// False or misattributed.
+    pub(super) fn erroneous(&self) -> bool {
+        self.provenance != Provenance::True as u8
+    }
+}
+
 impl ChunkSim {
     pub(super) fn schedule_record(
         &mut self,
@@ -157,106 +182,50 @@ impl ChunkSim {
             self.update_treatments(ctx, i, day);
         }
         if adverse {
-            self.after_adverse_record(ctx, i, day, b, source, provenance, record);
+            let adverse = Adverse {
+                person: i,
+                day,
+                behaviour: b,
+                source,
+                provenance,
+                record,
+            };
+            self.after_adverse_record(ctx, &adverse);
         }
     }
 
-    /// What follows an adverse record once the regime has acted on it: appeal and
-    /// repair (kept records), deterrence, and the chilling signal.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn after_adverse_record(
+    /// What follows an adverse record once the regime has acted on it (points, lists,
+    /// treatments), in a fixed order: appeal and repair of a kept record, deterrence,
+    /// then the chilling signal.
+    pub(super) fn after_adverse_record(&mut self, ctx: &Ctx<'_>, r: &Adverse) {
+        let truth = r.erroneous() as usize;
+        self.tally.responses.adverse[truth] += 1;
+        self.tally.periods[self.period].responses.adverse[truth] += 1;
+        if r.record != NO_RECORD {
+            self.contest(ctx, r);
+        }
+        self.deter(ctx, r);
+        self.note_penalised(ctx, r);
+    }
+
+    /// A record expires: its points are taken back, unless it was removed before.
+    pub(super) fn on_expiry(
         &mut self,
         ctx: &Ctx<'_>,
         i: u32,
         day: u32,
-        b: usize,
-        source: usize,
-        provenance: u8,
+        behaviour: u16,
         record: u32,
     ) {
-        let m = ctx.model;
-        let beh = &m.behaviours[b];
-        let truth = (provenance != Provenance::True as u8) as usize;
-        self.tally.responses.adverse[truth] += 1;
-        self.tally.periods[self.period].responses.adverse[truth] += 1;
         if record != NO_RECORD {
-            // One stream per record, keyed by what the record is, so the same record
-            // gets the same draws in every variant.
-            let key =
-                (day as u64) << 34 | (b as u64) << 18 | (source as u64) << 2 | provenance as u64;
-            let mut st = ctx.keys.stream(Purpose::Appeal, 0, self.id(i) as u64, key);
-            let (appeal, success, repair) = (st.uniform(), st.uniform(), st.uniform());
-            if let Some(rules) = ctx.appeals {
-                let a = m.attributes.len();
-                let mut p = if truth == 1 {
-                    rules.appeal_erroneous
-                } else {
-                    rules.appeal_genuine
-                };
-                for (x, &c) in self.people.attrs[i as usize * a..(i as usize + 1) * a]
-                    .iter()
-                    .enumerate()
-                {
-                    p *= rules.multipliers[x][c as usize];
-                }
-                if appeal < p.min(1.0) {
-                    self.tally.responses.appealed[truth] += 1;
-                    self.tally.periods[self.period].responses.appealed[truth] += 1;
-                    let upheld = if truth == 1 {
-                        rules.success_erroneous
-                    } else {
-                        rules.success_genuine
-                    };
-                    if success < upheld {
-                        self.recs[record as usize].flags |= REC_UPHELD;
-                    }
-                    if ctx.instant_appeals {
-                        // No queue, but the same boundary rule as the office's reviews.
-                        let decision = day
-                            .saturating_add(rules.processing_days)
-                            .max(self.epoch_end);
-                        self.schedule_decision(ctx, record, day, decision);
-                    } else {
-                        self.filed.push((day, record));
-                    }
-                }
+            let r = &mut self.recs[record as usize];
+            if r.flags & REC_REMOVED != 0 {
+                return; // its points were taken back when it was removed
             }
-            if let Some(rules) = ctx.repair
-                && repair < rules.probability
-            {
-                let when = day.saturating_add(rules.after_days);
-                if when < m.days {
-                    self.push(ctx, when, i, What::Repair { record });
-                }
-            }
+            r.flags |= REC_EXPIRED;
         }
-        if let Some(d) = &beh.deterrence {
-            let slot = ctx.deterrence_slot[b];
-            let listed_black = m
-                .lists
-                .iter()
-                .enumerate()
-                .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l));
-            if slot != usize::MAX && (self.lives.own_held[i as usize] > 0 || listed_black) {
-                let until =
-                    &mut self.people.deterred_until[i as usize * ctx.deterrence_slots + slot];
-                *until = (*until).max(day.saturating_add(d.days));
-            }
-        }
-        if beh.protected && ctx.chilling.is_some() {
-            let stamp = self.period as u16 + 1;
-            if self.people.penalised_period[i as usize] != stamp {
-                self.people.penalised_period[i as usize] = stamp;
-                let a = m.attributes.len();
-                let cat =
-                    ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
-                self.chill_counts[cat] += 1;
-                self.tally.responses.penalised_protected += 1;
-                self.tally.periods[self.period]
-                    .responses
-                    .penalised_protected += 1;
-            }
-        }
+        let beh = &ctx.model.behaviours[behaviour as usize];
+        self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
     }
 
     /// Removes a kept record: its points are taken back (unless it has expired) and a

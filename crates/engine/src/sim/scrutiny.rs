@@ -3,6 +3,19 @@
 use super::*;
 
 impl ChunkSim {
+    /// A scrutiny term ends (unless superseded): it renews while the trigger holds.
+    pub(super) fn on_scrutiny_end(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, until: u32) {
+        if self.people.scrutiny_until[i as usize] == until
+            && let Some(sc) = ctx.scrutiny
+        {
+            if self.status_holds(ctx, i, day, sc.trigger) {
+                self.start_scrutiny(ctx, i, day, false);
+            } else {
+                self.occupancy[ctx.layout.scrutiny()] -= 1;
+            }
+        }
+    }
+
     pub(super) fn start_scrutiny(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, fresh: bool) {
         let Some(sc) = ctx.scrutiny else {
             return;
