@@ -18,6 +18,60 @@ pub(super) struct Exogenous {
 }
 
 impl ChunkSim {
+    /// Schedules every person's first act (the factual run).
+    pub(super) fn schedule_first_acts(&mut self, ctx: &Ctx<'_>) {
+        for i in 0..self.people.act_seq.len() as u32 {
+            let person = self.first_person + i;
+            let total = self.person_rates(ctx, i);
+            if total > 0.0 {
+                let t = ctx
+                    .keys
+                    .stream(Purpose::Act, 1, person as u64, 0)
+                    .exponential()
+                    / total;
+                self.schedule_act(ctx, i, t);
+            }
+        }
+    }
+
+    /// A counterfactual takes the factual run's acts it could record (by their replay
+    /// masks) and its false records, for the persons it simulates. The factual run
+    /// handled its acts in event order, so they are kept in order apart and merged
+    /// period by period (`advance`).
+    pub(super) fn take_replays(&mut self, ctx: &Ctx<'_>, f: &ChunkSim) {
+        let ex = &f.exogenous;
+        // Factual indices to this run's (all of them, or those of the households
+        // asked for).
+        let index_of = std::mem::take(&mut self.index_of);
+        let local = |i: u32| local_index(&index_of, i);
+        self.replays = spare(ex.acts.len());
+        for &(day, i, k, behaviour, mask) in &ex.acts {
+            if mask & ctx.replay_bit == 0 {
+                continue;
+            }
+            if let Some(i) = local(i) {
+                let what = What::Replay { k, behaviour };
+                self.replays.push(Event {
+                    day,
+                    person: i,
+                    rank: what.rank(),
+                    tie: self.tie,
+                    what,
+                });
+                self.tie = self.tie.wrapping_add(1);
+            }
+        }
+        debug_assert!(self.replays.is_sorted_by_key(Event::key));
+        if ctx.errors {
+            for &(day, i, b, s) in &ex.false_records {
+                if let Some(i) = local(i) {
+                    self.schedule_record(ctx, i, day, b, s, Provenance::False);
+                }
+            }
+        }
+        self.index_of = index_of;
+    }
+
     /// A counterfactual replays factual act k: it happens (responses may thin it
     /// differently here), then sources may capture it.
     pub(super) fn replay(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) {

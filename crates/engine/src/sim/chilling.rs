@@ -60,6 +60,17 @@ impl Climate {
 }
 
 impl ChunkSim {
+    /// Counts the chunk's persons per chilling category.
+    pub(super) fn count_chill_categories(&mut self, ctx: &Ctx<'_>) {
+        if ctx.chilling.is_some() {
+            let a = ctx.model.attributes.len();
+            for i in 0..self.people.act_seq.len() {
+                let cat = ctx.chill_category(&self.people.attrs[i * a..(i + 1) * a]);
+                self.chill_persons[cat] += 1;
+            }
+        }
+    }
+
     /// An adverse record of protected conduct penalises its person: counted once per
     /// person and period in the person's chilling category.
     pub(super) fn note_penalised(&mut self, ctx: &Ctx<'_>, r: &Adverse) {

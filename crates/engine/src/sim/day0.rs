@@ -3,6 +3,29 @@
 use super::*;
 
 impl ChunkSim {
+    /// Day 0: everyone starts at the base score with no records (without a score
+    /// nothing holds on day 0: lists start empty). Derived once for the chunk when that
+    /// is provably everyone's day 0, else person by person.
+    pub(super) fn start_day0(&mut self, ctx: &Ctx<'_>) {
+        let Some(rules) = &ctx.model.score else {
+            return;
+        };
+        let n = self.people.act_seq.len();
+        self.score_sum += rules.score(0) * n as i64;
+        *self.score_counts.entry(rules.score(0)).or_insert(0) += n as u64;
+        let mut first = 0;
+        if n > 0 && ctx.day0_template {
+            first = if self.start_everyone_like_the_first(ctx) {
+                n as u32
+            } else {
+                1
+            };
+        }
+        for i in first..n as u32 {
+            self.refresh(ctx, i, 0, None);
+        }
+    }
+
     /// Day 0 for person 0, then, when that is provably everyone's day 0, the same
     /// status for every person of the chunk without re-deriving it (returns true).
     ///

@@ -201,7 +201,6 @@ impl ChunkSim {
                 .sum(),
             None => (range.persons.end - range.persons.start) as usize,
         };
-        let a = m.attributes.len();
         let dims = ctx.dims(replay.is_none());
         let mut c = ChunkSim {
             first_person: range.persons.start,
@@ -250,174 +249,82 @@ impl ChunkSim {
                 *x = population::multiplier(m, &ctx.keys, range.persons.start + i as u32);
             }
         }
+        c.place_persons(ctx, pop, range, replay, only);
+        c.count_chill_categories(ctx);
+        c.start_day0(ctx);
+        if ctx.full {
+            c.lives.year_grade.copy_from_slice(&c.people.grade);
+        }
+        match replay {
+            None => {
+                c.schedule_first_acts(ctx);
+                c.draw_false_records(ctx, range);
+            }
+            Some(f) => c.take_replays(ctx, f),
+        }
+        c
+    }
+
+    /// Puts the chunk's persons in place: their households and attributes, drawn (the
+    /// factual run), taken from the factual run (a counterfactual), or those of the
+    /// households asked for only, with the maps between the two numberings.
+    fn place_persons(
+        &mut self,
+        ctx: &Ctx<'_>,
+        pop: &Population,
+        range: &ChunkRange,
+        replay: Option<&ChunkSim>,
+        only: Option<&[bool]>,
+    ) {
+        let m = ctx.model;
+        let a = m.attributes.len();
+        let n = self.people.act_seq.len();
         let pop_start = range.persons.start;
-        if let Some((f, h)) = subset {
+        if let Some((f, h)) = replay.zip(only) {
             // The same people, of the households asked for: their households and
             // attributes from the factual run, and the map between the two numberings.
-            c.people.attrs.clear();
-            c.index_of = filled(u32::MAX, f.people.act_seq.len());
-            c.ids = spare(n);
+            self.people.attrs.clear();
+            self.index_of = filled(u32::MAX, f.people.act_seq.len());
+            self.ids = spare(n);
             for (x, _) in h.iter().enumerate().filter(|&(_, &on)| on) {
-                c.household_start.push(c.ids.len() as u32);
-                let local_h = c.household_start.len() as u32 - 1;
+                self.household_start.push(self.ids.len() as u32);
+                let local_h = self.household_start.len() as u32 - 1;
                 for p in f.household_start[x]..f.household_start[x + 1] {
-                    c.index_of[p as usize] = c.ids.len() as u32;
-                    c.ids.push(p);
-                    c.people.household.push(local_h);
-                    c.people
+                    self.index_of[p as usize] = self.ids.len() as u32;
+                    self.ids.push(p);
+                    self.people.household.push(local_h);
+                    self.people
                         .attrs
                         .extend_from_slice(&f.people.attrs[p as usize * a..(p as usize + 1) * a]);
                 }
             }
-            c.household_start.push(n as u32);
-        } else if let Some(f) = replay {
+            self.household_start.push(n as u32);
+            return;
+        }
+        if let Some(f) = replay {
             // The same people: take their households and attributes from the factual run.
-            c.people.household.clone_from(&f.people.household);
-            c.household_start.clone_from(&f.household_start);
-            c.people.attrs.clone_from(&f.people.attrs);
+            self.people.household.clone_from(&f.people.household);
+            self.household_start.clone_from(&f.household_start);
+            self.people.attrs.clone_from(&f.people.attrs);
+            return;
         }
         for (local_h, h) in range.households.clone().enumerate() {
-            if replay.is_some() {
-                break;
-            }
             let first = pop.household_start[h as usize] - pop_start;
             let end = pop.household_start[h as usize + 1] - pop_start;
-            c.household_start.push(first);
+            self.household_start.push(first);
             for p in first..end {
-                c.people.household.push(local_h as u32);
+                self.people.household.push(local_h as u32);
                 let person = pop_start + p;
                 population::attributes(
                     m,
                     &ctx.keys,
                     person,
                     h,
-                    &mut c.people.attrs[p as usize * a..(p as usize + 1) * a],
+                    &mut self.people.attrs[p as usize * a..(p as usize + 1) * a],
                 );
             }
         }
-        if replay.is_none() {
-            c.household_start.push(n as u32);
-        }
-        if ctx.chilling.is_some() {
-            for i in 0..n {
-                let cat = ctx.chill_category(&c.people.attrs[i * a..(i + 1) * a]);
-                c.chill_persons[cat] += 1;
-            }
-        }
-
-        // Initial status: everyone starts at the base score with no records (without a
-        // score nothing holds on day 0: lists start empty).
-        if let Some(rules) = &m.score {
-            c.score_sum += rules.score(0) * n as i64;
-            *c.score_counts.entry(rules.score(0)).or_insert(0) += n as u64;
-            let mut first = 0;
-            if n > 0 && ctx.day0_template {
-                first = if c.start_everyone_like_the_first(ctx) {
-                    n as u32
-                } else {
-                    1
-                };
-            }
-            for i in first..n as u32 {
-                c.refresh(ctx, i, 0, None);
-            }
-        }
-        for i in 0..n as u32 {
-            let person = pop_start + i;
-            if ctx.full {
-                c.lives.year_grade[i as usize] = c.people.grade[i as usize];
-            }
-            if replay.is_some() {
-                continue;
-            }
-            // The first act.
-            let total = c.person_rates(ctx, i);
-            if total > 0.0 {
-                let t = ctx
-                    .keys
-                    .stream(Purpose::Act, 1, person as u64, 0)
-                    .exponential()
-                    / total;
-                c.schedule_act(ctx, i, t);
-            }
-        }
-        // False records over the whole horizon (they do not depend on state). Each
-        // person's false records of a source are a Poisson process of the same rate,
-        // independent of everything else; their superposition over the chunk is a
-        // Poisson process of n times the rate whose records fall on persons drawn
-        // uniformly. So one keyed stream per chunk and source draws the number, then
-        // each record's person, day and type.
-        if replay.is_none() && ctx.errors && n > 0 {
-            for (s, src) in m.sources.iter().enumerate() {
-                let Some(types) = &src.false_types else {
-                    continue;
-                };
-                if src.false_rate_per_day <= 0.0 {
-                    continue;
-                }
-                let mut st = ctx.keys.stream(
-                    Purpose::FalseRecords,
-                    s as u32,
-                    range.households.start as u64,
-                    0,
-                );
-                let count = Poisson::new(ctx.false_per_person[s] * n as f64).sample(&mut st);
-                for _ in 0..count {
-                    let i = st.below(n as u64) as u32;
-                    let day = (st.uniform() * m.days as f64) as u32;
-                    let behaviour = types.values[types.index(st.uniform())];
-                    let arrival = day.saturating_add(src.delay_days);
-                    if ctx.full {
-                        c.exogenous
-                            .false_records
-                            .push((arrival, i, behaviour as u16, s as u16));
-                    }
-                    c.schedule_record(
-                        ctx,
-                        i,
-                        arrival,
-                        behaviour as u16,
-                        s as u16,
-                        Provenance::False,
-                    );
-                }
-            }
-        }
-        if let Some(ex) = replay.map(|f| &f.exogenous) {
-            // The factual run handled its acts in event order, so they are kept in
-            // order apart and merged period by period (`advance`).
-            // Factual indices to this run's (all of them, or those of the households
-            // asked for).
-            let index_of = std::mem::take(&mut c.index_of);
-            let local = |i: u32| local_index(&index_of, i);
-            c.replays = spare(ex.acts.len());
-            for &(day, i, k, behaviour, mask) in &ex.acts {
-                if mask & ctx.replay_bit == 0 {
-                    continue;
-                }
-                if let Some(i) = local(i) {
-                    let what = What::Replay { k, behaviour };
-                    c.replays.push(Event {
-                        day,
-                        person: i,
-                        rank: what.rank(),
-                        tie: c.tie,
-                        what,
-                    });
-                    c.tie = c.tie.wrapping_add(1);
-                }
-            }
-            debug_assert!(c.replays.is_sorted_by_key(Event::key));
-            if ctx.errors {
-                for &(day, i, b, s) in &ex.false_records {
-                    if let Some(i) = local(i) {
-                        c.schedule_record(ctx, i, day, b, s, Provenance::False);
-                    }
-                }
-            }
-            c.index_of = index_of;
-        }
-        c
+        self.household_start.push(n as u32);
     }
 
     /// Adds person-days of the current state up to `day`.

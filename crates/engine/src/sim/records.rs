@@ -58,6 +58,54 @@ impl Adverse {
 }
 
 impl ChunkSim {
+    /// False records over the whole horizon (they do not depend on state; the factual
+    /// run keeps them for its counterfactuals). Each person's false records of a source
+    /// are a Poisson process of the same rate, independent of everything else; their
+    /// superposition over the chunk is a Poisson process of n times the rate whose
+    /// records fall on persons drawn uniformly. So one keyed stream per chunk and
+    /// source draws the number, then each record's person, day and type.
+    pub(super) fn draw_false_records(&mut self, ctx: &Ctx<'_>, range: &ChunkRange) {
+        let m = ctx.model;
+        let n = self.people.act_seq.len();
+        if !ctx.errors || n == 0 {
+            return;
+        }
+        for (s, src) in m.sources.iter().enumerate() {
+            let Some(types) = &src.false_types else {
+                continue;
+            };
+            if src.false_rate_per_day <= 0.0 {
+                continue;
+            }
+            let mut st = ctx.keys.stream(
+                Purpose::FalseRecords,
+                s as u32,
+                range.households.start as u64,
+                0,
+            );
+            let count = Poisson::new(ctx.false_per_person[s] * n as f64).sample(&mut st);
+            for _ in 0..count {
+                let i = st.below(n as u64) as u32;
+                let day = (st.uniform() * m.days as f64) as u32;
+                let behaviour = types.values[types.index(st.uniform())];
+                let arrival = day.saturating_add(src.delay_days);
+                if ctx.full {
+                    self.exogenous
+                        .false_records
+                        .push((arrival, i, behaviour as u16, s as u16));
+                }
+                self.schedule_record(
+                    ctx,
+                    i,
+                    arrival,
+                    behaviour as u16,
+                    s as u16,
+                    Provenance::False,
+                );
+            }
+        }
+    }
+
     pub(super) fn schedule_record(
         &mut self,
         ctx: &Ctx<'_>,
