@@ -4,7 +4,8 @@
 //! range, and grade bands are known to tile the score range. Nothing here can be
 //! inconsistent, so the engine never re-checks.
 
-use crate::raw::{Level, ListKind, Scope, TreatmentKind};
+pub use crate::kinds::Status;
+use crate::kinds::{Level, ListKind, Scope, TreatmentKind};
 use serde::Serialize;
 
 /// Days in a simulated year.
@@ -298,15 +299,6 @@ pub struct Service {
     pub domain: usize,
     /// Attempts per person per day.
     pub attempts_per_day: f64,
-}
-
-/// A status: grade or list membership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Status {
-    /// In grade (index).
-    Grade(usize),
-    /// On list (index).
-    List(usize),
 }
 
 /// A sanction or reward.

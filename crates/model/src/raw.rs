@@ -10,6 +10,7 @@
 //! back to TOML shows the fully resolved scenario (`credsim show`), in the order of
 //! these types' fields (maps keep the file's order).
 
+pub use crate::kinds::{Level, ListKind, Period, Scope, StatusTrigger, TreatmentKind};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -95,19 +96,6 @@ pub struct Simulation {
     pub reporting_period: Period,
 }
 
-/// Reporting period.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// Twelve periods per 365-day year (30 or 31 days).
-    #[default]
-    Month,
-    /// Four periods per year.
-    Quarter,
-    /// One period per year.
-    Year,
-}
-
 /// `[population]`: who lives in the synthetic country.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -153,17 +141,6 @@ pub struct Attribute {
     pub level: Level,
     /// Category → share of the population (shares sum to 1).
     pub categories: Named<f64>,
-}
-
-/// Whether an attribute is drawn per person or per household.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// Drawn independently for each person.
-    #[default]
-    Person,
-    /// Drawn once per household and shared by its members.
-    Household,
 }
 
 /// `[[behaviours]]`: one kind of conduct, with its rate in the population.
@@ -300,16 +277,6 @@ pub struct List {
     pub description: String,
 }
 
-/// Black or red.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ListKind {
-    /// Punitive list.
-    Black,
-    /// Honour list.
-    Red,
-}
-
 /// What puts a person on a list.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -373,36 +340,6 @@ pub struct Treatment {
     /// Free text, e.g. the legal basis.
     #[serde(default)]
     pub description: String,
-}
-
-/// Sanction or reward.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum TreatmentKind {
-    /// Restricts access.
-    Sanction,
-    /// Grants or prioritises access.
-    Reward,
-}
-
-/// Scope of a treatment.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// Only in the domain of the records that triggered it.
-    Own,
-    /// In every domain ("joint punishment").
-    All,
-}
-
-/// A status that triggers a treatment or scrutiny.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum StatusTrigger {
-    /// Being in this grade.
-    Grade(String),
-    /// Being on this list.
-    List(String),
 }
 
 /// `[scrutiny]`: heightened attention on flagged people.
