@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod model;
 pub mod presets;
 pub mod raw;
+mod section;
 pub mod validate;
 
 pub use error::{FieldPath, Problem, ScenarioError};
@@ -79,7 +80,7 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
     overrides.apply(&mut scenario);
     let located = error::Located::new(text);
     let model =
-        validate::compile(&scenario, &located, scenario_hash(&scenario)).map_err(|problems| {
+        section::compile(&scenario, &located, scenario_hash(&scenario)).map_err(|problems| {
             ScenarioError::Invalid {
                 file: file.to_string(),
                 problems,
