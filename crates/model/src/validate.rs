@@ -5,8 +5,8 @@
 //! what is allowed. The sections (`crate::section`) call these helpers while compiling.
 
 use crate::error::{FieldPath, Problem};
-use crate::model::*;
-use crate::raw::{self, Named};
+use crate::kinds::{Status, StatusTrigger};
+use crate::raw::Named;
 use std::collections::HashMap;
 
 /// Most domains a scenario may declare (they are kept as bits of a mask).
@@ -156,138 +156,38 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
 
-/// Multipliers by attribute category, `[attribute][category]`, defaulting to 1.
-pub(crate) fn multipliers(
-    ck: &mut Checker<'_>,
-    path: &FieldPath,
-    attrs: &[raw::Attribute],
-    attr_index: &HashMap<String, usize>,
-    map: &Named<Named<f64>>,
-) -> Vec<Vec<f64>> {
-    let mut out: Vec<Vec<f64>> = attrs
-        .iter()
-        .map(|a| vec![1.0; a.categories.len()])
-        .collect();
-    for (attr, cats) in map {
-        if !attr_index.contains_key(attr) {
-            // Reported once; its categories cannot be checked against anything.
-            ck.lookup(path.key(attr), "attribute", attr_index, attr);
-            continue;
-        }
-        let a = ck.lookup(path.key(attr), "attribute", attr_index, attr);
-        let Some(attribute) = attrs.get(a) else {
-            continue;
-        };
-        for (cat, &factor) in cats {
-            let p = path.key(attr).key(cat);
-            let factor = ck.non_negative(p.clone(), "multiplier", factor);
-            match attribute.categories.get_index_of(cat) {
-                Some(c) => out[a][c] = factor,
-                None => {
-                    let known: Vec<&str> =
-                        attribute.categories.keys().map(String::as_str).collect();
-                    ck.fail(
-                        p,
-                        format!(
-                            "attribute `{attr}` has no category `{cat}` (its categories: {})",
-                            known.join(", ")
-                        ),
+    /// Resolves a status trigger to a grade or list index.
+    pub(crate) fn status(
+        &mut self,
+        path: &FieldPath,
+        trigger: &StatusTrigger,
+        names: &StatusNames<'_>,
+    ) -> Status {
+        match trigger {
+            StatusTrigger::Grade(g) => {
+                if !names.has_score {
+                    self.fail(
+                        path.key("grade"),
+                        "grade triggers need a [score] with grades",
                     );
+                    return Status::Grade(0);
                 }
+                Status::Grade(self.lookup(path.key("grade"), "grade", names.grades, g))
+            }
+            StatusTrigger::List(l) => {
+                Status::List(self.lookup(path.key("list"), "list", names.lists, l))
             }
         }
     }
-    out
 }
 
-/// Whether a name is usable in output folder names.
-pub(crate) fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// Resolves a status trigger to a grade or list index.
-pub(crate) fn status(
-    ck: &mut Checker<'_>,
-    path: &FieldPath,
-    trigger: &raw::StatusTrigger,
-    has_score: bool,
-    grades: &HashMap<String, usize>,
-    lists: &HashMap<String, usize>,
-) -> Status {
-    match trigger {
-        raw::StatusTrigger::Grade(g) => {
-            if !has_score {
-                ck.fail(
-                    path.key("grade"),
-                    "grade triggers need a [score] with grades",
-                );
-                return Status::Grade(0);
-            }
-            Status::Grade(ck.lookup(path.key("grade"), "grade", grades, g))
-        }
-        raw::StatusTrigger::List(l) => Status::List(ck.lookup(path.key("list"), "list", lists, l)),
-    }
-}
-
-/// Grade bands must cover every reachable score exactly once.
-pub(crate) fn check_bands(
-    ck: &mut Checker<'_>,
-    path: &FieldPath,
-    sc: &raw::Score,
-    ascending: &[usize],
-) {
-    let g = &sc.grades;
-    let Some((&first, &last)) = ascending.first().zip(ascending.last()) else {
-        return;
-    };
-    let fmt = |v: Option<i64>| v.map_or("unbounded".to_string(), |x| x.to_string());
-    if let Some(lo) = g[first].min
-        && sc.min.is_none_or(|m| m < lo)
-    {
-        ck.fail(
-            path.index(first).key("min"),
-            format!(
-                "scores below {lo} (score min: {}) fall in no grade: the lowest grade must start at or below the score's min (or omit its min)",
-                fmt(sc.min)
-            ),
-        );
-    }
-    if let Some(hi) = g[last].max
-        && sc.max.is_none_or(|m| m > hi)
-    {
-        ck.fail(
-            path.index(last).key("max"),
-            format!(
-                "scores above {hi} (score max: {}) fall in no grade: the highest grade must end at or above the score's max (or omit its max)",
-                fmt(sc.max)
-            ),
-        );
-    }
-    for w in ascending.windows(2) {
-        let (a, b) = (&g[w[0]], &g[w[1]]);
-        match (a.max, b.min) {
-            (Some(hi), Some(lo)) if lo as i128 == hi as i128 + 1 => {}
-            (Some(hi), Some(lo)) if lo <= hi => ck.fail(
-                path.index(w[1]).key("min"),
-                format!("grades `{}` and `{}` overlap: `{}` ends at {hi} and `{}` starts at {lo}; the next band must start at {}", a.name, b.name, a.name, b.name, hi as i128 + 1),
-            ),
-            (Some(hi), Some(lo)) => ck.fail(
-                path.index(w[1]).key("min"),
-                format!("gap between grades `{}` and `{}`: scores {} to {} fall in no grade", a.name, b.name, hi as i128 + 1, lo as i128 - 1),
-            ),
-            (None, _) => ck.fail(
-                path.index(w[0]).key("max"),
-                format!("grade `{}` has no `max` (unbounded above) but grade `{}` lies above it: only the highest grade may omit `max`", a.name, b.name),
-            ),
-            (_, None) => ck.fail(
-                path.index(w[1]),
-                format!("grades `{}` and `{}` both omit `min` (unbounded below): only the lowest grade may omit `min`", a.name, b.name),
-            ),
-        }
-    }
+/// The grades and lists a status trigger may name.
+pub(crate) struct StatusNames<'a> {
+    /// Whether the scenario has a score (grade triggers need one).
+    pub(crate) has_score: bool,
+    /// Grade name → index.
+    pub(crate) grades: &'a HashMap<String, usize>,
+    /// List id → index.
+    pub(crate) lists: &'a HashMap<String, usize>,
 }
