@@ -1,6 +1,7 @@
-//! credsim scenarios: the TOML format ([`raw`]), its validation ([`validate`]) and the
-//! compiled [`Model`] that the engine runs, plus the presets embedded in the binary.
-//! The small enums both forms share live in [`kinds`].
+//! credsim scenarios: the TOML format ([`raw`]), its validation (section by section,
+//! with the shared checks and limits in [`validate`]) and the compiled [`Model`] that
+//! the engine runs, plus the presets embedded in the binary. The small enums both
+//! forms share live in [`kinds`].
 //!
 //! The flow is one way: text → [`raw::Scenario`] (shape, defaults filled in) →
 //! command-line overrides → [`Model`] (checked, ids resolved to indices). Errors at

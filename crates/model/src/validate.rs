@@ -1,6 +1,6 @@
 //! The checks every scenario section uses, and the limits they enforce.
 //!
-//! A [`Checker`] collects problems instead of stopping at the first, so one
+//! A `Checker` collects problems instead of stopping at the first, so one
 //! `credsim validate` shows everything to fix; every problem names the field path and
 //! what is allowed. The sections (`crate::section`) call these helpers while compiling.
 
