@@ -1,17 +1,22 @@
-//! credsim scenarios: the TOML format ([`raw`]), its validation ([`validate`]) and the
-//! compiled [`Model`] that the engine runs, plus the presets embedded in the binary.
+//! credsim scenarios: the TOML format ([`raw`]), its validation (section by section,
+//! with the shared checks and limits in [`validate`]) and the compiled [`Model`] that
+//! the engine runs, plus the presets embedded in the binary. The small enums both
+//! forms share live in [`kinds`].
 //!
 //! The flow is one way: text → [`raw::Scenario`] (shape, defaults filled in) →
 //! command-line overrides → [`Model`] (checked, ids resolved to indices). Errors at
 //! every stage name the file, line, column and field ([`ScenarioError`]).
 
 pub mod error;
+pub mod kinds;
 pub mod model;
 pub mod presets;
 pub mod raw;
+mod section;
 pub mod validate;
 
 pub use error::{FieldPath, Problem, ScenarioError};
+pub use kinds::{Level, ListKind, Period, Scope, Status, TreatmentKind};
 pub use model::*;
 pub use raw::Scenario;
 
@@ -76,7 +81,7 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
     overrides.apply(&mut scenario);
     let located = error::Located::new(text);
     let model =
-        validate::compile(&scenario, &located, scenario_hash(&scenario)).map_err(|problems| {
+        section::compile(&scenario, &located, scenario_hash(&scenario)).map_err(|problems| {
             ScenarioError::Invalid {
                 file: file.to_string(),
                 problems,

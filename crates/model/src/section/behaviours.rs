@@ -1,0 +1,201 @@
+//! `domains` and `[[behaviours]]`: the domains of life, and what people do in them
+//! (rates, heterogeneity, multipliers by attribute, deterrence).
+
+use super::population::Attributes;
+use super::sources::Observer;
+use crate::error::FieldPath;
+use crate::model::DAYS_PER_YEAR;
+use crate::validate::{Checker, MAX_DAYS, MAX_DOMAINS};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The tables as written in the scenario file (re-exported by [`crate::raw`]).
+pub mod raw {
+    use crate::raw::Named;
+    use serde::{Deserialize, Serialize};
+
+    /// `[[behaviours]]`: one kind of conduct, with its rate in the population.
+    #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Behaviour {
+        /// Identifier; also the record type of records about it.
+        pub id: String,
+        /// Domain of life it belongs to.
+        pub domain: String,
+        /// Mean number of occurrences per person per year (before multipliers).
+        pub rate_per_year: f64,
+        /// Conduct protected by international human-rights norms (speech, religion, petitioning).
+        #[serde(default)]
+        pub protected: bool,
+        /// Own Gamma shape for this behaviour's multiplier, drawn independently of the
+        /// person's global one. Absent: the person's global multiplier applies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub heterogeneity_shape: Option<f64>,
+        /// Attribute → category → rate multiplier (missing categories: 1).
+        #[serde(default)]
+        pub rate_multipliers: Named<Named<f64>>,
+        /// After a record of this behaviour finds the person sanctioned or on a black list,
+        /// their rate of it is multiplied by a factor for a while. Absent: no deterrence.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub deterrence: Option<Deterrence>,
+        /// Free text.
+        #[serde(default)]
+        pub description: String,
+    }
+
+    /// `deterrence = { factor = 0.5, days = 365 }` of a behaviour.
+    #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Deterrence {
+        /// Factor on the person's rate of the behaviour while deterred, in [0, 1].
+        pub factor: f64,
+        /// Days the factor applies after each sanctioned or listed record.
+        pub days: u32,
+    }
+}
+
+/// A behaviour and what the regime does with its records.
+#[derive(Debug, Clone, Serialize)]
+pub struct Behaviour {
+    /// Identifier (also the record type).
+    pub id: String,
+    /// Domain index.
+    pub domain: usize,
+    /// Base rate per person per day.
+    pub rate_per_day: f64,
+    /// Protected conduct.
+    pub protected: bool,
+    /// Own Gamma shape, drawn independently of the global multiplier.
+    pub own_shape: Option<f64>,
+    /// `multipliers[attribute][category]`: rate multiplier.
+    pub multipliers: Vec<Vec<f64>>,
+    /// Sources that observe it, with their base capture probability.
+    pub observers: Vec<Observer>,
+    /// Score points of one record of this type.
+    pub points: i64,
+    /// Days a record counts for (None: forever).
+    pub expiry_days: Option<u32>,
+    /// Lists that one record of this type puts a person on.
+    pub lists_triggered: Vec<usize>,
+    /// Deterrence after a sanctioned or listed record, if any.
+    pub deterrence: Option<Deterrence>,
+}
+
+impl Behaviour {
+    /// Whether its records are adverse: they deduct points or put people on lists
+    /// (the records that can be appealed or repaired).
+    pub fn adverse(&self) -> bool {
+        self.points < 0 || !self.lists_triggered.is_empty()
+    }
+}
+
+/// Deterrence of one behaviour.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Deterrence {
+    /// Factor on the rate while deterred, in [0, 1].
+    pub factor: f64,
+    /// Days it lasts after each sanctioned or listed record.
+    pub days: u32,
+}
+
+/// Checks the domain names (1 to [`MAX_DOMAINS`], unique); returns their index by name.
+pub(crate) fn domains(ck: &mut Checker<'_>, domains: &[String]) -> HashMap<String, usize> {
+    let dpath = FieldPath::keys(&["domains"]);
+    let mut domain_index = HashMap::new();
+    if domains.is_empty() || domains.len() > MAX_DOMAINS {
+        ck.fail(dpath.clone(), format!("declare 1 to {MAX_DOMAINS} domains"));
+    }
+    for (i, d) in domains.iter().enumerate() {
+        if d.is_empty() || domain_index.insert(d.clone(), i).is_some() {
+            ck.fail(
+                dpath.index(i),
+                format!("domain `{d}` is empty or declared twice"),
+            );
+        }
+    }
+    domain_index
+}
+
+/// Checks the behaviours and compiles them, with no observers, points or lists yet
+/// (the sources, records and lists sections fold those in); returns them and their
+/// index by id.
+pub(crate) fn compile(
+    ck: &mut Checker<'_>,
+    behaviours: &[raw::Behaviour],
+    domain_index: &HashMap<String, usize>,
+    attributes: &Attributes<'_>,
+) -> (Vec<Behaviour>, HashMap<String, usize>) {
+    let bpath = FieldPath::keys(&["behaviours"]);
+    if behaviours.is_empty() {
+        ck.fail(
+            bpath.clone(),
+            "declare at least one behaviour ([[behaviours]])",
+        );
+    }
+    if behaviours.len() > u16::MAX as usize {
+        ck.fail(bpath.clone(), "at most 65535 behaviours");
+    }
+    let behaviour_index = ck.ids(
+        &bpath,
+        "behaviour",
+        behaviours.iter().map(|b| b.id.as_str()),
+    );
+    let mut out = Vec::new();
+    for (i, b) in behaviours.iter().enumerate() {
+        let p = bpath.index(i);
+        let domain = ck.lookup(p.key("domain"), "domain", domain_index, &b.domain);
+        let rate = ck.non_negative(p.key("rate_per_year"), "rate", b.rate_per_year);
+        let own_shape = b
+            .heterogeneity_shape
+            .map(|k| ck.positive(p.key("heterogeneity_shape"), "Gamma shape", k));
+        let multipliers =
+            attributes.multipliers(ck, &p.key("rate_multipliers"), &b.rate_multipliers);
+        let deterrence = b.deterrence.as_ref().map(|d| {
+            let dp = p.key("deterrence");
+            if !(1..=MAX_DAYS).contains(&d.days) {
+                ck.fail(
+                    dp.key("days"),
+                    format!(
+                        "{} days is not allowed: deterrence lasts 1 to {MAX_DAYS} days",
+                        d.days
+                    ),
+                );
+            }
+            Deterrence {
+                factor: ck.probability(dp.key("factor"), "deterrence factor", d.factor),
+                days: d.days,
+            }
+        });
+        out.push(Behaviour {
+            id: b.id.clone(),
+            domain,
+            rate_per_day: rate / DAYS_PER_YEAR,
+            protected: b.protected,
+            own_shape,
+            multipliers,
+            observers: Vec::new(),
+            points: 0,
+            expiry_days: None,
+            lists_triggered: Vec::new(),
+            deterrence,
+        });
+    }
+    (out, behaviour_index)
+}
+
+/// Checks that only behaviours with adverse records have deterrence (it follows
+/// sanctioned or listed records); call it once records and lists are folded in.
+pub(crate) fn check_deterrence(ck: &mut Checker<'_>, behaviours: &[Behaviour]) {
+    let bpath = FieldPath::keys(&["behaviours"]);
+    for (i, b) in behaviours.iter().enumerate() {
+        if b.deterrence.is_some() && !b.adverse() {
+            ck.fail(
+                bpath.index(i).key("deterrence"),
+                format!(
+                    "behaviour `{}` has deterrence, but its records neither deduct points nor trigger a list, so they never sanction anyone (deterrence follows adverse records)",
+                    b.id
+                ),
+            );
+        }
+    }
+}

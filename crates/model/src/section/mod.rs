@@ -1,0 +1,117 @@
+//! Turning a parsed [`Scenario`] into a runnable [`Model`], or into a list of problems,
+//! one scenario section at a time.
+//!
+//! Each section module holds a part of the file format (its inner `raw` module,
+//! re-exported by [`crate::raw`]), its compiled form (re-exported by [`crate::model`])
+//! and the function that checks the one and builds the other. The raw types sit in an
+//! inner module so they keep their own names where the compiled form has the same
+//! one (`raw::Behaviour` and `Behaviour`): serde's messages quote the Rust type name
+//! (`expected struct Behaviour`). [`compile`] calls
+//! them in a fixed order (the order problems are reported in); a section receives the
+//! names resolved by earlier ones (domains, attributes, behaviours, grades, lists,
+//! services), and the sources, records and lists sections fold their part into the
+//! behaviours.
+
+pub(crate) mod appeals;
+pub(crate) mod behaviours;
+pub(crate) mod chilling;
+pub(crate) mod lists;
+pub(crate) mod network;
+pub(crate) mod population;
+pub(crate) mod records;
+pub(crate) mod score;
+pub(crate) mod scrutiny;
+pub(crate) mod services;
+pub(crate) mod simulation;
+pub(crate) mod sources;
+pub(crate) mod treatments;
+
+use crate::error::{Located, Problem};
+use crate::model::Model;
+use crate::raw::Scenario;
+use crate::validate::{Checker, StatusNames};
+
+/// Checks a scenario and compiles it. `hash` identifies the resolved scenario.
+pub(crate) fn compile(
+    s: &Scenario,
+    located: &Located<'_>,
+    hash: String,
+) -> Result<Model, Vec<Problem>> {
+    let mut ck = Checker::new(located);
+    simulation::meta(&mut ck, &s.scenario);
+    let horizon = simulation::compile(&mut ck, &s.simulation);
+    let population = population::compile(&mut ck, &s.population);
+    let attributes = &population.names;
+    let domains = behaviours::domains(&mut ck, &s.domains);
+    let (mut behaviours, behaviour_index) =
+        behaviours::compile(&mut ck, &s.behaviours, &domains, attributes);
+    let sources = sources::compile(
+        &mut ck,
+        &s.sources,
+        &behaviour_index,
+        &mut behaviours,
+        attributes,
+    );
+    let (score, grades) = score::compile(&mut ck, s.score.as_ref());
+    records::compile(
+        &mut ck,
+        &s.records,
+        &behaviour_index,
+        &mut behaviours,
+        score.is_some(),
+    );
+    let (lists, list_index) = lists::compile(
+        &mut ck,
+        &s.lists,
+        &behaviour_index,
+        &mut behaviours,
+        score.is_some(),
+        &grades,
+        s.network.as_ref(),
+    );
+    behaviours::check_deterrence(&mut ck, &behaviours);
+    let (services, service_index) = services::compile(&mut ck, &s.services, &domains);
+    let statuses = StatusNames {
+        has_score: score.is_some(),
+        grades: &grades,
+        lists: &list_index,
+    };
+    let treatments = treatments::compile(&mut ck, &s.treatments, &service_index, &statuses);
+    let scrutiny = scrutiny::compile(&mut ck, s.scrutiny.as_ref(), &statuses);
+    let appeals = appeals::compile(&mut ck, s.appeals.as_ref(), attributes);
+    let repair = appeals::repair(&mut ck, s.repair.as_ref());
+    let chilling = chilling::compile(
+        &mut ck,
+        s.chilling.as_ref(),
+        &s.behaviours,
+        &attributes.index,
+    );
+    let network = network::compile(&mut ck, s.network.as_ref());
+    ck.finish()?;
+
+    Ok(Model {
+        name: s.scenario.name.clone(),
+        description: s.scenario.description.clone(),
+        hash,
+        seed: s.simulation.seed,
+        days: horizon.days,
+        period_ends: Model::periods(horizon.days, horizon.per_year),
+        periods_per_year: horizon.per_year,
+        persons: population.persons,
+        household_sizes: population.household_sizes,
+        heterogeneity_shape: population.heterogeneity_shape,
+        attributes: population.attributes,
+        domains: s.domains.clone(),
+        behaviours,
+        sources,
+        score,
+        lists,
+        services,
+        treatments,
+        scrutiny,
+        appeals,
+        repair,
+        chilling,
+        network,
+    })
+}

@@ -1,0 +1,210 @@
+//! `[population]`: how many persons, their households and their categorical
+//! attributes; and the multipliers by attribute category that other sections give.
+
+use crate::error::FieldPath;
+use crate::kinds::Level;
+use crate::model::Categorical;
+use crate::raw::Named;
+use crate::validate::{Checker, MAX_PERSONS};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The tables as written in the scenario file (re-exported by [`crate::raw`]).
+pub mod raw {
+    use crate::kinds::Level;
+    use crate::raw::Named;
+    use serde::{Deserialize, Serialize};
+
+    /// `[population]`: who lives in the synthetic country.
+    #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Population {
+        /// Number of persons.
+        pub persons: u64,
+        /// Shape k of the Gamma(k, 1/k) multiplier (mean 1, variance 1/k) applied to every
+        /// behaviour rate of a person. Absent: everyone has multiplier 1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub heterogeneity_shape: Option<f64>,
+        /// Household sizes.
+        #[serde(default)]
+        pub households: Households,
+        /// Categorical attributes (region, age band, group, ...).
+        #[serde(default)]
+        pub attributes: Vec<Attribute>,
+    }
+
+    /// `[population.households]`: the household size distribution.
+    #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Households {
+        /// Household size (as a string key, `"1"`, `"2"`, ...) → share of households.
+        pub sizes: Named<f64>,
+    }
+
+    impl Default for Households {
+        fn default() -> Self {
+            Households {
+                sizes: [("1".to_string(), 1.0)].into_iter().collect(),
+            }
+        }
+    }
+
+    /// `[[population.attributes]]`: one categorical attribute.
+    #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Attribute {
+        /// Attribute name (`region`, `age`, `group`).
+        pub id: String,
+        /// Whether every member of a household shares the category.
+        #[serde(default)]
+        pub level: Level,
+        /// Category → share of the population (shares sum to 1).
+        pub categories: Named<f64>,
+    }
+}
+
+/// A categorical attribute of persons.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribute {
+    /// Attribute name.
+    pub id: String,
+    /// Person- or household-level.
+    pub level: Level,
+    /// Categories and shares.
+    pub categories: Categorical<String>,
+}
+
+/// The population as compiled.
+pub(crate) struct Compiled<'s> {
+    /// Number of persons.
+    pub(crate) persons: u64,
+    /// Global heterogeneity shape (None: no heterogeneity).
+    pub(crate) heterogeneity_shape: Option<f64>,
+    /// Household sizes and their shares.
+    pub(crate) household_sizes: Categorical<u32>,
+    /// Categorical attributes.
+    pub(crate) attributes: Vec<Attribute>,
+    /// The attributes by name, for other sections' multipliers.
+    pub(crate) names: Attributes<'s>,
+}
+
+/// The attributes by name, to resolve multipliers by attribute category.
+pub(crate) struct Attributes<'s> {
+    /// The attributes as written (their categories, in the file's order).
+    raw: &'s [raw::Attribute],
+    /// Attribute name → index.
+    pub(crate) index: HashMap<String, usize>,
+}
+
+impl Attributes<'_> {
+    /// Multipliers by attribute category, `[attribute][category]`, defaulting to 1.
+    pub(crate) fn multipliers(
+        &self,
+        ck: &mut Checker<'_>,
+        path: &FieldPath,
+        map: &Named<Named<f64>>,
+    ) -> Vec<Vec<f64>> {
+        let (attrs, attr_index) = (self.raw, &self.index);
+        let mut out: Vec<Vec<f64>> = attrs
+            .iter()
+            .map(|a| vec![1.0; a.categories.len()])
+            .collect();
+        for (attr, cats) in map {
+            if !attr_index.contains_key(attr) {
+                // Reported once; its categories cannot be checked against anything.
+                ck.lookup(path.key(attr), "attribute", attr_index, attr);
+                continue;
+            }
+            let a = ck.lookup(path.key(attr), "attribute", attr_index, attr);
+            let Some(attribute) = attrs.get(a) else {
+                continue;
+            };
+            for (cat, &factor) in cats {
+                let p = path.key(attr).key(cat);
+                let factor = ck.non_negative(p.clone(), "multiplier", factor);
+                match attribute.categories.get_index_of(cat) {
+                    Some(c) => out[a][c] = factor,
+                    None => {
+                        let known: Vec<&str> =
+                            attribute.categories.keys().map(String::as_str).collect();
+                        ck.fail(
+                            p,
+                            format!(
+                                "attribute `{attr}` has no category `{cat}` (its categories: {})",
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Checks the population (persons, household sizes, attributes) and compiles it.
+pub(crate) fn compile<'s>(ck: &mut Checker<'_>, population: &'s raw::Population) -> Compiled<'s> {
+    let pop = FieldPath::keys(&["population"]);
+    let persons = population.persons;
+    if !(1..=MAX_PERSONS).contains(&persons) {
+        ck.fail(
+            pop.key("persons"),
+            format!("{persons} persons is not allowed: it must be 1 to {MAX_PERSONS}"),
+        );
+    }
+    let heterogeneity_shape = population
+        .heterogeneity_shape
+        .map(|k| ck.positive(pop.key("heterogeneity_shape"), "Gamma shape", k));
+    let hh = pop.key("households").key("sizes");
+    let shares = ck.shares(&hh, "household size shares", &population.households.sizes);
+    let mut sizes = Vec::new();
+    for key in population.households.sizes.keys() {
+        match key.parse::<u32>() {
+            Ok(n) if (1..=100).contains(&n) => sizes.push(n),
+            _ => {
+                ck.fail(
+                    hh.key(key),
+                    format!("household size `{key}` is not allowed: sizes are whole numbers from 1 to 100, written as keys like \"3\""),
+                );
+                sizes.push(1);
+            }
+        }
+    }
+    let household_sizes = Categorical::new(sizes, shares);
+
+    let apath = pop.key("attributes");
+    let attr_index = ck.ids(
+        &apath,
+        "attribute",
+        population.attributes.iter().map(|a| a.id.as_str()),
+    );
+    let mut attributes = Vec::new();
+    for (i, a) in population.attributes.iter().enumerate() {
+        let shares = ck.shares(
+            &apath.index(i).key("categories"),
+            "category shares",
+            &a.categories,
+        );
+        if a.categories.len() > 255 {
+            ck.fail(
+                apath.index(i).key("categories"),
+                "at most 255 categories per attribute",
+            );
+        }
+        attributes.push(Attribute {
+            id: a.id.clone(),
+            level: a.level,
+            categories: Categorical::new(a.categories.keys().cloned().collect(), shares),
+        });
+    }
+    Compiled {
+        persons,
+        heterogeneity_shape,
+        household_sizes,
+        attributes,
+        names: Attributes {
+            raw: &population.attributes,
+            index: attr_index,
+        },
+    }
+}

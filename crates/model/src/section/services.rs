@@ -1,0 +1,62 @@
+//! `[[services]]`: the services whose use the regime can restrict or grant.
+
+use crate::error::FieldPath;
+use crate::model::DAYS_PER_YEAR;
+use crate::validate::Checker;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The table as written in the scenario file (re-exported by [`crate::raw`]).
+pub mod raw {
+    use serde::{Deserialize, Serialize};
+
+    /// `[[services]]`: a service whose use the regime can restrict or grant.
+    #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Service {
+        /// Identifier (flights, high_speed_rail, private_school, loans, ...).
+        pub id: String,
+        /// Domain the service belongs to.
+        pub domain: String,
+        /// Attempts to use the service per person per year.
+        pub attempts_per_year: f64,
+        /// Free text.
+        #[serde(default)]
+        pub description: String,
+    }
+}
+
+/// A service.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// Identifier.
+    pub id: String,
+    /// Domain index.
+    pub domain: usize,
+    /// Attempts per person per day.
+    pub attempts_per_day: f64,
+}
+
+/// Checks the services and compiles them; returns them and their index by id.
+pub(crate) fn compile(
+    ck: &mut Checker<'_>,
+    services: &[raw::Service],
+    domain_index: &HashMap<String, usize>,
+) -> (Vec<Service>, HashMap<String, usize>) {
+    let svpath = FieldPath::keys(&["services"]);
+    let service_index = ck.ids(&svpath, "service", services.iter().map(|x| x.id.as_str()));
+    let mut out = Vec::new();
+    for (i, sv) in services.iter().enumerate() {
+        let p = svpath.index(i);
+        out.push(Service {
+            id: sv.id.clone(),
+            domain: ck.lookup(p.key("domain"), "domain", domain_index, &sv.domain),
+            attempts_per_day: ck.non_negative(
+                p.key("attempts_per_year"),
+                "attempt rate",
+                sv.attempts_per_year,
+            ) / DAYS_PER_YEAR,
+        });
+    }
+    (out, service_index)
+}
