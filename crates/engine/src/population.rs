@@ -6,8 +6,8 @@
 //! of the population can be rebuilt anywhere, in any order.
 
 use crate::rng::{Keys, Purpose};
+use credsim_model::Level;
 use credsim_model::Model;
-use credsim_model::raw::Level;
 use rayon::prelude::*;
 use std::ops::Range;
 

@@ -8,7 +8,7 @@
 use crate::Outcome;
 use crate::tally::{Layout, Provenance};
 use credsim_model::Model;
-use credsim_model::raw::TreatmentKind;
+use credsim_model::TreatmentKind;
 use indexmap::IndexMap;
 use serde::Serialize;
 

@@ -45,12 +45,7 @@ fn default_preset_has_the_shape_the_sums_assume() {
     let mut pairs: Vec<(usize, bool)> = m
         .treatments
         .iter()
-        .map(|t| {
-            (
-                t.service,
-                t.kind == credsim_model::raw::TreatmentKind::Reward,
-            )
-        })
+        .map(|t| (t.service, t.kind == credsim_model::TreatmentKind::Reward))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
