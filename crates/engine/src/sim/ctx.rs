@@ -175,12 +175,7 @@ impl RateTable {
 
 impl<'m> Ctx<'m> {
     pub(super) fn new(model: &'m Model, variant: Variant) -> Self {
-        let mut slots: Vec<(usize, TreatmentKind)> = Vec::new();
-        for t in &model.treatments {
-            if !slots.contains(&(t.service, t.kind)) {
-                slots.push((t.service, t.kind));
-            }
-        }
+        let slots = hold_slots(model);
         let mut ctx = Ctx {
             model,
             variant,
@@ -189,27 +184,7 @@ impl<'m> Ctx<'m> {
                 .scrutiny
                 .as_ref()
                 .filter(|_| variant != Variant::NoScrutiny),
-            capture_mean: model
-                .sources
-                .iter()
-                .map(|src| {
-                    // Attributes are drawn independently, so the mean of the product
-                    // is the product of the means.
-                    model
-                        .attributes
-                        .iter()
-                        .zip(&src.capture_multipliers)
-                        .map(|(a, m)| {
-                            a.categories
-                                .shares
-                                .iter()
-                                .zip(m)
-                                .map(|(s, x)| s * x)
-                                .sum::<f64>()
-                        })
-                        .product()
-                })
-                .collect(),
+            capture_mean: capture_means(model),
             log_records: false,
             replay_variants: Variant::applicable(model)
                 .iter()
@@ -231,16 +206,7 @@ impl<'m> Ctx<'m> {
                 .map(|s| AttemptProcess::new(s.attempts_per_day, model.days))
                 .collect(),
             slots: slots.clone(),
-            slot_of: (0..model.services.len())
-                .map(|sv| {
-                    [TreatmentKind::Sanction, TreatmentKind::Reward].map(|k| {
-                        slots
-                            .iter()
-                            .position(|&x| x == (sv, k))
-                            .unwrap_or(usize::MAX)
-                    })
-                })
-                .collect(),
+            slot_of: slot_index(model, &slots),
             layout: Layout::of(model),
             condition_lists: (0..model.lists.len())
                 .filter(|&l| model.lists[l].has_condition())
@@ -256,21 +222,7 @@ impl<'m> Ctx<'m> {
             instant_appeals: variant.instant_appeals(),
             repair: model.repair.as_ref().filter(|_| variant.appeals()),
             track_records: (model.appeals.is_some() || model.repair.is_some()) && variant.appeals(),
-            deterrence_slot: {
-                let mut next = 0;
-                model
-                    .behaviours
-                    .iter()
-                    .map(|b| {
-                        if b.deterrence.is_some() && variant != Variant::NoResponses {
-                            next += 1;
-                            next - 1
-                        } else {
-                            usize::MAX
-                        }
-                    })
-                    .collect()
-            },
+            deterrence_slot: deterrence_slots(model, variant),
             deterrence_slots: if variant == Variant::NoResponses {
                 0
             } else {
@@ -289,31 +241,8 @@ impl<'m> Ctx<'m> {
                 .as_ref()
                 .and_then(|c| c.attribute)
                 .map_or(1, |a| model.attributes[a].categories.values.len()),
-            act_class: model
-                .behaviours
-                .iter()
-                .map(|b| {
-                    if b.protected {
-                        1
-                    } else if b.adverse() {
-                        0
-                    } else {
-                        2
-                    }
-                })
-                .collect(),
-            watched: {
-                let mut w: Vec<Status> = Vec::new();
-                for l in &model.lists {
-                    if let Some(c) = &l.contacts
-                        && !w.contains(&c.status)
-                        && variant != Variant::NoAssociation
-                    {
-                        w.push(c.status);
-                    }
-                }
-                w
-            },
+            act_class: model.behaviours.iter().map(act_class).collect(),
+            watched: watched_statuses(model, variant),
             contact_lists: Vec::new(),
             coupled: model.coupled(),
             rate_table: RateTable::new(model),
@@ -321,16 +250,7 @@ impl<'m> Ctx<'m> {
             triggered: Triggered::of(model),
             equal_capture_audited: variant == Variant::Factual
                 && Variant::applicable(model).contains(&Variant::EqualCapture),
-            outcome_bits: {
-                let lay = Layout::of(model);
-                let listed = (0..model.lists.len()).fold(0, |m, l| m | 1 << lay.ever_list(l));
-                let lowest = model
-                    .score
-                    .as_ref()
-                    .and_then(|s| s.lowest_grade())
-                    .map_or(0, |g| 1 << lay.ever_grade(g));
-                (1 << lay.ever_sanctioned(), listed, lowest)
-            },
+            outcome_bits: outcome_bits(model),
             sanction_treatments: model
                 .treatments
                 .iter()
@@ -388,4 +308,110 @@ impl<'m> Ctx<'m> {
             .and_then(|c| c.attribute)
             .map_or(0, |a| attrs[a] as usize)
     }
+}
+
+/// Per source, the population mean of its capture multiplier (the equal-capture
+/// variant's level). Attributes are drawn independently, so the mean of the product is
+/// the product of the means.
+fn capture_means(model: &Model) -> Vec<f64> {
+    model
+        .sources
+        .iter()
+        .map(|src| {
+            model
+                .attributes
+                .iter()
+                .zip(&src.capture_multipliers)
+                .map(|(a, m)| {
+                    a.categories
+                        .shares
+                        .iter()
+                        .zip(m)
+                        .map(|(s, x)| s * x)
+                        .sum::<f64>()
+                })
+                .product()
+        })
+        .collect()
+}
+
+/// The (service, kind) pairs some treatment can hold, in order of first appearance:
+/// one hold slot per person each.
+fn hold_slots(model: &Model) -> Vec<(usize, TreatmentKind)> {
+    let mut slots: Vec<(usize, TreatmentKind)> = Vec::new();
+    for t in &model.treatments {
+        if !slots.contains(&(t.service, t.kind)) {
+            slots.push((t.service, t.kind));
+        }
+    }
+    slots
+}
+
+/// `[service][kind]`: the hold slot of a pair (`usize::MAX`: none).
+fn slot_index(model: &Model, slots: &[(usize, TreatmentKind)]) -> Vec<[usize; 2]> {
+    (0..model.services.len())
+        .map(|sv| {
+            [TreatmentKind::Sanction, TreatmentKind::Reward].map(|k| {
+                slots
+                    .iter()
+                    .position(|&x| x == (sv, k))
+                    .unwrap_or(usize::MAX)
+            })
+        })
+        .collect()
+}
+
+/// Per behaviour, its deterrence slot (`usize::MAX`: none; none at all when responses
+/// are off).
+fn deterrence_slots(model: &Model, variant: Variant) -> Vec<usize> {
+    let mut next = 0;
+    model
+        .behaviours
+        .iter()
+        .map(|b| {
+            if b.deterrence.is_some() && variant != Variant::NoResponses {
+                next += 1;
+                next - 1
+            } else {
+                usize::MAX
+            }
+        })
+        .collect()
+}
+
+/// 0 a violation (unprotected, adverse records), 1 protected conduct, 2 neither.
+fn act_class(b: &credsim_model::Behaviour) -> u8 {
+    if b.protected {
+        1
+    } else if b.adverse() {
+        0
+    } else {
+        2
+    }
+}
+
+/// The statuses contacts triggers watch (none without association).
+fn watched_statuses(model: &Model, variant: Variant) -> Vec<Status> {
+    let mut w: Vec<Status> = Vec::new();
+    for l in &model.lists {
+        if let Some(c) = &l.contacts
+            && !w.contains(&c.status)
+            && variant != Variant::NoAssociation
+        {
+            w.push(c.status);
+        }
+    }
+    w
+}
+
+/// "Ever" bits of the audit's outcomes: sanctioned, any list, the lowest grade.
+fn outcome_bits(model: &Model) -> (u32, u32, u32) {
+    let lay = Layout::of(model);
+    let listed = (0..model.lists.len()).fold(0, |m, l| m | 1 << lay.ever_list(l));
+    let lowest = model
+        .score
+        .as_ref()
+        .and_then(|s| s.lowest_grade())
+        .map_or(0, |g| 1 << lay.ever_grade(g));
+    (1 << lay.ever_sanctioned(), listed, lowest)
 }
