@@ -133,6 +133,7 @@ macro_rules! per_person {
         impl $name {
             /// Arrays for `persons` persons, each filled with its initial value.
             pub(crate) fn alloc($d: &$crate::per_person::Dims, persons: usize) -> Self {
+                let _ = $d; // unused when every array has one entry per person
                 $name {
                     $( $field: $crate::buffers::filled($init, persons * ($count)), )*
                 }
@@ -145,18 +146,21 @@ macro_rules! per_person {
 
             /// Bytes per person of these arrays in a run of these dimensions.
             pub(crate) fn bytes_per_person($d: &$crate::per_person::Dims) -> usize {
+                let _ = $d;
                 0 $( + std::mem::size_of::<$t>() * ($count) )*
             }
 
             /// Gives every person the day-0 state of person 0 (fields marked `copy`);
             /// fields marked `init` are checked to be untouched in debug builds.
             pub(crate) fn copy_first_to_all(&mut self, persons: usize) {
+                let _ = persons; // unused when no array is copied (release builds)
                 $( per_person!(@day0 $day0, self.$field, $init, persons); )*
             }
 
             /// A sum over the first entry of each of these persons in every `warm`
             /// array, array by array: the independent reads bring their cache lines in.
             pub(crate) fn warm(&self, of: &[u32], persons: usize) -> u64 {
+                let _ = (of, persons); // unused when every array is cold
                 0u64 $( .wrapping_add(per_person!(@warm $warm, self.$field, of, persons)) )*
             }
         }

@@ -3,6 +3,17 @@
 //! counterfactuals.
 
 use super::*;
+use crate::per_person::{Dims, per_person};
+
+per_person! {
+    /// What the acts mechanism keeps per person.
+    pub(super) struct State(d) {
+        /// Acts drawn so far (the act counter keying each act's draws).
+        seq: u32 = 0, [1], init, warm;
+        /// The global behaviour multiplier (drawn once; runs that draw their own acts).
+        multiplier: f64 = 0.0, [Dims::when(d.draws_acts)], own, warm;
+    }
+}
 
 /// What the factual run hands to its counterfactuals: everything drawn independently
 /// of anyone's status, so that they need not draw it again.
@@ -20,7 +31,7 @@ pub(super) struct Exogenous {
 impl ChunkSim {
     /// Schedules every person's first act (the factual run).
     pub(super) fn schedule_first_acts(&mut self, ctx: &Ctx<'_>) {
-        for i in 0..self.people.act_seq.len() as u32 {
+        for i in 0..self.people.len() as u32 {
             let person = self.first_person + i;
             let total = self.person_rates(ctx, i);
             if total > 0.0 {
@@ -82,7 +93,7 @@ impl ChunkSim {
 
     pub(super) fn person_rates(&mut self, ctx: &Ctx<'_>, i: u32) -> f64 {
         let a = ctx.model.attributes.len();
-        let attrs = &self.people.attrs[i as usize * a..(i as usize + 1) * a];
+        let attrs = &self.people.persons.attrs[i as usize * a..(i as usize + 1) * a];
         if let Some(table) = &ctx.rate_table {
             // The same products as `population::behaviour_rates`, in the same order.
             let combo: usize = attrs
@@ -90,7 +101,7 @@ impl ChunkSim {
                 .zip(&table.strides)
                 .map(|(&c, &s)| c as usize * s)
                 .sum();
-            let global = self.people.multiplier[i as usize];
+            let global = self.people.acts.multiplier[i as usize];
             let nb = self.rates.len();
             let mut total = 0.0;
             for (r, &base) in self
@@ -108,7 +119,7 @@ impl ChunkSim {
             &ctx.keys,
             self.id(i),
             attrs,
-            self.people.multiplier[i as usize],
+            self.people.acts.multiplier[i as usize],
             &mut self.rates,
         )
     }
@@ -121,8 +132,8 @@ impl ChunkSim {
 
     pub(super) fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
         let person = self.id(i);
-        let k = self.people.act_seq[i as usize];
-        self.people.act_seq[i as usize] += 1;
+        let k = self.people.acts.seq[i as usize];
+        self.people.acts.seq[i as usize] += 1;
         let total = self.person_rates(ctx, i);
         let mut st = ctx.keys.stream(Purpose::Act, 0, person as u64, k as u64);
         let target = st.uniform() * total;

@@ -25,7 +25,7 @@ impl ChunkSim {
             } else {
                 rules.appeal_genuine
             };
-            for (x, &c) in self.people.attrs[i as usize * a..(i as usize + 1) * a]
+            for (x, &c) in self.people.persons.attrs[i as usize * a..(i as usize + 1) * a]
                 .iter()
                 .enumerate()
             {

@@ -3,6 +3,15 @@
 //! share sets the next period's factor on protected acts.
 
 use super::*;
+use crate::per_person::{Dims, per_person};
+
+per_person! {
+    /// What chilling keeps per person.
+    pub(super) struct State(d) {
+        /// 1 + the last period the person was penalised for protected conduct.
+        penalised_period: u16 = 0, [Dims::when(d.chilling)], init, warm;
+    }
+}
 
 /// The chilling state kept between periods (epoch-major schedule).
 pub(super) struct Climate {
@@ -64,8 +73,8 @@ impl ChunkSim {
     pub(super) fn count_chill_categories(&mut self, ctx: &Ctx<'_>) {
         if ctx.chilling.is_some() {
             let a = ctx.model.attributes.len();
-            for i in 0..self.people.act_seq.len() {
-                let cat = ctx.chill_category(&self.people.attrs[i * a..(i + 1) * a]);
+            for i in 0..self.people.len() {
+                let cat = ctx.chill_category(&self.people.persons.attrs[i * a..(i + 1) * a]);
                 self.chill_persons[cat] += 1;
             }
         }
@@ -78,11 +87,12 @@ impl ChunkSim {
         let i = r.person;
         if m.behaviours[r.behaviour].protected && ctx.chilling.is_some() {
             let stamp = self.period as u16 + 1;
-            if self.people.penalised_period[i as usize] != stamp {
-                self.people.penalised_period[i as usize] = stamp;
+            if self.people.chilling.penalised_period[i as usize] != stamp {
+                self.people.chilling.penalised_period[i as usize] = stamp;
                 let a = m.attributes.len();
-                let cat =
-                    ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
+                let cat = ctx.chill_category(
+                    &self.people.persons.attrs[i as usize * a..(i as usize + 1) * a],
+                );
                 self.chill_counts[cat] += 1;
                 self.tally.responses.penalised_protected += 1;
                 self.tally.periods[self.period]
@@ -97,7 +107,8 @@ impl ChunkSim {
     pub(super) fn chilling_factor(&self, ctx: &Ctx<'_>, i: u32, b: usize) -> Option<f64> {
         if ctx.chilling.is_some() && ctx.model.behaviours[b].protected {
             let a = ctx.model.attributes.len();
-            let cat = ctx.chill_category(&self.people.attrs[i as usize * a..(i as usize + 1) * a]);
+            let cat = ctx
+                .chill_category(&self.people.persons.attrs[i as usize * a..(i as usize + 1) * a]);
             return Some(self.chill_factor[cat]);
         }
         None

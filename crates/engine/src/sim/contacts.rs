@@ -3,6 +3,19 @@
 
 use super::*;
 use crate::network::Network;
+use crate::per_person::{Dims, per_person};
+
+per_person! {
+    /// What contacts triggers keep per person.
+    pub(super) struct State(d) {
+        /// The watched statuses held when last reported (bit w).
+        watch_state: u8 = 0, [Dims::when(d.watched)], init, cold;
+        /// Whether the person is in `ChunkSim::watch_dirty` (everyone is at the start).
+        watch_flag: bool = true, [Dims::when(d.watched)], init, cold;
+        /// Bit c set while contacts trigger c is met.
+        met: u8 = 0, [Dims::when(d.contacts)], init, warm;
+    }
+}
 
 impl ChunkSim {
     /// Contacts trigger c starts or stops being met for person i.
@@ -27,7 +40,7 @@ impl ChunkSim {
 
     /// Notes that person i's watched statuses may have changed.
     pub(super) fn watch(&mut self, i: u32) {
-        if let Some(flag) = self.people.watch_flag.get_mut(i as usize)
+        if let Some(flag) = self.people.contacts.watch_flag.get_mut(i as usize)
             && !*flag
         {
             *flag = true;
@@ -41,7 +54,7 @@ impl ChunkSim {
         let day = self.epoch_end.saturating_sub(1);
         let mut out = Vec::new();
         for x in std::mem::take(&mut self.watch_dirty) {
-            self.people.watch_flag[x as usize] = false;
+            self.people.contacts.watch_flag[x as usize] = false;
             let now = ctx.watched.iter().enumerate().fold(0u8, |m, (w, &st)| {
                 if self.status_holds(ctx, x, day, st) {
                     m | 1 << w
@@ -49,9 +62,9 @@ impl ChunkSim {
                     m
                 }
             });
-            let before = self.people.watch_state[x as usize];
+            let before = self.people.contacts.watch_state[x as usize];
             if now != before {
-                self.people.watch_state[x as usize] = now;
+                self.people.contacts.watch_state[x as usize] = now;
                 out.push((self.id(x), before, now));
             }
         }
@@ -137,7 +150,7 @@ impl Ties {
                 let i = y - chunk.first_person;
                 // The condition changes now, before the next period's first day: a term
                 // ending that day renews only if it still holds.
-                chunk.people.contacts_met[i as usize] ^= bit;
+                chunk.people.contacts.met[i as usize] ^= bit;
                 if day < ctx.model.days {
                     chunk.push(
                         ctx,

@@ -19,7 +19,7 @@ pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
 impl ChunkSim {
     /// Ever sanctioned, sanction-days, ever listed, ever in the lowest grade.
     pub(super) fn outcome(&self, ctx: &Ctx<'_>, i: usize) -> (bool, u32, bool, bool) {
-        let ever = self.people.ever[i];
+        let ever = self.people.persons.ever[i];
         let (sanctioned, listed, lowest) = ctx.outcome_bits;
         (
             ever & sanctioned != 0,
@@ -38,7 +38,7 @@ impl ChunkSim {
             ..PersonBatch::default()
         };
         let first_household = self.household_offset;
-        for i in 0..self.people.act_seq.len() {
+        for i in 0..self.people.len() {
             let person = self.first_person + i as u32;
             if let PersonsTable::Sample(p) = table
                 && ctx
@@ -51,14 +51,19 @@ impl ChunkSim {
             }
             let (sanctioned, days, _, lowest) = self.outcome(ctx, i);
             b.person.push(person);
-            b.household.push(first_household + self.people.household[i]);
+            b.household
+                .push(first_household + self.people.persons.household[i]);
             for (x, col) in b.attributes.iter_mut().enumerate() {
-                col.push(self.people.attrs[i * a + x]);
+                col.push(self.people.persons.attrs[i * a + x]);
             }
-            b.score
-                .push(m.score.as_ref().map(|r| r.score(self.people.points[i])));
-            b.grade
-                .push((self.people.grade[i] != NO_GRADE).then_some(self.people.grade[i]));
+            b.score.push(
+                m.score
+                    .as_ref()
+                    .map(|r| r.score(self.people.score.points[i])),
+            );
+            b.grade.push(
+                (self.people.score.grade[i] != NO_GRADE).then_some(self.people.score.grade[i]),
+            );
             for (p, col) in b.records.iter_mut().enumerate() {
                 col.push(self.lives.records[3 * i + p]);
             }
@@ -79,7 +84,7 @@ impl ChunkSim {
         g.denied += self.tally.denied.iter().sum::<u64>();
         let a = m.attributes.len();
         let offsets = category_offsets(m);
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         g.persons += n as u64;
         for i in 0..n {
             let (sanctioned, days, listed, lowest) = self.outcome(ctx, i);
@@ -97,7 +102,7 @@ impl ChunkSim {
             g.listed += listed as u64;
             g.lowest += lowest as u64;
             for (x, &o) in offsets.iter().enumerate() {
-                let c = &mut g.categories[o + self.people.attrs[i * a + x] as usize];
+                let c = &mut g.categories[o + self.people.persons.attrs[i * a + x] as usize];
                 c[0] += 1;
                 c[1] += sanctioned as u64;
                 c[2] += listed as u64;
@@ -138,10 +143,10 @@ impl ChunkSim {
         // Person i's index in the counterfactual run, if it simulated them.
         let simulated = |i: usize| match (other, only) {
             (Some(v), Some(_)) => v.local_of(i as u32).map(|x| x as usize),
-            (_, Some(h)) => h[self.people.household[i] as usize].then_some(i),
+            (_, Some(h)) => h[self.people.persons.household[i] as usize].then_some(i),
             (_, None) => Some(i),
         };
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         if variant == Variant::EqualCapture {
             let m = ctx.model;
             let a = m.attributes.len();
@@ -152,7 +157,8 @@ impl ChunkSim {
                     None => self.outcome(ctx, i),
                 };
                 for (x, &o) in offsets.iter().enumerate() {
-                    let c = &mut g.categories_equal[o + self.people.attrs[i * a + x] as usize];
+                    let c =
+                        &mut g.categories_equal[o + self.people.persons.attrs[i * a + x] as usize];
                     c[0] += 1;
                     c[1] += sanctioned as u64;
                     c[2] += listed as u64;

@@ -10,7 +10,7 @@ impl ChunkSim {
         let Some(rules) = &ctx.model.score else {
             return;
         };
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         self.score_sum += rules.score(0) * n as i64;
         *self.score_counts.entry(rules.score(0)).or_insert(0) += n as u64;
         let mut first = 0;
@@ -52,7 +52,7 @@ impl ChunkSim {
             .treatments
             .iter()
             .enumerate()
-            .any(|(t, tr)| tr.household && self.people.active[0] & (1 << t) != 0);
+            .any(|(t, tr)| tr.household && self.people.treatments.active[0] & (1 << t) != 0);
         let mut rest = self.tally.clone();
         rest.ever.clone_from(&tally.ever);
         rest.applications.clone_from(&tally.applications);
@@ -69,7 +69,7 @@ impl ChunkSim {
         if !same {
             return false;
         }
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         let others = (n - 1) as u64;
         let grow = |now: &mut [u64], before: &[u64]| {
             for (x, &b) in now.iter_mut().zip(before) {

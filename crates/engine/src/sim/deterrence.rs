@@ -1,6 +1,15 @@
 //! Deterrence: people who were punished for a behaviour do less of it for a while.
 
 use super::*;
+use crate::per_person::per_person;
+
+per_person! {
+    /// What deterrence keeps per person.
+    pub(super) struct State(d) {
+        /// Per deterrence slot: the day deterrence ends.
+        until: u32 = 0, [d.deterrence], init, warm;
+    }
+}
 
 impl ChunkSim {
     /// An adverse record of a deterring behaviour deters its person from it when, after
@@ -18,7 +27,7 @@ impl ChunkSim {
                 .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l));
             if slot != usize::MAX && (self.lives.own_held[i as usize] > 0 || listed_black) {
                 let until =
-                    &mut self.people.deterred_until[i as usize * ctx.deterrence_slots + slot];
+                    &mut self.people.deterrence.until[i as usize * ctx.deterrence_slots + slot];
                 *until = (*until).max(day.saturating_add(d.days));
             }
         }
@@ -36,7 +45,7 @@ impl ChunkSim {
     ) -> Option<f64> {
         let slot = ctx.deterrence_slot.get(b).copied().unwrap_or(usize::MAX);
         if slot != usize::MAX
-            && self.people.deterred_until[i as usize * ctx.deterrence_slots + slot] > day
+            && self.people.deterrence.until[i as usize * ctx.deterrence_slots + slot] > day
             && let Some(d) = &ctx.model.behaviours[b].deterrence
         {
             return Some(d.factor);

@@ -2,6 +2,17 @@
 //! removed.
 
 use super::*;
+use crate::per_person::per_person;
+
+per_person! {
+    /// What the lists keep per person.
+    pub(super) struct State(d) {
+        /// Per list: the day the current term ends (≤ today: not listed).
+        until: u32 = 0, [d.lists], copy, warm;
+        /// Per list: domains of the records behind the current term, as a bit mask.
+        cause: u32 = 0, [d.lists], copy, cold;
+    }
+}
 
 impl ChunkSim {
     /// Cuts person i's term on list l to the latest one a remaining (not removed)
@@ -16,7 +27,7 @@ impl ChunkSim {
             return;
         }
         let mut until = 0u32;
-        let mut r = self.people.last_rec[i as usize];
+        let mut r = self.people.records.last[i as usize];
         while r != NO_RECORD {
             let rec = self.recs[r as usize];
             if rec.flags & REC_REMOVED == 0
@@ -31,8 +42,8 @@ impl ChunkSim {
         let idx = i as usize * ctx.model.lists.len() + l;
         if until <= day {
             self.take_off_list(ctx, i, day, l);
-        } else if until < self.people.list_until[idx] {
-            self.people.list_until[idx] = until;
+        } else if until < self.people.lists.until[idx] {
+            self.people.lists.until[idx] = until;
             self.schedule_list_end(ctx, i, l, until);
         }
     }
@@ -42,8 +53,8 @@ impl ChunkSim {
     pub(super) fn condition_holds(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> bool {
         let list = &ctx.model.lists[l];
         let by_score = ctx.model.score.as_ref().is_some_and(|rules| {
-            let score = rules.score(self.people.points[i as usize]);
-            let g = self.people.grade[i as usize];
+            let score = rules.score(self.people.score.points[i as usize]);
+            let g = self.people.score.grade[i as usize];
             list.condition(score, (g != NO_GRADE).then_some(g as usize))
         });
         by_score
@@ -51,22 +62,22 @@ impl ChunkSim {
                 .contact_lists
                 .iter()
                 .position(|&(x, _, _)| x == l)
-                .is_some_and(|c| self.people.contacts_met[i as usize] & (1 << c) != 0)
+                .is_some_and(|c| self.people.contacts.met[i as usize] & (1 << c) != 0)
     }
 
     pub(super) fn listed(&self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) -> bool {
-        self.people.list_until[i as usize * ctx.model.lists.len() + l] > day
+        self.people.lists.until[i as usize * ctx.model.lists.len() + l] > day
     }
 
     pub(super) fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
         let idx = i as usize * ctx.model.lists.len() + l;
-        let was = self.people.list_until[idx] > day;
+        let was = self.people.lists.until[idx] > day;
         let until = ctx.model.lists[l]
             .duration_days
             .map_or(FOREVER, |d| day.saturating_add(d));
         if !was {
             self.watch(i);
-            self.people.list_cause[idx] = 0;
+            self.people.lists.cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] += 1;
             self.set_ever(i, ctx.layout.ever_list(l));
             if self.lives.list_entry[i as usize] == NEVER {
@@ -77,9 +88,9 @@ impl ChunkSim {
                 self.lives.listed_since[i as usize] = day;
             }
         }
-        self.people.list_cause[idx] |= cause;
-        if until > self.people.list_until[idx] || !was {
-            self.people.list_until[idx] = until;
+        self.people.lists.cause[idx] |= cause;
+        if until > self.people.lists.until[idx] || !was {
+            self.people.lists.until[idx] = until;
             self.schedule_list_end(ctx, i, l, until);
         }
     }
@@ -101,10 +112,10 @@ impl ChunkSim {
 
     pub(super) fn take_off_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) {
         let idx = i as usize * ctx.model.lists.len() + l;
-        if self.people.list_until[idx] > day {
+        if self.people.lists.until[idx] > day {
             self.watch(i);
-            self.people.list_until[idx] = day;
-            self.people.list_cause[idx] = 0;
+            self.people.lists.until[idx] = day;
+            self.people.lists.cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
             self.note_list_exit(ctx, i, day);
         }
@@ -112,16 +123,16 @@ impl ChunkSim {
 
     pub(super) fn list_end(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, until: u32) {
         let idx = i as usize * ctx.model.lists.len() + l;
-        if self.people.list_until[idx] != until {
+        if self.people.lists.until[idx] != until {
             return; // extended since: a later event ends it
         }
         let list = &ctx.model.lists[l];
         if self.condition_holds(ctx, i, l) {
             // Still meets the condition: the term renews.
             let cause = self.cause_mask(ctx, i);
-            self.people.list_cause[idx] |= cause;
+            self.people.lists.cause[idx] |= cause;
             let next = day.saturating_add(list.duration_days.unwrap_or(FOREVER - day));
-            self.people.list_until[idx] = next;
+            self.people.lists.until[idx] = next;
             self.schedule_list_end(ctx, i, l, next);
             // New causes may bring own-domain treatments into scope.
             self.update_treatments(ctx, i, day);
@@ -129,8 +140,8 @@ impl ChunkSim {
             self.watch(i);
             // Not listed (0 ≤ any day), and any other end event scheduled for this same
             // day is now stale: a term cut back by `shorten_listing` can have two.
-            self.people.list_until[idx] = 0;
-            self.people.list_cause[idx] = 0;
+            self.people.lists.until[idx] = 0;
+            self.people.lists.cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
             self.note_list_exit(ctx, i, day);
             self.update_treatments(ctx, i, day);

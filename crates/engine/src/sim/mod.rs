@@ -243,9 +243,9 @@ impl ChunkSim {
             misattributions: Vec::new(),
         };
         // Filled below, household by household (or taken from the factual run).
-        c.people.household.clear();
+        c.people.persons.household.clear();
         if replay.is_none() {
-            for (i, x) in c.people.multiplier.iter_mut().enumerate() {
+            for (i, x) in c.people.acts.multiplier.iter_mut().enumerate() {
                 *x = population::multiplier(m, &ctx.keys, range.persons.start + i as u32);
             }
         }
@@ -253,7 +253,7 @@ impl ChunkSim {
         c.count_chill_categories(ctx);
         c.start_day0(ctx);
         if ctx.full {
-            c.lives.year_grade.copy_from_slice(&c.people.grade);
+            c.lives.year_grade.copy_from_slice(&c.people.score.grade);
         }
         match replay {
             None => {
@@ -278,13 +278,13 @@ impl ChunkSim {
     ) {
         let m = ctx.model;
         let a = m.attributes.len();
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         let pop_start = range.persons.start;
         if let Some((f, h)) = replay.zip(only) {
             // The same people, of the households asked for: their households and
             // attributes from the factual run, and the map between the two numberings.
-            self.people.attrs.clear();
-            self.index_of = filled(u32::MAX, f.people.act_seq.len());
+            self.people.persons.attrs.clear();
+            self.index_of = filled(u32::MAX, f.people.len());
             self.ids = spare(n);
             for (x, _) in h.iter().enumerate().filter(|&(_, &on)| on) {
                 self.household_start.push(self.ids.len() as u32);
@@ -292,10 +292,10 @@ impl ChunkSim {
                 for p in f.household_start[x]..f.household_start[x + 1] {
                     self.index_of[p as usize] = self.ids.len() as u32;
                     self.ids.push(p);
-                    self.people.household.push(local_h);
-                    self.people
-                        .attrs
-                        .extend_from_slice(&f.people.attrs[p as usize * a..(p as usize + 1) * a]);
+                    self.people.persons.household.push(local_h);
+                    self.people.persons.attrs.extend_from_slice(
+                        &f.people.persons.attrs[p as usize * a..(p as usize + 1) * a],
+                    );
                 }
             }
             self.household_start.push(n as u32);
@@ -303,9 +303,15 @@ impl ChunkSim {
         }
         if let Some(f) = replay {
             // The same people: take their households and attributes from the factual run.
-            self.people.household.clone_from(&f.people.household);
+            self.people
+                .persons
+                .household
+                .clone_from(&f.people.persons.household);
             self.household_start.clone_from(&f.household_start);
-            self.people.attrs.clone_from(&f.people.attrs);
+            self.people
+                .persons
+                .attrs
+                .clone_from(&f.people.persons.attrs);
             return;
         }
         for (local_h, h) in range.households.clone().enumerate() {
@@ -313,14 +319,14 @@ impl ChunkSim {
             let end = pop.household_start[h as usize + 1] - pop_start;
             self.household_start.push(first);
             for p in first..end {
-                self.people.household.push(local_h as u32);
+                self.people.persons.household.push(local_h as u32);
                 let person = pop_start + p;
                 population::attributes(
                     m,
                     &ctx.keys,
                     person,
                     h,
-                    &mut self.people.attrs[p as usize * a..(p as usize + 1) * a],
+                    &mut self.people.persons.attrs[p as usize * a..(p as usize + 1) * a],
                 );
             }
         }
@@ -339,7 +345,7 @@ impl ChunkSim {
     }
 
     pub(super) fn set_ever(&mut self, i: u32, bit: usize) {
-        let flags = &mut self.people.ever[i as usize];
+        let flags = &mut self.people.persons.ever[i as usize];
         if *flags & (1 << bit) == 0 {
             *flags |= 1 << bit;
             self.tally.ever[bit] += 1;
@@ -351,7 +357,7 @@ impl ChunkSim {
     /// its last period; independent reads let the memory system fetch many cache lines
     /// at once, where the event loop would wait for them one at a time.
     pub(super) fn warm(&self, events: &[Event]) {
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         let mut persons: Vec<u32> = spare(events.len());
         persons.extend(events.iter().map(|e| e.person));
         let mut sum = self
@@ -386,7 +392,7 @@ impl ChunkSim {
         // it for a day within it go to the heap; the two are merged in (day, person,
         // kind, insertion) order, the order a single heap would give (keys are unique).
         let start = k.checked_sub(1).map_or(0, |j| ctx.model.period_ends[j]);
-        let persons = self.people.act_seq.len();
+        let persons = self.people.len();
         sort_events(
             &mut bucket,
             &mut self.scratch,
@@ -434,8 +440,8 @@ impl ChunkSim {
         }
         if ctx.full && self.epoch_end.is_multiple_of(365) {
             let g = ctx.model.score.as_ref().map_or(0, |s| s.grades.len());
-            for i in 0..self.people.grade.len() {
-                let (from, to) = (self.lives.year_grade[i], self.people.grade[i]);
+            for i in 0..self.people.score.grade.len() {
+                let (from, to) = (self.lives.year_grade[i], self.people.score.grade[i]);
                 if (from as usize) < g && (to as usize) < g {
                     self.observed.group.transitions[from as usize * g + to as usize] += 1;
                 }
@@ -515,14 +521,14 @@ impl ChunkSim {
     pub(super) fn finish(&mut self, ctx: &Ctx<'_>) {
         let days = ctx.model.days;
         self.advance_to(days);
-        for i in 0..self.people.act_seq.len() {
-            if self.people.sanctions_held[i] > 0 {
+        for i in 0..self.people.len() {
+            if self.people.treatments.sanctions_held[i] > 0 {
                 self.lives.sanction_days[i] += days - self.lives.sanction_since[i];
             }
             if self.lives.lists_on[i] > 0 {
                 self.lives.listed_days[i] += days - self.lives.listed_since[i];
             }
-            let mut sanctions = self.people.active[i] & ctx.sanction_treatments;
+            let mut sanctions = self.people.treatments.active[i] & ctx.sanction_treatments;
             while sanctions != 0 {
                 let t = sanctions.trailing_zeros() as usize;
                 sanctions &= sanctions - 1;
@@ -533,9 +539,9 @@ impl ChunkSim {
             return; // counterfactuals count no attempts
         }
         let slots = ctx.slots.len();
-        for j in 0..self.people.act_seq.len() {
+        for j in 0..self.people.len() {
             for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
-                let word = self.people.holds[j * slots + slot];
+                let word = self.people.treatments.holds[j * slots + slot];
                 if kind == TreatmentKind::Sanction && word >> SINCE_BITS > 0 {
                     let since = word & SINCE_MASK;
                     self.count_denied(ctx, j as u32, s, since, ctx.model.days);

@@ -2,6 +2,15 @@
 //! adverse records kept one by one for appeals and repair.
 
 use super::*;
+use crate::per_person::{Dims, per_person};
+
+per_person! {
+    /// What the record store keeps per person (adverse records kept one by one).
+    pub(super) struct State(d) {
+        /// The person's latest kept record (`NO_RECORD`: none; appeals or repair).
+        last: u32 = NO_RECORD, [Dims::when(d.keeps_records)], init, warm;
+    }
+}
 
 /// An adverse record kept one by one, so that an appeal or repair can remove it.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +75,7 @@ impl ChunkSim {
     /// source draws the number, then each record's person, day and type.
     pub(super) fn draw_false_records(&mut self, ctx: &Ctx<'_>, range: &ChunkRange) {
         let m = ctx.model;
-        let n = self.people.act_seq.len();
+        let n = self.people.len();
         if !ctx.errors || n == 0 {
             return;
         }
@@ -157,10 +166,10 @@ impl ChunkSim {
         if ctx.full {
             self.lives.records[3 * i as usize + prov] += 1;
             if provenance != Provenance::True as u8 {
-                self.people.reached[i as usize] |= REACHED_BY_ERRORS;
+                self.people.replay.reached[i as usize] |= REACHED_BY_ERRORS;
             }
             if beh.protected {
-                self.people.reached[i as usize] |= REACHED_BY_PROTECTED;
+                self.people.replay.reached[i as usize] |= REACHED_BY_PROTECTED;
             }
         }
         let id = self.id(i);
@@ -196,11 +205,11 @@ impl ChunkSim {
             self.recs.push(Rec {
                 day,
                 person: i,
-                prev: self.people.last_rec[i as usize],
+                prev: self.people.records.last[i as usize],
                 behaviour: b as u16,
                 flags: if erroneous { REC_ERRONEOUS } else { 0 },
             });
-            self.people.last_rec[i as usize] = r;
+            self.people.records.last[i as usize] = r;
             r
         } else {
             NO_RECORD

@@ -2,6 +2,15 @@
 //! and whether it must be simulated at all.
 
 use super::*;
+use crate::per_person::{Dims, per_person};
+
+per_person! {
+    /// What the factual run notes per person for restricted counterfactuals.
+    pub(super) struct State(d) {
+        /// `REACHED_*` bits: the mechanisms that acted on the person.
+        reached: u8 = 0, [Dims::when(d.factual)], copy, cold;
+    }
+}
 
 /// The factual run filed an erroneous record on the person or misattributed one of
 /// theirs: the no-errors counterfactual may differ for their household.
@@ -37,13 +46,13 @@ impl ChunkSim {
             Variant::EqualCapture => REACHED_BY_CAPTURE,
             _ => return None,
         };
-        if self.people.reached.is_empty() {
+        if self.people.replay.reached.is_empty() {
             return None;
         }
         let mut households = vec![false; self.household_start.len() - 1];
-        for (i, &r) in self.people.reached.iter().enumerate() {
+        for (i, &r) in self.people.replay.reached.iter().enumerate() {
             if r & bit != 0 {
-                households[self.people.household[i] as usize] = true;
+                households[self.people.persons.household[i] as usize] = true;
             }
         }
         self.close_over_misattributions(&mut households);
@@ -55,7 +64,7 @@ impl ChunkSim {
     pub(super) fn widen(&self, households: &mut [bool], misattributions: &[(u32, u32)]) -> bool {
         let mut added = false;
         for &(_, target) in misattributions {
-            let h = self.people.household[target as usize] as usize;
+            let h = self.people.persons.household[target as usize] as usize;
             if !households[h] {
                 households[h] = true;
                 added = true;
@@ -74,8 +83,8 @@ impl ChunkSim {
             let mut changed = false;
             for &(actor, target) in &self.misattributions {
                 let (a, t) = (
-                    self.people.household[actor as usize] as usize,
-                    self.people.household[target as usize] as usize,
+                    self.people.persons.household[actor as usize] as usize,
+                    self.people.persons.household[target as usize] as usize,
                 );
                 if households[a] != households[t] {
                     households[a] = true;

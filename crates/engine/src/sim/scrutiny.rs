@@ -1,11 +1,20 @@
 //! Heightened scrutiny: terms started by a status, renewed while it holds.
 
 use super::*;
+use crate::per_person::per_person;
+
+per_person! {
+    /// What heightened scrutiny keeps per person.
+    pub(super) struct State(d) {
+        /// The day the current term ends (≤ today: not under scrutiny).
+        until: u32 = 0, [1], copy, warm;
+    }
+}
 
 impl ChunkSim {
     /// A scrutiny term ends (unless superseded): it renews while the trigger holds.
     pub(super) fn on_scrutiny_end(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, until: u32) {
-        if self.people.scrutiny_until[i as usize] == until
+        if self.people.scrutiny.until[i as usize] == until
             && let Some(sc) = ctx.scrutiny
         {
             if self.status_holds(ctx, i, day, sc.trigger) {
@@ -21,9 +30,9 @@ impl ChunkSim {
             return;
         };
         let until = day.saturating_add(sc.duration_days);
-        self.people.scrutiny_until[i as usize] = until;
+        self.people.scrutiny.until[i as usize] = until;
         if ctx.full {
-            self.people.reached[i as usize] |= REACHED_BY_SCRUTINY;
+            self.people.replay.reached[i as usize] |= REACHED_BY_SCRUTINY;
         }
         if fresh {
             self.occupancy[ctx.layout.scrutiny()] += 1;

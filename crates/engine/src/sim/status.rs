@@ -11,8 +11,8 @@ impl ChunkSim {
         // treatment applies whatever the causes (scope `all`), treatments stand as they are.
         let mut changed = before.is_none() || ctx.any_own_scope;
         if let Some(rules) = &ctx.model.score {
-            let score = rules.score(self.people.points[i as usize]);
-            let old_grade = self.people.grade[i as usize];
+            let score = rules.score(self.people.score.points[i as usize]);
+            let old_grade = self.people.score.grade[i as usize];
             let new_grade = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
             if new_grade != old_grade {
                 changed = true;
@@ -23,7 +23,7 @@ impl ChunkSim {
                     self.occupancy[ctx.layout.grade(new_grade as usize)] += 1;
                     self.set_ever(i, ctx.layout.ever_grade(new_grade as usize));
                 }
-                self.people.grade[i as usize] = new_grade;
+                self.people.score.grade[i as usize] = new_grade;
                 self.watch(i);
                 let lowest = rules.lowest_grade().map_or(NO_GRADE, |g| g as u8);
                 let lives = &mut self.lives;
@@ -62,7 +62,7 @@ impl ChunkSim {
 
     pub(super) fn status_holds(&self, ctx: &Ctx<'_>, i: u32, day: u32, status: Status) -> bool {
         match status {
-            Status::Grade(g) => self.people.grade[i as usize] as usize == g,
+            Status::Grade(g) => self.people.score.grade[i as usize] as usize == g,
             Status::List(l) => self.listed(ctx, i, day, l),
         }
     }
@@ -71,7 +71,7 @@ impl ChunkSim {
     pub(super) fn cause(&self, ctx: &Ctx<'_>, i: u32, status: Status) -> u32 {
         match status {
             Status::Grade(_) => self.cause_mask(ctx, i),
-            Status::List(l) => self.people.list_cause[i as usize * ctx.model.lists.len() + l],
+            Status::List(l) => self.people.lists.cause[i as usize * ctx.model.lists.len() + l],
         }
     }
 }

@@ -34,7 +34,7 @@ fn same_lives(a: &ChunkSim, b: &ChunkSim, ctx: &Ctx<'_>, what: &str) {
     assert_eq!(a.lives.sanction_days, b.lives.sanction_days, "{what}");
     assert_eq!(a.lives.listed_days, b.lives.listed_days, "{what}");
     assert_eq!(a.lives.records, b.lives.records, "{what}");
-    for i in 0..a.people.act_seq.len() {
+    for i in 0..a.people.len() {
         assert_eq!(a.outcome(ctx, i), b.outcome(ctx, i), "{what}: person {i}");
     }
 }
@@ -175,14 +175,14 @@ fn restricted_counterfactuals_equal_full_ones() {
                     .map(|h| (f.household_start[h + 1] - f.household_start[h]) as usize)
                     .sum();
                 assert_eq!(
-                    part.people.act_seq.len(),
+                    part.people.len(),
                     kept,
                     "holds the households simulated only"
                 );
                 let mut records = part.tally.records().iter().sum::<u64>();
-                for i in 0..f.people.act_seq.len() {
+                for i in 0..f.people.len() {
                     let what = format!("{} {} person {i}", m.name, v.name());
-                    if only[f.people.household[i] as usize] {
+                    if only[f.people.persons.household[i] as usize] {
                         let x = part.local_of(i as u32).expect("simulated") as usize;
                         assert_eq!(part.outcome(&vctx, x), full.outcome(&vctx, i), "{what}");
                     } else {

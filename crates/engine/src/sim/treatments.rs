@@ -2,6 +2,19 @@
 //! per service (shared by several treatments), and household spill-over.
 
 use super::*;
+use crate::per_person::per_person;
+
+per_person! {
+    /// What the treatments keep per person.
+    pub(super) struct State(d) {
+        /// Treatments applied to the person through their own status (bit t).
+        active: u32 = 0, [1], copy, warm;
+        /// Services the person is sanctioned in (holds of kind sanction).
+        sanctions_held: u16 = 0, [1], copy, warm;
+        /// Per hold slot (see `Ctx::slots`): holders << 16 | day opened.
+        holds: u32 = 0, [d.slots], copy, warm;
+    }
+}
 
 /// Bits of a packed hold holding the day it opened; the bits above count holders.
 pub(super) const SINCE_BITS: u32 = 16;
@@ -16,7 +29,7 @@ impl ChunkSim {
         let mut grade_cause: Option<u32> = None;
         // The treatments whose trigger holds, as a bit set.
         let triggers = &ctx.triggered;
-        let mut holding = match self.people.grade[i as usize] {
+        let mut holding = match self.people.score.grade[i as usize] {
             NO_GRADE => 0,
             g => triggers.by_grade.get(g as usize).copied().unwrap_or(0),
         };
@@ -28,7 +41,7 @@ impl ChunkSim {
         // Treatments of scope `all` apply exactly while their trigger holds: only those
         // whose application differs from it change. Counterfactuals skip rewards (they
         // measure sanctions only).
-        let active_now = self.people.active[i as usize];
+        let active_now = self.people.treatments.active[i as usize];
         let mut todo = (holding ^ active_now) & triggers.scope_all | triggers.scope_own;
         if !ctx.full {
             todo &= !triggers.rewards;
@@ -39,7 +52,7 @@ impl ChunkSim {
             let tr = &m.treatments[t];
             let bit = 1u32 << t;
             let holds = holding & bit != 0;
-            let active = self.people.active[i as usize] & bit != 0;
+            let active = self.people.treatments.active[i as usize] & bit != 0;
             let domain_bit = 1u32 << m.services[tr.service].domain;
             let cause = match (holds, tr.trigger) {
                 (false, _) => 0,
@@ -50,7 +63,7 @@ impl ChunkSim {
             };
             let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
             if applies && !active {
-                self.people.active[i as usize] |= bit;
+                self.people.treatments.active[i as usize] |= bit;
                 self.tally.applications[t] += 1;
                 self.tally.periods[self.period].applications[t] += 1;
                 // Cross-context: records lie behind the status, none from this domain.
@@ -71,7 +84,7 @@ impl ChunkSim {
                     self.start_spell(ctx, i, day, t, cause, in_context);
                 }
             } else if !applies && active {
-                self.people.active[i as usize] &= !bit;
+                self.people.treatments.active[i as usize] &= !bit;
                 self.release(ctx, i, day, tr.service, tr.kind);
                 if tr.household {
                     for j in self.household_members(i) {
@@ -84,7 +97,7 @@ impl ChunkSim {
             }
         }
         if let Some(sc) = ctx.scrutiny
-            && self.people.scrutiny_until[i as usize] <= day
+            && self.people.scrutiny.until[i as usize] <= day
             && self.status_holds(ctx, i, day, sc.trigger)
         {
             self.start_scrutiny(ctx, i, day, true);
@@ -92,7 +105,7 @@ impl ChunkSim {
     }
 
     pub(super) fn household_members(&self, i: u32) -> impl Iterator<Item = u32> + use<> {
-        let h = self.people.household[i as usize] as usize;
+        let h = self.people.persons.household[i as usize] as usize;
         (self.household_start[h]..self.household_start[h + 1]).filter(move |&j| j != i)
     }
 
@@ -105,7 +118,7 @@ impl ChunkSim {
         kind: TreatmentKind,
     ) -> &mut u32 {
         let slot = ctx.slot_of[s][kind as usize];
-        &mut self.people.holds[j as usize * ctx.slots.len() + slot]
+        &mut self.people.treatments.holds[j as usize * ctx.slots.len() + slot]
     }
 
     /// One more treatment holds service `s` for person `j`.
@@ -124,7 +137,7 @@ impl ChunkSim {
         match kind {
             TreatmentKind::Sanction => {
                 self.occupancy[ctx.layout.sanctioned(s)] += 1;
-                let held = &mut self.people.sanctions_held[j as usize];
+                let held = &mut self.people.treatments.sanctions_held[j as usize];
                 *held += 1;
                 if *held == 1 {
                     self.occupancy[ctx.layout.any_sanction()] += 1;
@@ -165,7 +178,7 @@ impl ChunkSim {
         match kind {
             TreatmentKind::Sanction => {
                 self.occupancy[ctx.layout.sanctioned(s)] -= 1;
-                let held = &mut self.people.sanctions_held[j as usize];
+                let held = &mut self.people.treatments.sanctions_held[j as usize];
                 *held -= 1;
                 if *held == 0 {
                     self.occupancy[ctx.layout.any_sanction()] -= 1;
