@@ -19,6 +19,7 @@ pub(crate) use lives::{Lives, NEVER, Observed};
 pub use schema::*;
 pub use stats::Estimate;
 pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally};
+pub(crate) use variant::Reach;
 pub use variant::Variant;
 
 /// Jackknife groups: chunk c belongs to group c mod GROUPS.

@@ -119,6 +119,25 @@ pub struct GroupTally {
 }
 
 impl GroupTally {
+    /// The contrast a counterfactual fills (None: the factual run, and equal capture,
+    /// which fills the per-category counts instead).
+    pub(crate) fn contrast_mut(&mut self, variant: Variant) -> Option<&mut Contrast> {
+        Some(match variant {
+            Variant::NoErrors => &mut self.no_errors,
+            Variant::NoScrutiny => &mut self.no_scrutiny,
+            Variant::NoProtected => &mut self.no_protected,
+            Variant::NoAppeals => &mut self.no_appeals,
+            Variant::NoAppealsNoErrors => &mut self.no_appeals_no_errors,
+            Variant::InstantAppeals => &mut self.instant_appeals,
+            Variant::InstantAppealsNoErrors => &mut self.instant_appeals_no_errors,
+            Variant::NoResponses => &mut self.no_responses,
+            Variant::NoAssociation => &mut self.no_association,
+            Variant::Factual | Variant::EqualCapture => return None,
+        })
+    }
+}
+
+impl GroupTally {
     /// Empty counters for a model.
     pub fn new(model: &Model) -> GroupTally {
         let d = model.domains.len();

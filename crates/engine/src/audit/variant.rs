@@ -31,87 +31,207 @@ pub enum Variant {
     NoAssociation,
 }
 
+/// The households a counterfactual can differ in: those the factual run marked as
+/// reached by its mechanism (restricted counterfactuals, chunk-major schedule only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// An erroneous record was filed on a member, or one of theirs misattributed.
+    Errors,
+    /// A record of protected conduct was filed on a member.
+    Protected,
+    /// A member came under heightened scrutiny.
+    Scrutiny,
+    /// Equal capture would have decided one of a member's acts otherwise.
+    Capture,
+}
+
+/// One counterfactual: what it switches off, where it can differ, and when a model has it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spec {
+    /// The variant.
+    pub variant: Variant,
+    /// Name in outputs.
+    pub name: &'static str,
+    /// Data errors (false records, misattribution) happen.
+    pub errors: bool,
+    /// Appeals and repair happen.
+    pub appeals: bool,
+    /// Reviews start when filed, without a queue.
+    pub instant_appeals: bool,
+    /// Heightened scrutiny is in effect.
+    pub scrutiny: bool,
+    /// Deterrence and chilling are in effect.
+    pub responses: bool,
+    /// Contacts triggers are in effect.
+    pub association: bool,
+    /// Records of protected conduct are filed.
+    pub protected_filed: bool,
+    /// Capture multipliers are replaced by their population mean.
+    pub equal_capture: bool,
+    /// Where it can differ from the factual run (None: anywhere).
+    pub reach: Option<Reach>,
+    /// Whether a model has the mechanism, so that the counterfactual is run.
+    pub applies: fn(&Model) -> bool,
+}
+
+/// The regime as specified: nothing switched off.
+const FACTUAL: Spec = Spec {
+    variant: Variant::Factual,
+    name: "factual",
+    errors: true,
+    appeals: true,
+    instant_appeals: false,
+    scrutiny: true,
+    responses: true,
+    association: true,
+    protected_filed: true,
+    equal_capture: false,
+    reach: None,
+    applies: |_| false,
+};
+
+fn has_errors(m: &Model) -> bool {
+    m.sources
+        .iter()
+        .any(|s| s.false_rate_per_day > 0.0 || s.misattribution > 0.0)
+}
+
+fn has_appeals_or_repair(m: &Model) -> bool {
+    m.appeals.is_some() || m.repair.is_some()
+}
+
+/// Every variant, in [`Variant`] order (which is the order of the audit's runs and of
+/// the bits of replay masks): the one table of what each counterfactual switches off.
+const SPECS: [Spec; 11] = [
+    FACTUAL,
+    Spec {
+        variant: Variant::NoErrors,
+        name: "no_errors",
+        errors: false,
+        reach: Some(Reach::Errors),
+        applies: has_errors,
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::NoScrutiny,
+        name: "no_scrutiny",
+        scrutiny: false,
+        reach: Some(Reach::Scrutiny),
+        applies: |m| m.scrutiny.is_some(),
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::EqualCapture,
+        name: "equal_capture",
+        equal_capture: true,
+        reach: Some(Reach::Capture),
+        applies: |m| {
+            m.sources
+                .iter()
+                .any(|s| s.capture_multipliers.iter().flatten().any(|&x| x != 1.0))
+        },
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::NoProtected,
+        name: "no_protected",
+        protected_filed: false,
+        reach: Some(Reach::Protected),
+        applies: |m| m.behaviours.iter().any(|b| b.protected),
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::NoAppeals,
+        name: "no_appeals",
+        appeals: false,
+        applies: has_appeals_or_repair,
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::NoAppealsNoErrors,
+        name: "no_appeals_no_errors",
+        appeals: false,
+        errors: false,
+        applies: |m| has_appeals_or_repair(m) && has_errors(m),
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::InstantAppeals,
+        name: "instant_appeals",
+        instant_appeals: true,
+        applies: |m| m.appeals.is_some(),
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::InstantAppealsNoErrors,
+        name: "instant_appeals_no_errors",
+        instant_appeals: true,
+        errors: false,
+        applies: |m| m.appeals.is_some() && has_errors(m),
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::NoResponses,
+        name: "no_responses",
+        responses: false,
+        applies: |m| m.chilling.is_some() || m.behaviours.iter().any(|b| b.deterrence.is_some()),
+        ..FACTUAL
+    },
+    Spec {
+        variant: Variant::NoAssociation,
+        name: "no_association",
+        association: false,
+        applies: |m| m.lists.iter().any(|l| l.contacts.is_some()),
+        ..FACTUAL
+    },
+];
+
 impl Variant {
+    /// What this variant switches off.
+    #[inline]
+    pub(crate) fn spec(self) -> &'static Spec {
+        &SPECS[self as usize]
+    }
+
     /// The counterfactual variants that differ from the factual run for a model.
     pub fn applicable(model: &Model) -> Vec<Variant> {
-        let mut v = Vec::new();
-        if model
-            .sources
+        SPECS
             .iter()
-            .any(|s| s.false_rate_per_day > 0.0 || s.misattribution > 0.0)
-        {
-            v.push(Variant::NoErrors);
-        }
-        if model.scrutiny.is_some() {
-            v.push(Variant::NoScrutiny);
-        }
-        if model
-            .sources
-            .iter()
-            .any(|s| s.capture_multipliers.iter().flatten().any(|&m| m != 1.0))
-        {
-            v.push(Variant::EqualCapture);
-        }
-        if model.behaviours.iter().any(|b| b.protected) {
-            v.push(Variant::NoProtected);
-        }
-        let errors = v.contains(&Variant::NoErrors);
-        if model.appeals.is_some() || model.repair.is_some() {
-            v.push(Variant::NoAppeals);
-            if errors {
-                v.push(Variant::NoAppealsNoErrors);
-            }
-        }
-        if model.appeals.is_some() {
-            v.push(Variant::InstantAppeals);
-            if errors {
-                v.push(Variant::InstantAppealsNoErrors);
-            }
-        }
-        if model.chilling.is_some() || model.behaviours.iter().any(|b| b.deterrence.is_some()) {
-            v.push(Variant::NoResponses);
-        }
-        if model.lists.iter().any(|l| l.contacts.is_some()) {
-            v.push(Variant::NoAssociation);
-        }
-        v
+            .filter(|s| (s.applies)(model))
+            .map(|s| s.variant)
+            .collect()
     }
 
     /// Data errors (false records, misattribution) happen.
     pub fn errors(self) -> bool {
-        !matches!(
-            self,
-            Variant::NoErrors | Variant::NoAppealsNoErrors | Variant::InstantAppealsNoErrors
-        )
+        self.spec().errors
     }
 
     /// Appeals and repair happen.
     pub fn appeals(self) -> bool {
-        !matches!(self, Variant::NoAppeals | Variant::NoAppealsNoErrors)
+        self.spec().appeals
     }
 
     /// Reviews start when filed, without a queue.
     pub fn instant_appeals(self) -> bool {
-        matches!(
-            self,
-            Variant::InstantAppeals | Variant::InstantAppealsNoErrors
-        )
+        self.spec().instant_appeals
     }
 
     /// Name in outputs.
     pub fn name(self) -> &'static str {
-        match self {
-            Variant::Factual => "factual",
-            Variant::NoErrors => "no_errors",
-            Variant::NoScrutiny => "no_scrutiny",
-            Variant::EqualCapture => "equal_capture",
-            Variant::NoProtected => "no_protected",
-            Variant::NoAppeals => "no_appeals",
-            Variant::NoAppealsNoErrors => "no_appeals_no_errors",
-            Variant::InstantAppeals => "instant_appeals",
-            Variant::InstantAppealsNoErrors => "instant_appeals_no_errors",
-            Variant::NoResponses => "no_responses",
-            Variant::NoAssociation => "no_association",
+        self.spec().name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table is in `Variant` order, so `spec()` finds each variant's own row.
+    #[test]
+    fn specs_are_in_variant_order() {
+        for (i, s) in SPECS.iter().enumerate() {
+            assert_eq!(s.variant as usize, i, "{}", s.name);
         }
     }
 }

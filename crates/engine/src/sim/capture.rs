@@ -98,13 +98,8 @@ impl ChunkSim {
         let mut replay = 0u16;
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
-            let p = self.capture_probability(
-                ctx,
-                i,
-                obs,
-                scrutiny,
-                ctx.variant == Variant::EqualCapture,
-            );
+            let p =
+                self.capture_probability(ctx, i, obs, scrutiny, ctx.variant.spec().equal_capture);
             let u = ctx
                 .keys
                 .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)

@@ -167,17 +167,8 @@ impl ChunkSim {
             }
             return;
         }
-        let c = match variant {
-            Variant::NoErrors => &mut g.no_errors,
-            Variant::NoScrutiny => &mut g.no_scrutiny,
-            Variant::NoProtected => &mut g.no_protected,
-            Variant::NoAppeals => &mut g.no_appeals,
-            Variant::NoAppealsNoErrors => &mut g.no_appeals_no_errors,
-            Variant::InstantAppeals => &mut g.instant_appeals,
-            Variant::InstantAppealsNoErrors => &mut g.instant_appeals_no_errors,
-            Variant::NoResponses => &mut g.no_responses,
-            Variant::NoAssociation => &mut g.no_association,
-            Variant::Factual | Variant::EqualCapture => return,
+        let Some(c) = g.contrast_mut(variant) else {
+            return;
         };
         c.records += cf.tally.records().iter().sum::<u64>();
         for i in 0..n {

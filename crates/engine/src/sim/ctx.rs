@@ -180,15 +180,12 @@ impl<'m> Ctx<'m> {
             model,
             variant,
             full: variant == Variant::Factual,
-            scrutiny: model
-                .scrutiny
-                .as_ref()
-                .filter(|_| variant != Variant::NoScrutiny),
+            scrutiny: model.scrutiny.as_ref().filter(|_| variant.spec().scrutiny),
             capture_mean: capture_means(model),
             log_records: false,
             replay_variants: Variant::applicable(model)
                 .iter()
-                .map(|&v| (v == Variant::EqualCapture, v != Variant::NoScrutiny))
+                .map(|&v| (v.spec().equal_capture, v.spec().scrutiny))
                 .collect(),
             replay_bit: Variant::applicable(model)
                 .iter()
@@ -223,7 +220,7 @@ impl<'m> Ctx<'m> {
             repair: model.repair.as_ref().filter(|_| variant.appeals()),
             track_records: (model.appeals.is_some() || model.repair.is_some()) && variant.appeals(),
             deterrence_slot: deterrence_slots(model, variant),
-            deterrence_slots: if variant == Variant::NoResponses {
+            deterrence_slots: if !variant.spec().responses {
                 0
             } else {
                 model
@@ -232,10 +229,7 @@ impl<'m> Ctx<'m> {
                     .filter(|b| b.deterrence.is_some())
                     .count()
             },
-            chilling: model
-                .chilling
-                .as_ref()
-                .filter(|_| variant != Variant::NoResponses),
+            chilling: model.chilling.as_ref().filter(|_| variant.spec().responses),
             chill_categories: model
                 .chilling
                 .as_ref()
@@ -369,7 +363,7 @@ fn deterrence_slots(model: &Model, variant: Variant) -> Vec<usize> {
         .behaviours
         .iter()
         .map(|b| {
-            if b.deterrence.is_some() && variant != Variant::NoResponses {
+            if b.deterrence.is_some() && variant.spec().responses {
                 next += 1;
                 next - 1
             } else {
@@ -396,7 +390,7 @@ fn watched_statuses(model: &Model, variant: Variant) -> Vec<Status> {
     for l in &model.lists {
         if let Some(c) = &l.contacts
             && !w.contains(&c.status)
-            && variant != Variant::NoAssociation
+            && variant.spec().association
         {
             w.push(c.status);
         }

@@ -155,7 +155,7 @@ impl ChunkSim {
         let prov = provenance as usize;
         let beh = &ctx.model.behaviours[b];
         if beh.protected {
-            if ctx.variant == Variant::NoProtected {
+            if !ctx.variant.spec().protected_filed {
                 return; // never filed
             }
             self.observed.protected_seen += 1;

@@ -39,12 +39,11 @@ impl ChunkSim {
     /// every household: coupled mechanisms reach across them). Tested equal to simulating everyone in
     /// `restricted_counterfactuals_equal_full_ones`.
     pub(super) fn reached_households(&self, variant: Variant) -> Option<Vec<bool>> {
-        let bit = match variant {
-            Variant::NoErrors => REACHED_BY_ERRORS,
-            Variant::NoProtected => REACHED_BY_PROTECTED,
-            Variant::NoScrutiny => REACHED_BY_SCRUTINY,
-            Variant::EqualCapture => REACHED_BY_CAPTURE,
-            _ => return None,
+        let bit = match variant.spec().reach? {
+            Reach::Errors => REACHED_BY_ERRORS,
+            Reach::Protected => REACHED_BY_PROTECTED,
+            Reach::Scrutiny => REACHED_BY_SCRUTINY,
+            Reach::Capture => REACHED_BY_CAPTURE,
         };
         if self.people.replay.reached.is_empty() {
             return None;
