@@ -5,6 +5,99 @@
 //! was split across threads.
 
 use credsim_model::Model;
+use std::collections::BTreeMap;
+
+/// Integer counts that add up exactly (merging chunks, in any order) and reset in
+/// place. Implemented for integers and containers of them only, so a float count, which
+/// would make results depend on how work was split, does not compile.
+pub trait Counts {
+    /// Adds `other` into `self` (containers of the same shape).
+    fn add(&mut self, other: &Self);
+    /// Zeroes every count, keeping the shape.
+    fn zero(&mut self);
+    /// Appends the lengths of every container, depth first: equal shapes give equal lists.
+    fn shape(&self, out: &mut Vec<usize>);
+}
+
+macro_rules! scalar_counts {
+    ($($t:ty),*) => {$(
+        impl Counts for $t {
+            #[inline]
+            fn add(&mut self, other: &Self) {
+                *self += *other;
+            }
+            #[inline]
+            fn zero(&mut self) {
+                *self = 0;
+            }
+            #[inline]
+            fn shape(&self, _: &mut Vec<usize>) {}
+        }
+    )*};
+}
+scalar_counts!(u64, i64);
+
+impl<const N: usize> Counts for [u64; N] {
+    fn add(&mut self, other: &Self) {
+        self.iter_mut().zip(other).for_each(|(x, y)| *x += y);
+    }
+    fn zero(&mut self) {
+        *self = [0; N];
+    }
+    fn shape(&self, _: &mut Vec<usize>) {}
+}
+
+impl<T: Counts> Counts for Vec<T> {
+    fn add(&mut self, other: &Self) {
+        self.iter_mut().zip(other).for_each(|(x, y)| x.add(y));
+    }
+    fn zero(&mut self) {
+        self.iter_mut().for_each(Counts::zero);
+    }
+    fn shape(&self, out: &mut Vec<usize>) {
+        out.push(self.len());
+        self.iter().for_each(|x| x.shape(out));
+    }
+}
+
+impl Counts for BTreeMap<i64, u64> {
+    fn add(&mut self, other: &Self) {
+        for (&k, &n) in other {
+            *self.entry(k).or_insert(0) += n;
+        }
+    }
+    fn zero(&mut self) {
+        self.clear();
+    }
+    fn shape(&self, _: &mut Vec<usize>) {}
+}
+
+/// Declares a struct of counts and derives [`Counts`] from its one field list.
+macro_rules! counts {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[doc = $doc:literal])* pub $field:ident : $t:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $t, )*
+        }
+
+        impl Counts for $name {
+            fn add(&mut self, other: &Self) {
+                $( Counts::add(&mut self.$field, &other.$field); )*
+            }
+            fn zero(&mut self) {
+                $( Counts::zero(&mut self.$field); )*
+            }
+            fn shape(&self, out: &mut Vec<usize>) {
+                $( Counts::shape(&self.$field, out); )*
+            }
+        }
+    };
+}
 
 /// Provenance of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,120 +204,110 @@ impl Layout {
     }
 }
 
-/// Flows within one reporting period and the state at its end.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeriodTally {
-    /// Occupancy counters at the end of the period (see [`Layout`]).
-    pub occupancy: Vec<u64>,
-    /// Sum of all scores at the end of the period.
-    pub score_sum: i64,
-    /// Persons at each score at the end of the period.
-    pub score_counts: std::collections::BTreeMap<i64, u64>,
-    /// Records that arrived in the period, by provenance.
-    pub records: [u64; 3],
-    /// Records that arrived in the period, by source.
-    pub records_by_source: Vec<u64>,
-    /// Applications of each treatment in the period (own and household spill-over).
-    pub applications: Vec<u64>,
-    /// Denied attempts per service in the period.
-    pub denied: Vec<u64>,
-    /// Granted (rewarded) attempts per service in the period.
-    pub granted: Vec<u64>,
-    /// Appeals, repair and behavioural responses in the period.
-    pub responses: ResponseTally,
+counts! {
+    /// Flows within one reporting period and the state at its end.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PeriodTally {
+        /// Occupancy counters at the end of the period (see [`Layout`]).
+        pub occupancy: Vec<u64>,
+        /// Sum of all scores at the end of the period.
+        pub score_sum: i64,
+        /// Persons at each score at the end of the period.
+        pub score_counts: std::collections::BTreeMap<i64, u64>,
+        /// Records that arrived in the period, by provenance.
+        pub records: [u64; 3],
+        /// Records that arrived in the period, by source.
+        pub records_by_source: Vec<u64>,
+        /// Applications of each treatment in the period (own and household spill-over).
+        pub applications: Vec<u64>,
+        /// Denied attempts per service in the period.
+        pub denied: Vec<u64>,
+        /// Granted (rewarded) attempts per service in the period.
+        pub granted: Vec<u64>,
+        /// Appeals, repair and behavioural responses in the period.
+        pub responses: ResponseTally,
+    }
 }
 
-/// Appeals, credit repair and behavioural responses (all zero when the scenario has
-/// none). Index `[0]` is genuine (true) records, `[1]` erroneous (false or
-/// misattributed) ones.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResponseTally {
-    /// Adverse records (negative points or a list trigger) that arrived.
-    pub adverse: [u64; 2],
-    /// Appeals filed.
-    pub appealed: [u64; 2],
-    /// Appeals decided (their review ended).
-    pub decided: [u64; 2],
-    /// Appeals upheld: the record was removed.
-    pub upheld: [u64; 2],
-    /// Σ days from filing to decision over decided appeals.
-    pub wait_days: u64,
-    /// Appeals waiting for a review at the end (of the period, or of the run).
-    pub queue: u64,
-    /// Records removed by credit repair.
-    pub repaired: [u64; 2],
-    /// Records removed, by appeal or repair (each record once).
-    pub removed: [u64; 2],
-    /// Acts that would have happened without responses: `[violation, protected]`
-    /// (violations: acts of unprotected behaviours with adverse records).
-    pub candidate_acts: [u64; 2],
-    /// Of those, acts that happened.
-    pub performed_acts: [u64; 2],
-    /// Acts suppressed by deterrence.
-    pub deterred_acts: u64,
-    /// Persons penalised (adverse record) for protected conduct, counted once per
-    /// person and period.
-    pub penalised_protected: u64,
-    /// Entries onto lists through contacts.
-    pub association_entries: u64,
+counts! {
+    /// Appeals, credit repair and behavioural responses (all zero when the scenario has
+    /// none). Index `[0]` is genuine (true) records, `[1]` erroneous (false or
+    /// misattributed) ones.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ResponseTally {
+        /// Adverse records (negative points or a list trigger) that arrived.
+        pub adverse: [u64; 2],
+        /// Appeals filed.
+        pub appealed: [u64; 2],
+        /// Appeals decided (their review ended).
+        pub decided: [u64; 2],
+        /// Appeals upheld: the record was removed.
+        pub upheld: [u64; 2],
+        /// Σ days from filing to decision over decided appeals.
+        pub wait_days: u64,
+        /// Appeals waiting for a review at the end (of the period, or of the run).
+        pub queue: u64,
+        /// Records removed by credit repair.
+        pub repaired: [u64; 2],
+        /// Records removed, by appeal or repair (each record once).
+        pub removed: [u64; 2],
+        /// Acts that would have happened without responses: `[violation, protected]`
+        /// (violations: acts of unprotected behaviours with adverse records).
+        pub candidate_acts: [u64; 2],
+        /// Of those, acts that happened.
+        pub performed_acts: [u64; 2],
+        /// Acts suppressed by deterrence.
+        pub deterred_acts: u64,
+        /// Persons penalised (adverse record) for protected conduct, counted once per
+        /// person and period.
+        pub penalised_protected: u64,
+        /// Entries onto lists through contacts.
+        pub association_entries: u64,
+    }
 }
 
 impl ResponseTally {
     /// Adds another tally (the queue is a state, set by the run, and adds up too).
     pub fn merge(&mut self, o: &ResponseTally) {
-        fn add2(a: &mut [u64; 2], b: &[u64; 2]) {
-            a[0] += b[0];
-            a[1] += b[1];
-        }
-        add2(&mut self.adverse, &o.adverse);
-        add2(&mut self.appealed, &o.appealed);
-        add2(&mut self.decided, &o.decided);
-        add2(&mut self.upheld, &o.upheld);
-        self.wait_days += o.wait_days;
-        self.queue += o.queue;
-        add2(&mut self.repaired, &o.repaired);
-        add2(&mut self.removed, &o.removed);
-        add2(&mut self.candidate_acts, &o.candidate_acts);
-        add2(&mut self.performed_acts, &o.performed_acts);
-        self.deterred_acts += o.deterred_acts;
-        self.penalised_protected += o.penalised_protected;
-        self.association_entries += o.association_entries;
+        Counts::add(self, o);
     }
 }
 
-/// Everything a run counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tally {
-    /// Genuine occurrences of each behaviour.
-    pub acts: Vec<u64>,
-    /// Records created by sources capturing acts (before delay and misattribution).
-    pub captured: u64,
-    /// Records that reached the regime within the horizon, `[source][provenance]`.
-    pub records_by_source: Vec<[u64; 3]>,
-    /// The same, `[record type][provenance]`.
-    pub records_by_type: Vec<[u64; 3]>,
-    /// Records created but due after the horizon.
-    pub records_pending: u64,
-    /// Treatment applications to the person whose status triggered them.
-    pub applications: Vec<u64>,
-    /// Of those, applications in a domain none of the triggering records came from.
-    pub cross_context: Vec<u64>,
-    /// Treatment applications to other household members (spill-over).
-    pub spillover: Vec<u64>,
-    /// Denied attempts per service.
-    pub denied: Vec<u64>,
-    /// Granted attempts per service.
-    pub granted: Vec<u64>,
-    /// Person-days in each occupancy state (see [`Layout`]).
-    pub occupancy_days: Vec<u64>,
-    /// Persons ever in each "ever" state (see [`Layout`]'s `ever_*`).
-    pub ever: Vec<u64>,
-    /// Events processed (acts, arrivals, expiries, list and scrutiny ends).
-    pub events: u64,
-    /// Appeals, repair and responses over the whole run.
-    pub responses: ResponseTally,
-    /// Per reporting period.
-    pub periods: Vec<PeriodTally>,
+counts! {
+    /// Everything a run counts.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Tally {
+        /// Genuine occurrences of each behaviour.
+        pub acts: Vec<u64>,
+        /// Records created by sources capturing acts (before delay and misattribution).
+        pub captured: u64,
+        /// Records that reached the regime within the horizon, `[source][provenance]`.
+        pub records_by_source: Vec<[u64; 3]>,
+        /// The same, `[record type][provenance]`.
+        pub records_by_type: Vec<[u64; 3]>,
+        /// Records created but due after the horizon.
+        pub records_pending: u64,
+        /// Treatment applications to the person whose status triggered them.
+        pub applications: Vec<u64>,
+        /// Of those, applications in a domain none of the triggering records came from.
+        pub cross_context: Vec<u64>,
+        /// Treatment applications to other household members (spill-over).
+        pub spillover: Vec<u64>,
+        /// Denied attempts per service.
+        pub denied: Vec<u64>,
+        /// Granted attempts per service.
+        pub granted: Vec<u64>,
+        /// Person-days in each occupancy state (see [`Layout`]).
+        pub occupancy_days: Vec<u64>,
+        /// Persons ever in each "ever" state (see [`Layout`]'s `ever_*`).
+        pub ever: Vec<u64>,
+        /// Events processed (acts, arrivals, expiries, list and scrutiny ends).
+        pub events: u64,
+        /// Appeals, repair and responses over the whole run.
+        pub responses: ResponseTally,
+        /// Per reporting period.
+        pub periods: Vec<PeriodTally>,
+    }
 }
 
 impl PeriodTally {
@@ -309,102 +392,30 @@ impl Tally {
     /// it equals that) and returns true; returns false, untouched, otherwise. Reusing a
     /// tally saves allocating its few hundred per-period vectors again.
     pub fn reset_for(&mut self, model: &Model) -> bool {
-        let (b, src, t, s) = (
-            model.behaviours.len(),
-            model.sources.len(),
-            model.treatments.len(),
-            model.services.len(),
-        );
-        let lay = Layout::of(model).len();
-        let shaped = self.acts.len() == b
-            && self.records_by_source.len() == src
-            && self.records_by_type.len() == b
-            && self.applications.len() == t
-            && self.cross_context.len() == t
-            && self.spillover.len() == t
-            && self.denied.len() == s
-            && self.granted.len() == s
-            && self.occupancy_days.len() == lay
-            && self.ever.len() == 32
-            && self.periods.len() == model.period_ends.len()
-            && self.periods.iter().all(|p| {
-                p.occupancy.len() == lay
-                    && p.records_by_source.len() == src
-                    && p.applications.len() == t
-                    && p.denied.len() == s
-                    && p.granted.len() == s
-            });
-        if !shaped {
+        self.reset_if_shaped(&Tally::new(model).shape_list())
+    }
+
+    /// Zeroes this tally in place when its shape ([`Counts::shape`]) is `shape` and
+    /// returns true; returns false, untouched, otherwise (the allocation-free form of
+    /// [`Tally::reset_for`], for a shape computed once per run).
+    pub fn reset_if_shaped(&mut self, shape: &[usize]) -> bool {
+        if self.shape_list() != shape {
             return false;
         }
-        fn zero<T: Default>(v: &mut [T]) {
-            v.iter_mut().for_each(|x| *x = T::default());
-        }
-        zero(&mut self.acts);
-        self.captured = 0;
-        zero(&mut self.records_by_source);
-        zero(&mut self.records_by_type);
-        self.records_pending = 0;
-        zero(&mut self.applications);
-        zero(&mut self.cross_context);
-        zero(&mut self.spillover);
-        zero(&mut self.denied);
-        zero(&mut self.granted);
-        zero(&mut self.occupancy_days);
-        zero(&mut self.ever);
-        self.events = 0;
-        self.responses = ResponseTally::default();
-        for p in &mut self.periods {
-            zero(&mut p.occupancy);
-            p.score_sum = 0;
-            p.score_counts.clear();
-            p.records = [0; 3];
-            zero(&mut p.records_by_source);
-            zero(&mut p.applications);
-            zero(&mut p.denied);
-            zero(&mut p.granted);
-            p.responses = ResponseTally::default();
-        }
+        Counts::zero(self);
         true
+    }
+
+    /// The lengths of every container in the tally ([`Counts::shape`]).
+    pub fn shape_list(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        Counts::shape(self, &mut out);
+        out
     }
 
     /// Adds another tally into this one.
     pub fn merge(&mut self, o: &Tally) {
-        fn add(a: &mut [u64], b: &[u64]) {
-            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        }
-        fn add3(a: &mut [[u64; 3]], b: &[[u64; 3]]) {
-            for (x, y) in a.iter_mut().zip(b) {
-                add(x, y);
-            }
-        }
-        add(&mut self.acts, &o.acts);
-        self.captured += o.captured;
-        add3(&mut self.records_by_source, &o.records_by_source);
-        add3(&mut self.records_by_type, &o.records_by_type);
-        self.records_pending += o.records_pending;
-        add(&mut self.applications, &o.applications);
-        add(&mut self.cross_context, &o.cross_context);
-        add(&mut self.spillover, &o.spillover);
-        add(&mut self.denied, &o.denied);
-        add(&mut self.granted, &o.granted);
-        add(&mut self.occupancy_days, &o.occupancy_days);
-        add(&mut self.ever, &o.ever);
-        self.events += o.events;
-        self.responses.merge(&o.responses);
-        for (p, q) in self.periods.iter_mut().zip(&o.periods) {
-            add(&mut p.occupancy, &q.occupancy);
-            p.score_sum += q.score_sum;
-            for (&score, &n) in &q.score_counts {
-                *p.score_counts.entry(score).or_insert(0) += n;
-            }
-            add(&mut p.records, &q.records);
-            add(&mut p.records_by_source, &q.records_by_source);
-            add(&mut p.applications, &q.applications);
-            add(&mut p.denied, &q.denied);
-            add(&mut p.granted, &q.granted);
-            p.responses.merge(&q.responses);
-        }
+        Counts::add(self, o);
     }
 
     /// Records by provenance over the whole run.

@@ -71,6 +71,8 @@ pub(super) struct Ctx<'m> {
     pub(super) coupled: bool,
     /// Bit t set when treatment t is a sanction.
     pub(super) sanction_treatments: u32,
+    /// The shape of the run's tally (`Tally::shape_list`), to reuse spare tallies.
+    pub(super) tally_shape: Vec<usize>,
     /// Derive day 0 once per chunk when it is everyone's (off only to test that it
     /// equals deriving it person by person).
     pub(super) day0_template: bool,
@@ -241,6 +243,7 @@ impl<'m> Ctx<'m> {
             coupled: model.coupled(),
             rate_table: RateTable::new(model),
             day0_template: true,
+            tally_shape: Tally::new(model).shape_list(),
             triggered: Triggered::of(model),
             equal_capture_audited: variant == Variant::Factual
                 && Variant::applicable(model).contains(&Variant::EqualCapture),

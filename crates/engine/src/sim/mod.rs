@@ -72,16 +72,16 @@ thread_local! {
     static SPARE_TALLIES: RefCell<Vec<Tally>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A zeroed tally for `model`: a spare one reset ([`Tally::reset_for`], equal to a new
+/// A zeroed tally for the run: a spare one reset ([`Tally::reset_if_shaped`], equal to a new
 /// one) or a new one.
-fn fresh_tally(model: &Model) -> Tally {
+fn fresh_tally(ctx: &Ctx<'_>) -> Tally {
     SPARE_TALLIES.with_borrow_mut(|spare| {
         while let Some(mut t) = spare.pop() {
-            if t.reset_for(model) {
+            if t.reset_if_shaped(&ctx.tally_shape) {
                 return t;
             }
         }
-        Tally::new(model)
+        Tally::new(ctx.model)
     })
 }
 
@@ -224,7 +224,7 @@ impl ChunkSim {
             score_counts: BTreeMap::new(),
             period: 0,
             rates: vec![0.0; m.behaviours.len()],
-            tally: fresh_tally(m),
+            tally: fresh_tally(ctx),
             lives: Lives::alloc(&dims, n),
             observed: Observed::new(m),
             exogenous: Exogenous::default(),
