@@ -7,6 +7,9 @@
 mod args;
 mod bench;
 mod compare;
+mod fmt;
+mod folder;
+mod measures;
 mod output;
 mod print;
 mod report;
@@ -77,14 +80,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Bench(args) => bench::run(args),
         Command::Report { folder } => {
-            report::write(&folder)?;
+            report::rebuild(&folder)?;
             println!("report: {}", folder.join("report.html").display());
             Ok(())
         }
         Command::Compare { folders, out } => {
             let runs = folders
                 .iter()
-                .map(|f| Ok((read_json(f, "audit.json")?, read_json(f, "summary.json")?)))
+                .map(|f| folder::run(f))
                 .collect::<Result<Vec<_>, CliError>>()?;
             let html = compare::render(&runs);
             print!("{}", compare::text(&runs));
@@ -98,29 +101,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit { folders, markdown } => {
             let audits = folders
                 .iter()
-                .map(|f| Ok((read_json(f, "audit.json")?, read_json(f, "summary.json")?)))
+                .map(|f| folder::run(f))
                 .collect::<Result<Vec<_>, CliError>>()?;
             match audits.as_slice() {
-                [(audit, _)] if !markdown => print::audit(audit),
+                [run] if !markdown => print::audit(&run.audit),
                 _ => print::audit_table(&audits, markdown),
             }
             Ok(())
         }
     }
-}
-
-/// Reads one JSON output of a run folder.
-fn read_json(folder: &std::path::Path, name: &str) -> Result<serde_json::Value, CliError> {
-    let path = folder.join(name);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        CliError::Usage(format!(
-            "cannot read `{}`: {e} (is `{}` an output folder of `credsim run`, run without --no-audit?)",
-            path.display(),
-            folder.display()
-        ))
-    })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display())))
 }
 
 /// Loads the scenario named by the arguments (a file, a preset, or the default preset).
