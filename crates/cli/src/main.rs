@@ -209,6 +209,52 @@ fn describe(m: &credsim_model::Model) -> String {
     )
 }
 
+/// A table writer on its own thread; it returns the rows written.
+type Writer = std::thread::JoinHandle<Result<u64, String>>;
+
+/// Starts the persons-table writer (none without a persons table).
+fn persons_writer(
+    staging: &output::Staging,
+    model: &credsim_model::Model,
+    table: credsim_engine::PersonsTable,
+    receiver: std::sync::mpsc::Receiver<(usize, credsim_engine::PersonBatch)>,
+) -> Result<Option<Writer>, CliError> {
+    let sampling = match table {
+        credsim_engine::PersonsTable::None => return Ok(None),
+        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
+        credsim_engine::PersonsTable::Full => "full".into(),
+    };
+    let mut w = credsim_tables::PersonsWriter::create(
+        &staging.path("persons.parquet"),
+        model,
+        &credsim_tables::Provenance::of(model),
+        &sampling,
+    )
+    .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(Some(std::thread::spawn(move || -> Result<u64, String> {
+        in_order(receiver, |b| w.write(&b).map_err(|e| e.to_string()))?;
+        w.finish().map_err(|e| e.to_string())
+    })))
+}
+
+/// Starts the records-table writer.
+fn records_writer(
+    staging: &output::Staging,
+    model: &credsim_model::Model,
+    receiver: std::sync::mpsc::Receiver<(usize, credsim_engine::RecordLog)>,
+) -> Result<Writer, CliError> {
+    let mut w = credsim_tables::RecordsWriter::create(
+        &staging.path("records.parquet"),
+        model,
+        &credsim_tables::Provenance::of(model),
+    )
+    .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(std::thread::spawn(move || -> Result<u64, String> {
+        in_order(receiver, |log| w.write(&log).map_err(|e| e.to_string()))?;
+        w.finish().map_err(|e| e.to_string())
+    }))
+}
+
 fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     let overrides = Overrides {
         persons: args.persons,
@@ -246,42 +292,11 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     let staging = target.stage()?;
     // The persons table streams to a writer thread, which puts chunks back in id order.
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, credsim_engine::PersonBatch)>();
-    let writer = match table {
-        credsim_engine::PersonsTable::None => None,
-        t => {
-            let path = staging.path("persons.parquet");
-            let sampling = match t {
-                credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
-                _ => "full".into(),
-            };
-            let mut w = credsim_tables::PersonsWriter::create(
-                &path,
-                model,
-                &credsim_tables::Provenance::of(model),
-                &sampling,
-            )
-            .map_err(|e| CliError::Output(e.to_string()))?;
-            Some(std::thread::spawn(move || -> Result<u64, String> {
-                in_order(receiver, |b| w.write(&b).map_err(|e| e.to_string()))?;
-                w.finish().map_err(|e| e.to_string())
-            }))
-        }
-    };
+    let writer = persons_writer(&staging, model, table, receiver)?;
     let (record_sender, record_receiver) =
         std::sync::mpsc::channel::<(usize, credsim_engine::RecordLog)>();
     let record_writer = if args.records_table {
-        let mut w = credsim_tables::RecordsWriter::create(
-            &staging.path("records.parquet"),
-            model,
-            &credsim_tables::Provenance::of(model),
-        )
-        .map_err(|e| CliError::Output(e.to_string()))?;
-        Some(std::thread::spawn(move || -> Result<u64, String> {
-            in_order(record_receiver, |log| {
-                w.write(&log).map_err(|e| e.to_string())
-            })?;
-            w.finish().map_err(|e| e.to_string())
-        }))
+        Some(records_writer(&staging, model, record_receiver)?)
     } else {
         None
     };

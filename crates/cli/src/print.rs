@@ -10,7 +10,7 @@ pub use table::audit_table;
 
 use crate::fmt::{Style, estimate, pct, thousands};
 use crate::output::RunInfo;
-use credsim_engine::summary::{Summary, Truth};
+use credsim_engine::summary::{Responses, Summary, Truth};
 use credsim_engine::{Audit, Estimate};
 use credsim_model::{Model, presets};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -129,53 +129,58 @@ pub fn summary(s: &Summary, info: &RunInfo) {
         thousands(r.pending_at_end)
     );
     if let Some(x) = &s.responses {
-        let pair = |t: Truth| {
-            format!(
-                "{} ({} genuine, {} erroneous)",
-                thousands(t.total()),
-                thousands(t.genuine),
-                thousands(t.erroneous)
-            )
+        responses(x);
+    }
+}
+
+/// The run's appeals, repair and responses, as counted in the factual run.
+fn responses(x: &Responses) {
+    let pair = |t: Truth| {
+        format!(
+            "{} ({} genuine, {} erroneous)",
+            thousands(t.total()),
+            thousands(t.genuine),
+            thousands(t.erroneous)
+        )
+    };
+    println!("\nResponses");
+    println!("  adverse records           {}", pair(x.adverse_records));
+    if x.appeals_filed.total() > 0 {
+        println!("  appeals filed             {}", pair(x.appeals_filed));
+        println!(
+            "  appeals decided           {}; upheld {}; waiting at the end {}; mean wait {} days",
+            thousands(x.appeals_decided.total()),
+            thousands(x.appeals_upheld.total()),
+            thousands(x.appeals_waiting_at_end),
+            x.mean_wait_days.map_or("n/a".into(), |d| format!("{d:.1}"))
+        );
+    }
+    if x.repaired.total() > 0 {
+        println!("  repaired                  {}", pair(x.repaired));
+    }
+    let (c, p) = (x.candidate_acts, x.performed_acts);
+    if x.suppressed_acts() {
+        let change = |change: Option<f64>| {
+            change.map_or("n/a".to_string(), |c| format!("{:+.2}%", 100.0 * c))
         };
-        println!("\nResponses");
-        println!("  adverse records           {}", pair(x.adverse_records));
-        if x.appeals_filed.total() > 0 {
-            println!("  appeals filed             {}", pair(x.appeals_filed));
-            println!(
-                "  appeals decided           {}; upheld {}; waiting at the end {}; mean wait {} days",
-                thousands(x.appeals_decided.total()),
-                thousands(x.appeals_upheld.total()),
-                thousands(x.appeals_waiting_at_end),
-                x.mean_wait_days.map_or("n/a".into(), |d| format!("{d:.1}"))
-            );
-        }
-        if x.repaired.total() > 0 {
-            println!("  repaired                  {}", pair(x.repaired));
-        }
-        let (c, p) = (x.candidate_acts, x.performed_acts);
-        if x.suppressed_acts() {
-            let change = |change: Option<f64>| {
-                change.map_or("n/a".to_string(), |c| format!("{:+.2}%", 100.0 * c))
-            };
-            println!(
-                "  violations                {} of {} that would happen without responses ({})",
-                thousands(p.violations),
-                thousands(c.violations),
-                change(x.change_in_violations())
-            );
-            println!(
-                "  protected conduct         {} of {} ({})",
-                thousands(p.protected),
-                thousands(c.protected),
-                change(x.change_in_protected_conduct())
-            );
-        }
-        if x.association_entries > 0 {
-            println!(
-                "  listed through contacts   {} entries",
-                thousands(x.association_entries)
-            );
-        }
+        println!(
+            "  violations                {} of {} that would happen without responses ({})",
+            thousands(p.violations),
+            thousands(c.violations),
+            change(x.change_in_violations())
+        );
+        println!(
+            "  protected conduct         {} of {} ({})",
+            thousands(p.protected),
+            thousands(c.protected),
+            change(x.change_in_protected_conduct())
+        );
+    }
+    if x.association_entries > 0 {
+        println!(
+            "  listed through contacts   {} entries",
+            thousands(x.association_entries)
+        );
     }
 }
 
