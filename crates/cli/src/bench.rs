@@ -3,7 +3,7 @@
 
 use crate::CliError;
 use crate::args::BenchArgs;
-use crate::print::thousands;
+use crate::fmt::thousands;
 use credsim_model::presets;
 use std::process::Command;
 

@@ -7,6 +7,9 @@
 mod args;
 mod bench;
 mod compare;
+mod fmt;
+mod folder;
+mod measures;
 mod output;
 mod print;
 mod report;
@@ -77,14 +80,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Bench(args) => bench::run(args),
         Command::Report { folder } => {
-            report::write(&folder)?;
+            report::rebuild(&folder)?;
             println!("report: {}", folder.join("report.html").display());
             Ok(())
         }
         Command::Compare { folders, out } => {
             let runs = folders
                 .iter()
-                .map(|f| Ok((read_json(f, "audit.json")?, read_json(f, "summary.json")?)))
+                .map(|f| folder::run(f))
                 .collect::<Result<Vec<_>, CliError>>()?;
             let html = compare::render(&runs);
             print!("{}", compare::text(&runs));
@@ -98,29 +101,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit { folders, markdown } => {
             let audits = folders
                 .iter()
-                .map(|f| Ok((read_json(f, "audit.json")?, read_json(f, "summary.json")?)))
+                .map(|f| folder::run(f))
                 .collect::<Result<Vec<_>, CliError>>()?;
             match audits.as_slice() {
-                [(audit, _)] if !markdown => print::audit(audit),
+                [run] if !markdown => print::audit(&run.audit),
                 _ => print::audit_table(&audits, markdown),
             }
             Ok(())
         }
     }
-}
-
-/// Reads one JSON output of a run folder.
-fn read_json(folder: &std::path::Path, name: &str) -> Result<serde_json::Value, CliError> {
-    let path = folder.join(name);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        CliError::Usage(format!(
-            "cannot read `{}`: {e} (is `{}` an output folder of `credsim run`, run without --no-audit?)",
-            path.display(),
-            folder.display()
-        ))
-    })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| CliError::Usage(format!("`{}` is not valid JSON: {e}", path.display())))
 }
 
 /// Loads the scenario named by the arguments (a file, a preset, or the default preset).
@@ -220,6 +209,52 @@ fn describe(m: &credsim_model::Model) -> String {
     )
 }
 
+/// A table writer on its own thread; it returns the rows written.
+type Writer = std::thread::JoinHandle<Result<u64, String>>;
+
+/// Starts the persons-table writer (none without a persons table).
+fn persons_writer(
+    staging: &output::Staging,
+    model: &credsim_model::Model,
+    table: credsim_engine::PersonsTable,
+    receiver: std::sync::mpsc::Receiver<(usize, credsim_engine::PersonBatch)>,
+) -> Result<Option<Writer>, CliError> {
+    let sampling = match table {
+        credsim_engine::PersonsTable::None => return Ok(None),
+        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
+        credsim_engine::PersonsTable::Full => "full".into(),
+    };
+    let mut w = credsim_tables::PersonsWriter::create(
+        &staging.path("persons.parquet"),
+        model,
+        &credsim_tables::Provenance::of(model),
+        &sampling,
+    )
+    .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(Some(std::thread::spawn(move || -> Result<u64, String> {
+        in_order(receiver, |b| w.write(&b).map_err(|e| e.to_string()))?;
+        w.finish().map_err(|e| e.to_string())
+    })))
+}
+
+/// Starts the records-table writer.
+fn records_writer(
+    staging: &output::Staging,
+    model: &credsim_model::Model,
+    receiver: std::sync::mpsc::Receiver<(usize, credsim_engine::RecordLog)>,
+) -> Result<Writer, CliError> {
+    let mut w = credsim_tables::RecordsWriter::create(
+        &staging.path("records.parquet"),
+        model,
+        &credsim_tables::Provenance::of(model),
+    )
+    .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(std::thread::spawn(move || -> Result<u64, String> {
+        in_order(receiver, |log| w.write(&log).map_err(|e| e.to_string()))?;
+        w.finish().map_err(|e| e.to_string())
+    }))
+}
+
 fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     let overrides = Overrides {
         persons: args.persons,
@@ -257,42 +292,11 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     let staging = target.stage()?;
     // The persons table streams to a writer thread, which puts chunks back in id order.
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, credsim_engine::PersonBatch)>();
-    let writer = match table {
-        credsim_engine::PersonsTable::None => None,
-        t => {
-            let path = staging.path("persons.parquet");
-            let sampling = match t {
-                credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
-                _ => "full".into(),
-            };
-            let mut w = credsim_tables::PersonsWriter::create(
-                &path,
-                model,
-                &credsim_tables::Provenance::of(model),
-                &sampling,
-            )
-            .map_err(|e| CliError::Output(e.to_string()))?;
-            Some(std::thread::spawn(move || -> Result<u64, String> {
-                in_order(receiver, |b| w.write(&b).map_err(|e| e.to_string()))?;
-                w.finish().map_err(|e| e.to_string())
-            }))
-        }
-    };
+    let writer = persons_writer(&staging, model, table, receiver)?;
     let (record_sender, record_receiver) =
         std::sync::mpsc::channel::<(usize, credsim_engine::RecordLog)>();
     let record_writer = if args.records_table {
-        let mut w = credsim_tables::RecordsWriter::create(
-            &staging.path("records.parquet"),
-            model,
-            &credsim_tables::Provenance::of(model),
-        )
-        .map_err(|e| CliError::Output(e.to_string()))?;
-        Some(std::thread::spawn(move || -> Result<u64, String> {
-            in_order(record_receiver, |log| {
-                w.write(&log).map_err(|e| e.to_string())
-            })?;
-            w.finish().map_err(|e| e.to_string())
-        }))
+        Some(records_writer(&staging, model, record_receiver)?)
     } else {
         None
     };

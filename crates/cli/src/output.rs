@@ -102,7 +102,8 @@ impl Staging {
         self.tmp.join(file)
     }
 
-    /// Writes the summary files, then renames the folder into place.
+    /// Writes the summary files and the report (from these values, not from the files),
+    /// then renames the folder into place.
     pub fn commit(
         mut self,
         loaded: &Loaded,
@@ -124,14 +125,15 @@ impl Staging {
             &credsim_tables::Provenance::of(&loaded.model),
         )
         .map_err(|e| CliError::Output(e.to_string()))?;
-        let toml = format!(
-            "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",
-            credsim_engine::VERSION,
-            loaded.model.hash,
-            credsim_model::to_toml(&loaded.scenario)
-        );
+        let toml = scenario_toml(loaded);
         write_file(&tmp.join("scenario.toml"), toml.as_bytes())?;
-        crate::report::write(&tmp)?;
+        let report = crate::report::Inputs {
+            summary,
+            audit,
+            series,
+            scenario: Some((&loaded.scenario, &toml)),
+        };
+        crate::report::write(&tmp, &report)?;
         let folder = self.target.folder.clone();
         if self.target.replace {
             let old = self
@@ -154,6 +156,16 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// `scenario.toml`: the resolved scenario under a comment naming what ran it.
+fn scenario_toml(loaded: &Loaded) -> String {
+    format!(
+        "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",
+        credsim_engine::VERSION,
+        loaded.model.hash,
+        credsim_model::to_toml(&loaded.scenario)
+    )
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {

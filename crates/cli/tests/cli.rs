@@ -299,6 +299,17 @@ fn the_audit_is_written_and_printed() {
     assert!(!dir.join("b/audit.json").exists());
     let o = credsim(&dir, &["audit", "b"]);
     assert_eq!(o.status.code(), Some(2));
+    // A file that does not parse into the audit is an error that names it.
+    std::fs::write(dir.join("b/audit.json"), "{\"scenario\": 1}").expect("write");
+    for command in ["audit", "report"] {
+        let o = credsim(&dir, &[command, "b"]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("audit.json") && err.contains("is not"),
+            "{err}"
+        );
+    }
 }
 
 /// A scenario where people respond (population-wide mechanisms, epoch-major): every
@@ -679,11 +690,19 @@ mod tables {
         );
         let html = std::fs::read_to_string(dir.join("comparison.html")).expect("html");
         assert!(html.contains("beyond sampling error"));
+        // The run renders its report from memory; `credsim report` from the folder's
+        // files, through the same renderer: the same page.
+        let written =
+            std::fs::read_to_string(dir.join("debtor-blacklist/report.html")).expect("report");
         std::fs::remove_file(dir.join("debtor-blacklist/report.html")).expect("remove");
         let o = credsim(&dir, &["report", "debtor-blacklist"]);
         assert!(o.status.success(), "{}", text(&o));
         let report =
             std::fs::read_to_string(dir.join("debtor-blacklist/report.html")).expect("report");
+        assert!(
+            report == written,
+            "the rebuilt report differs from the run's"
+        );
         assert!(
             report.matches("<svg").count() >= 5
                 && !report.contains("<script")

@@ -14,7 +14,7 @@ pub mod sim;
 pub mod summary;
 pub mod tally;
 
-pub use audit::Audit;
+pub use audit::{Audit, Difference, Estimate};
 pub use sim::{
     Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, RecordLog, Schedule, run,
     run_with,

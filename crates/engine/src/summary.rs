@@ -10,10 +10,10 @@ use crate::tally::{Layout, Provenance};
 use credsim_model::Model;
 use credsim_model::TreatmentKind;
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `summary.json`. Field names are a contract: users' scripts read them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     /// Version of credsim that produced this.
     pub credsim_version: String,
@@ -64,7 +64,7 @@ pub struct Summary {
 /// Appeals, repair, deterrence, chilling and contacts over the whole run. Pairs are
 /// `{genuine, erroneous}`: records of a real act of the person, and false or
 /// misattributed ones.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Responses {
     /// Adverse records (negative points or a list trigger) that arrived.
     pub adverse_records: Truth,
@@ -95,13 +95,47 @@ pub struct Responses {
     pub association_entries: u64,
 }
 
+impl Responses {
+    /// Whether responses suppressed any act (deterrence or chilling was at work).
+    pub fn suppressed_acts(&self) -> bool {
+        self.candidate_acts.total() > self.performed_acts.total()
+    }
+
+    /// Relative change in genuine violations against the acts that would have happened
+    /// without responses: performed / candidate − 1 (null without candidates). Counted
+    /// in the factual run; the audit's measure 11 compares with a re-simulation instead.
+    pub fn change_in_violations(&self) -> Option<f64> {
+        relative_change(
+            self.performed_acts.violations,
+            self.candidate_acts.violations,
+        )
+    }
+
+    /// The same for protected conduct.
+    pub fn change_in_protected_conduct(&self) -> Option<f64> {
+        relative_change(self.performed_acts.protected, self.candidate_acts.protected)
+    }
+}
+
+/// a / b − 1, null when b is 0.
+fn relative_change(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64 - 1.0)
+}
+
 /// A count for genuine and for erroneous records.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Truth {
     /// Records of a real act of the person.
     pub genuine: u64,
     /// False or misattributed records.
     pub erroneous: u64,
+}
+
+impl Truth {
+    /// Genuine and erroneous together.
+    pub fn total(&self) -> u64 {
+        self.genuine + self.erroneous
+    }
 }
 
 impl From<[u64; 2]> for Truth {
@@ -114,7 +148,7 @@ impl From<[u64; 2]> for Truth {
 }
 
 /// Acts by class.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ActClasses {
     /// Acts of unprotected behaviours whose records are adverse (genuine violations).
     pub violations: u64,
@@ -122,8 +156,15 @@ pub struct ActClasses {
     pub protected: u64,
 }
 
+impl ActClasses {
+    /// Both classes together.
+    pub fn total(&self) -> u64 {
+        self.violations + self.protected
+    }
+}
+
 /// Scenario name, description and digest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScenarioId {
     /// Name.
     pub name: String,
@@ -134,7 +175,7 @@ pub struct ScenarioId {
 }
 
 /// State on the last day.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Final {
     /// Grade → share of persons.
     pub grade_shares: IndexMap<String, f64>,
@@ -151,7 +192,7 @@ pub struct Final {
 }
 
 /// Record counts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Records {
     /// Records about real acts of the person they are filed on.
     #[serde(rename = "true")]
@@ -172,7 +213,7 @@ pub struct Records {
 }
 
 /// Counts by provenance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ByProvenance {
     /// True records.
     #[serde(rename = "true")]
@@ -195,7 +236,7 @@ impl From<[u64; 3]> for ByProvenance {
 }
 
 /// Acts and captures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Behaviour {
     /// Behaviour → genuine occurrences.
     pub acts: IndexMap<String, u64>,
@@ -206,7 +247,7 @@ pub struct Behaviour {
 }
 
 /// A list's counts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Listed {
     /// Persons ever on the list.
     pub persons_ever: u64,
@@ -217,7 +258,7 @@ pub struct Listed {
 }
 
 /// Treatment counts in one domain.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DomainTreatment {
     /// Applications to the person whose status triggered them.
     pub applications: u64,
@@ -232,8 +273,20 @@ pub struct DomainTreatment {
     pub person_days: u64,
 }
 
+impl DomainTreatment {
+    /// Applications to the triggering persons and to their households.
+    pub fn all_applications(&self) -> u64 {
+        self.applications + self.household_applications
+    }
+
+    /// Whether nothing was applied and no attempt denied (or granted) in the domain.
+    pub fn is_empty(&self) -> bool {
+        self.all_applications() + self.attempts == 0
+    }
+}
+
 /// One treatment's counts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TreatmentCounts {
     /// `sanction` or `reward`.
     pub kind: TreatmentKind,
@@ -250,7 +303,7 @@ pub struct TreatmentCounts {
 }
 
 /// Persons ever in a state, and person-days in it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Occupancy {
     /// Persons ever.
     pub persons_ever: u64,
@@ -259,6 +312,11 @@ pub struct Occupancy {
 }
 
 impl Summary {
+    /// Share of persons ever under any sanction.
+    pub fn share_ever_sanctioned(&self) -> f64 {
+        self.sanctioned.persons_ever as f64 / self.persons as f64
+    }
+
     /// Builds the summary of a run.
     pub fn new(model: &Model, outcome: &Outcome) -> Summary {
         let t = &outcome.tally;
@@ -461,6 +519,16 @@ pub enum Cell {
     Float(f64),
 }
 
+impl Cell {
+    /// The cell as a number.
+    pub fn as_f64(&self) -> f64 {
+        match *self {
+            Cell::Int(v) => v as f64,
+            Cell::Float(v) => v,
+        }
+    }
+}
+
 /// A table: named columns, one row per reporting period.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -470,29 +538,176 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// Names of the time series' columns that readers look up, defined once for the
+/// writer ([`timeseries`]) and the readers ([`Table`]'s methods); docs/outputs.md
+/// lists every column.
+pub mod column {
+    /// Reporting period, from 1.
+    pub const PERIOD: &str = "period";
+    /// Mean score at the period's end.
+    pub const MEAN_SCORE: &str = "mean_score";
+    /// 10th percentile of the score.
+    pub const SCORE_P10: &str = "score_p10";
+    /// Median score.
+    pub const SCORE_P50: &str = "score_p50";
+    /// 90th percentile of the score.
+    pub const SCORE_P90: &str = "score_p90";
+    /// Persons under at least one sanction.
+    pub const SANCTIONED: &str = "sanctioned";
+    /// Appeals filed in the period.
+    pub const APPEALS_FILED: &str = "appeals_filed";
+    /// Appeals decided in the period.
+    pub const APPEALS_DECIDED: &str = "appeals_decided";
+    /// Appeals waiting at the period's end.
+    pub const APPEALS_WAITING: &str = "appeals_waiting";
+    /// Mean days from filing to decision of the period's decisions.
+    pub const APPEAL_MEAN_WAIT_DAYS: &str = "appeal_mean_wait_days";
+    /// Prefix of the chilling factors' columns.
+    pub(crate) const CHILLING: &str = "chilling_factor";
+
+    /// Persons in a grade at the period's end.
+    pub fn grade(grade: &str) -> String {
+        format!("grade_{grade}")
+    }
+
+    /// Persons on a list at the period's end.
+    pub fn listed(list: &str) -> String {
+        format!("listed_{list}")
+    }
+
+    /// The chilling factor in force for a category (or for everyone).
+    pub fn chilling(category: Option<&str>) -> String {
+        match category {
+            None => CHILLING.into(),
+            Some(c) => format!("{CHILLING}_{c}"),
+        }
+    }
+
+    /// Acts of a class that would have happened without responses.
+    pub fn candidate(class: super::ActClass) -> String {
+        format!("{}_candidate", class.name())
+    }
+
+    /// Acts of a class that happened.
+    pub fn performed(class: super::ActClass) -> String {
+        format!("{}_performed", class.name())
+    }
+}
+
+/// A class of acts that responses act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActClass {
+    /// Acts of unprotected behaviours whose records are adverse.
+    Violations,
+    /// Acts of protected behaviours.
+    Protected,
+}
+
+impl ActClass {
+    /// Both classes.
+    pub const ALL: [ActClass; 2] = [ActClass::Violations, ActClass::Protected];
+
+    /// Its name in column names.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActClass::Violations => "violations",
+            ActClass::Protected => "protected",
+        }
+    }
+}
+
+impl Table {
+    /// A column's values as numbers (null when the run has no such column).
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        let c = self.columns.iter().position(|n| n == name)?;
+        Some(
+            self.rows
+                .iter()
+                .filter_map(|r| r.get(c).map(Cell::as_f64))
+                .collect(),
+        )
+    }
+
+    /// The reporting periods, 1, 2, …
+    pub fn periods(&self) -> Vec<f64> {
+        self.column(column::PERIOD).unwrap_or_default()
+    }
+
+    /// Percentage of `persons` in a grade at each period's end.
+    pub fn grade_percentages(&self, grade: &str, persons: u64) -> Option<Vec<f64>> {
+        let n = (persons as f64).max(1.0);
+        let counts = self.column(&column::grade(grade))?;
+        Some(counts.into_iter().map(|x| 100.0 * x / n).collect())
+    }
+
+    /// Persons on a list at each period's end.
+    pub fn listed(&self, list: &str) -> Option<Vec<f64>> {
+        self.column(&column::listed(list))
+    }
+
+    /// Acts of a class done, as a percentage of those that would have been done
+    /// without responses, each period (NaN in a period without candidate acts).
+    pub fn performed_percentages(&self, class: ActClass) -> Option<Vec<f64>> {
+        let c = self.column(&column::candidate(class))?;
+        let p = self.column(&column::performed(class))?;
+        Some(
+            c.iter()
+                .zip(&p)
+                .map(|(c, p)| if *c > 0.0 { 100.0 * p / c } else { f64::NAN })
+                .collect(),
+        )
+    }
+
+    /// The chilling factors in force each period: by category of the chilling
+    /// attribute, or one for everyone (null category).
+    pub fn chilling_factors(&self) -> Vec<(Option<&str>, Vec<f64>)> {
+        self.columns
+            .iter()
+            .filter_map(|name| {
+                let rest = name.strip_prefix(column::CHILLING)?;
+                let category = match rest.strip_prefix('_') {
+                    Some(c) => Some(c),
+                    None if rest.is_empty() => None,
+                    None => return None,
+                };
+                Some((category, self.column(name)?))
+            })
+            .collect()
+    }
+}
+
 /// The monthly time series: state at each period's end and flows within it.
 pub fn timeseries(model: &Model, outcome: &Outcome) -> Table {
     let tally = &outcome.tally;
     let layout = Layout::of(model);
-    let mut columns = vec!["period".to_string(), "start_day".into(), "end_day".into()];
+    let mut columns = vec![
+        column::PERIOD.to_string(),
+        "start_day".into(),
+        "end_day".into(),
+    ];
     let grades: Vec<&str> = model
         .score
         .as_ref()
         .map(|s| s.grades.iter().map(|g| g.name.as_str()).collect())
         .unwrap_or_default();
     for g in &grades {
-        columns.push(format!("grade_{g}"));
+        columns.push(column::grade(g));
     }
     if model.score.is_some() {
-        columns.push("mean_score".into());
-        for q in ["p10", "p50", "p90"] {
-            columns.push(format!("score_{q}"));
-        }
+        columns.extend(
+            [
+                column::MEAN_SCORE,
+                column::SCORE_P10,
+                column::SCORE_P50,
+                column::SCORE_P90,
+            ]
+            .map(String::from),
+        );
     }
     for l in &model.lists {
-        columns.push(format!("listed_{}", l.id));
+        columns.push(column::listed(&l.id));
     }
-    columns.extend(["sanctioned".into(), "under_scrutiny".into()]);
+    columns.extend([column::SANCTIONED.into(), "under_scrutiny".into()]);
     for p in Provenance::ALL {
         columns.push(format!("records_{}", p.name()));
     }
@@ -520,11 +735,11 @@ pub fn timeseries(model: &Model, outcome: &Outcome) -> Table {
     if appeals {
         columns.extend(
             [
-                "appeals_filed",
-                "appeals_decided",
+                column::APPEALS_FILED,
+                column::APPEALS_DECIDED,
                 "appeals_upheld",
-                "appeals_waiting",
-                "appeal_mean_wait_days",
+                column::APPEALS_WAITING,
+                column::APPEAL_MEAN_WAIT_DAYS,
             ]
             .map(String::from),
         );
@@ -533,26 +748,20 @@ pub fn timeseries(model: &Model, outcome: &Outcome) -> Table {
         columns.extend(["records_repaired", "records_removed"].map(String::from));
     }
     if responses {
-        columns.extend(
-            [
-                "violations_candidate",
-                "violations_performed",
-                "protected_candidate",
-                "protected_performed",
-                "penalised_for_protected",
-            ]
-            .map(String::from),
-        );
+        for class in ActClass::ALL {
+            columns.extend([column::candidate(class), column::performed(class)]);
+        }
+        columns.push("penalised_for_protected".into());
     }
     let chill_names: Vec<String> = match model.chilling.as_ref() {
         None => Vec::new(),
         Some(c) => match c.attribute {
-            None => vec!["chilling_factor".into()],
+            None => vec![column::chilling(None)],
             Some(a) => model.attributes[a]
                 .categories
                 .values
                 .iter()
-                .map(|v| format!("chilling_factor_{v}"))
+                .map(|v| column::chilling(Some(v.as_str())))
                 .collect(),
         },
     };

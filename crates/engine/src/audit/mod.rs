@@ -10,12 +10,14 @@
 
 mod lives;
 mod measures;
+mod readings;
 mod schema;
 mod stats;
 mod tally;
 mod variant;
 
 pub(crate) use lives::{Lives, NEVER, Observed};
+pub use readings::Difference;
 pub use schema::*;
 pub use stats::Estimate;
 pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally};

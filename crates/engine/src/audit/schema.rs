@@ -3,10 +3,10 @@
 
 use super::Estimate;
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `audit.json`: the measures, each with its standard error. Defined in docs/audit.md.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Audit {
     /// Version of credsim that produced this.
     pub credsim_version: String,
@@ -49,7 +49,7 @@ pub struct Audit {
 }
 
 /// Measure 10.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AppealsAudit {
     /// Adverse records (negative points or a list trigger) that were false or misattributed.
     pub erroneous_adverse_records: u64,
@@ -81,7 +81,7 @@ pub struct AppealsAudit {
 }
 
 /// Measure 11.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResponsesAudit {
     /// Relative change in genuine violations (acts of unprotected behaviours with adverse
     /// records) against the same regime without responses: performed / candidate − 1.
@@ -97,7 +97,7 @@ pub struct ResponsesAudit {
 }
 
 /// Measure 12.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssociationAudit {
     /// Persons ever sanctioned who would not have been without contacts triggers.
     pub persons_sanctioned_only_through_contacts: Estimate,
@@ -110,7 +110,7 @@ pub struct AssociationAudit {
 }
 
 /// Measure 1.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Wrongful {
     /// Persons ever sanctioned who would never have been without data errors.
     pub persons_wrongly_sanctioned: Estimate,
@@ -128,7 +128,7 @@ pub struct Wrongful {
 }
 
 /// Measure 2.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrossContext {
     /// Cross-context sanction applications / sanction applications.
     pub share_of_applications: Estimate,
@@ -137,7 +137,7 @@ pub struct CrossContext {
 }
 
 /// Measure 3, one category.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoryImpact {
     /// Category.
     pub category: String,
@@ -161,7 +161,7 @@ pub struct CategoryImpact {
 }
 
 /// Measure 4.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Protected {
     /// Points deducted by records of protected conduct / all points deducted.
     pub share_of_deductions: Estimate,
@@ -172,7 +172,7 @@ pub struct Protected {
 }
 
 /// Measure 5, one domain of origin.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Amplification {
     /// Genuine records (true provenance) with negative points or a list trigger.
     pub genuine_records: u64,
@@ -183,7 +183,7 @@ pub struct Amplification {
 }
 
 /// Measure 6.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Spillover {
     /// Persons sanctioned only through someone else in their household.
     pub persons: Estimate,
@@ -194,7 +194,7 @@ pub struct Spillover {
 }
 
 /// Measure 7.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScrutinyFeedback {
     /// Records that exist only because of scrutiny (records − records without scrutiny).
     pub extra_records: Estimate,
@@ -207,7 +207,7 @@ pub struct ScrutinyFeedback {
 }
 
 /// Measure 8.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mobility {
     /// Grades, in the order of the transition matrix.
     pub grades: Vec<String>,
@@ -222,7 +222,7 @@ pub struct Mobility {
 }
 
 /// Time until leaving a state, from first entry (Kaplan–Meier, censored at the horizon).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stays {
     /// Persons who entered.
     pub entered: u64,
@@ -235,7 +235,7 @@ pub struct Stays {
 }
 
 /// Measure 9.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Concentration {
     /// Gini coefficient of sanction-days over all persons.
     pub gini: Estimate,

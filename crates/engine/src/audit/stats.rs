@@ -1,10 +1,10 @@
 //! Statistics behind the measures: estimates with intervals, ratios, Kaplan–Meier
 //! quantiles of censored stays, the Gini coefficient and top shares of a histogram.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A value with its standard error and 95% confidence interval (normal approximation).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Estimate {
     /// Point estimate (null when undefined, e.g. a share of zero events).
     pub value: Option<f64>,

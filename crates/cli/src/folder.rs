@@ -1,0 +1,100 @@
+//! Reading a finished run folder back into the engine's typed values (summary, audit,
+//! time series) and the resolved scenario, for `credsim audit`, `compare` and
+//! `report`. Each error names the file.
+
+use crate::CliError;
+use credsim_engine::Audit;
+use credsim_engine::summary::{Cell, Summary, Table};
+use credsim_model::raw::Scenario;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// A run folder's summary and audit.
+pub struct Run {
+    /// summary.json.
+    pub summary: Summary,
+    /// audit.json.
+    pub audit: Audit,
+}
+
+/// Reads summary.json and audit.json of a run folder (both needed).
+pub fn run(folder: &Path) -> Result<Run, CliError> {
+    Ok(Run {
+        audit: json(folder, "audit.json")?,
+        summary: json(folder, "summary.json")?,
+    })
+}
+
+/// Reads one JSON output of a run folder into its type.
+pub fn json<T: DeserializeOwned>(folder: &Path, name: &str) -> Result<T, CliError> {
+    let path = folder.join(name);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot read `{}`: {e} (is `{}` an output folder of `credsim run`, run without --no-audit?)",
+            path.display(),
+            folder.display()
+        ))
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        CliError::Usage(format!(
+            "`{}` is not a {name} of this credsim ({}): {e}",
+            path.display(),
+            credsim_engine::VERSION
+        ))
+    })
+}
+
+/// The same for a file that may be missing (audit.json of a run with --no-audit).
+pub fn optional_json<T: DeserializeOwned>(
+    folder: &Path,
+    name: &str,
+) -> Result<Option<T>, CliError> {
+    if folder.join(name).exists() {
+        json(folder, name).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Reads timeseries.csv (empty when missing); comment lines are skipped, whole
+/// numbers read as integers and the rest as floats.
+pub fn timeseries(folder: &Path) -> Result<Table, CliError> {
+    let path = folder.join("timeseries.csv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Table {
+            columns: Vec::new(),
+            rows: Vec::new(),
+        });
+    };
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let columns: Vec<String> = lines
+        .next()
+        .map(|h| h.split(',').map(String::from).collect())
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    for (n, line) in lines.enumerate() {
+        let row = line
+            .split(',')
+            .map(|v| match v.parse::<i64>() {
+                Ok(i) => Ok(Cell::Int(i)),
+                Err(_) => v.parse::<f64>().map(Cell::Float),
+            })
+            .collect::<Result<Vec<Cell>, _>>()
+            .map_err(|e| {
+                CliError::Usage(format!(
+                    "`{}`, data row {}: not a number ({e})",
+                    path.display(),
+                    n + 1
+                ))
+            })?;
+        rows.push(row);
+    }
+    Ok(Table { columns, rows })
+}
+
+/// scenario.toml as written and as parsed (none when missing or unreadable).
+pub fn scenario(folder: &Path) -> Option<(Scenario, String)> {
+    let text = std::fs::read_to_string(folder.join("scenario.toml")).ok()?;
+    let scenario = credsim_model::parse(&text, "scenario.toml").ok()?;
+    Some((scenario, text))
+}

@@ -1,0 +1,111 @@
+//! Measures read off a finished [`Audit`] (no new counts): the largest sanction-rate
+//! ratio between categories, and an estimate's difference from another run's, tested
+//! against their sampling errors. Writers format these; they compute nothing.
+
+use super::{Audit, CategoryImpact, Estimate};
+
+/// One estimate's difference from a reference estimate (another run's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    /// This value − the reference value.
+    pub value: f64,
+    /// Beyond sampling error: |Δ| > 1.96 · √(se² + se_ref²), a missing standard error
+    /// counting as 0; a zero difference never is.
+    pub significant: bool,
+}
+
+impl Difference {
+    /// The difference of two counts, which have no sampling error: never significant.
+    pub fn between_counts(count: u64, reference: u64) -> Difference {
+        Difference {
+            value: count as f64 - reference as f64,
+            significant: false,
+        }
+    }
+}
+
+impl Estimate {
+    /// The same estimate in other units (× 100 for a percentage).
+    pub fn scaled(&self, k: f64) -> Estimate {
+        Estimate {
+            value: self.value.map(|v| v * k),
+            se: self.se.map(|v| v * k),
+            ci_low: self.ci_low.map(|v| v * k),
+            ci_high: self.ci_high.map(|v| v * k),
+        }
+    }
+
+    /// This estimate's difference from `reference` (null when either value is).
+    pub fn difference_from(&self, reference: &Estimate) -> Option<Difference> {
+        let d = self.value? - reference.value?;
+        let se = (self.se.unwrap_or(0.0).powi(2) + reference.se.unwrap_or(0.0).powi(2)).sqrt();
+        Some(Difference {
+            value: d,
+            significant: d.abs() > 1.96 * se && d != 0.0,
+        })
+    }
+
+    /// Whether this estimate differs from `other` beyond sampling error (see
+    /// [`Difference::significant`]; null when either value is).
+    pub fn differs_from(&self, other: &Estimate) -> Option<bool> {
+        self.difference_from(other).map(|d| d.significant)
+    }
+}
+
+impl Audit {
+    /// The category with the largest sanction-rate ratio (measure 3), with its
+    /// attribute; an undefined ratio counts as 0, and of equal ratios the first wins,
+    /// attributes taken in the order of their names and categories in their order;
+    /// none when no ratio is above 0.
+    pub fn largest_sanction_ratio(&self) -> Option<(&str, &CategoryImpact)> {
+        let mut attributes: Vec<_> = self.disparate_impact.iter().collect();
+        attributes.sort_by(|a, b| a.0.cmp(b.0));
+        let mut worst: Option<(f64, &str, &CategoryImpact)> = None;
+        for (attr, rows) in attributes {
+            for r in rows {
+                let x = r.ratio_sanctioned.value.unwrap_or(0.0);
+                if worst.is_none_or(|w| x > w.0) {
+                    worst = Some((x, attr, r));
+                }
+            }
+        }
+        worst.filter(|w| w.0 > 0.0).map(|(_, a, r)| (a, r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(value: Option<f64>, se: Option<f64>) -> Estimate {
+        Estimate::new(value, se)
+    }
+
+    #[test]
+    fn differences_against_sampling_error() {
+        let d = e(Some(3.0), Some(1.0)).difference_from(&e(Some(0.0), Some(1.0)));
+        // 3 > 1.96 · √2 ≈ 2.77.
+        assert_eq!(
+            d,
+            Some(Difference {
+                value: 3.0,
+                significant: true
+            })
+        );
+        assert_eq!(
+            e(Some(2.0), Some(1.0)).differs_from(&e(Some(0.0), Some(1.0))),
+            Some(false)
+        );
+        // Without standard errors any nonzero difference is beyond sampling error; none is.
+        assert_eq!(
+            e(Some(1.0), None).differs_from(&e(Some(0.5), None)),
+            Some(true)
+        );
+        assert_eq!(
+            e(Some(1.0), None).differs_from(&e(Some(1.0), None)),
+            Some(false)
+        );
+        assert_eq!(e(None, None).differs_from(&e(Some(1.0), None)), None);
+        assert!(!Difference::between_counts(5, 3).significant);
+    }
+}
