@@ -126,16 +126,41 @@ pub fn load(args: &ScenarioArgs, overrides: &Overrides) -> Result<Loaded, CliErr
     }
 }
 
+/// Prints a scenario's warnings (what validates but cannot have its apparent effect) on
+/// standard error.
+fn warn(args: &ScenarioArgs, loaded: &Loaded) {
+    if loaded.warnings.is_empty() {
+        return;
+    }
+    let name = match (&args.file, &args.preset) {
+        (Some(f), _) => f.display().to_string(),
+        (None, p) => format!("preset {}", p.as_deref().unwrap_or(presets::DEFAULT)),
+    };
+    eprintln!(
+        "{}",
+        credsim_model::render_warnings(&name, &loaded.warnings)
+    );
+}
+
 fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
+    let report = |f: &std::path::PathBuf, l: &Loaded| {
+        println!("ok: {} ({})", f.display(), describe(&l.model));
+        if !l.warnings.is_empty() {
+            eprintln!(
+                "{}",
+                credsim_model::render_warnings(&f.display().to_string(), &l.warnings)
+            );
+        }
+    };
     if let [file] = files {
         let l = credsim_model::load_file(file, &Overrides::default())?;
-        println!("ok: {} ({})", file.display(), describe(&l.model));
+        report(file, &l);
         return Ok(());
     }
     let mut failed = 0;
     for f in files {
         match credsim_model::load_file(f, &Overrides::default()) {
-            Ok(l) => println!("ok: {} ({})", f.display(), describe(&l.model)),
+            Ok(l) => report(f, &l),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e}\n");
@@ -262,6 +287,7 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         seed: args.seed,
     };
     let loaded = load(&args.scenario, &overrides)?;
+    warn(&args.scenario, &loaded);
     let model = &loaded.model;
     let target = output::Target::choose(args.out.as_deref(), model, args.force)?;
 

@@ -129,28 +129,44 @@ fn render(file: &str, problems: &[Problem]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let at = match p.position {
-            Some((line, col)) => format!("{file}:{line}:{col}"),
-            None => file.to_string(),
-        };
         if n > 1 {
             out.push_str("  ");
         }
-        if p.path.0.is_empty() {
-            out.push_str(&format!("{at}: {}", p.message));
-        } else {
-            out.push_str(&format!("{at}: field `{}`: {}", p.path, p.message));
-        }
-        if let (Some((line, col)), Some(text)) = (p.position, &p.excerpt) {
-            let gutter = line.to_string().len();
-            out.push_str(&format!(
-                "\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {}{}",
-                "",
-                "",
-                " ".repeat(col.saturating_sub(1)),
-                "^".repeat(p.width.max(1)),
-            ));
-        }
+        out.push_str(&one(file, p));
+    }
+    out
+}
+
+/// Warnings about a scenario, one after the other, each as `warning: file:line:col: …`
+/// with the excerpt of the source line.
+pub fn render_warnings(file: &str, warnings: &[Problem]) -> String {
+    warnings
+        .iter()
+        .map(|w| format!("warning: {}", one(file, w)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One problem: where, which field, what; then the source line with a caret.
+fn one(file: &str, p: &Problem) -> String {
+    let at = match p.position {
+        Some((line, col)) => format!("{file}:{line}:{col}"),
+        None => file.to_string(),
+    };
+    let mut out = if p.path.0.is_empty() {
+        format!("{at}: {}", p.message)
+    } else {
+        format!("{at}: field `{}`: {}", p.path, p.message)
+    };
+    if let (Some((line, col)), Some(text)) = (p.position, &p.excerpt) {
+        let gutter = line.to_string().len();
+        out.push_str(&format!(
+            "\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {}{}",
+            "",
+            "",
+            " ".repeat(col.saturating_sub(1)),
+            "^".repeat(p.width.max(1)),
+        ));
     }
     out
 }

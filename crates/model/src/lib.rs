@@ -14,8 +14,9 @@ pub mod presets;
 pub mod raw;
 mod section;
 pub mod validate;
+mod warnings;
 
-pub use error::{FieldPath, Problem, ScenarioError};
+pub use error::{FieldPath, Problem, ScenarioError, render_warnings};
 pub use kinds::{Level, ListKind, Period, Scope, Status, TreatmentKind};
 pub use model::*;
 pub use raw::Scenario;
@@ -54,6 +55,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// The runnable model.
     pub model: Model,
+    /// What validates but cannot have its apparent effect (see `warnings.rs`).
+    pub warnings: Vec<Problem>,
 }
 
 /// Parses TOML text into a scenario; `file` names it in errors.
@@ -87,7 +90,12 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
                 problems,
             }
         })?;
-    Ok(Loaded { scenario, model })
+    let warnings = warnings::check(&model, &located);
+    Ok(Loaded {
+        scenario,
+        model,
+        warnings,
+    })
 }
 
 /// Reads and loads a scenario file.

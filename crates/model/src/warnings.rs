@@ -1,0 +1,118 @@
+//! Warnings: what validates but cannot have the effect it seems to ask for. A warning
+//! never stops a run; `credsim validate` and `credsim run` print them, each located in
+//! the file like an error.
+
+use crate::error::{FieldPath, Located, Problem};
+use crate::{Model, Scope, Status};
+
+/// Every warning for a compiled model, in the order of the scenario's sections.
+pub(crate) fn check(model: &Model, located: &Located<'_>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    unrecorded_behaviours(model, located, &mut out);
+    capped_capture(model, located, &mut out);
+    own_scope_never_applies(model, located, &mut out);
+    out
+}
+
+/// A behaviour no source records never produces a record: the regime never sees it.
+fn unrecorded_behaviours(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) {
+    for (b, beh) in model.behaviours.iter().enumerate() {
+        if beh.rate_per_day > 0.0 && beh.observers.iter().all(|o| o.capture <= 0.0) {
+            out.push(located.problem(
+                FieldPath::keys(&["behaviours"]).index(b),
+                format!(
+                    "no source records behaviour `{}` (no `capture` entry above 0 in any \
+                     [[sources]]): its acts happen but never produce a record, so the regime \
+                     never acts on them",
+                    beh.id
+                ),
+            ));
+        }
+    }
+}
+
+/// A capture probability times the largest product of a source's multipliers above 1 is
+/// capped at 1: part of the multipliers' effect is lost for those categories.
+fn capped_capture(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) {
+    for (s, src) in model.sources.iter().enumerate() {
+        let largest: f64 = src
+            .capture_multipliers
+            .iter()
+            .map(|m| m.iter().copied().fold(0.0, f64::max))
+            .product();
+        let capped: Vec<String> = model
+            .behaviours
+            .iter()
+            .flat_map(|b| b.observers.iter().map(move |o| (b, o)))
+            .filter(|(_, o)| o.source == s && o.capture * largest > 1.0)
+            .map(|(b, o)| {
+                format!(
+                    "`{}` ({} × {} = {:.3})",
+                    b.id,
+                    o.capture,
+                    largest,
+                    o.capture * largest
+                )
+            })
+            .collect();
+        if !capped.is_empty() {
+            out.push(located.problem(
+                FieldPath::keys(&["sources"]).index(s).key("capture_multipliers"),
+                format!(
+                    "the capture probability of {} exceeds 1 for persons in the categories with \
+                     the largest multipliers and is capped at 1 there, so the multipliers act \
+                     less than written",
+                    capped.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// A treatment of scope `own` applies only when a record behind its trigger comes from
+/// the service's own domain; when no record that can lie behind the trigger has that
+/// domain, it never applies.
+fn own_scope_never_applies(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) {
+    // Domains of scored records (the causes of a grade or of a grade or score listing).
+    let scored: u64 = if model.score.is_some() {
+        model
+            .behaviours
+            .iter()
+            .filter(|b| b.points != 0)
+            .fold(0, |m, b| m | 1 << b.domain)
+    } else {
+        0
+    };
+    let causes = |status: Status| -> u64 {
+        match status {
+            Status::Grade(_) => scored,
+            Status::List(l) => {
+                let list = &model.lists[l];
+                let by_records = model
+                    .behaviours
+                    .iter()
+                    .filter(|b| b.lists_triggered.contains(&l))
+                    .fold(0, |m, b| m | 1 << b.domain);
+                let by_condition = if list.has_condition() { scored } else { 0 };
+                by_records | by_condition
+            }
+        }
+    };
+    for (t, tr) in model.treatments.iter().enumerate() {
+        if tr.scope != Scope::Own {
+            continue;
+        }
+        let domain = model.services[tr.service].domain;
+        if causes(tr.trigger) & (1 << domain) == 0 {
+            out.push(located.problem(
+                FieldPath::keys(&["treatments"]).index(t).key("scope"),
+                format!(
+                    "treatment `{}` has scope `own`, but no record that can lie behind its \
+                     trigger comes from the service's domain `{}`, so it never applies \
+                     (use scope = \"all\" for joint punishment)",
+                    tr.id, model.domains[domain]
+                ),
+            ));
+        }
+    }
+}

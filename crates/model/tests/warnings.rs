@@ -1,0 +1,118 @@
+//! Warnings: scenarios that validate but cannot have the effect they seem to ask for are
+//! loaded, with a located warning each; the presets have none but the one they should.
+
+use credsim_model::{Overrides, load, presets, render_warnings};
+
+const BASE: &str = r#"domains = ["traffic", "court", "transport"]
+
+[scenario]
+name = "warn"
+
+[simulation]
+years = 1
+seed = 1
+
+[population]
+persons = 1000
+
+[[population.attributes]]
+id = "region"
+categories = { urban = 0.6, rural = 0.4 }
+
+[[behaviours]]
+id = "speeding"
+domain = "traffic"
+rate_per_year = 0.5
+
+[[behaviours]]
+id = "default"
+domain = "court"
+rate_per_year = 0.01
+
+[[sources]]
+id = "camera"
+capture = { speeding = 0.3 }
+capture_multipliers = { region = { urban = 2.0 } }
+
+[score]
+base = 1000
+
+[[score.grades]]
+name = "A"
+min = 1000
+
+[[score.grades]]
+name = "B"
+max = 999
+
+[records.speeding]
+points = -50
+
+[[services]]
+id = "flights"
+domain = "transport"
+attempts_per_year = 1.0
+
+[[treatments]]
+id = "no_flights"
+kind = "sanction"
+service = "flights"
+trigger = { grade = "B" }
+scope = "all"
+"#;
+
+fn warnings(text: &str) -> String {
+    let loaded = load(text, "w.toml", &Overrides::default()).expect("the scenario is valid");
+    render_warnings("w.toml", &loaded.warnings)
+}
+
+/// The base scenario: `default` is recorded by no source (the only warning).
+#[test]
+fn an_unrecorded_behaviour_is_warned_about() {
+    let w = warnings(BASE);
+    assert_eq!(w.matches("warning:").count(), 1, "{w}");
+    assert!(w.contains("w.toml:22:1: field `behaviours[1]`"), "{w}");
+    assert!(w.contains("no source records behaviour `default`"), "{w}");
+}
+
+/// 0.6 × 2.0 exceeds 1: capped for urban persons.
+#[test]
+fn capped_capture_is_warned_about() {
+    let text = BASE.replace(
+        "capture = { speeding = 0.3 }",
+        "capture = { speeding = 0.6 }",
+    );
+    let w = warnings(&text);
+    assert!(w.contains("field `sources[0].capture_multipliers`"), "{w}");
+    assert!(w.contains("`speeding` (0.6 × 2 = 1.200)"), "{w}");
+}
+
+/// A sanction of scope `own` in transport, triggered by a grade whose records are all
+/// traffic records, never applies; in traffic it can.
+#[test]
+fn an_own_scope_that_never_applies_is_warned_about() {
+    let own = BASE.replace("scope = \"all\"", "scope = \"own\"");
+    let w = warnings(&own);
+    assert!(w.contains("field `treatments[0].scope`"), "{w}");
+    assert!(w.contains("treatment `no_flights` has scope `own`"), "{w}");
+    let in_domain = own.replace(
+        "domain = \"transport\"\nattempts",
+        "domain = \"traffic\"\nattempts",
+    );
+    assert!(!warnings(&in_domain).contains("scope `own`"));
+}
+
+/// The presets: only rongcheng's late-fee capture (0.9 × 1.2) is capped.
+#[test]
+fn presets_warn_only_where_they_should() {
+    for p in presets::ALL {
+        let loaded = presets::load(p.name, &Overrides::default()).expect("preset loads");
+        let w = render_warnings(p.name, &loaded.warnings);
+        if p.name == "rongcheng" {
+            assert_eq!(loaded.warnings.len(), 1, "{w}");
+            assert!(w.contains("late_public_service_fees"), "{w}");
+        } else {
+            assert!(loaded.warnings.is_empty(), "{}: {w}", p.name);
+        }
+    }
+}
