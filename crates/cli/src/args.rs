@@ -97,18 +97,20 @@ pub struct ScenarioArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Number of persons (replaces the scenario's population.persons).
-    #[arg(long, value_name = "N")]
+    /// Number of persons (replaces the scenario's population.persons), 1 to
+    /// 4,000,000,000. Written as TOML writes numbers: 1000000, 1_000_000 or 1e6.
+    #[arg(long, value_name = "N", value_parser = persons)]
     pub persons: Option<u64>,
-    /// Horizon in years of 365 days (replaces the scenario's simulation.years/days).
-    #[arg(long, value_name = "Y")]
+    /// Horizon in years of 365 days (replaces the scenario's simulation.years/days),
+    /// 1 to 100.
+    #[arg(long, value_name = "Y", value_parser = years)]
     pub years: Option<u32>,
     /// Seed of every random draw (replaces simulation.seed). Same scenario and seed
     /// give bit-identical outputs, whatever the thread count.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = seed)]
     pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_name = "T")]
+    /// Worker threads, at least 1 (default: one per core). Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = threads)]
     pub threads: Option<usize>,
     /// Output folder. Default: a new numbered folder under ./credsim-out/.
     /// An existing folder is never replaced without --force.
@@ -143,17 +145,17 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Population sizes, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1000000,10000000")]
+    /// Population sizes, comma-separated (1_000_000 and 1e6 are accepted).
+    #[arg(long, value_delimiter = ',', default_value = "1000000,10000000", value_parser = persons)]
     pub persons: Vec<u64>,
     /// Presets to run, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
     pub presets: Vec<String>,
     /// Horizon in years (default: each preset's own).
-    #[arg(long)]
+    #[arg(long, value_parser = years)]
     pub years: Option<u32>,
     /// Thread counts to try, comma-separated (default: one per core).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = threads)]
     pub threads: Vec<usize>,
     /// Also time each run without the audit, to show what the audit costs.
     #[arg(long)]
@@ -163,4 +165,99 @@ pub struct BenchArgs {
     /// figures are the simulation's alone.
     #[arg(long)]
     pub with_persons_table: bool,
+}
+
+/// A whole number written as TOML accepts it (`1000000`, `1_000_000`, `0x10`, or a float
+/// with a whole value such as `1e6`), between `min` and `max`.
+fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
+    let allowed = || {
+        format!(
+            "{what} must be a whole number from {} to {} (written like 1000000, 1_000_000 or 1e6)",
+            thousands(min),
+            thousands(max)
+        )
+    };
+    if s.contains(['\n', '\r', '=', '#']) {
+        return Err(allowed());
+    }
+    // Plain digits beyond TOML's 64-bit signed integers (a seed may use all 64 bits).
+    if let Ok(n) = s.parse::<u64>() {
+        return Some(n)
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(allowed);
+    }
+    let table: toml::Table = toml::from_str(&format!("v = {s}")).map_err(|_| allowed())?;
+    let n = match table.get("v") {
+        Some(toml::Value::Integer(i)) => u64::try_from(*i).ok(),
+        Some(toml::Value::Float(f)) if f.fract() == 0.0 && *f >= 0.0 && *f < 2f64.powi(64) => {
+            Some(*f as u64)
+        }
+        _ => None,
+    };
+    n.filter(|n| (min..=max).contains(n)).ok_or_else(allowed)
+}
+
+/// 1234567 as 1,234,567.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `--persons`: person ids are 32-bit; the model's limit.
+fn persons(s: &str) -> Result<u64, String> {
+    whole(
+        s,
+        1,
+        credsim_model::validate::MAX_PERSONS,
+        "the number of persons",
+    )
+}
+
+/// `--years`: the model's longest horizon.
+fn years(s: &str) -> Result<u32, String> {
+    let max = u64::from(credsim_model::validate::MAX_DAYS / 365);
+    whole(s, 1, max, "the horizon in years").map(|y| y as u32)
+}
+
+/// `--seed`: any 64-bit number.
+fn seed(s: &str) -> Result<u64, String> {
+    whole(s, 0, u64::MAX, "the seed")
+}
+
+/// `--threads`: at least one (leave it out for one per core).
+fn threads(s: &str) -> Result<usize, String> {
+    whole(s, 1, 4096, "the number of threads")
+        .map(|t| t as usize)
+        .map_err(|e| format!("{e}; leave --threads out for one thread per core"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Numbers as TOML writes them; out-of-range and malformed ones refused with the range.
+    #[test]
+    fn whole_numbers_as_toml_writes_them() {
+        assert_eq!(persons("1000000"), Ok(1_000_000));
+        assert_eq!(persons("1_000_000"), Ok(1_000_000));
+        assert_eq!(persons("1e6"), Ok(1_000_000));
+        assert_eq!(persons("2.5e3"), Ok(2_500));
+        assert_eq!(persons("0x10"), Ok(16));
+        for bad in ["0", "-5", "1.5", "1e10", "abc", "1__0", "1\nx = 2", ""] {
+            let e = persons(bad).expect_err(bad);
+            assert!(e.contains("from 1 to 4,000,000,000"), "{bad}: {e}");
+        }
+        assert_eq!(years("10"), Ok(10));
+        assert!(years("101").is_err());
+        assert!(threads("0").expect_err("0").contains("leave --threads out"));
+        assert_eq!(threads("2"), Ok(2));
+        assert_eq!(seed("18446744073709551615"), Ok(u64::MAX));
+    }
 }

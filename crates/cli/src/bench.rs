@@ -4,6 +4,7 @@
 use crate::CliError;
 use crate::args::BenchArgs;
 use crate::fmt::thousands;
+use crate::term::outln;
 use credsim_model::presets;
 use std::process::Command;
 
@@ -25,7 +26,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         args.threads.iter().map(|&t| Some(t)).collect()
     };
     let scratch = std::env::temp_dir().join(format!("credsim-bench-{}", std::process::id()));
-    println!(
+    outln!(
         "{:<18} {:>14} {:>5} {:>7} {:>9} {:>16} {:>14} {:>10} {:>10} {:>8} {:>7}",
         "preset",
         "persons",
@@ -44,7 +45,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
             for &t in &threads {
                 let out = scratch.join(format!("{name}-{persons}-{}", t.unwrap_or(0)));
                 let Some(info) = child(&exe, name, persons, t, &args, &out, false)? else {
-                    println!("{name:<18} {persons:>14} run failed");
+                    outln!("{name:<18} {persons:>14} run failed");
                     continue;
                 };
                 let f = |k: &str| info[k].as_f64().unwrap_or(f64::NAN);
@@ -58,7 +59,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
                 } else {
                     String::new()
                 };
-                println!(
+                outln!(
                     "{:<18} {:>14} {:>5.1} {:>7} {:>9.2} {:>16} {:>14} {:>10} {:>9.3}G {:>8.1} {:>7}",
                     name,
                     thousands(persons),

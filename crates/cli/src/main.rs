@@ -13,7 +13,9 @@ mod measures;
 mod output;
 mod print;
 mod report;
+mod term;
 
+use crate::term::{out, outln};
 use args::{Cli, Command, ScenarioArgs};
 use clap::Parser;
 use credsim_engine::summary::{Summary, timeseries};
@@ -75,13 +77,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Validate { files } => validate(&files),
         Command::Show { scenario } => {
             let loaded = load(&scenario, &Overrides::default())?;
-            print!("{}", credsim_model::to_toml(&loaded.scenario));
+            out!("{}", credsim_model::to_toml(&loaded.scenario));
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
         Command::Report { folder } => {
             report::rebuild(&folder)?;
-            println!("report: {}", folder.join("report.html").display());
+            outln!("report: {}", folder.join("report.html").display());
             Ok(())
         }
         Command::Compare { folders, out } => {
@@ -90,12 +92,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .map(|f| folder::run(f))
                 .collect::<Result<Vec<_>, CliError>>()?;
             let html = compare::render(&runs);
-            print!("{}", compare::text(&runs));
+            out!("{}", compare::text(&runs));
             let tmp = out.with_extension("html.partial");
             std::fs::write(&tmp, html)
                 .and_then(|()| std::fs::rename(&tmp, &out))
                 .map_err(|e| CliError::Output(format!("cannot write `{}`: {e}", out.display())))?;
-            println!("comparison: {}", out.display());
+            outln!("comparison: {}", out.display());
             Ok(())
         }
         Command::Audit { folders, markdown } => {
@@ -144,7 +146,7 @@ fn warn(args: &ScenarioArgs, loaded: &Loaded) {
 
 fn validate(files: &[std::path::PathBuf]) -> Result<(), CliError> {
     let report = |f: &std::path::PathBuf, l: &Loaded| {
-        println!("ok: {} ({})", f.display(), describe(&l.model));
+        outln!("ok: {} ({})", f.display(), describe(&l.model));
         if !l.warnings.is_empty() {
             eprintln!(
                 "{}",
@@ -385,10 +387,10 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
     if !args.quiet {
         print::summary(&summary, &run_info);
         if let Some(a) = &audit {
-            println!();
+            outln!();
             print::audit_brief(a);
         }
     }
-    println!("outputs: {}", folder.display());
+    outln!("outputs: {}", folder.display());
     Ok(())
 }

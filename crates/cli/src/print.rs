@@ -10,6 +10,7 @@ pub use table::audit_table;
 
 use crate::fmt::{Style, estimate, pct, thousands};
 use crate::output::RunInfo;
+use crate::term::outln;
 use credsim_engine::summary::{Responses, Summary, Truth};
 use credsim_engine::{Audit, Estimate};
 use credsim_model::{Model, presets};
@@ -24,7 +25,7 @@ pub fn presets() {
         } else {
             ""
         };
-        println!("{:width$}  {}{default}", p.name, p.summary);
+        outln!("{:width$}  {}{default}", p.name, p.summary);
     }
 }
 
@@ -50,7 +51,7 @@ pub fn progress_bar(model: &Model, quiet: bool) -> ProgressBar {
 
 /// The readable summary of a run.
 pub fn summary(s: &Summary, info: &RunInfo) {
-    println!(
+    outln!(
         "{} · seed {} · {} persons in {} households · {} days · credsim {}",
         s.scenario.name,
         s.seed,
@@ -59,7 +60,7 @@ pub fn summary(s: &Summary, info: &RunInfo) {
         s.days,
         s.credsim_version
     );
-    println!(
+    outln!(
         "simulated in {:.2} s on {} threads: {} person-years/s, {} events/s",
         info.wall_seconds,
         info.threads,
@@ -67,9 +68,9 @@ pub fn summary(s: &Summary, info: &RunInfo) {
         thousands(info.events_per_second as u64)
     );
     if !s.final_state.grade_shares.is_empty() {
-        println!("\nGrades                share at end   persons ever   person-days");
+        outln!("\nGrades                share at end   persons ever   person-days");
         for (g, share) in &s.final_state.grade_shares {
-            println!(
+            outln!(
                 "  {:<18} {:>12}   {:>12}   {:>14}",
                 g,
                 pct(*share),
@@ -78,13 +79,13 @@ pub fn summary(s: &Summary, info: &RunInfo) {
             );
         }
         if let Some(mean) = s.final_state.mean_score {
-            println!("  mean score at end: {mean:.2}");
+            outln!("  mean score at end: {mean:.2}");
         }
     }
     if !s.listed.is_empty() {
-        println!("\nLists                 listed at end  persons ever   person-days");
+        outln!("\nLists                 listed at end  persons ever   person-days");
         for (l, c) in &s.listed {
-            println!(
+            outln!(
                 "  {:<18} {:>12}   {:>12}   {:>14}",
                 l,
                 thousands(c.at_end),
@@ -101,9 +102,9 @@ pub fn summary(s: &Summary, info: &RunInfo) {
         if rows.is_empty() {
             continue;
         }
-        println!("\n{title:<21} applications  (household)  (cross-context)  {verb} attempts");
+        outln!("\n{title:<21} applications  (household)  (cross-context)  {verb} attempts");
         for (d, c) in rows {
-            println!(
+            outln!(
                 "  {:<18} {:>12}  {:>11}  {:>15}  {:>15}",
                 d,
                 thousands(c.applications),
@@ -113,14 +114,14 @@ pub fn summary(s: &Summary, info: &RunInfo) {
             );
         }
     }
-    println!(
+    outln!(
         "\nPersons ever sanctioned: {} ({}); ever under scrutiny: {}",
         thousands(s.sanctioned.persons_ever),
         pct(s.share_ever_sanctioned()),
         thousands(s.scrutiny.persons_ever)
     );
     let r = &s.records;
-    println!(
+    outln!(
         "Records: {} ({} true, {} false, {} misattributed; {} still in the pipeline at the end)",
         thousands(r.total),
         thousands(r.true_),
@@ -143,11 +144,11 @@ fn responses(x: &Responses) {
             thousands(t.erroneous)
         )
     };
-    println!("\nResponses");
-    println!("  adverse records           {}", pair(x.adverse_records));
+    outln!("\nResponses");
+    outln!("  adverse records           {}", pair(x.adverse_records));
     if x.appeals_filed.total() > 0 {
-        println!("  appeals filed             {}", pair(x.appeals_filed));
-        println!(
+        outln!("  appeals filed             {}", pair(x.appeals_filed));
+        outln!(
             "  appeals decided           {}; upheld {}; waiting at the end {}; mean wait {} days",
             thousands(x.appeals_decided.total()),
             thousands(x.appeals_upheld.total()),
@@ -156,20 +157,20 @@ fn responses(x: &Responses) {
         );
     }
     if x.repaired.total() > 0 {
-        println!("  repaired                  {}", pair(x.repaired));
+        outln!("  repaired                  {}", pair(x.repaired));
     }
     let (c, p) = (x.candidate_acts, x.performed_acts);
     if x.suppressed_acts() {
         let change = |change: Option<f64>| {
             change.map_or("n/a".to_string(), |c| format!("{:+.2}%", 100.0 * c))
         };
-        println!(
+        outln!(
             "  violations                {} of {} that would happen without responses ({})",
             thousands(p.violations),
             thousands(c.violations),
             change(x.change_in_violations())
         );
-        println!(
+        outln!(
             "  protected conduct         {} of {} ({})",
             thousands(p.protected),
             thousands(c.protected),
@@ -177,7 +178,7 @@ fn responses(x: &Responses) {
         );
     }
     if x.association_entries > 0 {
-        println!(
+        outln!(
             "  listed through contacts   {} entries",
             thousands(x.association_entries)
         );
@@ -191,54 +192,54 @@ fn est(e: Option<&Estimate>, percent: bool) -> String {
 
 /// The few audit lines shown after a run.
 pub fn audit_brief(a: &Audit) {
-    println!(
+    outln!(
         "Audit (± 95% interval; `credsim audit FOLDER` shows all of it, docs/audit.md defines it)"
     );
     if let Some(w) = &a.wrongful {
-        println!(
+        outln!(
             "  wrongly sanctioned (only because of false or misattributed records): {} persons, {} of sanction-days",
             est(Some(&w.persons_wrongly_sanctioned), false),
             est(Some(&w.share_of_sanction_days_caused_by_errors), true)
         );
     }
     let c = &a.cross_context;
-    println!(
+    outln!(
         "  cross-context: {} of sanction applications, {} of denied attempts",
         est(Some(&c.share_of_applications), true),
         est(Some(&c.share_of_denied_attempts), true)
     );
     if let Some(p) = &a.protected_conduct {
-        println!(
+        outln!(
             "  protected conduct: {} of sanction-days, {} of points deducted",
             est(Some(&p.share_of_sanction_days), true),
             est(Some(&p.share_of_deductions), true)
         );
     }
-    println!(
+    outln!(
         "  sanctioned only through a household member: {} persons",
         est(Some(&a.household_spillover.persons), false)
     );
     if let Some(s) = &a.scrutiny_feedback {
-        println!(
+        outln!(
             "  scrutiny feedback: {} of records, {} of sanction-days",
             est(Some(&s.share_of_records), true),
             est(Some(&s.share_of_sanction_days), true)
         );
     }
     if let Some((attr, r)) = a.largest_sanction_ratio() {
-        println!(
+        outln!(
             "  largest sanction-rate ratio: {attr} = {}, {} × the most favoured category",
             r.category,
             est(Some(&r.ratio_sanctioned), false)
         );
     }
-    println!(
+    outln!(
         "  concentration: Gini of sanction-days {}, top 1% bear {}",
         est(Some(&a.concentration.gini), false),
         est(Some(&a.concentration.top_1_percent_share), true)
     );
     if let Some(x) = &a.appeals {
-        println!(
+        outln!(
             "  appeals: {} of erroneous adverse records never corrected; queueing kept {} sanction-days ({} wrongful)",
             est(Some(&x.share_of_erroneous_records_never_corrected), true),
             est(Some(&x.sanction_days_due_to_queueing), false),
@@ -246,14 +247,14 @@ pub fn audit_brief(a: &Audit) {
         );
     }
     if let Some(r) = &a.responses {
-        println!(
+        outln!(
             "  responses: violations {}, protected conduct {} against no responses",
             est(Some(&r.change_in_violations), true),
             est(Some(&r.change_in_protected_conduct), true)
         );
     }
     if let Some(c) = &a.association {
-        println!(
+        outln!(
             "  association: {} persons sanctioned only through their contacts",
             est(Some(&c.persons_sanctioned_only_through_contacts), false)
         );

@@ -2,27 +2,28 @@
 
 use super::est;
 use crate::fmt::{by_name, thousands};
+use crate::term::{out, outln};
 use credsim_engine::Audit;
 use credsim_engine::audit::{Mobility, Stays};
 
 fn section(n: u32, title: &str) {
-    println!("\n{n}. {title}");
+    outln!("\n{n}. {title}");
 }
 
 fn line(label: &str, value: String) {
-    println!("   {label:<58} {value}");
+    outln!("   {label:<58} {value}");
 }
 
 /// Prints the whole audit.
 pub fn audit(a: &Audit) {
-    println!(
+    outln!(
         "Audit of {} · seed {} · {} persons · credsim {}",
         a.scenario,
         a.seed,
         thousands(a.persons),
         a.credsim_version
     );
-    println!(
+    outln!(
         "counterfactuals run: {} · intervals are ± 1.96 jackknife standard errors over {} groups of households",
         a.counterfactuals.join(", "),
         a.jackknife_groups
@@ -45,14 +46,14 @@ pub fn audit(a: &Audit) {
                 est(Some(&p.share_of_sanction_days), true),
             );
         }
-        None => println!("   the scenario marks no behaviour as protected"),
+        None => outln!("   the scenario marks no behaviour as protected"),
     }
     section(
         5,
         "Amplification (per genuine recorded violation, by domain of origin)",
     );
     for (d, x) in by_name(&a.amplification) {
-        println!(
+        outln!(
             "   {:<20} {:>10} records   {:>18} sanction-days   {:>16} denied attempts",
             d,
             thousands(x.genuine_records),
@@ -115,7 +116,7 @@ fn errors_and_contexts(a: &Audit) {
                 line(label, est(Some(e), percent));
             }
         }
-        None => println!("   the scenario has no false or misattributed records"),
+        None => outln!("   the scenario has no false or misattributed records"),
     }
     section(2, "Cross-context punishment");
     line(
@@ -135,13 +136,19 @@ fn disparate_impact(a: &Audit) {
         "Disparate impact (sanction rate relative to the most favoured category)",
     );
     for (attr, rows) in by_name(&a.disparate_impact) {
-        println!("   {attr}:");
-        println!(
+        outln!("   {attr}:");
+        outln!(
             "     {:<12} {:>11} {:>16} {:>16} {:>5} {:>16} {:>18}",
-            "category", "persons", "sanctioned", "ratio", "4/5", "equal capture", "due to capture"
+            "category",
+            "persons",
+            "sanctioned",
+            "ratio",
+            "4/5",
+            "equal capture",
+            "due to capture"
         );
         for r in rows {
-            println!(
+            outln!(
                 "     {:<12} {:>11} {:>16} {:>16} {:>5} {:>16} {:>18}",
                 r.category,
                 thousands(r.persons),
@@ -191,7 +198,7 @@ fn spillover_and_scrutiny(a: &Audit) {
                 est(Some(&s.persons_sanctioned_because_of_scrutiny), false),
             );
         }
-        None => println!("   the scenario has no heightened scrutiny"),
+        None => outln!("   the scenario has no heightened scrutiny"),
     }
 }
 
@@ -199,26 +206,26 @@ fn spillover_and_scrutiny(a: &Audit) {
 fn mobility(m: &Mobility) {
     section(8, "Mobility");
     if !m.grades.is_empty() {
-        println!("   year-end to next year-end (row shares):");
-        print!("     {:<8}", "from\\to");
+        outln!("   year-end to next year-end (row shares):");
+        out!("     {:<8}", "from\\to");
         for g in &m.grades {
-            print!("{g:>10}");
+            out!("{g:>10}");
         }
-        println!();
+        outln!();
         for (a, row) in m.transition_shares.iter().enumerate() {
-            print!("     {:<8}", m.grades.get(a).map_or("?", String::as_str));
+            out!("     {:<8}", m.grades.get(a).map_or("?", String::as_str));
             for x in row {
                 match x {
-                    Some(x) => print!("{:>9.2}%", 100.0 * x),
-                    None => print!("{:>10}", "-"),
+                    Some(x) => out!("{:>9.2}%", 100.0 * x),
+                    None => out!("{:>10}", "-"),
                 }
             }
-            println!();
+            outln!();
         }
     }
     let stays: [(&Stays, &str); 2] = [(&m.lowest_grade, "lowest grade"), (&m.lists, "any list")];
     for (s, label) in stays {
-        println!(
+        outln!(
             "   first stay in the {label}: {} entered; median {} days, 90th percentile {} days, {} never left",
             thousands(s.entered),
             est(Some(&s.median_days), false),
@@ -232,7 +239,7 @@ fn mobility(m: &Mobility) {
 fn appeals(a: &Audit) {
     section(10, "Appeals and credit repair");
     let Some(x) = &a.appeals else {
-        println!("   the scenario has no appeals or repair");
+        outln!("   the scenario has no appeals or repair");
         return;
     };
     line(
@@ -306,7 +313,7 @@ fn responses_and_association(a: &Audit) {
                 line(label, est(Some(e), true));
             }
         }
-        None => println!("   the scenario has no deterrence or chilling"),
+        None => outln!("   the scenario has no deterrence or chilling"),
     }
     section(
         12,
@@ -339,6 +346,6 @@ fn responses_and_association(a: &Audit) {
                 line(label, est(Some(e), percent));
             }
         }
-        None => println!("   the scenario has no contacts triggers"),
+        None => outln!("   the scenario has no contacts triggers"),
     }
 }

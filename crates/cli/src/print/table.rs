@@ -5,6 +5,7 @@ use super::est;
 use crate::fmt::thousands;
 use crate::folder::Run;
 use crate::measures::MEASURES;
+use crate::term::{out, outln};
 
 /// One cell of a row.
 type Cell = fn(&Run) -> String;
@@ -39,23 +40,23 @@ pub fn audit_table(runs: &[Run], markdown: bool) {
     }
     let names: Vec<&str> = runs.iter().map(|r| r.audit.scenario.as_str()).collect();
     if markdown {
-        println!("| measure (± 95% interval) | {} |", names.join(" | "));
-        println!("|---|{}", "---:|".repeat(names.len()));
+        outln!("| measure (± 95% interval) | {} |", names.join(" | "));
+        outln!("|---|{}", "---:|".repeat(names.len()));
         for (label, cells) in rows {
-            println!("| {} | {} |", label.trim(), cells.join(" | "));
+            outln!("| {} | {} |", label.trim(), cells.join(" | "));
         }
     } else {
-        print!("{:<62}", "measure (± 95% interval)");
+        out!("{:<62}", "measure (± 95% interval)");
         for n in &names {
-            print!(" {n:>22}");
+            out!(" {n:>22}");
         }
-        println!();
+        outln!();
         for (label, cells) in rows {
-            print!("{label:<62}");
+            out!("{label:<62}");
             for c in cells {
-                print!(" {c:>22}");
+                out!(" {c:>22}");
             }
-            println!();
+            outln!();
         }
     }
 }
