@@ -64,6 +64,7 @@ impl Target {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(|e| io("create folder", &parent, e))?;
+        clean_leftovers(&parent);
         let name = self
             .folder
             .file_name()
@@ -80,6 +81,53 @@ impl Target {
             committed: false,
         })
     }
+}
+
+/// Removes what runs killed without a chance to clean up (SIGKILL, power loss) left in
+/// `parent`: `.NAME.partial-PID` folders of processes that no longer exist, and
+/// `.NAME.old-PID` folders (a replaced output moved aside), which are put back when
+/// NAME is missing (the run died between the two renames) and removed otherwise. A
+/// process is known to exist by `/proc/PID` (Linux); elsewhere nothing is removed.
+fn clean_leftovers(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some((name, kind, pid)) = leftover(&file) else {
+            continue;
+        };
+        if pid == std::process::id() || !cfg!(target_os = "linux") {
+            continue;
+        }
+        if Path::new("/proc").join(pid.to_string()).exists() {
+            continue; // a run in progress
+        }
+        let path = entry.path();
+        let original = parent.join(name);
+        let done = if kind == "old" && !original.exists() {
+            fs::rename(&path, &original).is_ok()
+        } else {
+            fs::remove_dir_all(&path).is_ok()
+        };
+        removed += done as usize;
+    }
+    if removed > 0 {
+        eprintln!(
+            "note: cleaned up {removed} folder(s) left in `{}` by runs that were killed",
+            parent.display()
+        );
+    }
+}
+
+/// `.NAME.partial-PID` or `.NAME.old-PID` as (NAME, "partial" or "old", PID).
+fn leftover(file: &str) -> Option<(&str, &str, u32)> {
+    let rest = file.strip_prefix('.')?;
+    let (stem, pid) = rest.rsplit_once('-')?;
+    let pid: u32 = pid.parse().ok()?;
+    let (name, kind) = stem.rsplit_once('.')?;
+    (matches!(kind, "partial" | "old") && !name.is_empty()).then_some((name, kind, pid))
 }
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> CliError {
@@ -365,6 +413,18 @@ mod tests {
 
     /// The persons-table writer holds one row group at most: the sample's rows below
     /// 2²⁰, 2²⁰ rows above, nothing without a table.
+    #[test]
+    fn leftover_names_are_recognised() {
+        assert_eq!(
+            leftover(".suining-2010-seed1-001.partial-4242"),
+            Some(("suining-2010-seed1-001", "partial", 4242))
+        );
+        assert_eq!(leftover(".out.old-7"), Some(("out", "old", 7)));
+        assert_eq!(leftover(".out.partial-x"), None);
+        assert_eq!(leftover("out.partial-7"), None);
+        assert_eq!(leftover(".gitignore"), None);
+    }
+
     #[test]
     fn persons_table_memory_is_one_row_group_at_most() {
         let national = 1_412_000_000u64;

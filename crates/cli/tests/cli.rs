@@ -235,7 +235,8 @@ fn presets_and_help_teach() {
     }
     let o = credsim(&dir, &["run", "--persons", "0", "--quiet"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("population.persons"));
+    // The error names the flag, not the preset's line (issue 13).
+    assert!(String::from_utf8_lossy(&o.stderr).contains("'--persons <N>'"));
 }
 
 #[test]
@@ -710,4 +711,128 @@ mod tables {
             "self-contained report with charts"
         );
     }
+}
+
+/// A reader that goes away (`credsim audit DIR | head -1`) ends the command quietly:
+/// exit 0, no panic, the run's folder complete.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = scratch("pipe");
+    let mut args = vec!["run", "--preset", "debtor-blacklist", "--out", "a"];
+    args.extend_from_slice(SMALL);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    for cmd in [
+        vec!["audit", "a"],
+        vec!["show", "--preset", "suining-2010"],
+        vec![
+            "run",
+            "--preset",
+            "debtor-blacklist",
+            "--persons",
+            "20000",
+            "--years",
+            "2",
+            "--out",
+            "b",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_credsim"))
+            .args(&cmd)
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("credsim starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("one line");
+        assert!(!first.is_empty(), "{cmd:?}");
+        // The reader is dropped here: the pipe is closed.
+        let o = child.wait_with_output().expect("credsim ends");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{cmd:?}: {:?}\n{err}", o.status);
+        assert!(!err.contains("panicked"), "{cmd:?}: {err}");
+    }
+    assert!(
+        dir.join("b").join("summary.json").exists(),
+        "the run finished its folder"
+    );
+}
+
+/// Folders left by a killed run (`.NAME.partial-PID` of a dead process) are removed by
+/// the next run in the same place; a replaced folder moved aside is put back.
+#[test]
+fn leftovers_of_killed_runs_are_cleaned_up() {
+    let dir = scratch("leftovers");
+    let dead = {
+        let mut c = Command::new("true").spawn().expect("true runs");
+        let pid = c.id();
+        c.wait().expect("true ends");
+        pid
+    };
+    let root = dir.join("credsim-out");
+    std::fs::create_dir_all(root.join(format!(".x-seed1-001.partial-{dead}"))).expect("mkdir");
+    std::fs::create_dir_all(root.join(format!(".kept.old-{dead}"))).expect("mkdir");
+    std::fs::write(root.join(format!(".kept.old-{dead}")).join("f"), "x").expect("file");
+    let mut args = vec!["run", "--preset", "consumer-credit"];
+    args.extend_from_slice(SMALL);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cleaned up 2 folder(s)"),
+        "{}",
+        text(&o)
+    );
+    assert!(!root.join(format!(".x-seed1-001.partial-{dead}")).exists());
+    assert!(
+        root.join("kept").join("f").exists(),
+        "the moved-aside folder is put back"
+    );
+}
+
+/// Sizes as TOML writes them; zero persons or threads refused at the flag.
+#[test]
+fn command_line_numbers_as_toml_writes_them() {
+    let dir = scratch("numbers");
+    let o = credsim(
+        &dir,
+        &[
+            "run",
+            "--preset",
+            "consumer-credit",
+            "--persons",
+            "2e4",
+            "--years",
+            "1",
+            "--quiet",
+            "--out",
+            "a",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(json(&dir.join("a/summary.json"))["persons"], 20_000);
+    for (flag, value) in [("--persons", "0"), ("--threads", "0"), ("--persons", "1.5")] {
+        let o = credsim(&dir, &["run", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&format!("for '{flag}")), "{err}");
+        assert!(err.contains("must be a whole number from 1"), "{err}");
+    }
+}
+
+/// `validate` prints warnings (on standard error) and still succeeds.
+#[test]
+fn validate_prints_warnings() {
+    let dir = scratch("warnings");
+    let o = credsim(&dir, &["show", "--preset", "rongcheng"]);
+    std::fs::write(dir.join("r.toml"), &o.stdout).expect("written");
+    let o = credsim(&dir, &["validate", "r.toml"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("warning: r.toml:"), "{err}");
+    assert!(err.contains("late_public_service_fees"), "{err}");
 }
