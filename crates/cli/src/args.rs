@@ -1,5 +1,6 @@
 //! Command-line arguments (clap): what each subcommand and option means.
 
+use crate::fmt::thousands;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -195,19 +196,6 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
         _ => None,
     };
     n.filter(|n| (min..=max).contains(n)).ok_or_else(allowed)
-}
-
-/// 1234567 as 1,234,567.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `--persons`: person ids are 32-bit; the model's limit.
