@@ -40,7 +40,7 @@ impl ChunkSim {
                     rules.success_genuine
                 };
                 if success < upheld {
-                    self.recs[record as usize].flags |= REC_UPHELD;
+                    self.store.recs[record as usize].flags |= REC_UPHELD;
                 }
                 if ctx.instant_appeals {
                     // No queue, but the same boundary rule as the office's reviews.
@@ -49,7 +49,7 @@ impl ChunkSim {
                         .max(self.epoch_end);
                     self.schedule_decision(ctx, record, day, decision);
                 } else {
-                    self.filed.push((day, record));
+                    self.store.filed.push((day, record));
                 }
             }
         }
@@ -65,7 +65,7 @@ impl ChunkSim {
 
     /// Credit repair removes a record, unless it has expired or was removed already.
     pub(super) fn on_repair(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
-        let flags = self.recs[record as usize].flags;
+        let flags = self.store.recs[record as usize].flags;
         if flags & (REC_REMOVED | REC_EXPIRED) == 0 {
             let truth = (flags & REC_ERRONEOUS != 0) as usize;
             self.tally.responses.repaired[truth] += 1;
@@ -78,14 +78,14 @@ impl ChunkSim {
     /// when it falls after the horizon: the appeal is still in review at the end).
     pub(super) fn schedule_decision(&mut self, ctx: &Ctx<'_>, record: u32, filed: u32, day: u32) {
         if day < ctx.model.days {
-            let i = self.recs[record as usize].person;
+            let i = self.store.recs[record as usize].person;
             self.push(ctx, day, i, What::Decision { record, filed });
         }
     }
 
     /// The review of an appeal ends: the record is removed if the appeal is upheld.
     pub(super) fn decide_appeal(&mut self, ctx: &Ctx<'_>, day: u32, record: u32, filed: u32) {
-        let flags = self.recs[record as usize].flags;
+        let flags = self.store.recs[record as usize].flags;
         let truth = (flags & REC_ERRONEOUS != 0) as usize;
         let (total, period) = (
             &mut self.tally.responses,
@@ -138,8 +138,8 @@ impl Office {
         let m = ctx.model;
         let mut filed = Vec::new();
         for (index, c) in chunks.iter_mut().enumerate() {
-            for (day, record) in std::mem::take(&mut c.filed) {
-                let person = c.first_person + c.recs[record as usize].person;
+            for (day, record) in std::mem::take(&mut c.store.filed) {
+                let person = c.first_person + c.store.recs[record as usize].person;
                 filed.push((day, person, index as u32, record));
             }
         }

@@ -13,6 +13,28 @@ per_person! {
     }
 }
 
+/// A chunk's chilling counts: who was penalised this period, per category, and the
+/// factor in force.
+pub(super) struct Chill {
+    /// Persons penalised for protected conduct this period, per chilling category.
+    pub(super) penalised: Vec<u64>,
+    /// Persons per chilling category.
+    pub(super) persons: Vec<u64>,
+    /// The chilling factor in force this period, per category.
+    pub(super) factor: Vec<f64>,
+}
+
+impl Chill {
+    /// No one penalised yet; factors of 1.
+    pub(super) fn new(ctx: &Ctx<'_>) -> Chill {
+        Chill {
+            penalised: filled(0, ctx.chill_categories),
+            persons: filled(0, ctx.chill_categories),
+            factor: vec![1.0; ctx.chill_categories],
+        }
+    }
+}
+
 /// The chilling state kept between periods (epoch-major schedule).
 pub(super) struct Climate {
     /// Persons per chilling category.
@@ -26,7 +48,7 @@ impl Climate {
     pub(super) fn new(ctx: &Ctx<'_>, chunks: &[ChunkSim]) -> Climate {
         let mut persons = vec![0; ctx.chill_categories];
         for c in chunks {
-            for (x, y) in persons.iter_mut().zip(&c.chill_persons) {
+            for (x, y) in persons.iter_mut().zip(&c.chill.persons) {
                 *x += y;
             }
         }
@@ -44,7 +66,7 @@ impl Climate {
         };
         let mut penalised = vec![0u64; ctx.chill_categories];
         for c in chunks.iter_mut() {
-            for (x, y) in penalised.iter_mut().zip(&mut c.chill_counts) {
+            for (x, y) in penalised.iter_mut().zip(&mut c.chill.penalised) {
                 *x += std::mem::take(y);
             }
         }
@@ -63,7 +85,7 @@ impl Climate {
             self.factors[k + 1].clone_from(&factors);
         }
         for c in chunks.iter_mut() {
-            c.chill_factor.clone_from(&factors);
+            c.chill.factor.clone_from(&factors);
         }
     }
 }
@@ -75,7 +97,7 @@ impl ChunkSim {
             let a = ctx.model.attributes.len();
             for i in 0..self.people.len() {
                 let cat = ctx.chill_category(&self.people.persons.attrs[i * a..(i + 1) * a]);
-                self.chill_persons[cat] += 1;
+                self.chill.persons[cat] += 1;
             }
         }
     }
@@ -93,7 +115,7 @@ impl ChunkSim {
                 let cat = ctx.chill_category(
                     &self.people.persons.attrs[i as usize * a..(i as usize + 1) * a],
                 );
-                self.chill_counts[cat] += 1;
+                self.chill.penalised[cat] += 1;
                 self.tally.responses.penalised_protected += 1;
                 self.tally.periods[self.period]
                     .responses
@@ -109,7 +131,7 @@ impl ChunkSim {
             let a = ctx.model.attributes.len();
             let cat = ctx
                 .chill_category(&self.people.persons.attrs[i as usize * a..(i as usize + 1) * a]);
-            return Some(self.chill_factor[cat]);
+            return Some(self.chill.factor[cat]);
         }
         None
     }

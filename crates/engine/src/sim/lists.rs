@@ -29,7 +29,7 @@ impl ChunkSim {
         let mut until = 0u32;
         let mut r = self.people.records.last[i as usize];
         while r != NO_RECORD {
-            let rec = self.recs[r as usize];
+            let rec = self.store.recs[r as usize];
             if rec.flags & REC_REMOVED == 0
                 && ctx.model.behaviours[rec.behaviour as usize]
                     .lists_triggered

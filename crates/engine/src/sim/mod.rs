@@ -52,6 +52,7 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 pub use crate::api::*;
 use acts::Exogenous;
 use attempts::AttemptProcess;
+use chilling::Chill;
 pub use chunk_major::{run, run_with};
 use ctx::Ctx;
 use event::{Event, What, merge_events, sort_events};
@@ -160,16 +161,10 @@ struct ChunkSim {
     exogenous: Exogenous,
     /// Every record that arrived (only when the records table is asked for).
     record_log: Option<RecordLog>,
-    /// Adverse records kept one by one (appeals, repair).
-    recs: Vec<Rec>,
-    /// Appeals filed this period for the review office: (filing day, record).
-    filed: Vec<(u32, u32)>,
-    /// Persons penalised for protected conduct this period, per chilling category.
-    chill_counts: Vec<u64>,
-    /// Persons per chilling category.
-    chill_persons: Vec<u64>,
-    /// The chilling factor in force this period, per category.
-    chill_factor: Vec<f64>,
+    /// Adverse records kept one by one and appeals filed (records.rs).
+    store: Store,
+    /// Chilling's per-chunk counts and factors (chilling.rs).
+    chill: Chill,
     /// Persons whose watched statuses may have changed since the last report.
     watch_dirty: Vec<u32>,
     /// Misattributed records: (actor, person the record was filed on), both as indices
@@ -229,11 +224,8 @@ impl ChunkSim {
             observed: Observed::new(m),
             exogenous: Exogenous::default(),
             record_log: ctx.log_records.then(RecordLog::default),
-            recs: Vec::new(),
-            filed: Vec::new(),
-            chill_counts: filled(0, ctx.chill_categories),
-            chill_persons: filled(0, ctx.chill_categories),
-            chill_factor: vec![1.0; ctx.chill_categories],
+            store: Store::default(),
+            chill: Chill::new(ctx),
             // Everyone is reported once at the first boundary.
             watch_dirty: if ctx.watched.is_empty() {
                 Vec::new()
@@ -369,7 +361,7 @@ impl ChunkSim {
             if let What::Expiry { record, .. }
             | What::Decision { record, .. }
             | What::Repair { record } = ev.what
-                && let Some(r) = self.recs.get(record as usize)
+                && let Some(r) = self.store.recs.get(record as usize)
             {
                 sum = sum.wrapping_add(r.flags as u64);
             }

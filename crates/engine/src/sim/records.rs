@@ -41,6 +41,16 @@ pub(super) const REC_ERRONEOUS: u8 = 4;
 /// An appeal of it will be upheld when decided.
 pub(super) const REC_UPHELD: u8 = 8;
 
+/// The chunk's store of adverse records kept one by one (appeals or repair may remove
+/// them), and the appeals filed this period for the review office.
+#[derive(Debug, Default)]
+pub(super) struct Store {
+    /// Kept records, in order of arrival.
+    pub(super) recs: Vec<Rec>,
+    /// Appeals filed this period: (filing day, record).
+    pub(super) filed: Vec<(u32, u32)>,
+}
+
 /// The signal that an adverse record arrived and the regime has acted on it: what
 /// appeals, repair, deterrence and chilling respond to.
 #[derive(Debug, Clone, Copy)]
@@ -200,9 +210,9 @@ impl ChunkSim {
         self.tally.periods[self.period].records_by_source[source] += 1;
         let adverse = beh.adverse();
         let record = if ctx.track_records && adverse {
-            let r = self.recs.len() as u32;
+            let r = self.store.recs.len() as u32;
             let erroneous = provenance != Provenance::True as u8;
-            self.recs.push(Rec {
+            self.store.recs.push(Rec {
                 day,
                 person: i,
                 prev: self.people.records.last[i as usize],
@@ -275,7 +285,7 @@ impl ChunkSim {
         record: u32,
     ) {
         if record != NO_RECORD {
-            let r = &mut self.recs[record as usize];
+            let r = &mut self.store.recs[record as usize];
             if r.flags & REC_REMOVED != 0 {
                 return; // its points were taken back when it was removed
             }
@@ -288,11 +298,11 @@ impl ChunkSim {
     /// Removes a kept record: its points are taken back (unless it has expired) and a
     /// listing it triggered is cut to the latest term a remaining record still backs.
     pub(super) fn remove_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
-        let r = self.recs[record as usize];
+        let r = self.store.recs[record as usize];
         if r.flags & REC_REMOVED != 0 {
             return;
         }
-        self.recs[record as usize].flags |= REC_REMOVED;
+        self.store.recs[record as usize].flags |= REC_REMOVED;
         let truth = (r.flags & REC_ERRONEOUS != 0) as usize;
         self.tally.responses.removed[truth] += 1;
         self.tally.periods[self.period].responses.removed[truth] += 1;
