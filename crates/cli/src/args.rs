@@ -10,7 +10,7 @@ use std::path::PathBuf;
 ///
 /// Start with `credsim run` (the default preset, suining-2010, 1,000,000 people,
 /// 10 years), `credsim presets` to see the others, and `credsim show --preset NAME`
-/// to read a scenario with every default filled in.
+/// to read a scenario as written, with the source or assumption behind each number.
 #[derive(Debug, Parser)]
 #[command(name = "credsim", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -26,7 +26,9 @@ pub enum Command {
     /// under ./credsim-out/ (e.g. credsim-out/suining-2010-seed2010-001), written
     /// atomically: an interrupted or failed run leaves no folder behind.
     /// The folder holds summary.json, audit.json (docs/audit.md), timeseries.csv,
-    /// scenario.toml (the resolved scenario) and run.json (wall time, threads, host).
+    /// scenario.toml (the scenario as written, comments kept, under a line naming the
+    /// command-line overrides), scenario.resolved.toml (every default filled in, overrides
+    /// applied: what ran) and run.json (wall time, threads, host).
     Run(RunArgs),
     /// List the built-in presets, one line each.
     Presets,
@@ -36,10 +38,18 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print a scenario with every default filled in: exactly what will run.
+    /// Print a scenario as written, every comment (each number's source or `assumption`
+    /// label) kept; it is checked first. With --resolved, print it with every default
+    /// filled in instead: exactly what will run.
+    ///
+    /// `credsim show --preset NAME > my.toml` starts a scenario of your own that keeps
+    /// the preset's sources.
     Show {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// Print the resolved scenario (every default filled in; comments dropped).
+        #[arg(long)]
+        resolved: bool,
     },
     /// Print the audit of a finished run (from its audit.json) as a readable table.
     ///

@@ -73,9 +73,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Validate { files } => validate(&files),
-        Command::Show { scenario } => {
+        Command::Show { scenario, resolved } => {
             let loaded = load(&scenario, &Overrides::default())?;
-            print!("{}", credsim_model::to_toml(&loaded.scenario));
+            if resolved {
+                print!("{}", credsim_model::to_toml(&loaded.scenario));
+            } else {
+                print!("{}", loaded.text);
+            }
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
@@ -355,7 +359,14 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome);
     let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads(), table);
-    let folder = staging.commit(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
+    let folder = staging.commit(
+        &loaded,
+        &overrides,
+        &summary,
+        audit.as_ref(),
+        &series,
+        &run_info,
+    )?;
     if !args.quiet {
         print::summary(&summary, &run_info);
         if let Some(a) = &audit {

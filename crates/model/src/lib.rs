@@ -47,9 +47,13 @@ impl Overrides {
     }
 }
 
-/// A scenario as written (defaults filled in, overrides applied) and its compiled model.
+/// A scenario: its text as written, the resolved form (defaults filled in, overrides
+/// applied) and its compiled model.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The text as written, every comment kept (each number's source or `assumption`
+    /// label lives in the comments). Overrides are not in it.
+    pub text: String,
     /// The resolved scenario (serialise it to show exactly what runs).
     pub scenario: Scenario,
     /// The runnable model.
@@ -87,7 +91,11 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
                 problems,
             }
         })?;
-    Ok(Loaded { scenario, model })
+    Ok(Loaded {
+        text: text.to_string(),
+        scenario,
+        model,
+    })
 }
 
 /// Reads and loads a scenario file.
