@@ -56,8 +56,9 @@ pub fn optional_json<T: DeserializeOwned>(
     }
 }
 
-/// Reads timeseries.csv (empty when missing); comment lines are skipped, whole
-/// numbers read as integers and the rest as floats.
+/// Reads timeseries.csv (empty when missing); comment lines (the first line of folders
+/// written before credsim dropped it) are skipped, whole numbers read as integers and
+/// the rest as floats.
 pub fn timeseries(folder: &Path) -> Result<Table, CliError> {
     let path = folder.join("timeseries.csv");
     let Ok(text) = std::fs::read_to_string(&path) else {

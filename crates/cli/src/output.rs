@@ -119,7 +119,7 @@ impl Staging {
         if let Some(a) = audit {
             write_file(&tmp.join("audit.json"), &json(a)?)?;
         }
-        write_file(&tmp.join("timeseries.csv"), &csv(series, info).into_bytes())?;
+        write_file(&tmp.join("timeseries.csv"), &csv(series).into_bytes())?;
         credsim_tables::write_timeseries(
             &tmp.join("timeseries.parquet"),
             series,
@@ -235,13 +235,11 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::Output(format!("cannot write `{}`: {e}", path.display())))
 }
 
-/// The time series as CSV, with a comment line naming what produced it.
-pub fn csv(table: &Table, info: &RunInfo) -> String {
-    let mut out = format!(
-        "# credsim {} scenario {} (hash {}) seed {}\n",
-        info.credsim_version, info.scenario, info.scenario_hash, info.seed
-    );
-    out.push_str(&table.columns.join(","));
+/// The time series as CSV: the header, then one line per row. Its provenance (version,
+/// scenario, hash, seed) is in summary.json and run.json beside it, so that default CSV
+/// readers see the header on the first line.
+pub fn csv(table: &Table) -> String {
+    let mut out = table.columns.join(",");
     out.push('\n');
     for row in &table.rows {
         let cells: Vec<String> = row
