@@ -75,16 +75,18 @@ pub enum Command {
         folder: PathBuf,
     },
     /// Compare runs side by side: differences from the first run and whether they
-    /// exceed sampling error; writes comparison.html.
+    /// exceed sampling error; writes an HTML page, by default the first free
+    /// credsim-out/comparison-NNN.html.
     ///
     /// Example: the three presets, or one scenario with and without joint punishment.
     Compare {
         /// Output folders of `credsim run` (the first is the reference).
         #[arg(required = true, num_args = 2..)]
         folders: Vec<PathBuf>,
-        /// Where to write the HTML comparison.
-        #[arg(long, default_value = "comparison.html")]
-        out: PathBuf,
+        /// Where to write the HTML comparison (a file; replaced if it exists).
+        /// Default: a new numbered credsim-out/comparison-NNN.html.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Measure speed and memory on the presets at several population sizes.
     ///

@@ -95,6 +95,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .collect::<Result<Vec<_>, CliError>>()?;
             let html = compare::render(&runs);
             print!("{}", compare::text(&runs));
+            let out = output::comparison_file(out.as_deref())?;
             let tmp = out.with_extension("html.partial");
             std::fs::write(&tmp, html)
                 .and_then(|()| std::fs::rename(&tmp, &out))

@@ -220,6 +220,30 @@ fn scenario_resolved(loaded: &Loaded) -> String {
     )
 }
 
+/// Where `credsim compare` writes its page: `--out FILE` exactly, or the first free
+/// `credsim-out/comparison-NNN.html` (the folder is created).
+pub fn comparison_file(out: Option<&Path>) -> Result<PathBuf, CliError> {
+    if let Some(file) = out {
+        if file.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--out `{}` is a folder; give the path of the HTML file to write",
+                file.display()
+            )));
+        }
+        return Ok(file.to_path_buf());
+    }
+    let root = Path::new(DEFAULT_ROOT);
+    fs::create_dir_all(root).map_err(|e| io("create folder", root, e))?;
+    (1..10_000)
+        .map(|n| root.join(format!("comparison-{n:03}.html")))
+        .find(|f| !f.exists())
+        .ok_or_else(|| {
+            CliError::Output(format!(
+                "no free comparison file name under `{DEFAULT_ROOT}`; clean it up or use --out"
+            ))
+        })
+}
+
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| CliError::Output(format!("cannot encode JSON: {e}")))?;

@@ -792,7 +792,8 @@ mod tables {
         assert!(String::from_utf8_lossy(&o.stderr).contains("sample:N"));
     }
 
-    /// `compare` writes comparison.html and marks differences beyond sampling error.
+    /// `compare` writes credsim-out/comparison-NNN.html (or --out FILE), never into the
+    /// working folder, and marks differences beyond sampling error.
     #[test]
     fn compare_and_report_commands() {
         let dir = scratch("compare");
@@ -808,8 +809,58 @@ mod tables {
             out.contains("cross-context share of sanction applications") && out.contains('*'),
             "{out}"
         );
-        let html = std::fs::read_to_string(dir.join("comparison.html")).expect("html");
+        assert!(
+            out.contains("comparison: credsim-out/comparison-001.html"),
+            "{out}"
+        );
+        let html =
+            std::fs::read_to_string(dir.join("credsim-out/comparison-001.html")).expect("html");
         assert!(html.contains("beyond sampling error"));
+        let o = credsim(&dir, &["compare", "debtor-blacklist", "consumer-credit"]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(dir.join("credsim-out/comparison-002.html").is_file());
+        let o = credsim(
+            &dir,
+            &[
+                "compare",
+                "debtor-blacklist",
+                "consumer-credit",
+                "--out",
+                "mine.html",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("comparison: mine.html"));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("mine.html")).expect("--out file"),
+            html
+        );
+        let o = credsim(
+            &dir,
+            &[
+                "compare",
+                "debtor-blacklist",
+                "consumer-credit",
+                "--out",
+                "credsim-out",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("scratch")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "consumer-credit",
+                "credsim-out",
+                "debtor-blacklist",
+                "mine.html"
+            ],
+            "nothing else in the working folder"
+        );
         // The run renders its report from memory; `credsim report` from the folder's
         // files, through the same renderer: the same page.
         let written =
