@@ -11,7 +11,7 @@ use std::path::PathBuf;
 ///
 /// Start with `credsim run` (the default preset, suining-2010, 1,000,000 people,
 /// 10 years), `credsim presets` to see the others, and `credsim show --preset NAME`
-/// to read a scenario with every default filled in.
+/// to read a scenario as written, with the source or assumption behind each number.
 #[derive(Debug, Parser)]
 #[command(name = "credsim", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -27,7 +27,9 @@ pub enum Command {
     /// under ./credsim-out/ (e.g. credsim-out/suining-2010-seed2010-001), written
     /// atomically: an interrupted or failed run leaves no folder behind.
     /// The folder holds summary.json, audit.json (docs/audit.md), timeseries.csv,
-    /// scenario.toml (the resolved scenario) and run.json (wall time, threads, host).
+    /// scenario.toml (the scenario as written, comments kept, under a line naming the
+    /// command-line overrides), scenario.resolved.toml (every default filled in, overrides
+    /// applied: what ran) and run.json (wall time, threads, host).
     Run(RunArgs),
     /// List the built-in presets, one line each.
     Presets,
@@ -37,10 +39,18 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print a scenario with every default filled in: exactly what will run.
+    /// Print a scenario as written, every comment (each number's source or `assumption`
+    /// label) kept; it is checked first. With --resolved, print it with every default
+    /// filled in instead: exactly what will run.
+    ///
+    /// `credsim show --preset NAME > my.toml` starts a scenario of your own that keeps
+    /// the preset's sources.
     Show {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// Print the resolved scenario (every default filled in; comments dropped).
+        #[arg(long)]
+        resolved: bool,
     },
     /// Print the audit of a finished run (from its audit.json) as a readable table.
     ///
@@ -66,16 +76,18 @@ pub enum Command {
         folder: PathBuf,
     },
     /// Compare runs side by side: differences from the first run and whether they
-    /// exceed sampling error; writes comparison.html.
+    /// exceed sampling error; writes an HTML page, by default the first free
+    /// credsim-out/comparison-NNN.html.
     ///
     /// Example: the three presets, or one scenario with and without joint punishment.
     Compare {
         /// Output folders of `credsim run` (the first is the reference).
         #[arg(required = true, num_args = 2..)]
         folders: Vec<PathBuf>,
-        /// Where to write the HTML comparison.
-        #[arg(long, default_value = "comparison.html")]
-        out: PathBuf,
+        /// Where to write the HTML comparison (a file; replaced if it exists).
+        /// Default: a new numbered credsim-out/comparison-NNN.html.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Measure speed and memory on the presets at several population sizes.
     ///

@@ -1,6 +1,6 @@
 //! Reading a finished run folder back into the engine's typed values (summary, audit,
-//! time series) and the resolved scenario, for `credsim audit`, `compare` and
-//! `report`. Each error names the file.
+//! time series) and the scenario (as written and resolved), for `credsim audit`,
+//! `compare` and `report`. Each error names the file.
 
 use crate::CliError;
 use credsim_engine::Audit;
@@ -56,8 +56,9 @@ pub fn optional_json<T: DeserializeOwned>(
     }
 }
 
-/// Reads timeseries.csv (empty when missing); comment lines are skipped, whole
-/// numbers read as integers and the rest as floats.
+/// Reads timeseries.csv (empty when missing); comment lines (the first line of folders
+/// written before credsim dropped it) are skipped, whole numbers read as integers and
+/// the rest as floats.
 pub fn timeseries(folder: &Path) -> Result<Table, CliError> {
     let path = folder.join("timeseries.csv");
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -92,9 +93,15 @@ pub fn timeseries(folder: &Path) -> Result<Table, CliError> {
     Ok(Table { columns, rows })
 }
 
-/// scenario.toml as written and as parsed (none when missing or unreadable).
+/// The resolved scenario (from scenario.resolved.toml) and the text of scenario.toml as
+/// written; none when either is missing or unreadable. A folder written before
+/// scenario.resolved.toml existed held the resolved scenario in scenario.toml.
 pub fn scenario(folder: &Path) -> Option<(Scenario, String)> {
-    let text = std::fs::read_to_string(folder.join("scenario.toml")).ok()?;
-    let scenario = credsim_model::parse(&text, "scenario.toml").ok()?;
-    Some((scenario, text))
+    use crate::output::{RESOLVED, SCENARIO};
+    let text = std::fs::read_to_string(folder.join(SCENARIO)).ok()?;
+    let resolved = match std::fs::read_to_string(folder.join(RESOLVED)) {
+        Ok(resolved) => credsim_model::parse(&resolved, RESOLVED).ok()?,
+        Err(_) => credsim_model::parse(&text, SCENARIO).ok()?,
+    };
+    Some((resolved, text))
 }

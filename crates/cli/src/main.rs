@@ -75,9 +75,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Validate { files } => validate(&files),
-        Command::Show { scenario } => {
+        Command::Show { scenario, resolved } => {
             let loaded = load(&scenario, &Overrides::default())?;
-            out!("{}", credsim_model::to_toml(&loaded.scenario));
+            if resolved {
+                out!("{}", credsim_model::to_toml(&loaded.scenario));
+            } else {
+                out!("{}", loaded.text);
+            }
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
@@ -93,6 +97,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .collect::<Result<Vec<_>, CliError>>()?;
             let html = compare::render(&runs);
             out!("{}", compare::text(&runs));
+            let out = output::comparison_file(out.as_deref())?;
             let tmp = out.with_extension("html.partial");
             std::fs::write(&tmp, html)
                 .and_then(|()| std::fs::rename(&tmp, &out))
@@ -383,7 +388,14 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome);
     let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads(), table);
-    let folder = staging.commit(&loaded, &summary, audit.as_ref(), &series, &run_info)?;
+    let folder = staging.commit(
+        &loaded,
+        &overrides,
+        &summary,
+        audit.as_ref(),
+        &series,
+        &run_info,
+    )?;
     if !args.quiet {
         print::summary(&summary, &run_info);
         if let Some(a) = &audit {

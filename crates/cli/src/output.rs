@@ -4,7 +4,7 @@
 use crate::CliError;
 use credsim_engine::Outcome;
 use credsim_engine::summary::{Cell, Summary, Table};
-use credsim_model::{Loaded, Model};
+use credsim_model::{Loaded, Model, Overrides};
 use serde::Serialize;
 use std::fs;
 use std::io::Write;
@@ -155,6 +155,7 @@ impl Staging {
     pub fn commit(
         mut self,
         loaded: &Loaded,
+        overrides: &Overrides,
         summary: &Summary,
         audit: Option<&credsim_engine::Audit>,
         series: &Table,
@@ -166,20 +167,21 @@ impl Staging {
         if let Some(a) = audit {
             write_file(&tmp.join("audit.json"), &json(a)?)?;
         }
-        write_file(&tmp.join("timeseries.csv"), &csv(series, info).into_bytes())?;
+        write_file(&tmp.join("timeseries.csv"), &csv(series).into_bytes())?;
         credsim_tables::write_timeseries(
             &tmp.join("timeseries.parquet"),
             series,
             &credsim_tables::Provenance::of(&loaded.model),
         )
         .map_err(|e| CliError::Output(e.to_string()))?;
-        let toml = scenario_toml(loaded);
-        write_file(&tmp.join("scenario.toml"), toml.as_bytes())?;
+        let as_written = scenario_as_written(loaded, overrides);
+        write_file(&tmp.join(SCENARIO), as_written.as_bytes())?;
+        write_file(&tmp.join(RESOLVED), scenario_resolved(loaded).as_bytes())?;
         let report = crate::report::Inputs {
             summary,
             audit,
             series,
-            scenario: Some((&loaded.scenario, &toml)),
+            scenario: Some((&loaded.scenario, &as_written)),
         };
         crate::report::write(&tmp, &report)?;
         let folder = self.target.folder.clone();
@@ -206,14 +208,88 @@ impl Drop for Staging {
     }
 }
 
-/// `scenario.toml`: the resolved scenario under a comment naming what ran it.
-fn scenario_toml(loaded: &Loaded) -> String {
+/// The run folder's scenario as written (comments kept).
+pub const SCENARIO: &str = "scenario.toml";
+/// The run folder's resolved scenario (every default filled in, overrides applied).
+pub const RESOLVED: &str = "scenario.resolved.toml";
+
+/// The command-line overrides as arguments (`--persons N --years Y --seed S`), empty
+/// when there are none.
+pub fn override_args(o: &Overrides) -> String {
+    let mut args = Vec::new();
+    if let Some(p) = o.persons {
+        args.push(format!("--persons {p}"));
+    }
+    if let Some(y) = o.years {
+        args.push(format!("--years {y}"));
+    }
+    if let Some(s) = o.seed {
+        args.push(format!("--seed {s}"));
+    }
+    args.join(" ")
+}
+
+/// `scenario.toml`: the text as written, every comment kept, under comment lines that
+/// name the overrides applied (the text does not show them) and the resolved file.
+fn scenario_as_written(loaded: &Loaded, overrides: &Overrides) -> String {
+    let args = override_args(overrides);
+    let (how, command) = if args.is_empty() {
+        (
+            "with no command-line overrides".to_string(),
+            format!("credsim run {SCENARIO}"),
+        )
+    } else {
+        (
+            format!("with the command-line overrides {args}, which this text does not show"),
+            format!("credsim run {SCENARIO} {args}"),
+        )
+    };
+    let mut text = format!(
+        "# The scenario as written (comments kept), run by credsim {} {how}.\n\
+         # `{command}` reproduces the run; {RESOLVED} is what ran, every default filled in (scenario hash {}).\n",
+        credsim_engine::VERSION,
+        loaded.model.hash,
+    );
+    text.push_str(&loaded.text);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// `scenario.resolved.toml`: the resolved scenario under a comment naming what ran it.
+fn scenario_resolved(loaded: &Loaded) -> String {
     format!(
-        "# Resolved scenario (every default filled in) as run by credsim {}.\n# Scenario hash {}.\n{}",
+        "# Resolved scenario (every default filled in, command-line overrides applied) as run by credsim {}.\n\
+         # Scenario hash {}. Comments, sources and assumption labels: {SCENARIO}.\n{}",
         credsim_engine::VERSION,
         loaded.model.hash,
         credsim_model::to_toml(&loaded.scenario)
     )
+}
+
+/// Where `credsim compare` writes its page: `--out FILE` exactly, or the first free
+/// `credsim-out/comparison-NNN.html` (the folder is created).
+pub fn comparison_file(out: Option<&Path>) -> Result<PathBuf, CliError> {
+    if let Some(file) = out {
+        if file.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--out `{}` is a folder; give the path of the HTML file to write",
+                file.display()
+            )));
+        }
+        return Ok(file.to_path_buf());
+    }
+    let root = Path::new(DEFAULT_ROOT);
+    fs::create_dir_all(root).map_err(|e| io("create folder", root, e))?;
+    (1..10_000)
+        .map(|n| root.join(format!("comparison-{n:03}.html")))
+        .find(|f| !f.exists())
+        .ok_or_else(|| {
+            CliError::Output(format!(
+                "no free comparison file name under `{DEFAULT_ROOT}`; clean it up or use --out"
+            ))
+        })
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
@@ -231,13 +307,11 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::Output(format!("cannot write `{}`: {e}", path.display())))
 }
 
-/// The time series as CSV, with a comment line naming what produced it.
-pub fn csv(table: &Table, info: &RunInfo) -> String {
-    let mut out = format!(
-        "# credsim {} scenario {} (hash {}) seed {}\n",
-        info.credsim_version, info.scenario, info.scenario_hash, info.seed
-    );
-    out.push_str(&table.columns.join(","));
+/// The time series as CSV: the header, then one line per row. Its provenance (version,
+/// scenario, hash, seed) is in summary.json and run.json beside it, so that default CSV
+/// readers see the header on the first line.
+pub fn csv(table: &Table) -> String {
+    let mut out = table.columns.join(",");
     out.push('\n');
     for row in &table.rows {
         let cells: Vec<String> = row

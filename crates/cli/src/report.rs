@@ -23,7 +23,8 @@ pub struct Inputs<'a> {
     pub audit: Option<&'a Audit>,
     /// Its time series.
     pub series: &'a Table,
-    /// The resolved scenario and the text of scenario.toml (none when unreadable).
+    /// The resolved scenario and the text of scenario.toml as written (none when
+    /// unreadable).
     pub scenario: Option<(&'a Scenario, &'a str)>,
 }
 

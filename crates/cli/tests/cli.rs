@@ -97,6 +97,7 @@ fn each_run_gets_a_new_complete_folder() {
             "run.json",
             "timeseries.csv",
             "scenario.toml",
+            "scenario.resolved.toml",
         ] {
             assert!(root.join(n).join(f).is_file(), "{n}/{f} missing");
         }
@@ -163,32 +164,151 @@ fn summary_json_has_the_documented_keys() {
     let run = json(&dir.join("o/run.json"));
     assert_eq!(run["scenario_hash"], s["scenario"]["hash"]);
     let csv = std::fs::read_to_string(dir.join("o/timeseries.csv")).expect("csv");
-    assert!(csv.starts_with(&format!(
-        "# credsim {}",
-        s["credsim_version"].as_str().unwrap_or("?")
-    )));
-    assert_eq!(
-        csv.lines().count(),
-        2 + 36,
-        "comment, header and 36 monthly rows"
-    );
-    let toml = std::fs::read_to_string(dir.join("o/scenario.toml")).expect("scenario");
-    assert!(toml.contains(s["scenario"]["hash"].as_str().unwrap_or("?")));
+    assert!(csv.starts_with("period,"));
+    assert_eq!(csv.lines().count(), 1 + 36, "header and 36 monthly rows");
+    for f in ["o/scenario.toml", "o/scenario.resolved.toml"] {
+        let toml = std::fs::read_to_string(dir.join(f)).expect("scenario");
+        assert!(
+            toml.contains(s["scenario"]["hash"].as_str().unwrap_or("?")),
+            "{f}"
+        );
+    }
 }
 
-/// `show` prints the resolved scenario; loading it back gives the very same scenario.
+/// `show` prints the preset as written, every source and assumption label kept;
+/// `show --resolved` every default filled in. Both load to the same scenario.
 #[test]
 fn show_round_trips_to_the_same_scenario() {
     let dir = scratch("show");
     for p in credsim_model::presets::ALL {
+        let original = credsim_model::presets::load(p.name, &Default::default()).expect("preset");
         let o = credsim(&dir, &["show", "--preset", p.name]);
         assert!(o.status.success(), "{}", text(&o));
         let shown = String::from_utf8_lossy(&o.stdout);
-        let again = credsim_model::load(&shown, "shown.toml", &Default::default())
-            .unwrap_or_else(|e| panic!("{}: shown scenario does not load: {e}", p.name));
-        let original = credsim_model::presets::load(p.name, &Default::default()).expect("preset");
-        assert_eq!(again.model.hash, original.model.hash, "{}", p.name);
+        assert_eq!(
+            shown, p.toml,
+            "{}: show prints the preset as written",
+            p.name
+        );
+        assert!(shown.contains("assumption"), "{}", p.name);
+        let o = credsim(&dir, &["show", "--preset", p.name, "--resolved"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let resolved = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(resolved, credsim_model::to_toml(&original.scenario));
+        for text in [&shown, &resolved] {
+            let again = credsim_model::load(text, "shown.toml", &Default::default())
+                .unwrap_or_else(|e| panic!("{}: shown scenario does not load: {e}", p.name));
+            assert_eq!(again.model.hash, original.model.hash, "{}", p.name);
+        }
     }
+}
+
+/// The README's path: `show --preset X > my.toml` keeps every citation and runs; the
+/// run folder's scenario.toml is the text as written under a line naming the overrides,
+/// scenario.resolved.toml what ran; running either reproduces the run's outputs.
+#[test]
+fn a_copied_preset_keeps_its_sources_and_the_folder_reproduces_the_run() {
+    let dir = scratch("provenance");
+    let o = credsim(&dir, &["show", "--preset", "debtor-blacklist"]);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::write(dir.join("my.toml"), &o.stdout).expect("write my.toml");
+    let preset = credsim_model::presets::find("debtor-blacklist").expect("preset");
+    let mine = std::fs::read_to_string(dir.join("my.toml")).expect("my.toml");
+    assert_eq!(mine, preset.toml, "my.toml is the preset as written");
+    assert!(mine.matches("assumption").count() > 10);
+    let o = credsim(&dir, &["validate", "my.toml"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let size = [
+        "--persons",
+        "20000",
+        "--years",
+        "2",
+        "--seed",
+        "7",
+        "--quiet",
+    ];
+    let mut args = vec!["run", "my.toml", "--out", "a"];
+    args.extend_from_slice(&size);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let written = std::fs::read_to_string(dir.join("a/scenario.toml")).expect("scenario.toml");
+    let (header, body) = written.split_at(written.find("\n# `").expect("two header lines") + 1);
+    let body = &body[body.find('\n').expect("second header line") + 1..];
+    assert_eq!(body, preset.toml, "scenario.toml keeps the text as written");
+    assert!(
+        header.contains("--persons 20000 --years 2 --seed 7")
+            && written.contains("credsim run scenario.toml --persons 20000 --years 2 --seed 7")
+            && written.contains("scenario.resolved.toml"),
+        "{written}"
+    );
+    let resolved = std::fs::read_to_string(dir.join("a/scenario.resolved.toml")).expect("resolved");
+    assert!(resolved.contains("persons = 20000") && resolved.contains("seed = 7"));
+    let report = std::fs::read_to_string(dir.join("a/report.html")).expect("report");
+    assert!(
+        report.contains("scenario.resolved.toml")
+            && report.contains("confirm the 2-year term before relying on it"),
+        "the report shows the text as written"
+    );
+
+    let mut args = vec!["run", "a/scenario.toml", "--out", "b"];
+    args.extend_from_slice(&size);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = credsim(
+        &dir,
+        &["run", "a/scenario.resolved.toml", "--out", "c", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    for f in [
+        "summary.json",
+        "audit.json",
+        "timeseries.csv",
+        "scenario.resolved.toml",
+    ] {
+        let a = std::fs::read(dir.join("a").join(f)).expect("a");
+        for other in ["b", "c"] {
+            let b = std::fs::read(dir.join(other).join(f)).expect("b or c");
+            assert!(a == b, "{other}/{f} differs from the run it reproduces");
+        }
+    }
+    let c = std::fs::read_to_string(dir.join("c/scenario.toml")).expect("c/scenario.toml");
+    assert!(c.contains("with no command-line overrides"), "{c}");
+
+    // The rebuilt report reads both files back and shows the same page.
+    std::fs::remove_file(dir.join("a/report.html")).expect("remove");
+    let o = credsim(&dir, &["report", "a"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rebuilt = std::fs::read_to_string(dir.join("a/report.html")).expect("report");
+    assert!(
+        rebuilt == report,
+        "the rebuilt report differs from the run's"
+    );
+}
+
+/// timeseries.csv starts with its header, so default CSV readers (pandas, polars,
+/// DuckDB) read it without options; its provenance is in summary.json and run.json.
+#[test]
+fn timeseries_csv_starts_with_its_header() {
+    let dir = scratch("csv");
+    let mut args = vec!["run", "--preset", "suining-responses", "--out", "r"];
+    args.extend_from_slice(SMALL);
+    let o = credsim(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(dir.join("r/timeseries.csv")).expect("csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(header[..3], ["period", "start_day", "end_day"], "{csv}");
+    assert!(!csv.lines().any(|l| l.starts_with('#')), "no comment lines");
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.len() == header.len()));
+    assert!(rows.iter().flatten().all(|v| v.parse::<f64>().is_ok()));
+    let s = json(&dir.join("r/summary.json"));
+    let run = json(&dir.join("r/run.json"));
+    for j in [&s, &run] {
+        assert!(j["credsim_version"].is_string() && j["seed"].is_u64());
+    }
+    assert_eq!(s["scenario"]["hash"], run["scenario_hash"]);
 }
 
 #[test]
@@ -550,7 +670,7 @@ mod tables {
             }
             let (series, _) = read(&dir.join(&out).join("timeseries.parquet"));
             let csv = std::fs::read_to_string(dir.join(&out).join("timeseries.csv")).expect("csv");
-            let header: Vec<&str> = csv.lines().nth(1).expect("header").split(',').collect();
+            let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
             let names: Vec<String> = series[0]
                 .schema()
                 .fields()
@@ -560,7 +680,7 @@ mod tables {
             assert_eq!(names, header, "parquet and CSV have the same columns");
             assert_eq!(
                 series.iter().map(|b| b.num_rows()).sum::<usize>(),
-                csv.lines().count() - 2
+                csv.lines().count() - 1
             );
             let total: i64 = series
                 .iter()
@@ -673,7 +793,8 @@ mod tables {
         assert!(String::from_utf8_lossy(&o.stderr).contains("sample:N"));
     }
 
-    /// `compare` writes comparison.html and marks differences beyond sampling error.
+    /// `compare` writes credsim-out/comparison-NNN.html (or --out FILE), never into the
+    /// working folder, and marks differences beyond sampling error.
     #[test]
     fn compare_and_report_commands() {
         let dir = scratch("compare");
@@ -689,8 +810,58 @@ mod tables {
             out.contains("cross-context share of sanction applications") && out.contains('*'),
             "{out}"
         );
-        let html = std::fs::read_to_string(dir.join("comparison.html")).expect("html");
+        assert!(
+            out.contains("comparison: credsim-out/comparison-001.html"),
+            "{out}"
+        );
+        let html =
+            std::fs::read_to_string(dir.join("credsim-out/comparison-001.html")).expect("html");
         assert!(html.contains("beyond sampling error"));
+        let o = credsim(&dir, &["compare", "debtor-blacklist", "consumer-credit"]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(dir.join("credsim-out/comparison-002.html").is_file());
+        let o = credsim(
+            &dir,
+            &[
+                "compare",
+                "debtor-blacklist",
+                "consumer-credit",
+                "--out",
+                "mine.html",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("comparison: mine.html"));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("mine.html")).expect("--out file"),
+            html
+        );
+        let o = credsim(
+            &dir,
+            &[
+                "compare",
+                "debtor-blacklist",
+                "consumer-credit",
+                "--out",
+                "credsim-out",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("scratch")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "consumer-credit",
+                "credsim-out",
+                "debtor-blacklist",
+                "mine.html"
+            ],
+            "nothing else in the working folder"
+        );
         // The run renders its report from memory; `credsim report` from the folder's
         // files, through the same renderer: the same page.
         let written =

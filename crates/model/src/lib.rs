@@ -48,9 +48,13 @@ impl Overrides {
     }
 }
 
-/// A scenario as written (defaults filled in, overrides applied) and its compiled model.
+/// A scenario: its text as written, the resolved form (defaults filled in, overrides
+/// applied) and its compiled model.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The text as written, every comment kept (each number's source or `assumption`
+    /// label lives in the comments). Overrides are not in it.
+    pub text: String,
     /// The resolved scenario (serialise it to show exactly what runs).
     pub scenario: Scenario,
     /// The runnable model.
@@ -92,6 +96,7 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
         })?;
     let warnings = warnings::check(&model, &located);
     Ok(Loaded {
+        text: text.to_string(),
         scenario,
         model,
         warnings,

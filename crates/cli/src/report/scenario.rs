@@ -1,14 +1,16 @@
 //! The report's "regime in words": the resolved scenario's score, behaviours, sources,
-//! lists and treatments as tables, and the scenario.toml text itself.
+//! lists and treatments as tables, then the scenario as written (scenario.toml, every
+//! source and assumption label kept) and as resolved (scenario.resolved.toml).
 
 use crate::fmt::esc;
 use credsim_model::raw::Scenario;
 use std::fmt::Write as _;
 
-/// The regime in words (a note when the run folder has no readable scenario.toml).
+/// The regime in words (a note when the run folder has no readable scenario.toml and
+/// scenario.resolved.toml).
 pub(super) fn in_words(scenario: Option<(&Scenario, &str)>) -> String {
     let Some((sc, toml)) = scenario else {
-        return "<p class=\"note\">scenario.toml is missing or unreadable.</p>".into();
+        return "<p class=\"note\">scenario.toml or scenario.resolved.toml is missing or unreadable.</p>".into();
     };
     let mut out = String::new();
     if let Some(score) = &sc.score {
@@ -114,8 +116,13 @@ pub(super) fn in_words(scenario: Option<(&Scenario, &str)>) -> String {
     }
     let _ = write!(
         out,
-        "<details><summary>The full scenario, with every source and assumption as written</summary><pre>{}</pre></details>",
+        "<details><summary>The scenario as written (scenario.toml), with every source and assumption</summary><pre>{}</pre></details>",
         esc(toml)
+    );
+    let _ = write!(
+        out,
+        "<details><summary>The scenario as resolved (scenario.resolved.toml): every default filled in, command-line overrides applied</summary><pre>{}</pre></details>",
+        esc(&credsim_model::to_toml(sc))
     );
     out
 }
