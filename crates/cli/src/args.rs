@@ -202,7 +202,8 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
     let table: toml::Table = toml::from_str(&format!("v = {s}")).map_err(|_| allowed())?;
     let n = match table.get("v") {
         Some(toml::Value::Integer(i)) => u64::try_from(*i).ok(),
-        Some(toml::Value::Float(f)) if f.fract() == 0.0 && *f >= 0.0 && *f < 2f64.powi(64) => {
+        // Floats only while every whole number is exact (below 2^53).
+        Some(toml::Value::Float(f)) if f.fract() == 0.0 && *f >= 0.0 && *f <= 2f64.powi(53) => {
             Some(*f as u64)
         }
         _ => None,

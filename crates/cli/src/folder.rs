@@ -37,7 +37,7 @@ pub fn json<T: DeserializeOwned>(folder: &Path, name: &str) -> Result<T, CliErro
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
         CliError::Usage(format!(
-            "`{}` is not a {name} of this credsim ({}): {e}",
+            "`{}` cannot be read as the {name} of this credsim ({}): {e}",
             path.display(),
             credsim_engine::VERSION
         ))

@@ -58,7 +58,13 @@ impl CliError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = run(cli).and_then(|()| match term::failure() {
+        Some(e) => Err(CliError::Output(format!(
+            "cannot write to standard output: {e} (the output is incomplete)"
+        ))),
+        None => Ok(()),
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

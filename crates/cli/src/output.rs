@@ -73,6 +73,8 @@ impl Target {
         let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         let _ = fs::remove_dir_all(&tmp);
         fs::create_dir(&tmp).map_err(|e| io("create folder", &tmp, e))?;
+        let mark = format!("{} {}\n", host(), std::process::id());
+        fs::write(tmp.join(STAGING_MARK), mark).map_err(|e| io("write", &tmp, e))?;
         Ok(Staging {
             target: self,
             parent,
@@ -83,39 +85,58 @@ impl Target {
     }
 }
 
-/// Removes what runs killed without a chance to clean up (SIGKILL, power loss) left in
-/// `parent`: `.NAME.partial-PID` folders of processes that no longer exist, and
-/// `.NAME.old-PID` folders (a replaced output moved aside), which are put back when
-/// NAME is missing (the run died between the two renames) and removed otherwise. A
-/// process is known to exist by `/proc/PID` (Linux); elsewhere nothing is removed.
+/// The file credsim writes into every staging folder: `host PID`, so that a later run
+/// can tell its own leftovers from anything else with a similar name.
+const STAGING_MARK: &str = ".credsim-staging";
+
+/// This machine's name (`/proc/sys/kernel/hostname`, or `HOSTNAME`; empty if unknown).
+fn host() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Cleans up after runs killed without a chance to clean up (SIGKILL, power loss), in
+/// `parent`. Removes a `.NAME.partial-PID` folder only when it holds credsim's staging
+/// mark naming this host and a PID that no longer runs here (`/proc/PID`, Linux), so
+/// nothing credsim did not create, and no run of another machine sharing the folder, is
+/// touched. A `.NAME.old-PID` folder (a replaced output moved aside by a run that died
+/// before finishing) is never removed: its path is printed so that the user can restore
+/// or delete it.
 fn clean_leftovers(parent: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
+    let here = host();
     let mut removed = 0;
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let Some((name, kind, pid)) = leftover(&file) else {
             continue;
         };
-        if pid == std::process::id() || !cfg!(target_os = "linux") {
-            continue;
-        }
-        if Path::new("/proc").join(pid.to_string()).exists() {
-            continue; // a run in progress
-        }
         let path = entry.path();
-        let original = parent.join(name);
-        let done = if kind == "old" && !original.exists() {
-            fs::rename(&path, &original).is_ok()
-        } else {
-            fs::remove_dir_all(&path).is_ok()
-        };
-        removed += done as usize;
+        let dead = pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists();
+        let mark = fs::read_to_string(path.join(STAGING_MARK)).ok();
+        let ours = mark.as_deref().map(str::trim) == Some(&format!("{here} {pid}"));
+        match kind {
+            "partial" if dead && ours => removed += fs::remove_dir_all(&path).is_ok() as usize,
+            "old" if dead && path.join("run.json").exists() => eprintln!(
+                "note: `{}` is an earlier output moved aside by a --force run that did not                  finish; restore it with `mv '{}' '{}'` or delete it",
+                path.display(),
+                path.display(),
+                parent.join(name).display()
+            ),
+            _ => {}
+        }
     }
     if removed > 0 {
         eprintln!(
-            "note: cleaned up {removed} folder(s) left in `{}` by runs that were killed",
+            "note: removed {removed} unfinished output folder(s) of killed runs from `{}`",
             parent.display()
         );
     }
@@ -184,6 +205,8 @@ impl Staging {
             scenario: Some((&loaded.scenario, &as_written)),
         };
         crate::report::write(&tmp, &report)?;
+        // Complete: no longer a staging folder.
+        fs::remove_file(tmp.join(STAGING_MARK)).map_err(|e| io("finish", &tmp, e))?;
         let folder = self.target.folder.clone();
         if self.target.replace {
             let old = self
@@ -468,9 +491,15 @@ pub fn check_memory(
     } else {
         String::new()
     };
+    let advice = if fits >= 1 {
+        format!("run with --persons {fits} or fewer, or free memory")
+    } else {
+        "no population size fits in what is available: free memory or raise --memory-limit"
+            .to_string()
+    };
     Err(CliError::TooBig(format!(
         "this run needs about {:.1} GiB ({:.1} bytes per person × {} persons, plus {:.2} GiB for the chunks in flight and the persons-table writer) \
-         but only {:.1} GiB is available (--memory-limit); run with --persons {fits} or fewer, or free memory \
+         but only {:.1} GiB is available (--memory-limit); {advice} \
          (--ignore-memory-check runs anyway){why}",
         gib(need as f64),
         estimate.persistent_per_person,
@@ -485,8 +514,6 @@ mod tests {
     use super::*;
     use credsim_engine::PersonsTable;
 
-    /// The persons-table writer holds one row group at most: the sample's rows below
-    /// 2²⁰, 2²⁰ rows above, nothing without a table.
     #[test]
     fn leftover_names_are_recognised() {
         assert_eq!(
@@ -499,6 +526,8 @@ mod tests {
         assert_eq!(leftover(".gitignore"), None);
     }
 
+    /// The persons-table writer holds one row group at most: the sample's rows below
+    /// 2²⁰, 2²⁰ rows above, nothing without a table.
     #[test]
     fn persons_table_memory_is_one_row_group_at_most() {
         let national = 1_412_000_000u64;

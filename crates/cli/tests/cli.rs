@@ -427,7 +427,7 @@ fn the_audit_is_written_and_printed() {
         assert_eq!(o.status.code(), Some(2), "{command}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
-            err.contains("audit.json") && err.contains("is not"),
+            err.contains("audit.json") && err.contains("cannot be read as"),
             "{err}"
         );
     }
@@ -934,8 +934,10 @@ fn a_closed_pipe_is_not_a_panic() {
     );
 }
 
-/// Folders left by a killed run (`.NAME.partial-PID` of a dead process) are removed by
-/// the next run in the same place; a replaced folder moved aside is put back.
+/// Folders left by a killed run: a `.NAME.partial-PID` staging folder of this host and a
+/// dead process is removed by the next run in the same place; a look-alike without
+/// credsim's staging mark is not touched; a moved-aside `.NAME.old-PID` output is named,
+/// not touched.
 #[test]
 fn leftovers_of_killed_runs_are_cleaned_up() {
     let dir = scratch("leftovers");
@@ -945,24 +947,70 @@ fn leftovers_of_killed_runs_are_cleaned_up() {
         c.wait().expect("true ends");
         pid
     };
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .expect("hostname")
+        .trim()
+        .to_string();
     let root = dir.join("credsim-out");
-    std::fs::create_dir_all(root.join(format!(".x-seed1-001.partial-{dead}"))).expect("mkdir");
-    std::fs::create_dir_all(root.join(format!(".kept.old-{dead}"))).expect("mkdir");
-    std::fs::write(root.join(format!(".kept.old-{dead}")).join("f"), "x").expect("file");
+    let partial = root.join(format!(".x-seed1-001.partial-{dead}"));
+    let lookalike = root.join(format!(".mine.partial-{dead}"));
+    let old = root.join(format!(".kept.old-{dead}"));
+    for d in [&partial, &lookalike, &old] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    std::fs::write(partial.join(".credsim-staging"), format!("{host} {dead}\n")).expect("mark");
+    std::fs::write(old.join("run.json"), "{}").expect("file");
     let mut args = vec!["run", "--preset", "consumer-credit"];
     args.extend_from_slice(SMALL);
     let o = credsim(&dir, &args);
     assert!(o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("cleaned up 2 folder(s)"),
+        err.contains("removed 1 unfinished output folder(s)"),
         "{}",
         text(&o)
     );
-    assert!(!root.join(format!(".x-seed1-001.partial-{dead}")).exists());
     assert!(
-        root.join("kept").join("f").exists(),
-        "the moved-aside folder is put back"
+        err.contains("is an earlier output moved aside"),
+        "{}",
+        text(&o)
     );
+    assert!(!partial.exists(), "credsim's own leftover is removed");
+    assert!(
+        lookalike.exists(),
+        "a folder without the staging mark is not touched"
+    );
+    assert!(
+        old.join("run.json").exists(),
+        "a moved-aside output is not touched"
+    );
+    // The new run's folder is complete and holds no staging mark.
+    let made = std::fs::read_dir(&root)
+        .expect("root")
+        .flatten()
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("consumer-credit")
+        })
+        .expect("the run's folder");
+    assert!(made.path().join("summary.json").exists());
+    assert!(!made.path().join(".credsim-staging").exists());
+}
+
+/// A write error other than a closed pipe (a full disk) is a failure, not silence.
+#[test]
+fn a_failed_write_to_standard_output_is_an_error() {
+    let dir = scratch("full");
+    let full = std::fs::File::create("/dev/full").expect("/dev/full");
+    let o = Command::new(env!("CARGO_BIN_EXE_credsim"))
+        .args(["show", "--preset", "suining-2010"])
+        .current_dir(&dir)
+        .stdout(full)
+        .output()
+        .expect("credsim runs");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write to standard output"));
 }
 
 /// Sizes as TOML writes them; zero persons or threads refused at the flag.

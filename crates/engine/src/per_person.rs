@@ -43,9 +43,9 @@ pub(crate) struct Dims {
     pub keeps_records: bool,
     /// Chilling in effect.
     pub chilling: bool,
-    /// Some contacts trigger watches a status.
+    /// Contacts triggers are in effect and watch statuses (their watch state is kept).
     pub watched: bool,
-    /// Some contacts trigger is in effect.
+    /// Contacts triggers are in effect (whether each is met is kept).
     pub contacts: bool,
 }
 

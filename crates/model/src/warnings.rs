@@ -10,6 +10,7 @@ pub(crate) fn check(model: &Model, located: &Located<'_>) -> Vec<Problem> {
     let mut out = Vec::new();
     unrecorded_behaviours(model, located, &mut out);
     capped_capture(model, located, &mut out);
+    capped_under_scrutiny(model, located, &mut out);
     own_scope_never_applies(model, located, &mut out);
     out
 }
@@ -66,6 +67,40 @@ fn capped_capture(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) 
                 ),
             ));
         }
+    }
+}
+
+/// Heightened scrutiny multiplies every capture probability too; where the product
+/// exceeds 1 it is capped, so scrutiny raises capture by less than its multiplier says.
+fn capped_under_scrutiny(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) {
+    let Some(sc) = &model.scrutiny else {
+        return;
+    };
+    let capped: Vec<String> = model
+        .behaviours
+        .iter()
+        .flat_map(|b| b.observers.iter().map(move |o| (b, o)))
+        .filter(|(_, o)| o.capture > 0.0 && o.capture * sc.capture_multiplier > 1.0)
+        .map(|(b, o)| {
+            format!(
+                "`{}` ({} × {} = {:.3})",
+                b.id,
+                o.capture,
+                sc.capture_multiplier,
+                o.capture * sc.capture_multiplier
+            )
+        })
+        .collect();
+    if !capped.is_empty() {
+        out.push(located.problem(
+            FieldPath::keys(&["scrutiny", "capture_multiplier"]),
+            format!(
+                "under scrutiny the capture probability of {} exceeds 1 (before any capture \
+                 multiplier) and is capped at 1, so scrutiny raises capture by less than its \
+                 multiplier",
+                capped.join(", ")
+            ),
+        ));
     }
 }
 

@@ -102,17 +102,36 @@ fn an_own_scope_that_never_applies_is_warned_about() {
     assert!(!warnings(&in_domain).contains("scope `own`"));
 }
 
-/// The presets: only rongcheng's late-fee capture (0.9 × 1.2) is capped.
+/// Scrutiny ×2 on a capture of 0.6 is capped at 1.
+#[test]
+fn capture_capped_under_scrutiny_is_warned_about() {
+    let text = format!(
+        "{BASE}\n[scrutiny]\ntrigger = {{ grade = \"B\" }}\ncapture_multiplier = 2.0\nduration_days = 100\n"
+    )
+    .replace("capture = { speeding = 0.3 }", "capture = { speeding = 0.6 }")
+    .replace("urban = 2.0", "urban = 1.0");
+    let w = warnings(&text);
+    assert!(w.contains("field `scrutiny.capture_multiplier`"), "{w}");
+    assert!(w.contains("`speeding` (0.6 × 2 = 1.200)"), "{w}");
+}
+
+/// The presets: rongcheng's late-fee capture (0.9 × 1.2) is capped, and in both Suining
+/// presets scrutiny ×2 is capped for the behaviours captured at more than 0.5.
 #[test]
 fn presets_warn_only_where_they_should() {
     for p in presets::ALL {
         let loaded = presets::load(p.name, &Overrides::default()).expect("preset loads");
         let w = render_warnings(p.name, &loaded.warnings);
-        if p.name == "rongcheng" {
-            assert_eq!(loaded.warnings.len(), 1, "{w}");
-            assert!(w.contains("late_public_service_fees"), "{w}");
-        } else {
-            assert!(loaded.warnings.is_empty(), "{}: {w}", p.name);
+        match p.name {
+            "rongcheng" => {
+                assert_eq!(loaded.warnings.len(), 1, "{w}");
+                assert!(w.contains("late_public_service_fees"), "{w}");
+            }
+            "suining-2010" | "suining-responses" => {
+                assert_eq!(loaded.warnings.len(), 1, "{w}");
+                assert!(w.contains("scrutiny.capture_multiplier"), "{w}");
+            }
+            _ => assert!(loaded.warnings.is_empty(), "{}: {w}", p.name),
         }
     }
 }
