@@ -12,19 +12,21 @@ use credsim_model::Model;
 
 /// Core-seconds per person-year of the chunk-major schedule: drawing the population,
 /// each person's first act, the period steps, the per-person outcomes and the persons
-/// table (debtor-blacklist, which has almost no events: 0.31 s for 10⁷ person-years
-/// on 2 cores).
-pub const SECONDS_PER_PERSON_YEAR: f64 = 6.2e-8;
+/// table (debtor-blacklist, which has almost no events: 1.29 s for 10⁸ person-years
+/// on 2 cores, without its audit).
+pub const SECONDS_PER_PERSON_YEAR: f64 = 2.5e-8;
 /// Core-seconds per person-year of the epoch-major schedule (a coupled scenario keeps
-/// every person's state and warms it each period; suining-responses without its audit).
-pub const SECONDS_PER_PERSON_YEAR_COUPLED: f64 = 2.5e-7;
+/// every person's state and warms it each period; suining-responses without its audit,
+/// 2.59 s for 3 × 10⁷ person-years and 5.85 × 10⁶ events on 2 cores).
+pub const SECONDS_PER_PERSON_YEAR_COUPLED: f64 = 1.35e-7;
 /// Core-seconds per event (an act, a record's arrival or expiry: suining-2010,
-/// rongcheng and consumer-credit without their audits, after the person-years).
-pub const SECONDS_PER_EVENT: f64 = 4.5e-7;
+/// rongcheng and consumer-credit at 10⁷ persons without their audits, after the
+/// person-years: 2.15, 2.05 and 1.6 × 10⁻⁷).
+pub const SECONDS_PER_EVENT: f64 = 2.0e-7;
 /// Cost of a counterfactual's simulation of a household relative to the factual run's:
 /// it counts no attempts, writes no persons table and keeps fewer tallies
-/// (suining-responses, which re-simulates everyone 10 times: 1.82 s without its audit,
-/// 8.77 s with it).
+/// (suining-responses at 3 × 10⁶ persons, which re-simulates everyone 10 times:
+/// 2.59 s without its audit, 12.94 s with it, a factor of 0.43).
 pub const COUNTERFACTUAL_COST: f64 = 0.5;
 /// Core-seconds per attempt to use a service counted one by one or drawn as part of a
 /// Poisson total (about 30 ns: a keyed draw and a logarithm, or one step of sequential
@@ -42,9 +44,9 @@ pub struct CostEstimate {
     pub records: f64,
     /// Expected events of the factual run: acts, record arrivals, record expiries.
     pub events: f64,
-    /// Attempts that may be enumerated (denied) or drawn (granted): every attempt at a
-    /// service some treatment restricts or grants, as if everyone were treated all the
-    /// time (an upper bound).
+    /// Attempts that may be enumerated (denied) or drawn (granted): the attempts at a
+    /// service some treatment restricts or grants, made by the persons in households
+    /// with a record (those a treatment can reach, spill-over included).
     pub attempts: f64,
     /// Counterfactual runs of the audit.
     pub counterfactuals: usize,
@@ -125,18 +127,21 @@ impl CostEstimate {
         }
         let records = captured + false_records;
         let events = acts + records + expiries;
+        // The share of persons in households with a record: those a mechanism (a
+        // treatment, a counterfactual) can reach.
+        let household = model.mean_household_size().max(1.0);
+        let reached = |per_person: f64| 1.0 - (-per_person.max(0.0) * household).exp();
         let attempts: f64 = model
             .services
             .iter()
             .enumerate()
             .filter(|(s, _)| model.treatments.iter().any(|t| t.service == *s))
             .map(|(_, s)| s.attempts_per_day * days)
-            .sum();
+            .sum::<f64>()
+            * reached(records);
         // The audit: each counterfactual simulates again the households its mechanism
         // reached (all of them when the scenario couples the population), replaying
         // the factual run's capturable acts.
-        let household = model.mean_household_size().max(1.0);
-        let reached = |per_person: f64| 1.0 - (-per_person.max(0.0) * household).exp();
         let variants = if audit {
             Variant::applicable(model)
         } else {
