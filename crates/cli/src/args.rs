@@ -154,6 +154,16 @@ pub struct RunArgs {
     /// estimate exceeds 90% of it is refused before it starts, with the estimate.
     #[arg(long, value_name = "GIB")]
     pub memory_limit: Option<f64>,
+    /// Time the run may take, in minutes. Before a run the time is estimated from the
+    /// scenario's expected events (acts, records, attempts, the audit's
+    /// counterfactuals), the population, the horizon and the threads; an estimate above
+    /// a minute is printed (on stderr, also with --quiet), one above the limit is
+    /// refused with the estimate and what to change.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60.0)]
+    pub time_limit: f64,
+    /// Run even if the time estimate exceeds --time-limit.
+    #[arg(long)]
+    pub ignore_time_check: bool,
 }
 
 #[derive(Debug, Args)]

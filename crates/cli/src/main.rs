@@ -37,7 +37,7 @@ pub enum CliError {
     /// Writing outputs failed.
     #[error("{0}")]
     Output(String),
-    /// The run would not fit in memory.
+    /// The run would not fit in memory, or would take longer than its time limit.
     #[error("{0}")]
     TooBig(String),
     /// Interrupted.
@@ -328,6 +328,16 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         args.memory_limit,
         args.ignore_memory_check,
     )?;
+    if let Some(notice) = output::check_time(
+        model,
+        pool.current_num_threads(),
+        !args.no_audit,
+        args.time_limit,
+        args.ignore_time_check,
+    )? {
+        // On stderr, with --quiet too: stdout stays the output folder alone.
+        eprintln!("{notice}");
+    }
     let staging = target.stage()?;
     // The persons table streams to a writer thread, which puts chunks back in id order.
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, credsim_engine::PersonBatch)>();

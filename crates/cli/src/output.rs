@@ -509,6 +509,80 @@ pub fn check_memory(
     )))
 }
 
+/// Estimated times above this many seconds are printed before the run.
+pub const ANNOUNCE_SECONDS: f64 = 60.0;
+
+/// A duration for people: seconds, minutes, hours or days.
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "forever".into();
+    }
+    match seconds {
+        s if s < 90.0 => format!("{s:.0} s"),
+        s if s < 5400.0 => format!("{:.0} min", s / 60.0),
+        s if s < 172_800.0 => format!("{:.1} h", s / 3600.0),
+        s if s < 3.15e9 => format!("{:.1} days", s / 86400.0),
+        s => format!("{:.1e} years", s / 3.15e7),
+    }
+}
+
+/// Estimates the run's time: refuses the run when the estimate exceeds
+/// `limit_minutes` (unless `ignore`); otherwise returns the notice to print before the
+/// run when the estimate exceeds [`ANNOUNCE_SECONDS`].
+pub fn check_time(
+    model: &Model,
+    threads: usize,
+    audit: bool,
+    limit_minutes: f64,
+    ignore: bool,
+) -> Result<Option<String>, CliError> {
+    let e = credsim_engine::CostEstimate::for_run(model, threads, audit);
+    let what = format!(
+        "{:.2e} events (acts {:.2e}, records {:.2e}) over {} persons × {} years{}, on {} core{}",
+        e.events,
+        e.acts,
+        e.records,
+        model.persons,
+        (model.days as f64 / 365.0 * 100.0).round() / 100.0,
+        if e.counterfactuals > 0 {
+            format!(", with the audit's {} counterfactuals", e.counterfactuals)
+        } else {
+            String::new()
+        },
+        e.cores,
+        if e.cores == 1.0 { "" } else { "s" },
+    );
+    let limit = limit_minutes.max(0.0) * 60.0;
+    if ignore || e.seconds <= limit {
+        return Ok((e.seconds > ANNOUNCE_SECONDS).then(|| {
+            format!(
+                "estimated time: about {} ({what}; the estimate may be off by a factor of 3; Ctrl-C stops the run)",
+                duration(e.seconds)
+            )
+        }));
+    }
+    // Time grows about linearly with persons and years.
+    let share = limit / e.seconds;
+    let persons = (model.persons as f64 * share).floor() as u64;
+    let smaller = if persons >= 1 {
+        format!("run with --persons {persons} or fewer, or fewer --years")
+    } else {
+        "this scenario's rates give too many events even for one person: lower them".into()
+    };
+    let no_audit = if audit && e.counterfactuals > 0 {
+        let without = credsim_engine::CostEstimate::for_run(model, threads, false).seconds;
+        format!(", or --no-audit (about {})", duration(without))
+    } else {
+        String::new()
+    };
+    Err(CliError::TooBig(format!(
+        "this run would take about {} ({what}), more than the limit of {} (--time-limit {limit_minutes}); \
+         {smaller}{no_audit}, or raise --time-limit (--ignore-time-check runs anyway)",
+        duration(e.seconds),
+        duration(limit),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,5 +614,73 @@ mod tests {
         );
         assert_eq!(persons_table_bytes(PersonsTable::Full, 1000), 140_000);
         assert_eq!(persons_table_bytes(PersonsTable::None, national), 0);
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(42.4), "42 s");
+        assert_eq!(duration(600.0), "10 min");
+        assert_eq!(duration(7200.0), "2.0 h");
+        assert_eq!(duration(864000.0), "10.0 days");
+        assert_eq!(duration(f64::INFINITY), "forever");
+        assert!(duration(1e12).ends_with("years"));
+    }
+
+    fn preset(name: &str, persons: Option<u64>) -> Model {
+        let o = credsim_model::Overrides {
+            persons,
+            ..Default::default()
+        };
+        match credsim_model::presets::load(name, &o) {
+            Ok(l) => l.model,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Every preset at its own size runs without a notice or a refusal, on one thread
+    /// or two, with or without the audit.
+    #[test]
+    fn presets_at_their_size_are_neither_announced_nor_refused() {
+        for p in credsim_model::presets::ALL {
+            let m = preset(p.name, None);
+            for threads in [1, 2] {
+                for audit in [true, false] {
+                    match check_time(&m, threads, audit, 60.0, false) {
+                        Ok(None) => {}
+                        Ok(Some(n)) => panic!("{}: announced: {n}", p.name),
+                        Err(e) => panic!("{}: refused: {e}", p.name),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `--persons 2000000000` typo: announced with its estimate, refused under a
+    /// limit below it, run anyway with --ignore-time-check.
+    #[test]
+    fn a_long_run_is_announced_and_refused_beyond_the_limit() {
+        let m = preset("suining-2010", Some(2_000_000_000));
+        let notice = check_time(&m, 2, true, 1e6, false)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        assert!(
+            notice.starts_with("estimated time: about ") && notice.contains("2000000000 persons"),
+            "{notice}"
+        );
+        let err = match check_time(&m, 2, true, 1.0, false) {
+            Err(e) => e.to_string(),
+            Ok(n) => panic!("not refused: {n:?}"),
+        };
+        for part in [
+            "would take about",
+            "--persons",
+            "--no-audit",
+            "--time-limit",
+            "--ignore-time-check",
+        ] {
+            assert!(err.contains(part), "{part}: {err}");
+        }
+        assert!(check_time(&m, 2, true, 1.0, true).is_ok());
     }
 }

@@ -6,6 +6,7 @@
 mod api;
 pub mod audit;
 mod buffers;
+pub mod cost;
 pub mod network;
 mod per_person;
 pub mod population;
@@ -15,6 +16,7 @@ pub mod summary;
 pub mod tally;
 
 pub use audit::{Audit, Difference, Estimate};
+pub use cost::CostEstimate;
 pub use sim::{
     Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, RecordLog, Schedule, run,
     run_with,

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 /// Persons per chunk, aimed at (a chunk is whole households). Fixed, so chunk
 /// boundaries, and with them every result, do not depend on the thread count.
-pub const CHUNK_PERSONS: u32 = 8192;
+pub const CHUNK_PERSONS: u32 = credsim_model::validate::CHUNK_PERSONS as u32;
 
 /// A contiguous block of whole households, simulated by one task.
 #[derive(Debug, Clone)]
@@ -167,6 +167,35 @@ pub fn behaviour_rates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Validation bounds the events per person by the largest chunk
+    /// (`validate::MAX_CHUNK_PERSONS`): with households of 100, chunks come within one
+    /// household of it and never exceed it.
+    #[test]
+    fn chunks_stay_within_the_validated_size() {
+        let text = credsim_model::presets::find(credsim_model::presets::DEFAULT)
+            .expect("default preset")
+            .toml
+            .replace(
+                "sizes = { \"1\" = 0.25, \"2\" = 0.30, \"3\" = 0.20, \"4\" = 0.13, \"5\" = 0.07, \"6\" = 0.05 }",
+                "sizes = { \"1\" = 0.5, \"100\" = 0.5 }",
+            );
+        let o = credsim_model::Overrides {
+            persons: Some(100_000),
+            ..Default::default()
+        };
+        let m = credsim_model::load(&text, "case.toml", &o)
+            .expect("valid")
+            .model;
+        assert!(m.mean_household_size() > 50.0, "the replacement applied");
+        let pop = Population::build(&m, &Keys::new(m.seed));
+        let largest = pop.chunks.iter().map(|c| c.persons.len() as u64).max();
+        let bound = credsim_model::validate::MAX_CHUNK_PERSONS;
+        assert!(
+            largest.is_some_and(|n| n > bound - 100 && n <= bound),
+            "{largest:?}"
+        );
+    }
 
     /// The table built in parallel blocks equals drawing one household after another
     /// until the population is reached (the last household cut to fit), for sizes

@@ -17,7 +17,7 @@ pub const MAX_GRADES: usize = 16;
 pub const MAX_LISTS: usize = 8;
 /// Most treatments.
 pub const MAX_TREATMENTS: usize = 32;
-/// Most persons (person ids are 32-bit).
+/// Most persons (person ids are 32-bit: at most 2³² − 1 = 4,294,967,295; rounded down).
 pub const MAX_PERSONS: u64 = 4_000_000_000;
 /// Largest number of points one record may add or deduct.
 pub const MAX_POINTS: u64 = 1_000_000_000;
@@ -25,6 +25,38 @@ pub const MAX_POINTS: u64 = 1_000_000_000;
 pub const MAX_SCORE: i64 = 1_000_000_000_000;
 /// Longest horizon in days (100 years).
 pub const MAX_DAYS: u32 = 36_500;
+/// Largest household (sizes are keys "1" to "100").
+pub const MAX_HOUSEHOLD: u64 = 100;
+/// Persons per chunk the engine aims at (its `population::CHUNK_PERSONS`): it cuts the
+/// population into chunks of whole households, adding households while a chunk holds
+/// fewer than this many persons.
+pub const CHUNK_PERSONS: u64 = 8_192;
+/// Most persons in one chunk: 8,191 and then the largest household.
+pub const MAX_CHUNK_PERSONS: u64 = CHUNK_PERSONS - 1 + MAX_HOUSEHOLD;
+/// Most events a person may be expected to have over the horizon (518,027): a chunk
+/// numbers the events it schedules in 32 bits (`Event::tie`, the insertion order that
+/// breaks ties between a person's events of one day and kind), and every act, record
+/// arrival and false record is an event, so a chunk of [`MAX_CHUNK_PERSONS`] persons
+/// has 2³² numbers for all of them.
+pub const MAX_EVENTS_PER_PERSON: f64 = 4_294_967_296.0 / MAX_CHUNK_PERSONS as f64;
+/// Largest mean the Poisson sampler draws correctly (`rng::Poisson` splits a mean into
+/// at most 2³² − 1 parts of at most 30).
+pub const MAX_POISSON_MEAN: f64 = 30.0 * u32::MAX as f64;
+/// Most attempts to use one service a person may be expected to make over the horizon
+/// (about 1.55 × 10⁷): the attempts granted in a chunk and period are one Poisson draw
+/// of mean rate × rewarded person-days, at most rate × [`MAX_CHUNK_PERSONS`] × days.
+/// (Below it the gaps between attempts, in f64 days, stay above 10⁸ ulps of a day.)
+pub const MAX_ATTEMPTS_PER_PERSON: f64 = MAX_POISSON_MEAN / MAX_CHUNK_PERSONS as f64;
+
+/// A number as written in a message: plainly below 10⁷, in scientific notation above
+/// (so 1e308 does not print 309 digits).
+pub(crate) fn show(x: f64) -> String {
+    if x.abs() < 1e7 {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
 
 /// Collects problems while checking, each placed in the source.
 pub(crate) struct Checker<'a> {

@@ -346,6 +346,30 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "behaviours[2].deterrence",
         "neither deduct points nor trigger a list",
     ),
+    (
+        "acts beyond the engine's event numbering",
+        "rate_per_year = 0.5",
+        "rate_per_year = 9999999",
+        0,
+        "behaviours[0].rate_per_year",
+        "may be at most 166000 per year",
+    ),
+    (
+        "false records beyond the engine's event numbering",
+        "false_records_per_year = 0.01",
+        "false_records_per_year = 1e12",
+        0,
+        "sources[0].false_records_per_year",
+        "numbers a chunk's events in 32 bits",
+    ),
+    (
+        "attempts beyond the Poisson sampler",
+        "attempts_per_year = 1.0",
+        "attempts_per_year = 1e308",
+        0,
+        "services[0].attempts_per_year",
+        "may be at most 7770000 per year",
+    ),
 ];
 
 #[test]
@@ -402,6 +426,29 @@ fn all_problems_are_reported_at_once() {
         err.to_string()
             .starts_with("scenario file `case.toml` has 3 problems")
     );
+}
+
+/// The bounds are the engine's, not round numbers: just below them the scenario is
+/// valid, just above it is not (two years, one behaviour of multiplier 1.2 in urban
+/// areas captured with probability 0.3; the other rates are small).
+#[test]
+fn the_rate_bounds_sit_where_the_engine_stops() {
+    use credsim_model::validate::{MAX_ATTEMPTS_PER_PERSON, MAX_EVENTS_PER_PERSON};
+    let others = 0.01 * 2.0 * 1.9 + 0.01 * 2.0; // default captured at 0.9; camera false records
+    let acts = (MAX_EVENTS_PER_PERSON - others) / (2.0 * 1.2 * 1.3);
+    for (rate, ok) in [(acts * 0.999, true), (acts * 1.001, false)] {
+        let text = BASE.replacen("rate_per_year = 0.5", &format!("rate_per_year = {rate}"), 1);
+        assert_eq!(load(&text).is_ok(), ok, "rate {rate}");
+    }
+    let attempts = MAX_ATTEMPTS_PER_PERSON / 2.0;
+    for (rate, ok) in [(attempts * 0.999, true), (attempts * 1.001, false)] {
+        let text = BASE.replacen(
+            "attempts_per_year = 1.0",
+            &format!("attempts_per_year = {rate}"),
+            1,
+        );
+        assert_eq!(load(&text).is_ok(), ok, "attempts {rate}");
+    }
 }
 
 #[test]

@@ -133,7 +133,14 @@ impl ChunkSim {
     pub(super) fn act(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, time: f64) {
         let person = self.id(i);
         let k = self.people.acts.seq[i as usize];
-        self.people.acts.seq[i as usize] += 1;
+        // Validation keeps a person's expected acts far below 2³² (the chunk's event
+        // numbering allows about 518,000 events per person); a person drawn so active
+        // that the act counter would wrap has no further acts rather than repeating
+        // act numbers (and their draws).
+        let Some(next_k) = k.checked_add(1) else {
+            return;
+        };
+        self.people.acts.seq[i as usize] = next_k;
         let total = self.person_rates(ctx, i);
         let mut st = ctx.keys.stream(Purpose::Act, 0, person as u64, k as u64);
         let target = st.uniform() * total;

@@ -5,7 +5,9 @@ use super::population::Attributes;
 use super::sources::Observer;
 use crate::error::FieldPath;
 use crate::model::DAYS_PER_YEAR;
-use crate::validate::{Checker, MAX_DAYS, MAX_DOMAINS};
+use crate::validate::{
+    Checker, MAX_CHUNK_PERSONS, MAX_DAYS, MAX_DOMAINS, MAX_EVENTS_PER_PERSON, show,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -197,5 +199,99 @@ pub(crate) fn check_deterrence(ck: &mut Checker<'_>, behaviours: &[Behaviour]) {
                 ),
             );
         }
+    }
+}
+
+/// The largest product of a behaviour's rate multipliers over the categories of every
+/// attribute (the rate of the person it multiplies most, before heterogeneity).
+pub fn largest_multiplier(b: &Behaviour) -> f64 {
+    b.multipliers
+        .iter()
+        .map(|m| m.iter().copied().fold(0.0, f64::max))
+        .product()
+}
+
+/// Checks that the events a person is expected to have over the horizon (acts at the
+/// largest rate multipliers, the records sources capture of them, false records) fit the
+/// engine's event numbering ([`MAX_EVENTS_PER_PERSON`]); the problem is placed at the
+/// rate contributing most. Call it once sources are folded in.
+pub(crate) fn check_event_budget(
+    ck: &mut Checker<'_>,
+    (raw_behaviours, behaviours): (&[raw::Behaviour], &[Behaviour]),
+    raw_sources: &[super::sources::raw::Source],
+    days: u32,
+) {
+    let finite = |x: f64| if x.is_finite() && x > 0.0 { x } else { 0.0 };
+    let years = days as f64 / DAYS_PER_YEAR;
+    // (field, its value per year, events per person per unit of it, what, note)
+    let mut parts: Vec<(FieldPath, f64, f64, &str, String)> = Vec::new();
+    for (i, (raw, b)) in raw_behaviours.iter().zip(behaviours).enumerate() {
+        let captured: f64 = b.observers.iter().map(|o| finite(o.capture)).sum();
+        let mult = largest_multiplier(b);
+        let note = if mult != 1.0 {
+            format!("; this behaviour at its largest rate multiplier, {mult}")
+        } else {
+            String::new()
+        };
+        parts.push((
+            FieldPath::keys(&["behaviours"])
+                .index(i)
+                .key("rate_per_year"),
+            finite(raw.rate_per_year),
+            finite(mult * (1.0 + captured) * years),
+            "rate",
+            note,
+        ));
+    }
+    for (j, src) in raw_sources.iter().enumerate() {
+        parts.push((
+            FieldPath::keys(&["sources"])
+                .index(j)
+                .key("false_records_per_year"),
+            finite(src.false_records_per_year),
+            years,
+            "false-record rate",
+            String::new(),
+        ));
+    }
+    let total: f64 = parts.iter().map(|p| p.1 * p.2).sum();
+    if total <= MAX_EVENTS_PER_PERSON {
+        return;
+    }
+    let Some((path, value, per_unit, what, note)) = parts
+        .iter()
+        .max_by(|a, b| (a.1 * a.2).total_cmp(&(b.1 * b.2)))
+    else {
+        return;
+    };
+    let others = total - value * per_unit;
+    let allowed = ((MAX_EVENTS_PER_PERSON - others) / per_unit).max(0.0);
+    ck.fail(
+        path.clone(),
+        format!(
+            "{what} {} per year is not allowed over {days} days: the scenario expects about \
+             {total:.3e} events per person (acts, the records captured of them, false records{note}), \
+             but the engine numbers a chunk's events in 32 bits, which allows at most {} per person \
+             in a chunk of up to {MAX_CHUNK_PERSONS} persons; here this {what} may be at most {} per year \
+             (or shorten the horizon)",
+            show(*value),
+            MAX_EVENTS_PER_PERSON.floor(),
+            format_allowed(allowed),
+        ),
+    );
+}
+
+/// A bound for a message: 3 significant digits, rounded down.
+pub(crate) fn format_allowed(x: f64) -> String {
+    if x.is_nan() || x <= 0.0 {
+        return "0".into();
+    }
+    let digits = x.log10().floor() as i32 - 2;
+    let scale = 10f64.powi(digits);
+    let v = (x / scale).floor() * scale;
+    if (1.0..1e15).contains(&v) {
+        format!("{}", v.round() as u64)
+    } else {
+        format!("{v:.3e}")
     }
 }

@@ -70,7 +70,13 @@ pub(crate) fn compile(
         s.network.as_ref(),
     );
     behaviours::check_deterrence(&mut ck, &behaviours);
-    let (services, service_index) = services::compile(&mut ck, &s.services, &domains);
+    behaviours::check_event_budget(
+        &mut ck,
+        (&s.behaviours, &behaviours),
+        &s.sources,
+        horizon.days,
+    );
+    let (services, service_index) = services::compile(&mut ck, &s.services, &domains, horizon.days);
     let statuses = StatusNames {
         has_score: score.is_some(),
         grades: &grades,

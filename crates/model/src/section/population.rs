@@ -5,7 +5,7 @@ use crate::error::FieldPath;
 use crate::kinds::Level;
 use crate::model::Categorical;
 use crate::raw::Named;
-use crate::validate::{Checker, MAX_PERSONS};
+use crate::validate::{Checker, MAX_HOUSEHOLD, MAX_PERSONS};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -149,7 +149,7 @@ pub(crate) fn compile<'s>(ck: &mut Checker<'_>, population: &'s raw::Population)
     if !(1..=MAX_PERSONS).contains(&persons) {
         ck.fail(
             pop.key("persons"),
-            format!("{persons} persons is not allowed: it must be 1 to {MAX_PERSONS}"),
+            format!("{persons} persons is not allowed: it must be 1 to {MAX_PERSONS} (person ids are 32-bit)"),
         );
     }
     let heterogeneity_shape = population
@@ -160,7 +160,7 @@ pub(crate) fn compile<'s>(ck: &mut Checker<'_>, population: &'s raw::Population)
     let mut sizes = Vec::new();
     for key in population.households.sizes.keys() {
         match key.parse::<u32>() {
-            Ok(n) if (1..=100).contains(&n) => sizes.push(n),
+            Ok(n) if (1..=MAX_HOUSEHOLD).contains(&(n as u64)) => sizes.push(n),
             _ => {
                 ck.fail(
                     hh.key(key),

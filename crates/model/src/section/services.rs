@@ -2,7 +2,7 @@
 
 use crate::error::FieldPath;
 use crate::model::DAYS_PER_YEAR;
-use crate::validate::Checker;
+use crate::validate::{Checker, MAX_ATTEMPTS_PER_PERSON, MAX_CHUNK_PERSONS, show};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -37,17 +37,37 @@ pub struct Service {
     pub attempts_per_day: f64,
 }
 
-/// Checks the services and compiles them; returns them and their index by id.
+/// Checks the services and compiles them; returns them and their index by id. `days`
+/// is the horizon: a person's expected attempts over it must stay within
+/// [`MAX_ATTEMPTS_PER_PERSON`].
 pub(crate) fn compile(
     ck: &mut Checker<'_>,
     services: &[raw::Service],
     domain_index: &HashMap<String, usize>,
+    days: u32,
 ) -> (Vec<Service>, HashMap<String, usize>) {
     let svpath = FieldPath::keys(&["services"]);
     let service_index = ck.ids(&svpath, "service", services.iter().map(|x| x.id.as_str()));
     let mut out = Vec::new();
     for (i, sv) in services.iter().enumerate() {
         let p = svpath.index(i);
+        let years = days as f64 / DAYS_PER_YEAR;
+        let rate = sv.attempts_per_year;
+        if rate.is_finite() && rate * years > MAX_ATTEMPTS_PER_PERSON {
+            ck.fail(
+                p.key("attempts_per_year"),
+                format!(
+                    "attempt rate {} per year is not allowed over {days} days: that is {:.3e} attempts \
+                     per person, but the attempts granted in a chunk of up to {MAX_CHUNK_PERSONS} persons \
+                     are one Poisson draw, exact up to a mean of 30 × (2³² − 1), so at most {} per person; \
+                     here the rate may be at most {} per year (or shorten the horizon)",
+                    show(rate),
+                    rate * years,
+                    MAX_ATTEMPTS_PER_PERSON.floor(),
+                    super::behaviours::format_allowed(MAX_ATTEMPTS_PER_PERSON / years),
+                ),
+            );
+        }
         out.push(Service {
             id: sv.id.clone(),
             domain: ck.lookup(p.key("domain"), "domain", domain_index, &sv.domain),
