@@ -223,12 +223,8 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
 
 /// `--persons`: person ids are 32-bit; the model's limit.
 fn persons(s: &str) -> Result<u64, String> {
-    whole(
-        s,
-        1,
-        credsim_model::validate::MAX_PERSONS,
-        "the number of persons",
-    )
+    let max = credsim_model::validate::MAX_PERSONS;
+    whole(s, 1, max, "the number of persons").map_err(|e| format!("{e}; person ids are 32-bit"))
 }
 
 /// `--years`: the model's longest horizon.

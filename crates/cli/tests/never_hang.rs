@@ -144,7 +144,7 @@ fn sizes_beyond_the_person_ids_are_refused() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("population.persons") && err.contains("person ids are 32-bit"),
+        err.contains("'--persons <N>'") && err.contains("person ids are 32-bit"),
         "{err}"
     );
 }
