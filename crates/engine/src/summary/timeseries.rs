@@ -237,21 +237,12 @@ pub fn timeseries(model: &Model, outcome: &Outcome) -> Table {
 
 /// The columns' names, in the order of [`period_row`]'s cells.
 fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
-    let Groups {
-        grades,
-        appeals,
-        repair,
-        responses,
-        contacts,
-        chill_names,
-    } = groups;
-    let (appeals, repair, responses, contacts) = (*appeals, *repair, *responses, *contacts);
     let mut columns = vec![
         column::PERIOD.to_string(),
         "start_day".into(),
         "end_day".into(),
     ];
-    for g in grades {
+    for g in &groups.grades {
         columns.push(column::grade(g));
     }
     if model.score.is_some() {
@@ -288,7 +279,7 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
             columns.push(format!("{verb}_attempts_{d}"));
         }
     }
-    if appeals {
+    if groups.appeals {
         columns.extend(
             [
                 column::APPEALS_FILED,
@@ -300,17 +291,17 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
             .map(String::from),
         );
     }
-    if appeals || repair {
+    if groups.appeals || groups.repair {
         columns.extend(["records_repaired", "records_removed"].map(String::from));
     }
-    if responses {
+    if groups.responses {
         for class in ActClass::ALL {
             columns.extend([column::candidate(class), column::performed(class)]);
         }
         columns.push("penalised_for_protected".into());
     }
-    columns.extend(chill_names.iter().cloned());
-    if contacts {
+    columns.extend(groups.chill_names.iter().cloned());
+    if groups.contacts {
         columns.push("association_entries".into());
     }
     columns
@@ -328,21 +319,12 @@ fn period_row(
     start: u32,
     end: u32,
 ) -> Vec<Cell> {
-    let Groups {
-        grades,
-        appeals,
-        repair,
-        responses,
-        contacts,
-        chill_names,
-    } = groups;
-    let (appeals, repair, responses, contacts) = (*appeals, *repair, *responses, *contacts);
     let mut row = vec![
         Cell::Int(k as i64 + 1),
         Cell::Int(start as i64),
         Cell::Int(end as i64),
     ];
-    for g in 0..grades.len() {
+    for g in 0..groups.grades.len() {
         row.push(Cell::Int(p.occupancy[layout.grade(g)] as i64));
     }
     if model.score.is_some() {
@@ -381,7 +363,7 @@ fn period_row(
     }
     let r = &p.responses;
     let int = |x: u64| Cell::Int(x as i64);
-    if appeals {
+    if groups.appeals {
         let decided = r.decided[0] + r.decided[1];
         row.extend([
             int(r.appealed[0] + r.appealed[1]),
@@ -395,13 +377,13 @@ fn period_row(
             }),
         ]);
     }
-    if appeals || repair {
+    if groups.appeals || groups.repair {
         row.extend([
             int(r.repaired[0] + r.repaired[1]),
             int(r.removed[0] + r.removed[1]),
         ]);
     }
-    if responses {
+    if groups.responses {
         row.extend([
             int(r.candidate_acts[0]),
             int(r.performed_acts[0]),
@@ -410,7 +392,7 @@ fn period_row(
             int(r.penalised_protected),
         ]);
     }
-    for c in 0..chill_names.len() {
+    for c in 0..groups.chill_names.len() {
         row.push(Cell::Float(
             outcome
                 .chilling
@@ -420,7 +402,7 @@ fn period_row(
                 .unwrap_or(1.0),
         ));
     }
-    if contacts {
+    if groups.contacts {
         row.push(int(r.association_entries));
     }
     row
