@@ -17,6 +17,12 @@
 //!   the first person's), `own` (each person's own draws or identity, never copied) or
 //!   `init` (day 0 leaves it at its initial value: checked in debug builds),
 //! - whether the epoch-major warm-up reads it (`warm`) or not (`cold`).
+//!
+//! A field is private to the module that declares it unless it says otherwise: a
+//! mechanism's state is its own, and other mechanisms ask it through its methods
+//! (`ChunkSim::grade`, `under_scrutiny`, `listed`, …) or receive its typed signals
+//! (`Adverse`, `GradeChange`). Only the population's own data (`sim/people.rs`) and the
+//! audit's per-person outcomes (`audit/lives.rs`) are shared, marked `pub(crate)`.
 
 use crate::buffers::Reusable;
 
@@ -117,7 +123,7 @@ macro_rules! per_person {
         $vis:vis struct $name:ident ($d:ident) {
             $(
                 $(#[doc = $doc:literal])*
-                $field:ident : $t:ty = $init:expr, [$count:expr], $day0:ident, $warm:ident;
+                $fvis:vis $field:ident : $t:ty = $init:expr, [$count:expr], $day0:ident, $warm:ident;
             )*
         }
     ) => {
@@ -125,7 +131,7 @@ macro_rules! per_person {
         $vis struct $name {
             $(
                 $(#[doc = $doc])*
-                pub(crate) $field: Vec<$t>,
+                $fvis $field: Vec<$t>,
             )*
         }
 

@@ -11,38 +11,38 @@ per_person! {
     /// year-end grades nor per-person record counts: those stay empty.
     pub(crate) struct Lives(d) {
         /// Person-days under at least one sanction.
-        sanction_days: u32 = 0, [1], init, warm;
+        pub(crate) sanction_days: u32 = 0, [1], init, warm;
         /// Day the current sanctioned stretch began.
-        sanction_since: u32 = 0, [1], copy, cold;
+        pub(crate) sanction_since: u32 = 0, [1], copy, cold;
         /// Sanctions held because of the person's own status (not household spill-over).
-        own_held: u16 = 0, [1], copy, cold;
+        pub(crate) own_held: u16 = 0, [1], copy, cold;
         /// Ever sanctioned because of their own status.
-        ever_own: bool = false, [1], copy, cold;
+        pub(crate) ever_own: bool = false, [1], copy, cold;
         /// First entry into the lowest grade (`NEVER`: never).
-        low_entry: u32 = NEVER, [1], copy, warm;
+        pub(crate) low_entry: u32 = NEVER, [1], copy, warm;
         /// First exit from the lowest grade.
-        low_exit: u32 = NEVER, [1], init, cold;
+        pub(crate) low_exit: u32 = NEVER, [1], init, cold;
         /// First entry onto any list.
-        list_entry: u32 = NEVER, [1], copy, cold;
+        pub(crate) list_entry: u32 = NEVER, [1], copy, cold;
         /// First exit from every list.
-        list_exit: u32 = NEVER, [1], init, cold;
+        pub(crate) list_exit: u32 = NEVER, [1], init, cold;
         /// Grade at the last year boundary (factual run).
-        year_grade: u8 = u8::MAX, [Dims::when(d.factual)], init, cold;
+        pub(crate) year_grade: u8 = u8::MAX, [Dims::when(d.factual)], init, cold;
         /// Start day of each own sanction spell, `[person × treatments + treatment]`.
-        spell_start: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
+        pub(crate) spell_start: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
         /// Domains of the causes of each own sanction spell.
-        spell_cause: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
+        pub(crate) spell_cause: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
         /// Per hold slot: holders of sanctions resting on a record from the service's
         /// own domain, packed like the main holds.
-        in_context: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
+        pub(crate) in_context: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
         /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
-        records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
+        pub(crate) records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
         /// Lists the person is on now.
-        lists_on: u8 = 0, [1], copy, cold;
+        pub(crate) lists_on: u8 = 0, [1], copy, cold;
         /// Since when the person is on some list.
-        listed_since: u32 = 0, [1], copy, cold;
+        pub(crate) listed_since: u32 = 0, [1], copy, cold;
         /// Days on at least one list.
-        listed_days: u32 = 0, [1], init, cold;
+        pub(crate) listed_days: u32 = 0, [1], init, cold;
     }
 }
 

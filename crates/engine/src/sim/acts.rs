@@ -28,6 +28,15 @@ pub(super) struct Exogenous {
     pub(super) false_records: Vec<(u32, u32, u16, u16)>,
 }
 
+impl State {
+    /// Draws every person's global behaviour multiplier (persons from `first` on).
+    pub(super) fn draw_multipliers(&mut self, model: &Model, keys: &Keys, first: u32) {
+        for (i, x) in self.multiplier.iter_mut().enumerate() {
+            *x = population::multiplier(model, keys, first + i as u32);
+        }
+    }
+}
+
 impl ChunkSim {
     /// Schedules every person's first act (the factual run).
     pub(super) fn schedule_first_acts(&mut self, ctx: &Ctx<'_>) {

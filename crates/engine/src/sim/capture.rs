@@ -92,7 +92,7 @@ impl ChunkSim {
         let m = ctx.model;
         let person = self.id(i);
         let scrutiny = match ctx.scrutiny {
-            Some(sc) if self.people.scrutiny.until[i as usize] > day => sc.capture_multiplier,
+            Some(sc) if self.under_scrutiny(i, day) => sc.capture_multiplier,
             _ => 1.0,
         };
         let mut replay = 0u16;
@@ -112,7 +112,7 @@ impl ChunkSim {
                     // a record it would make, and misattribute, links its target.
                     let q = self.capture_probability(ctx, i, obs, scrutiny, true);
                     if (u < p) != (u < q) {
-                        self.people.replay.reached[i as usize] |= REACHED_BY_CAPTURE;
+                        self.mark_reached(i, REACHED_BY_CAPTURE);
                         if u < q
                             && let Some(target) = self.misattribution_target(ctx, i, obs, k)
                         {
@@ -130,7 +130,7 @@ impl ChunkSim {
                 // Kept in the factual run's numbering (what `widen` reads).
                 self.misattributions.push((self.factual_index(i), target));
                 if ctx.full {
-                    self.people.replay.reached[i as usize] |= REACHED_BY_ERRORS;
+                    self.mark_reached(i, REACHED_BY_ERRORS);
                 }
                 // A target outside the households simulated here makes the caller
                 // widen them and run this counterfactual again.

@@ -18,6 +18,12 @@ per_person! {
 }
 
 impl ChunkSim {
+    /// Whether contacts trigger c is met for person i.
+    #[inline]
+    pub(super) fn contacts_met(&self, i: u32, c: usize) -> bool {
+        self.people.contacts.met[i as usize] & (1 << c) != 0
+    }
+
     /// Contacts trigger c starts or stops being met for person i.
     pub(super) fn association(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, c: usize, enter: bool) {
         // (`contacts_met` was set at the boundary, before this day's list ends.)

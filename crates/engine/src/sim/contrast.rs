@@ -56,14 +56,8 @@ impl ChunkSim {
             for (x, col) in b.attributes.iter_mut().enumerate() {
                 col.push(self.people.persons.attrs[i * a + x]);
             }
-            b.score.push(
-                m.score
-                    .as_ref()
-                    .map(|r| r.score(self.people.score.points[i])),
-            );
-            b.grade.push(
-                (self.people.score.grade[i] != NO_GRADE).then_some(self.people.score.grade[i]),
-            );
+            b.score.push(self.score_of(ctx, i as u32));
+            b.grade.push(self.grade(i as u32).map(|g| g as u8));
             for (p, col) in b.records.iter_mut().enumerate() {
                 col.push(self.lives.records[3 * i + p]);
             }

@@ -52,7 +52,7 @@ impl ChunkSim {
             .treatments
             .iter()
             .enumerate()
-            .any(|(t, tr)| tr.household && self.people.treatments.active[0] & (1 << t) != 0);
+            .any(|(t, tr)| tr.household && self.treatment_active(0, t));
         let mut rest = self.tally.clone();
         rest.ever.clone_from(&tally.ever);
         rest.applications.clone_from(&tally.applications);

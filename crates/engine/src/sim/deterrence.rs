@@ -20,12 +20,7 @@ impl ChunkSim {
         let (i, day, b) = (r.person, r.day, r.behaviour);
         if let Some(d) = &m.behaviours[b].deterrence {
             let slot = ctx.deterrence_slot[b];
-            let listed_black = m
-                .lists
-                .iter()
-                .enumerate()
-                .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l));
-            if slot != usize::MAX && (self.lives.own_held[i as usize] > 0 || listed_black) {
+            if slot != usize::MAX && self.punished(ctx, i, day) {
                 let until =
                     &mut self.people.deterrence.until[i as usize * ctx.deterrence_slots + slot];
                 *until = (*until).max(day.saturating_add(d.days));

@@ -26,19 +26,17 @@ impl ChunkSim {
         if !self.listed(ctx, i, day, l) || self.condition_holds(ctx, i, l) {
             return;
         }
-        let mut until = 0u32;
-        let mut r = self.people.records.last[i as usize];
-        while r != NO_RECORD {
-            let rec = self.store.recs[r as usize];
-            if rec.flags & REC_REMOVED == 0
-                && ctx.model.behaviours[rec.behaviour as usize]
-                    .lists_triggered
-                    .contains(&l)
-            {
-                until = until.max(rec.day.saturating_add(duration));
-            }
-            r = rec.prev;
-        }
+        let until = self
+            .kept_records(i)
+            .filter(|rec| {
+                rec.flags & REC_REMOVED == 0
+                    && ctx.model.behaviours[rec.behaviour as usize]
+                        .lists_triggered
+                        .contains(&l)
+            })
+            .map(|rec| rec.day.saturating_add(duration))
+            .max()
+            .unwrap_or(0);
         let idx = i as usize * ctx.model.lists.len() + l;
         if until <= day {
             self.take_off_list(ctx, i, day, l);
@@ -52,17 +50,20 @@ impl ChunkSim {
     /// for person i now.
     pub(super) fn condition_holds(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> bool {
         let list = &ctx.model.lists[l];
-        let by_score = ctx.model.score.as_ref().is_some_and(|rules| {
-            let score = rules.score(self.people.score.points[i as usize]);
-            let g = self.people.score.grade[i as usize];
-            list.condition(score, (g != NO_GRADE).then_some(g as usize))
-        });
+        let by_score = self
+            .score_of(ctx, i)
+            .is_some_and(|score| list.condition(score, self.grade(i)));
         by_score
             || ctx
                 .contact_lists
                 .iter()
                 .position(|&(x, _, _)| x == l)
-                .is_some_and(|c| self.people.contacts.met[i as usize] & (1 << c) != 0)
+                .is_some_and(|c| self.contacts_met(i, c))
+    }
+
+    /// Domains of the records behind person i's current term on list l.
+    pub(super) fn list_cause(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> u32 {
+        self.people.lists.cause[i as usize * ctx.model.lists.len() + l]
     }
 
     pub(super) fn listed(&self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize) -> bool {
@@ -80,13 +81,7 @@ impl ChunkSim {
             self.people.lists.cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] += 1;
             self.set_ever(i, ctx.layout.ever_list(l));
-            if self.lives.list_entry[i as usize] == NEVER {
-                self.lives.list_entry[i as usize] = day;
-            }
-            self.lives.lists_on[i as usize] += 1;
-            if self.lives.lists_on[i as usize] == 1 {
-                self.lives.listed_since[i as usize] = day;
-            }
+            self.observe_listed(i, day);
         }
         self.people.lists.cause[idx] |= cause;
         if until > self.people.lists.until[idx] || !was {
@@ -117,7 +112,7 @@ impl ChunkSim {
             self.people.lists.until[idx] = day;
             self.people.lists.cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
-            self.note_list_exit(ctx, i, day);
+            self.observe_list_exit(ctx, i, day);
         }
     }
 
@@ -143,24 +138,8 @@ impl ChunkSim {
             self.people.lists.until[idx] = 0;
             self.people.lists.cause[idx] = 0;
             self.occupancy[ctx.layout.list(l)] -= 1;
-            self.note_list_exit(ctx, i, day);
+            self.observe_list_exit(ctx, i, day);
             self.update_treatments(ctx, i, day);
-        }
-    }
-
-    /// A person leaves a list: closes their days on lists when they are on none any
-    /// more, and records the end of their first stay.
-    pub(super) fn note_list_exit(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
-        let lives = &mut self.lives;
-        lives.lists_on[i as usize] -= 1;
-        if lives.lists_on[i as usize] == 0 {
-            lives.listed_days[i as usize] += day - lives.listed_since[i as usize];
-        }
-        if lives.list_entry[i as usize] != NEVER
-            && lives.list_exit[i as usize] == NEVER
-            && (0..ctx.model.lists.len()).all(|l| !self.listed(ctx, i, day, l))
-        {
-            self.lives.list_exit[i as usize] = day;
         }
     }
 }

@@ -42,7 +42,7 @@ use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};
 use crate::tally::{Layout, Provenance, Tally};
 use credsim_model::{AppealRules, ChillingRules, Model, RepairRules, Status};
-use credsim_model::{ListKind, Scope, TreatmentKind};
+use credsim_model::{ListKind, Scope, ScoreRules, TreatmentKind};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -60,6 +60,7 @@ pub use memory::{MemoryEstimate, chunk_bytes_per_person, outcome_bytes_per_perso
 use people::People;
 use records::*;
 use replay::*;
+use score::GradeChange;
 use treatments::{SINCE_BITS, SINCE_MASK};
 
 const NO_GRADE: u8 = u8::MAX;
@@ -237,15 +238,15 @@ impl ChunkSim {
         // Filled below, household by household (or taken from the factual run).
         c.people.persons.household.clear();
         if replay.is_none() {
-            for (i, x) in c.people.acts.multiplier.iter_mut().enumerate() {
-                *x = population::multiplier(m, &ctx.keys, range.persons.start + i as u32);
-            }
+            c.people
+                .acts
+                .draw_multipliers(m, &ctx.keys, range.persons.start);
         }
         c.place_persons(ctx, pop, range, replay, only);
         c.count_chill_categories(ctx);
         c.start_day0(ctx);
         if ctx.full {
-            c.lives.year_grade.copy_from_slice(&c.people.score.grade);
+            c.lives.year_grade.copy_from_slice(c.people.score.grades());
         }
         match replay {
             None => {
@@ -432,8 +433,8 @@ impl ChunkSim {
         }
         if ctx.full && self.epoch_end.is_multiple_of(365) {
             let g = ctx.model.score.as_ref().map_or(0, |s| s.grades.len());
-            for i in 0..self.people.score.grade.len() {
-                let (from, to) = (self.lives.year_grade[i], self.people.score.grade[i]);
+            for (i, &to) in self.people.score.grades().iter().enumerate() {
+                let from = self.lives.year_grade[i];
                 if (from as usize) < g && (to as usize) < g {
                     self.observed.group.transitions[from as usize * g + to as usize] += 1;
                 }
@@ -514,31 +515,13 @@ impl ChunkSim {
         let days = ctx.model.days;
         self.advance_to(days);
         for i in 0..self.people.len() {
-            if self.people.treatments.sanctions_held[i] > 0 {
+            if self.sanctioned_now(i as u32) {
                 self.lives.sanction_days[i] += days - self.lives.sanction_since[i];
             }
             if self.lives.lists_on[i] > 0 {
                 self.lives.listed_days[i] += days - self.lives.listed_since[i];
             }
-            let mut sanctions = self.people.treatments.active[i] & ctx.sanction_treatments;
-            while sanctions != 0 {
-                let t = sanctions.trailing_zeros() as usize;
-                sanctions &= sanctions - 1;
-                self.end_spell(ctx, i as u32, days, t);
-            }
         }
-        if !ctx.full {
-            return; // counterfactuals count no attempts
-        }
-        let slots = ctx.slots.len();
-        for j in 0..self.people.len() {
-            for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
-                let word = self.people.treatments.holds[j * slots + slot];
-                if kind == TreatmentKind::Sanction && word >> SINCE_BITS > 0 {
-                    let since = word & SINCE_MASK;
-                    self.count_denied(ctx, j as u32, s, since, ctx.model.days);
-                }
-            }
-        }
+        self.close_treatments_at_horizon(ctx);
     }
 }

@@ -4,6 +4,56 @@
 use super::*;
 
 impl ChunkSim {
+    /// A grade change: the first entry into and exit from the lowest grade.
+    pub(super) fn observe_grade_change(
+        &mut self,
+        rules: &ScoreRules,
+        i: u32,
+        day: u32,
+        change: GradeChange,
+    ) {
+        // Without grades (no lowest), a change to no grade counts as entering it, as
+        // the grade's `NO_GRADE` index always did.
+        let lowest = rules.lowest_grade();
+        let lives = &mut self.lives;
+        if change.new == lowest && lives.low_entry[i as usize] == NEVER {
+            lives.low_entry[i as usize] = day;
+        } else if change.old == lowest
+            && lives.low_entry[i as usize] != NEVER
+            && lives.low_exit[i as usize] == NEVER
+        {
+            lives.low_exit[i as usize] = day;
+        }
+    }
+
+    /// A person leaves a list: closes their days on lists when they are on none any
+    /// more, and records the end of their first stay.
+    pub(super) fn observe_list_exit(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
+        let lives = &mut self.lives;
+        lives.lists_on[i as usize] -= 1;
+        if lives.lists_on[i as usize] == 0 {
+            lives.listed_days[i as usize] += day - lives.listed_since[i as usize];
+        }
+        if lives.list_entry[i as usize] != NEVER
+            && lives.list_exit[i as usize] == NEVER
+            && (0..ctx.model.lists.len()).all(|l| !self.listed(ctx, i, day, l))
+        {
+            self.lives.list_exit[i as usize] = day;
+        }
+    }
+
+    /// Person i goes onto a list.
+    pub(super) fn observe_listed(&mut self, i: u32, day: u32) {
+        let lives = &mut self.lives;
+        if lives.list_entry[i as usize] == NEVER {
+            lives.list_entry[i as usize] = day;
+        }
+        lives.lists_on[i as usize] += 1;
+        if lives.lists_on[i as usize] == 1 {
+            lives.listed_since[i as usize] = day;
+        }
+    }
+
     /// An own sanction spell starts: audit bookkeeping (factual run only).
     pub(super) fn start_spell(
         &mut self,

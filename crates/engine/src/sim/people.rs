@@ -11,11 +11,11 @@ per_person! {
     /// The persons of the chunk, whatever the mechanisms.
     pub(super) struct Persons(d) {
         /// Local index of the person's household.
-        household: u32 = 0, [1], own, cold;
+        pub(crate) household: u32 = 0, [1], own, cold;
         /// Category of each attribute, `[person × attributes + attribute]`.
-        attrs: u8 = 0, [d.attributes], own, warm;
+        pub(crate) attrs: u8 = 0, [d.attributes], own, warm;
         /// "Ever" flags (bits of `Layout`): grades, lists, sanctioned, rewarded, scrutiny.
-        ever: u32 = 0, [1], copy, warm;
+        pub(crate) ever: u32 = 0, [1], copy, warm;
     }
 }
 
@@ -75,6 +75,6 @@ impl People {
     /// Persons in the chunk.
     #[inline]
     pub(super) fn len(&self) -> usize {
-        self.acts.seq.len()
+        self.persons.ever.len()
     }
 }

@@ -176,10 +176,10 @@ impl ChunkSim {
         if ctx.full {
             self.lives.records[3 * i as usize + prov] += 1;
             if provenance != Provenance::True as u8 {
-                self.people.replay.reached[i as usize] |= REACHED_BY_ERRORS;
+                self.mark_reached(i, REACHED_BY_ERRORS);
             }
             if beh.protected {
-                self.people.replay.reached[i as usize] |= REACHED_BY_PROTECTED;
+                self.mark_reached(i, REACHED_BY_PROTECTED);
             }
         }
         let id = self.id(i);
@@ -276,6 +276,21 @@ impl ChunkSim {
     }
 
     /// A record expires: its points are taken back, unless it was removed before.
+    /// Person i's kept records, latest first (removed and expired ones included).
+    pub(super) fn kept_records(&self, i: u32) -> impl Iterator<Item = Rec> + '_ {
+        let first = self
+            .people
+            .records
+            .last
+            .get(i as usize)
+            .copied()
+            .unwrap_or(NO_RECORD);
+        std::iter::successors(
+            (first != NO_RECORD).then(|| self.store.recs[first as usize]),
+            |r| (r.prev != NO_RECORD).then(|| self.store.recs[r.prev as usize]),
+        )
+    }
+
     pub(super) fn on_expiry(
         &mut self,
         ctx: &Ctx<'_>,

@@ -26,6 +26,12 @@ pub(super) const REACHED_BY_SCRUTINY: u8 = 4;
 pub(super) const REACHED_BY_CAPTURE: u8 = 8;
 
 impl ChunkSim {
+    /// Notes that a mechanism (`REACHED_*` bit) acted on person i in the factual run.
+    #[inline]
+    pub(super) fn mark_reached(&mut self, i: u32, by: u8) {
+        self.people.replay.reached[i as usize] |= by;
+    }
+
     /// The households a counterfactual must simulate again, per local household (None:
     /// all of them). Without errors, protected records or scrutiny, or with equal
     /// capture, a household the mechanism never reached in the factual run (no

@@ -16,6 +16,22 @@ per_person! {
     }
 }
 
+/// The signal that a person's grade changed: what status re-evaluation acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct GradeChange {
+    /// The grade before (None: none).
+    pub(super) old: Option<usize>,
+    /// The grade now (None: none).
+    pub(super) new: Option<usize>,
+}
+
+impl State {
+    /// Every person's grade index (`NO_GRADE`: none), for year-end transitions.
+    pub(super) fn grades(&self) -> &[u8] {
+        &self.grade
+    }
+}
+
 impl ChunkSim {
     /// Adds (or, on expiry, removes) a record's points and re-evaluates status.
     pub(super) fn add_points(
@@ -54,6 +70,36 @@ impl ChunkSim {
             };
         }
         self.refresh(ctx, i, day, Some(before));
+    }
+
+    /// Person i's score (None: the regime keeps no score).
+    #[inline]
+    pub(super) fn score_of(&self, ctx: &Ctx<'_>, i: u32) -> Option<i64> {
+        let rules = ctx.model.score.as_ref()?;
+        Some(rules.score(self.people.score.points[i as usize]))
+    }
+
+    /// Person i's grade as last set (None: no score, or no grade).
+    #[inline]
+    pub(super) fn grade(&self, i: u32) -> Option<usize> {
+        match self.people.score.grade[i as usize] {
+            NO_GRADE => None,
+            g => Some(g as usize),
+        }
+    }
+
+    /// Grades person i on their current score; returns the change (None: unchanged).
+    pub(super) fn regrade(&mut self, rules: &ScoreRules, i: u32) -> Option<GradeChange> {
+        let score = rules.score(self.people.score.points[i as usize]);
+        let old = self.people.score.grade[i as usize];
+        let new = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
+        (new != old).then(|| {
+            self.people.score.grade[i as usize] = new;
+            GradeChange {
+                old: (old != NO_GRADE).then_some(old as usize),
+                new: (new != NO_GRADE).then_some(new as usize),
+            }
+        })
     }
 
     /// Domains of the person's active scored records, as a bit mask.

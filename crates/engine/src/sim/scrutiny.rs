@@ -12,6 +12,12 @@ per_person! {
 }
 
 impl ChunkSim {
+    /// Whether person i is under heightened scrutiny on `day`.
+    #[inline]
+    pub(super) fn under_scrutiny(&self, i: u32, day: u32) -> bool {
+        self.people.scrutiny.until[i as usize] > day
+    }
+
     /// A scrutiny term ends (unless superseded): it renews while the trigger holds.
     pub(super) fn on_scrutiny_end(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, until: u32) {
         if self.people.scrutiny.until[i as usize] == until
@@ -32,7 +38,7 @@ impl ChunkSim {
         let until = day.saturating_add(sc.duration_days);
         self.people.scrutiny.until[i as usize] = until;
         if ctx.full {
-            self.people.replay.reached[i as usize] |= REACHED_BY_SCRUTINY;
+            self.mark_reached(i, REACHED_BY_SCRUTINY);
         }
         if fresh {
             self.occupancy[ctx.layout.scrutiny()] += 1;

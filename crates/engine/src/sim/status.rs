@@ -10,34 +10,21 @@ impl ChunkSim {
         // Whether a grade or list membership may have changed; when none did and every
         // treatment applies whatever the causes (scope `all`), treatments stand as they are.
         let mut changed = before.is_none() || ctx.any_own_scope;
-        if let Some(rules) = &ctx.model.score {
-            let score = rules.score(self.people.score.points[i as usize]);
-            let old_grade = self.people.score.grade[i as usize];
-            let new_grade = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
-            if new_grade != old_grade {
+        if let (Some(rules), Some(score)) = (&ctx.model.score, self.score_of(ctx, i)) {
+            let old_grade = self.grade(i);
+            if let Some(change) = self.regrade(rules, i) {
                 changed = true;
-                if old_grade != NO_GRADE {
-                    self.occupancy[ctx.layout.grade(old_grade as usize)] -= 1;
+                if let Some(old) = change.old {
+                    self.occupancy[ctx.layout.grade(old)] -= 1;
                 }
-                if new_grade != NO_GRADE {
-                    self.occupancy[ctx.layout.grade(new_grade as usize)] += 1;
-                    self.set_ever(i, ctx.layout.ever_grade(new_grade as usize));
+                if let Some(new) = change.new {
+                    self.occupancy[ctx.layout.grade(new)] += 1;
+                    self.set_ever(i, ctx.layout.ever_grade(new));
                 }
-                self.people.score.grade[i as usize] = new_grade;
                 self.watch(i);
-                let lowest = rules.lowest_grade().map_or(NO_GRADE, |g| g as u8);
-                let lives = &mut self.lives;
-                if new_grade == lowest && lives.low_entry[i as usize] == NEVER {
-                    lives.low_entry[i as usize] = day;
-                } else if old_grade == lowest
-                    && lives.low_entry[i as usize] != NEVER
-                    && lives.low_exit[i as usize] == NEVER
-                {
-                    lives.low_exit[i as usize] = day;
-                }
+                self.observe_grade_change(rules, i, day, change);
             }
-            let old_grade = (old_grade != NO_GRADE).then_some(old_grade as usize);
-            let new_grade = (new_grade != NO_GRADE).then_some(new_grade as usize);
+            let new_grade = self.grade(i);
             for idx in 0..ctx.condition_lists.len() {
                 let l = ctx.condition_lists[idx];
                 let list = &ctx.model.lists[l];
@@ -62,7 +49,7 @@ impl ChunkSim {
 
     pub(super) fn status_holds(&self, ctx: &Ctx<'_>, i: u32, day: u32, status: Status) -> bool {
         match status {
-            Status::Grade(g) => self.people.score.grade[i as usize] as usize == g,
+            Status::Grade(g) => self.grade(i) == Some(g),
             Status::List(l) => self.listed(ctx, i, day, l),
         }
     }
@@ -71,7 +58,19 @@ impl ChunkSim {
     pub(super) fn cause(&self, ctx: &Ctx<'_>, i: u32, status: Status) -> u32 {
         match status {
             Status::Grade(_) => self.cause_mask(ctx, i),
-            Status::List(l) => self.people.lists.cause[i as usize * ctx.model.lists.len() + l],
+            Status::List(l) => self.list_cause(ctx, i, l),
         }
+    }
+
+    /// Whether person i is punished now for deterrence: holds a sanction through their
+    /// own status, or is on a black list.
+    pub(super) fn punished(&self, ctx: &Ctx<'_>, i: u32, day: u32) -> bool {
+        self.lives.own_held[i as usize] > 0
+            || ctx
+                .model
+                .lists
+                .iter()
+                .enumerate()
+                .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l))
     }
 }

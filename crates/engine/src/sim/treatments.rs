@@ -29,10 +29,10 @@ impl ChunkSim {
         let mut grade_cause: Option<u32> = None;
         // The treatments whose trigger holds, as a bit set.
         let triggers = &ctx.triggered;
-        let mut holding = match self.people.score.grade[i as usize] {
-            NO_GRADE => 0,
-            g => triggers.by_grade.get(g as usize).copied().unwrap_or(0),
-        };
+        let mut holding = self
+            .grade(i)
+            .and_then(|g| triggers.by_grade.get(g).copied())
+            .unwrap_or(0);
         for (l, &mask) in triggers.by_list.iter().enumerate() {
             if mask != 0 && self.listed(ctx, i, day, l) {
                 holding |= mask;
@@ -97,11 +97,51 @@ impl ChunkSim {
             }
         }
         if let Some(sc) = ctx.scrutiny
-            && self.people.scrutiny.until[i as usize] <= day
+            && !self.under_scrutiny(i, day)
             && self.status_holds(ctx, i, day, sc.trigger)
         {
             self.start_scrutiny(ctx, i, day, true);
         }
+    }
+
+    /// Whether person i holds a sanction in some service now.
+    #[inline]
+    pub(super) fn sanctioned_now(&self, i: u32) -> bool {
+        self.people.treatments.sanctions_held[i as usize] > 0
+    }
+
+    /// At the end of the horizon: ends every open own sanction spell (audit
+    /// bookkeeping) and, in the factual run, counts the denied attempts of every
+    /// sanction still held.
+    pub(super) fn close_treatments_at_horizon(&mut self, ctx: &Ctx<'_>) {
+        let days = ctx.model.days;
+        for i in 0..self.people.len() {
+            let mut sanctions = self.people.treatments.active[i] & ctx.sanction_treatments;
+            while sanctions != 0 {
+                let t = sanctions.trailing_zeros() as usize;
+                sanctions &= sanctions - 1;
+                self.end_spell(ctx, i as u32, days, t);
+            }
+        }
+        if !ctx.full {
+            return; // counterfactuals count no attempts
+        }
+        let slots = ctx.slots.len();
+        for j in 0..self.people.len() {
+            for (slot, &(s, kind)) in ctx.slots.iter().enumerate() {
+                let word = self.people.treatments.holds[j * slots + slot];
+                if kind == TreatmentKind::Sanction && word >> SINCE_BITS > 0 {
+                    let since = word & SINCE_MASK;
+                    self.count_denied(ctx, j as u32, s, since, days);
+                }
+            }
+        }
+    }
+
+    /// Whether treatment t is applied to person i through their own status.
+    #[inline]
+    pub(super) fn treatment_active(&self, i: u32, t: usize) -> bool {
+        self.people.treatments.active[i as usize] & (1 << t) != 0
     }
 
     pub(super) fn household_members(&self, i: u32) -> impl Iterator<Item = u32> + use<> {
