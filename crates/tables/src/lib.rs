@@ -210,11 +210,16 @@ impl PersonsWriter {
             ))
         });
         fields.push(Field::new("score", DataType::Int64, true));
-        fields.push(Field::new(
-            "grade",
-            DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8)),
-            true,
-        ));
+        // Grades in rank order, best first (the model's order), marked ordered so that
+        // pandas and polars read an ordered categorical.
+        fields.push(
+            Field::new(
+                "grade",
+                DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8)),
+                true,
+            )
+            .with_dict_is_ordered(true),
+        );
         for name in [
             "records_true",
             "records_false",

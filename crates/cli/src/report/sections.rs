@@ -1,32 +1,65 @@
 //! The report's sections from typed results: grades and score, lists and sanctions,
 //! people's responses, and the audit's measures (the rows from [`MEASURES`]).
 
-use super::charts::{Bar, bar, bar_chart, line_chart};
+use super::charts::{Bar, Scale, bar, bar_chart, histogram_chart, line_chart};
 use crate::fmt::{Style, by_name, esc, estimate};
 use crate::measures::{InReport, MEASURES, Measure};
 use credsim_engine::Audit;
 use credsim_engine::summary::{ActClass, Summary, Table, column};
 use std::fmt::Write as _;
 
-/// Grade shares over time and the score's distribution (nothing without grades).
+/// Grade shares over time (stacked, and on a log scale so that small grades show) and
+/// the score's distribution (nothing without grades). Grades in rank order, best first.
 pub(super) fn grades(body: &mut String, s: &Summary, series: &Table) {
     if s.final_state.grade_shares.is_empty() {
         return;
     }
-    let months = series.periods();
+    let years = series.years();
     body.push_str("<h2>Grades</h2>");
-    let shares: Vec<(String, Vec<f64>)> = by_name(&s.final_state.grade_shares)
-        .into_iter()
-        .filter_map(|(g, _)| Some((g.clone(), series.grade_percentages(g, s.persons)?)))
+    let shares: Vec<(String, Vec<f64>)> = s
+        .final_state
+        .grade_shares
+        .keys()
+        .filter_map(|g| Some((g.clone(), series.grade_percentages(g, s.persons)?)))
         .collect();
     body.push_str(&line_chart(
-        "Share of persons in each grade (end of month)",
+        "Share of persons in each grade (end of month; best grade at the bottom)",
         "share of persons (%)",
-        &months,
+        &years,
         &shares,
         true,
-        None,
+        Scale::FromZero,
     ));
+    body.push_str(&line_chart(
+        "Share of persons in each grade, log scale (small grades visible; a gap: nobody)",
+        "share of persons (%, log scale)",
+        &years,
+        &shares,
+        false,
+        Scale::Log,
+    ));
+    if let Some(d) = &s.score_distribution {
+        let histograms: Vec<(String, Vec<u64>)> = d
+            .dates
+            .iter()
+            .map(|h| {
+                (
+                    format!("day {} (year {:.1})", h.day, h.day as f64 / 365.0),
+                    h.persons.clone(),
+                )
+            })
+            .collect();
+        body.push_str(&histogram_chart(
+            &format!(
+                "Score distribution at year ends: persons per {} points",
+                d.bin_width
+            ),
+            "score",
+            d.first_bin as f64,
+            d.bin_width as f64,
+            &histograms,
+        ));
+    }
     let score: Vec<(String, Vec<f64>)> = [
         ("90th percentile", column::SCORE_P90),
         ("median", column::SCORE_P50),
@@ -38,12 +71,12 @@ pub(super) fn grades(body: &mut String, s: &Summary, series: &Table) {
     .collect();
     if !score.is_empty() {
         body.push_str(&line_chart(
-            "Score distribution (end of month)",
+            "Score percentiles and mean (end of month)",
             "points",
-            &months,
+            &years,
             &score,
             false,
-            Some(f64::NAN),
+            Scale::Fit,
         ));
     }
 }
@@ -59,14 +92,46 @@ pub(super) fn lists_and_sanctions(body: &mut String, s: &Summary, series: &Table
         people.push(("under ≥ 1 sanction".into(), sanctioned));
     }
     body.push_str("<h2>Lists and sanctions over time</h2>");
+    let years = series.years();
     body.push_str(&line_chart(
         "Persons listed and persons sanctioned (end of month)",
         "persons",
-        &series.periods(),
+        &years,
         &people,
         false,
-        None,
+        Scale::FromZero,
     ));
+    let by_domain = |name: fn(&str) -> String| -> Vec<(String, Vec<f64>)> {
+        by_name(&s.sanctions)
+            .into_iter()
+            .filter_map(|(d, _)| {
+                let v = series.column(&name(d))?;
+                v.iter().any(|&x| x > 0.0).then(|| (d.clone(), v))
+            })
+            .collect()
+    };
+    let applied = by_domain(column::sanction_applications);
+    if !applied.is_empty() {
+        body.push_str(&line_chart(
+            "Sanction applications each month, by domain of the service (own and household)",
+            "applications per month",
+            &years,
+            &applied,
+            false,
+            Scale::FromZero,
+        ));
+    }
+    let denied_by_month = by_domain(column::denied_attempts);
+    if !denied_by_month.is_empty() {
+        body.push_str(&line_chart(
+            "Denied attempts to use a service each month, by domain",
+            "denied attempts per month",
+            &years,
+            &denied_by_month,
+            false,
+            Scale::FromZero,
+        ));
+    }
     let mut apps: Vec<Bar> = Vec::new();
     let mut denied: Vec<Bar> = Vec::new();
     for (d, c) in by_name(&s.sanctions) {
@@ -109,7 +174,7 @@ pub(super) fn responses(body: &mut String, s: &Summary, audit: Option<&Audit>, s
     if s.responses.is_none() {
         return;
     }
-    let months = &series.periods();
+    let months = &series.years();
     body.push_str("<h2>People respond</h2>");
     if let (Some(queue), Some(filed)) = (
         series.column(column::APPEALS_WAITING),
@@ -128,7 +193,7 @@ pub(super) fn responses(body: &mut String, s: &Summary, audit: Option<&Audit>, s
             months,
             &lines,
             false,
-            None,
+            Scale::FromZero,
         ));
         if let Some(wait) = series.column(column::APPEAL_MEAN_WAIT_DAYS) {
             body.push_str(&line_chart(
@@ -137,7 +202,7 @@ pub(super) fn responses(body: &mut String, s: &Summary, audit: Option<&Audit>, s
                 months,
                 &[("mean wait".to_string(), wait)],
                 false,
-                None,
+                Scale::FromZero,
             ));
         }
     }
@@ -155,7 +220,7 @@ pub(super) fn responses(body: &mut String, s: &Summary, audit: Option<&Audit>, s
             months,
             &acts,
             false,
-            Some(f64::NAN),
+            Scale::Fit,
         ));
     }
     let chill: Vec<(String, Vec<f64>)> = series
@@ -170,7 +235,7 @@ pub(super) fn responses(body: &mut String, s: &Summary, audit: Option<&Audit>, s
             months,
             &chill,
             false,
-            Some(0.0),
+            Scale::FromZero,
         ));
     }
     let Some(a) = audit else {

@@ -59,8 +59,76 @@ impl Summary {
                 person_days: t.occupancy_days[layout.scrutiny()],
             },
             responses: has_responses(model).then(|| responses(&t.responses)),
+            score_distribution: score_distribution(model, t),
         }
     }
+}
+
+/// The most dates a score distribution shows.
+const SCORE_DATES: usize = 5;
+
+/// The most bins of a score distribution.
+const SCORE_BINS: i64 = 40;
+
+/// The score's distribution at up to [`SCORE_DATES`] year ends spread evenly over the
+/// horizon (the last included), and at the last day if it is not a year end.
+fn score_distribution(model: &Model, t: &Tally) -> Option<ScoreDistribution> {
+    model.score.as_ref()?;
+    let ends = &model.period_ends;
+    let years: Vec<usize> = (0..ends.len())
+        .filter(|&k| ends[k].is_multiple_of(365))
+        .collect();
+    let mut picked: Vec<usize> = if years.len() <= SCORE_DATES {
+        years.clone()
+    } else {
+        (0..SCORE_DATES)
+            .map(|j| years[(j * (years.len() - 1)).div_ceil(SCORE_DATES - 1)])
+            .collect()
+    };
+    let last = ends.len().checked_sub(1)?;
+    if picked.last() != Some(&last) {
+        picked.push(last);
+    }
+    let counts = |k: usize| &t.periods[k].score_counts;
+    let lo = picked
+        .iter()
+        .filter_map(|&k| counts(k).keys().next())
+        .min()?;
+    let hi = picked
+        .iter()
+        .filter_map(|&k| counts(k).keys().next_back())
+        .max()?;
+    let span = hi - lo + 1;
+    let mut width = 1i64;
+    'nice: for power in 0..19 {
+        for m in [1, 2, 5] {
+            width = m * 10i64.pow(power);
+            // One bin to spare: aligning the first bin down can add one.
+            if (span + width - 1) / width < SCORE_BINS {
+                break 'nice;
+            }
+        }
+    }
+    let first_bin = lo.div_euclid(width) * width;
+    let bins = ((hi - first_bin) / width + 1) as usize;
+    let dates = picked
+        .iter()
+        .map(|&k| {
+            let mut persons = vec![0u64; bins];
+            for (&score, &n) in counts(k) {
+                persons[((score - first_bin) / width) as usize] += n;
+            }
+            ScoreHistogram {
+                day: ends[k],
+                persons,
+            }
+        })
+        .collect();
+    Some(ScoreDistribution {
+        first_bin,
+        bin_width: width,
+        dates,
+    })
 }
 
 /// The grades' names, in band order (none without a score).

@@ -62,6 +62,31 @@ pub struct Summary {
     /// none of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<Responses>,
+    /// The score's distribution at a few dates, in common bins (absent without a score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_distribution: Option<ScoreDistribution>,
+}
+
+/// Persons by score at a few dates (year ends spread over the horizon, and its last
+/// day), in bins of equal width shared by every date so that they can be overlaid.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScoreDistribution {
+    /// Lowest score of the first bin; bin j holds scores
+    /// `[first_bin + j × bin_width, first_bin + (j + 1) × bin_width − 1]`.
+    pub first_bin: i64,
+    /// Scores per bin (1, 2 or 5 × a power of ten; at most 40 bins cover every date).
+    pub bin_width: i64,
+    /// One histogram per date, in time order.
+    pub dates: Vec<ScoreHistogram>,
+}
+
+/// The persons in each score bin at the end of one day.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScoreHistogram {
+    /// The day (the end of a reporting period).
+    pub day: u32,
+    /// Persons per bin (they add up to the population).
+    pub persons: Vec<u64>,
 }
 
 /// Appeals, repair, deterrence, chilling and contacts over the whole run. Pairs are

@@ -57,6 +57,8 @@ pub mod column {
     pub const APPEALS_WAITING: &str = "appeals_waiting";
     /// Mean days from filing to decision of the period's decisions.
     pub const APPEAL_MEAN_WAIT_DAYS: &str = "appeal_mean_wait_days";
+    /// The day the period ends: it covers days `[start_day, end_day)`.
+    pub const END_DAY: &str = "end_day";
     /// Prefix of the chilling factors' columns.
     pub(crate) const CHILLING: &str = "chilling_factor";
 
@@ -76,6 +78,16 @@ pub mod column {
             None => CHILLING.into(),
             Some(c) => format!("{CHILLING}_{c}"),
         }
+    }
+
+    /// Sanction applications in a domain in the period (own and household).
+    pub fn sanction_applications(domain: &str) -> String {
+        format!("sanction_applications_{domain}")
+    }
+
+    /// Denied attempts to use a service of a domain in the period.
+    pub fn denied_attempts(domain: &str) -> String {
+        format!("denied_attempts_{domain}")
     }
 
     /// Acts of a class that would have happened without responses.
@@ -121,6 +133,15 @@ impl Table {
                 .filter_map(|r| r.get(c).map(Cell::as_f64))
                 .collect(),
         )
+    }
+
+    /// The end of each reporting period in years since the start (365-day years).
+    pub fn years(&self) -> Vec<f64> {
+        self.column(column::END_DAY)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d / 365.0)
+            .collect()
     }
 
     /// The reporting periods, 1, 2, …
@@ -240,7 +261,7 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
     let mut columns = vec![
         column::PERIOD.to_string(),
         "start_day".into(),
-        "end_day".into(),
+        column::END_DAY.into(),
     ];
     for g in &groups.grades {
         columns.push(column::grade(g));
@@ -266,18 +287,17 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
     for src in &model.sources {
         columns.push(format!("records_source_{}", src.id));
     }
-    for kind in ["sanction", "reward"] {
-        for d in &model.domains {
-            columns.push(format!("{kind}_applications_{d}"));
-        }
-        let verb = if kind == "sanction" {
-            "denied"
-        } else {
-            "granted"
-        };
-        for d in &model.domains {
-            columns.push(format!("{verb}_attempts_{d}"));
-        }
+    for d in &model.domains {
+        columns.push(column::sanction_applications(d));
+    }
+    for d in &model.domains {
+        columns.push(column::denied_attempts(d));
+    }
+    for d in &model.domains {
+        columns.push(format!("reward_applications_{d}"));
+    }
+    for d in &model.domains {
+        columns.push(format!("granted_attempts_{d}"));
     }
     if groups.appeals {
         columns.extend(

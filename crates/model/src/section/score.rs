@@ -54,7 +54,7 @@ pub struct ScoreRules {
     pub min: Option<i64>,
     /// Upper bound.
     pub max: Option<i64>,
-    /// Grades, in the order of the file.
+    /// Grades in rank order, best (highest band) first, whatever the file's order.
     pub grades: Vec<GradeBand>,
     /// Grade indices ordered from the lowest scores to the highest.
     pub ascending: Vec<usize>,
@@ -157,20 +157,28 @@ pub(crate) fn compile(
             (b.min.is_some(), b.min, b.max.is_none(), b.max)
         });
         check_bands(ck, &gpath, sc, &ascending);
+        // Compiled grades are in rank order, best (highest band) first, whatever order
+        // the scenario declares them in: every output lists them so.
+        let rank: Vec<usize> = ascending.iter().rev().copied().collect();
+        for (position, &declared) in rank.iter().enumerate() {
+            grade_index.insert(sc.grades[declared].name.clone(), position);
+        }
         ScoreRules {
             base: sc.base,
             min: sc.min,
             max: sc.max,
-            grades: sc
-                .grades
+            grades: rank
                 .iter()
-                .map(|g| GradeBand {
-                    name: g.name.clone(),
-                    min: g.min,
-                    max: g.max,
+                .map(|&declared| {
+                    let g = &sc.grades[declared];
+                    GradeBand {
+                        name: g.name.clone(),
+                        min: g.min,
+                        max: g.max,
+                    }
                 })
                 .collect(),
-            ascending,
+            ascending: (0..rank.len()).rev().collect(),
         }
     });
     (score, grade_index)
