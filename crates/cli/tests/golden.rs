@@ -56,6 +56,10 @@ fn rows_as_text(batch: &RecordBatch, out: &mut String) {
             return "null".into();
         }
         match col.data_type() {
+            DataType::UInt8 => col
+                .as_primitive::<arrow_array::types::UInt8Type>()
+                .value(r)
+                .to_string(),
             DataType::UInt32 => col
                 .as_primitive::<arrow_array::types::UInt32Type>()
                 .value(r)

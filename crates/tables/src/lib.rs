@@ -210,16 +210,14 @@ impl PersonsWriter {
             ))
         });
         fields.push(Field::new("score", DataType::Int64, true));
-        // Grades in rank order, best first (the model's order), marked ordered so that
-        // pandas and polars read an ordered categorical.
-        fields.push(
-            Field::new(
-                "grade",
-                DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8)),
-                true,
-            )
-            .with_dict_is_ordered(true),
-        );
+        fields.push(Field::new(
+            "grade",
+            DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8)),
+            true,
+        ));
+        // Parquet keeps no dictionary order (readers list a column's categories in the
+        // order they first appear), so the rank travels as a number: 1 = the best grade.
+        fields.push(Field::new("grade_rank", DataType::UInt8, true));
         for name in [
             "records_true",
             "records_false",
@@ -259,6 +257,9 @@ impl PersonsWriter {
         let empty = Arc::new(StringArray::from(Vec::<&str>::new()));
         let grades = self.grades.as_ref().unwrap_or(&empty);
         columns.push(dict(UInt8Array::from(b.grade.clone()), grades)?);
+        // The model keeps its grades in rank order, best first.
+        let rank = b.grade.iter().map(|g| g.map(|g| g + 1));
+        columns.push(Arc::new(UInt8Array::from_iter(rank)));
         for col in b.records.iter().chain([&b.sanction_days, &b.listed_days]) {
             columns.push(Arc::new(UInt32Array::from(col.clone())));
         }
