@@ -122,6 +122,15 @@ pub struct RunArgs {
     /// give bit-identical outputs, whatever the thread count.
     #[arg(long, value_name = "S", value_parser = seed)]
     pub seed: Option<u64>,
+    /// Sets one scenario field by its key path, typed and validated like the file
+    /// (repeatable, applied in order before --persons/--years/--seed). Tables by key,
+    /// elements of an array of tables by id: --set behaviours.petitioning.rate_per_year=0.01,
+    /// --set sources.traffic_police.capture.traffic_violation=0.6,
+    /// --set 'sources.traffic_police.capture_multipliers={ region = { urban = 1.5, rural = 1 } }'.
+    /// The value is TOML (a bare word is a string). scenario.toml names every --set and
+    /// scenario.resolved.toml holds the values.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = set)]
+    pub set: Vec<credsim_model::Set>,
     /// Worker threads, at least 1 (default: one per core). Results do not depend on it.
     #[arg(long, value_name = "T", value_parser = threads)]
     pub threads: Option<usize>,
@@ -225,6 +234,11 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
 fn persons(s: &str) -> Result<u64, String> {
     let max = credsim_model::validate::MAX_PERSONS;
     whole(s, 1, max, "the number of persons").map_err(|e| format!("{e}; person ids are 32-bit"))
+}
+
+/// `--set PATH=VALUE`.
+fn set(s: &str) -> Result<credsim_model::Set, String> {
+    credsim_model::Set::parse(s)
 }
 
 /// `--years`: the model's longest horizon.

@@ -298,6 +298,7 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         persons: args.persons,
         years: args.years,
         seed: args.seed,
+        sets: args.set.clone(),
     };
     let loaded = load(&args.scenario, &overrides)?;
     warn(&args.scenario, &loaded);
@@ -403,7 +404,14 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
         .as_ref()
         .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome);
-    let run_info = output::RunInfo::new(model, &outcome, wall, pool.current_num_threads(), table);
+    let run_info = output::RunInfo::new(
+        model,
+        &outcome,
+        wall,
+        pool.current_num_threads(),
+        table,
+        &overrides,
+    );
     let folder = staging.commit(
         &loaded,
         &overrides,

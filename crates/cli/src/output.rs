@@ -236,10 +236,14 @@ pub const SCENARIO: &str = "scenario.toml";
 /// The run folder's resolved scenario (every default filled in, overrides applied).
 pub const RESOLVED: &str = "scenario.resolved.toml";
 
-/// The command-line overrides as arguments (`--persons N --years Y --seed S`), empty
-/// when there are none.
+/// The command-line overrides as arguments (`--set 'P=V' --persons N --years Y --seed
+/// S`, quoted for a POSIX shell), empty when there are none.
 pub fn override_args(o: &Overrides) -> String {
-    let mut args = Vec::new();
+    let mut args: Vec<String> = o
+        .sets
+        .iter()
+        .map(|s| format!("--set '{}'", s.arg().replace('\'', "'\\''")))
+        .collect();
     if let Some(p) = o.persons {
         args.push(format!("--persons {p}"));
     }
@@ -387,6 +391,8 @@ pub struct RunInfo {
     pub cpus: usize,
     /// Seconds since the Unix epoch when the run finished.
     pub finished_unix: u64,
+    /// The command-line overrides, as arguments (empty: none; `--set`s first, in order).
+    pub overrides: String,
 }
 
 impl RunInfo {
@@ -397,6 +403,7 @@ impl RunInfo {
         wall: f64,
         threads: usize,
         table: credsim_engine::PersonsTable,
+        overrides: &Overrides,
     ) -> RunInfo {
         let person_years = model.persons as f64 * model.days as f64 / 365.0;
         RunInfo {
@@ -425,6 +432,7 @@ impl RunInfo {
             finished_unix: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
+            overrides: override_args(overrides),
         }
     }
 }

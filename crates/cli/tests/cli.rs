@@ -1055,3 +1055,69 @@ fn validate_prints_warnings() {
     assert!(err.contains("warning: r.toml:"), "{err}");
     assert!(err.contains("late_public_service_fees"), "{err}");
 }
+
+/// `--set` changes the run, is named in scenario.toml (whose reproduction command
+/// reproduces it) and run.json, and a bad one exits 2 naming the --set.
+#[test]
+fn set_by_key_path_is_recorded_and_reproducible() {
+    let dir = scratch("set");
+    let set = "behaviours.traffic_violation.rate_per_year=0.4";
+    let args = [
+        "run",
+        "--persons",
+        "20000",
+        "--years",
+        "2",
+        "--quiet",
+        "--set",
+        set,
+    ];
+    let o = credsim(&dir, &[&args[..], &["--out", "a"]].concat());
+    assert!(o.status.success(), "{}", text(&o));
+    let plain = credsim(&dir, &[&args[..6], &["--out", "b"]].concat());
+    assert!(plain.status.success(), "{}", text(&plain));
+    let (a, b) = (
+        json(&dir.join("a/summary.json")),
+        json(&dir.join("b/summary.json")),
+    );
+    assert_ne!(a["scenario"]["hash"], b["scenario"]["hash"]);
+    assert!(a["behaviour"]["total_acts"].as_u64() > b["behaviour"]["total_acts"].as_u64());
+    let written = std::fs::read_to_string(dir.join("a/scenario.toml")).expect("scenario.toml");
+    assert!(written.contains(&format!("--set '{set}'")), "{written}");
+    assert_eq!(
+        json(&dir.join("a/run.json"))["overrides"],
+        format!("--set '{set}' --persons 20000 --years 2")
+    );
+    // The folder's own command reproduces the run.
+    let again = credsim(
+        &dir.join("a"),
+        &[
+            "run",
+            "scenario.toml",
+            "--set",
+            set,
+            "--persons",
+            "20000",
+            "--years",
+            "2",
+            "--quiet",
+            "--out",
+            "../c",
+        ],
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert_eq!(
+        std::fs::read(dir.join("a/summary.json")).expect("a"),
+        std::fs::read(dir.join("c/summary.json")).expect("c")
+    );
+    let bad = credsim(
+        &dir,
+        &["run", "--quiet", "--set", "behaviours.nope.rate_per_year=1"],
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("no element with id `nope`"),
+        "{}",
+        text(&bad)
+    );
+}

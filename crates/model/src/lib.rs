@@ -13,6 +13,7 @@ pub mod model;
 pub mod presets;
 pub mod raw;
 mod section;
+pub mod set;
 pub mod validate;
 mod warnings;
 
@@ -20,6 +21,7 @@ pub use error::{FieldPath, Problem, ScenarioError, render_warnings};
 pub use kinds::{Level, ListKind, Period, Scope, Status, TreatmentKind};
 pub use model::*;
 pub use raw::Scenario;
+pub use set::Set;
 
 /// Values from the command line that replace the scenario's own.
 #[derive(Debug, Clone, Default)]
@@ -30,11 +32,15 @@ pub struct Overrides {
     pub years: Option<u32>,
     /// Seed.
     pub seed: Option<u64>,
+    /// Fields set by key path (`--set PATH=VALUE`), applied in order before the others.
+    pub sets: Vec<Set>,
 }
 
 impl Overrides {
-    /// Applies the overrides to a parsed scenario.
-    pub fn apply(&self, s: &mut Scenario) {
+    /// Applies the overrides to a parsed scenario: the `--set`s in order, then
+    /// persons, years and seed. Returns the field path of each `--set`.
+    pub fn apply(&self, s: &mut Scenario) -> Result<Vec<FieldPath>, String> {
+        let paths = set::apply(s, &self.sets)?;
         if let Some(p) = self.persons {
             s.population.persons = p;
         }
@@ -45,6 +51,7 @@ impl Overrides {
         if let Some(seed) = self.seed {
             s.simulation.seed = seed;
         }
+        Ok(paths)
     }
 }
 
@@ -85,13 +92,27 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
 /// Parses, applies overrides, validates and compiles a scenario.
 pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, ScenarioError> {
     let mut scenario = parse(text, file)?;
-    overrides.apply(&mut scenario);
+    let set_paths = overrides
+        .apply(&mut scenario)
+        .map_err(|message| ScenarioError::Invalid {
+            file: file.to_string(),
+            problems: vec![Problem {
+                path: FieldPath::default(),
+                message,
+                position: None,
+                excerpt: None,
+                width: 0,
+            }],
+        })?;
     let located = error::Located::new(text);
     let model =
         section::compile(&scenario, &located, scenario_hash(&scenario)).map_err(|problems| {
             ScenarioError::Invalid {
                 file: file.to_string(),
-                problems,
+                problems: problems
+                    .into_iter()
+                    .map(|p| set::relabel(p, &overrides.sets, &set_paths))
+                    .collect(),
             }
         })?;
     let warnings = warnings::check(&model, &located);
