@@ -78,7 +78,10 @@ pub fn timeseries(folder: &Path) -> Result<Table, CliError> {
             .split(',')
             .map(|v| match v.parse::<i64>() {
                 Ok(i) => Ok(Cell::Int(i)),
-                Err(_) => v.parse::<f64>().map(Cell::Float),
+                Err(_) => match credsim_model::calendar::Date::parse(v) {
+                    Some(d) => Ok(Cell::Date(d.days() as i32)),
+                    None => v.parse::<f64>().map(Cell::Float),
+                },
             })
             .collect::<Result<Vec<Cell>, _>>()
             .map_err(|e| {

@@ -346,6 +346,9 @@ pub fn csv(table: &Table) -> String {
             .map(|c| match c {
                 Cell::Int(v) => v.to_string(),
                 Cell::Float(v) => format!("{v}"),
+                Cell::Date(v) => {
+                    credsim_model::calendar::Date::from_days(i64::from(*v)).to_string()
+                }
             })
             .collect();
         out.push_str(&cells.join(","));

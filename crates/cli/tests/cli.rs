@@ -1121,3 +1121,50 @@ fn set_by_key_path_is_recorded_and_reproducible() {
         text(&bad)
     );
 }
+
+/// `simulation.start` puts dates in the outputs: summary.json's start_date, the time
+/// series' end_date (the period's last day), and `credsim report` reads them back.
+#[test]
+fn a_start_date_dates_the_outputs() {
+    let dir = scratch("calendar");
+    let o = credsim(
+        &dir,
+        &[
+            "run",
+            "--persons",
+            "5000",
+            "--years",
+            "2",
+            "--quiet",
+            "--out",
+            "a",
+            "--set",
+            "simulation.start=2013-10-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        json(&dir.join("a/summary.json"))["start_date"],
+        "2013-10-01"
+    );
+    let csv = std::fs::read_to_string(dir.join("a/timeseries.csv")).expect("csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let col = header
+        .iter()
+        .position(|c| *c == "end_date")
+        .expect("end_date column");
+    let end_day = header
+        .iter()
+        .position(|c| *c == "end_day")
+        .expect("end_day");
+    let last: Vec<&str> = csv.lines().last().expect("row").split(',').collect();
+    // Day 0 is 2013-10-01; the horizon's last day, 729, is 2015-09-30.
+    assert_eq!((last[end_day], last[col]), ("730", "2015-09-30"));
+    let r = credsim(&dir, &["report", "a"]);
+    assert!(r.status.success(), "{}", text(&r));
+    let html = std::fs::read_to_string(dir.join("a/report.html")).expect("report");
+    assert!(
+        html.contains("date (year)") && html.contains(">2014<"),
+        "calendar axis"
+    );
+}

@@ -42,6 +42,8 @@ pub struct Model {
     pub period_ends: Vec<u32>,
     /// Reporting periods per 365-day year (12, 4 or 1).
     pub periods_per_year: u32,
+    /// Calendar date of day 0 (`simulation.start`; None: time is days since the start).
+    pub start: Option<crate::calendar::Date>,
     /// Number of persons.
     pub persons: u64,
     /// Household sizes and the cumulative shares of households with each size.

@@ -464,3 +464,25 @@ fn garbage_is_an_error_not_a_panic() {
         assert!(load(text).is_err(), "{text:?} was accepted");
     }
 }
+
+/// `simulation.start` must be a calendar date without a time.
+#[test]
+fn start_must_be_a_date() {
+    let with = |start: &str| BASE.replace("seed = 1\n", &format!("seed = 1\nstart = {start}\n"));
+    for start in [
+        "2010-01-01T08:00:00",
+        "2010-01-01T00:00:00Z",
+        "\"2010-01-01\"",
+    ] {
+        let e = credsim_model::load(&with(start), "s.toml", &Overrides::default())
+            .map(|_| ())
+            .expect_err(start);
+        assert!(e.to_string().contains("start"), "{start}: {e}");
+    }
+    let l =
+        credsim_model::load(&with("2013-10-01"), "s.toml", &Overrides::default()).expect("a date");
+    assert_eq!(
+        l.model.start.map(|d| d.to_string()).as_deref(),
+        Some("2013-10-01")
+    );
+}

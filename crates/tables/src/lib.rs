@@ -6,8 +6,8 @@
 //! version, scenario, scenario hash and seed in its key-value metadata.
 
 use arrow_array::{
-    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray,
-    UInt8Array, UInt32Array,
+    ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch,
+    StringArray, UInt8Array, UInt32Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use credsim_engine::PersonBatch;
@@ -79,9 +79,12 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
         .enumerate()
         .map(|(c, name)| {
             let float = table.rows.iter().any(|r| matches!(r[c], Cell::Float(_)));
+            let date = table.rows.iter().any(|r| matches!(r[c], Cell::Date(_)));
             Field::new(
                 name,
-                if float {
+                if date {
+                    DataType::Date32
+                } else if float {
                     DataType::Float64
                 } else {
                     DataType::Int64
@@ -94,20 +97,20 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
         .iter()
         .enumerate()
         .map(|(c, f)| -> ArrayRef {
-            if f.data_type() == &DataType::Float64 {
-                Arc::new(Float64Array::from_iter_values(table.rows.iter().map(
-                    |r| match r[c] {
-                        Cell::Float(x) => x,
-                        Cell::Int(x) => x as f64,
-                    },
-                )))
-            } else {
-                Arc::new(Int64Array::from_iter_values(table.rows.iter().map(
+            match f.data_type() {
+                DataType::Date32 => Arc::new(Date32Array::from_iter_values(
+                    table.rows.iter().map(|r| r[c].as_f64() as i32),
+                )),
+                DataType::Float64 => Arc::new(Float64Array::from_iter_values(
+                    table.rows.iter().map(|r| r[c].as_f64()),
+                )),
+                _ => Arc::new(Int64Array::from_iter_values(table.rows.iter().map(
                     |r| match r[c] {
                         Cell::Int(x) => x,
                         Cell::Float(x) => x as i64,
+                        Cell::Date(x) => i64::from(x),
                     },
-                )))
+                ))),
             }
         })
         .collect();

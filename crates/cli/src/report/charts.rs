@@ -237,16 +237,56 @@ fn value_range(values: impl Iterator<Item = f64> + Clone, scale: Scale) -> Optio
     }
 }
 
-/// A line (or stacked area) chart over time in years, as inline SVG. `x`: the end of
-/// each reporting period, in years since the start.
+/// The time axis of the report's charts: the end of each reporting period in years,
+/// since the start or as calendar years.
+pub(super) struct Time {
+    /// One value per reporting period.
+    pub x: Vec<f64>,
+    /// Where the axis starts (0, or the start date's calendar year).
+    pub from: f64,
+    /// The axis label.
+    pub label: &'static str,
+}
+
+impl Time {
+    /// Round ticks over the axis; calendar years are whole years.
+    fn ticks(&self) -> Vec<f64> {
+        let end = self.x.iter().copied().fold(self.from + 1e-9, f64::max);
+        let t = ticks(self.from, end, 8);
+        if self.from != 0.0 && t.len() > 1 && t[1] - t[0] < 1.0 {
+            let (a, b) = (self.from.floor() as i64, end.ceil() as i64);
+            return (a..=b).map(|y| y as f64).collect();
+        }
+        t
+    }
+
+    /// Calendar years when the scenario has a start date, else years since the start.
+    pub(super) fn of(series: &credsim_engine::summary::Table) -> Time {
+        match series.calendar_years() {
+            Some(x) if !x.is_empty() => Time {
+                from: x[0].floor(),
+                x,
+                label: "date (year)",
+            },
+            _ => Time {
+                x: series.years(),
+                from: 0.0,
+                label: "years since the start",
+            },
+        }
+    }
+}
+
+/// A line (or stacked area) chart over time, as inline SVG.
 pub(super) fn line_chart(
     title: &str,
     y_label: &str,
-    x: &[f64],
+    time: &Time,
     series: &[(String, Vec<f64>)],
     stacked: bool,
     scale: Scale,
 ) -> String {
+    let x = &time.x;
     let n = x.len();
     if n == 0 || series.is_empty() {
         return format!("<p class=\"note\">{}: no data.</p>", esc(title));
@@ -273,9 +313,9 @@ pub(super) fn line_chart(
     } else {
         hi
     };
-    let x_ticks = ticks(0.0, x[n - 1].max(x[0]).max(1e-9), 8);
+    let x_ticks = time.ticks();
     let f = Frame::new(&x_ticks, lo, hi, scale == Scale::Log);
-    let mut svg = f.open(title, y_label, "years since the start", &x_ticks);
+    let mut svg = f.open(title, y_label, time.label, &x_ticks);
     for (k, ((name, _), (base, top))) in series.iter().zip(&layers).enumerate() {
         let color = PALETTE[k % PALETTE.len()];
         if stacked {
@@ -461,10 +501,15 @@ mod tests {
 
     #[test]
     fn a_log_scale_leaves_zeros_out_and_keeps_small_values() {
+        let time = Time {
+            x: vec![0.5, 1.0, 1.5],
+            from: 0.0,
+            label: "years",
+        };
         let svg = line_chart(
             "t",
             "y",
-            &[0.5, 1.0, 1.5],
+            &time,
             &[
                 ("small".into(), vec![0.0, 0.001, 0.002]),
                 ("big".into(), vec![99.0, 98.0, 97.0]),

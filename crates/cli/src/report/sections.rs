@@ -1,7 +1,7 @@
 //! The report's sections from typed results: grades and score, lists and sanctions,
 //! people's responses, and the audit's measures (the rows from [`MEASURES`]).
 
-use super::charts::{Bar, Scale, bar, bar_chart, histogram_chart, line_chart};
+use super::charts::{Bar, Scale, Time, bar, bar_chart, histogram_chart, line_chart};
 use crate::fmt::{Style, by_name, esc, estimate};
 use crate::measures::{InReport, MEASURES, Measure};
 use credsim_engine::Audit;
@@ -14,7 +14,7 @@ pub(super) fn grades(body: &mut String, s: &Summary, series: &Table) {
     if s.final_state.grade_shares.is_empty() {
         return;
     }
-    let years = series.years();
+    let years = Time::of(series);
     body.push_str("<h2>Grades</h2>");
     let shares: Vec<(String, Vec<f64>)> = s
         .final_state
@@ -92,7 +92,7 @@ pub(super) fn lists_and_sanctions(body: &mut String, s: &Summary, series: &Table
         people.push(("under ≥ 1 sanction".into(), sanctioned));
     }
     body.push_str("<h2>Lists and sanctions over time</h2>");
-    let years = series.years();
+    let years = Time::of(series);
     body.push_str(&line_chart(
         "Persons listed and persons sanctioned (end of month)",
         "persons",
@@ -174,7 +174,7 @@ pub(super) fn responses(body: &mut String, s: &Summary, audit: Option<&Audit>, s
     if s.responses.is_none() {
         return;
     }
-    let months = &series.years();
+    let months = &Time::of(series);
     body.push_str("<h2>People respond</h2>");
     if let (Some(queue), Some(filed)) = (
         series.column(column::APPEALS_WAITING),

@@ -22,6 +22,7 @@ impl Summary {
             persons: model.persons,
             households: outcome.households,
             days: model.days,
+            start_date: model.start.map(|d| d.to_string()),
             periods: model.period_ends.len(),
             persons_table: "none".into(),
             final_state: final_state(model, t, &layout, &grades),

@@ -30,6 +30,9 @@ pub struct Summary {
     pub households: u64,
     /// Horizon in days.
     pub days: u32,
+    /// Calendar date of day 0 (`simulation.start`), absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
     /// Reporting periods.
     pub periods: usize,
     /// What persons.parquet holds: `full`, `sample:P` (each person with probability P)

@@ -12,6 +12,8 @@ pub enum Cell {
     Int(i64),
     /// A mean or share.
     Float(f64),
+    /// A calendar date, as days since 1970-01-01 (Arrow's `Date32`).
+    Date(i32),
 }
 
 impl Cell {
@@ -20,6 +22,7 @@ impl Cell {
         match *self {
             Cell::Int(v) => v as f64,
             Cell::Float(v) => v,
+            Cell::Date(v) => v as f64,
         }
     }
 }
@@ -59,6 +62,8 @@ pub mod column {
     pub const APPEAL_MEAN_WAIT_DAYS: &str = "appeal_mean_wait_days";
     /// The day the period ends: it covers days `[start_day, end_day)`.
     pub const END_DAY: &str = "end_day";
+    /// Calendar date of the period's last day (`simulation.start` + end_day − 1).
+    pub const END_DATE: &str = "end_date";
     /// Prefix of the chilling factors' columns.
     pub(crate) const CHILLING: &str = "chilling_factor";
 
@@ -133,6 +138,21 @@ impl Table {
                 .filter_map(|r| r.get(c).map(Cell::as_f64))
                 .collect(),
         )
+    }
+
+    /// The last day of each reporting period as a fractional calendar year (2014.5 is
+    /// 2 July 2014), when the scenario has a start date.
+    pub fn calendar_years(&self) -> Option<Vec<f64>> {
+        let c = self.columns.iter().position(|n| n == column::END_DATE)?;
+        self.rows
+            .iter()
+            .map(|r| match r.get(c) {
+                Some(Cell::Date(d)) => {
+                    Some(credsim_model::calendar::Date::from_days(i64::from(*d)).decimal_year())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The end of each reporting period in years since the start (365-day years).
@@ -263,6 +283,9 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
         "start_day".into(),
         column::END_DAY.into(),
     ];
+    if model.start.is_some() {
+        columns.push(column::END_DATE.into());
+    }
     for g in &groups.grades {
         columns.push(column::grade(g));
     }
@@ -344,6 +367,9 @@ fn period_row(
         Cell::Int(start as i64),
         Cell::Int(end as i64),
     ];
+    if let Some(day0) = model.start {
+        row.push(Cell::Date((day0.days() + i64::from(end) - 1) as i32));
+    }
     for g in 0..groups.grades.len() {
         row.push(Cell::Int(p.occupancy[layout.grade(g)] as i64));
     }

@@ -103,6 +103,7 @@ pub(crate) fn compile(
         days: horizon.days,
         period_ends: Model::periods(horizon.days, horizon.per_year),
         periods_per_year: horizon.per_year,
+        start: horizon.start,
         persons: population.persons,
         household_sizes: population.household_sizes,
         heterogeneity_shape: population.heterogeneity_shape,

@@ -1,6 +1,7 @@
 //! `[scenario]` and `[simulation]`: the scenario's name, and its horizon, reporting
 //! period and seed.
 
+use crate::calendar::Date;
 use crate::error::FieldPath;
 use crate::kinds::Period;
 use crate::validate::{Checker, MAX_DAYS};
@@ -36,6 +37,10 @@ pub mod raw {
         /// Length of a reporting period (the time-series step and the engine's epoch).
         #[serde(default)]
         pub reporting_period: Period,
+        /// Calendar date of day 0 (a TOML local date, e.g. `2010-01-01`): outputs then
+        /// carry dates. Without it, time is days since the start.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub start: Option<toml::value::Datetime>,
     }
 }
 
@@ -45,6 +50,8 @@ pub(crate) struct Horizon {
     pub(crate) days: u32,
     /// Reporting periods per 365-day year (12, 4 or 1).
     pub(crate) per_year: u32,
+    /// Calendar date of day 0.
+    pub(crate) start: Option<Date>,
 }
 
 /// Checks the scenario's name (it names output folders).
@@ -95,5 +102,21 @@ pub(crate) fn compile(ck: &mut Checker<'_>, s: &raw::Simulation) -> Horizon {
         Period::Quarter => 4,
         Period::Year => 1,
     };
-    Horizon { days, per_year }
+    let start = s.start.as_ref().and_then(|t| {
+        let date = t.date.filter(|_| t.time.is_none() && t.offset.is_none());
+        let valid = date.and_then(|d| Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
+        let in_range = valid.filter(|d| (1000..=9000).contains(&d.year));
+        if in_range.is_none() {
+            ck.fail(
+                sim.key("start"),
+                format!("start `{t}` is not allowed: give a calendar date without a time, e.g. start = 2010-01-01"),
+            );
+        }
+        in_range
+    });
+    Horizon {
+        days,
+        per_year,
+        start,
+    }
 }
