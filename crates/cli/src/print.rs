@@ -197,9 +197,9 @@ pub fn audit_brief(a: &Audit) {
     );
     if let Some(w) = &a.wrongful {
         outln!(
-            "  wrongly sanctioned (only because of false or misattributed records): {} persons, {} of sanction-days",
+            "  wrongly sanctioned (only because of false or misattributed records): {} persons, {} of sanction-days (net)",
             est(Some(&w.persons_wrongly_sanctioned), false),
-            est(Some(&w.share_of_sanction_days_caused_by_errors), true)
+            est(Some(&w.net_share_of_sanction_days_caused_by_errors), true)
         );
     }
     let c = &a.cross_context;

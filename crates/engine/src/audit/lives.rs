@@ -32,9 +32,21 @@ per_person! {
         spell_start: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
         /// Domains of the causes of each own sanction spell.
         spell_cause: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
-        /// Per hold slot: holders of sanctions resting on a record from the service's
-        /// own domain, packed like the main holds.
-        in_context: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
+        /// Per hold slot: own sanction spells resting on a record from the service's
+        /// domain (in context) and on records from other domains only (cross-context),
+        /// packed by `context_layers`.
+        context_slot: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
+        /// The same over all services of the person (for the days).
+        context_person: u32 = 0, [Dims::when(d.factual)], init, cold;
+        /// Sanction-days under at least one in-context own sanction.
+        days_in_context: u32 = 0, [Dims::when(d.factual)], init, cold;
+        /// Sanction-days under a cross-context own sanction and no in-context one.
+        days_cross_context: u32 = 0, [Dims::when(d.factual)], init, cold;
+        /// Per domain: sanctions (own or household) with an adverse record of that
+        /// domain among their causes, packed holders << 16 | since (amplification).
+        cause_days: u32 = 0, [Dims::when(d.factual) * d.domains], init, cold;
+        /// Ever put on a list through its contacts trigger.
+        via_contacts: bool = false, [Dims::when(d.factual)], init, cold;
         /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
         records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
         /// Lists the person is on now.

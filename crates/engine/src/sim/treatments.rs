@@ -61,7 +61,8 @@ impl ChunkSim {
                     .get_or_insert_with(|| self.cause_mask(ctx, i, tr.kind)),
                 (true, status) => self.cause(ctx, i, status, tr.kind),
             };
-            let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
+            let scope_all = triggers.scope_all & bit != 0;
+            let applies = holds && (scope_all || cause & domain_bit != 0);
             if applies && !active {
                 self.people.treatments.active[i as usize] |= bit;
                 self.tally.applications[t] += 1;
@@ -79,9 +80,7 @@ impl ChunkSim {
                     }
                 }
                 if tr.kind == TreatmentKind::Sanction {
-                    // Not cross-context: an own-domain record, or no record, behind it.
-                    let in_context = cause == 0 || cause & domain_bit != 0;
-                    self.start_spell(ctx, i, day, t, cause, in_context);
+                    self.start_spell(ctx, i, day, t, cause);
                 }
             } else if !applies && active {
                 self.people.treatments.active[i as usize] &= !bit;
