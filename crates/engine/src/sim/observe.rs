@@ -190,3 +190,33 @@ impl ChunkSim {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-worked sequence: cross opens on day 10, in context on 20 (cross's segment
+    /// 10–20 ends), a second cross on 25 (no change of top), in context closes on 30 (its
+    /// segment 20–30 ends, cross resumes), both crosses close on 40 and 50 (the cross
+    /// segment 30–50 ends at the last one). Closing what is not open changes nothing.
+    #[test]
+    fn context_layers_by_hand() {
+        let (c, i) = (Layer::CrossContext, Layer::InContext);
+        let steps = [
+            (10, c, true, None),
+            (20, i, true, Some((c, 10))),
+            (25, c, true, None),
+            (30, i, false, Some((i, 20))),
+            (40, c, false, None),
+            (50, c, false, Some((c, 30))),
+            (60, i, false, None),
+        ];
+        let mut w = 0;
+        for (day, layer, open, ended) in steps {
+            let (next, got) = context_layers(w, day, layer, open);
+            assert_eq!(got, ended, "day {day}");
+            w = next;
+        }
+        assert_eq!(w, 0);
+    }
+}
