@@ -75,12 +75,21 @@ pub const MEASURES: &[Measure] = &[
         get: |a| {
             a.wrongful
                 .as_ref()
-                .map(|w| &w.share_of_sanction_days_caused_by_errors)
+                .map(|w| &w.net_share_of_sanction_days_caused_by_errors)
         },
         percent: true,
-        table: Some("sanction-days caused by data errors"),
-        compare: Some("share of sanction-days caused by data errors"),
-        report: InReport::Audit("share of sanction-days caused by data errors"),
+        table: Some("sanction-days caused by data errors (net)"),
+        compare: Some("net share of sanction-days caused by data errors"),
+        report: InReport::Audit("net share of sanction-days caused by data errors"),
+        ..M
+    },
+    Measure {
+        question: "Wrongful sanctions",
+        get: |a| a.wrongful.as_ref().map(|w| &w.gross_share_of_sanction_days),
+        percent: true,
+        table: Some("sanction-days added by data errors (gross)"),
+        compare: Some("gross share of sanction-days added by data errors"),
+        report: InReport::Audit("gross share of sanction-days added by data errors"),
         ..M
     },
     Measure {
@@ -98,6 +107,20 @@ pub const MEASURES: &[Measure] = &[
         percent: true,
         compare: Some("cross-context share of denied attempts"),
         report: InReport::Audit("share of denied attempts"),
+        ..M
+    },
+    Measure {
+        question: "Cross-context punishment",
+        get: |a| {
+            a.cross_context
+                .joint_punishment
+                .as_ref()
+                .map(|j| &j.share_of_sanction_days)
+        },
+        percent: true,
+        table: Some("sanction-days only through joint punishment (causal)"),
+        compare: Some("share of sanction-days only through joint punishment"),
+        report: InReport::Audit("share of sanction-days only through joint punishment (causal)"),
         ..M
     },
     Measure {

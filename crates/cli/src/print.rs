@@ -197,17 +197,23 @@ pub fn audit_brief(a: &Audit) {
     );
     if let Some(w) = &a.wrongful {
         outln!(
-            "  wrongly sanctioned (only because of false or misattributed records): {} persons, {} of sanction-days",
+            "  wrongly sanctioned (only because of false or misattributed records): {} persons, {} of sanction-days (net)",
             est(Some(&w.persons_wrongly_sanctioned), false),
-            est(Some(&w.share_of_sanction_days_caused_by_errors), true)
+            est(Some(&w.net_share_of_sanction_days_caused_by_errors), true)
         );
     }
     let c = &a.cross_context;
     outln!(
-        "  cross-context: {} of sanction applications, {} of denied attempts",
+        "  cross-context (no own record counted as cross-context): {} of sanction applications, {} of denied attempts",
         est(Some(&c.share_of_applications), true),
         est(Some(&c.share_of_denied_attempts), true)
     );
+    if let Some(j) = &c.joint_punishment {
+        outln!(
+            "  joint punishment (causal, against every scope \"own\"): {} of sanction-days",
+            est(Some(&j.share_of_sanction_days), true)
+        );
+    }
     if let Some(p) = &a.protected_conduct {
         outln!(
             "  protected conduct: {} of sanction-days, {} of points deducted",

@@ -35,6 +35,8 @@ pub(crate) struct Dims {
     pub lists: usize,
     /// Domains counted for the causes of the grade (0 without a score).
     pub scored: usize,
+    /// Domains (the audit attributes sanction-days to each cause domain).
+    pub domains: usize,
     /// Hold slots: distinct (service, kind) pairs of treatments.
     pub slots: usize,
     /// Treatments.

@@ -96,7 +96,7 @@ fn only_false_records_make_every_sanction_wrongful() {
         s.sanctioned.persons_ever as f64
     );
     assert_eq!(value(&w.share_of_sanctioned_persons), 1.0);
-    assert_eq!(value(&w.share_of_sanction_days_caused_by_errors), 1.0);
+    assert_eq!(value(&w.net_share_of_sanction_days_caused_by_errors), 1.0);
     assert_eq!(
         value(&w.person_days_wrongly_sanctioned),
         s.sanctioned.person_days as f64
@@ -225,7 +225,7 @@ fn spillover_and_amplification_identities() {
     let court = &a.amplification["court"];
     let records = court.genuine_records as f64;
     assert_eq!(court.genuine_records, s.records.true_);
-    let days = value(&court.sanction_days_per_record) * records;
+    let days = value(&court.sanction_days_per_genuine_record) * records;
     assert!((days - s.sanctioned.person_days as f64).abs() < 1e-6 * days);
     let denied = value(&court.denied_attempts_per_record) * records;
     assert!((denied - s.sanctions["transport"].attempts as f64).abs() < 1e-6 * denied.max(1.0));

@@ -74,17 +74,17 @@ fn chunk_bytes_per_person_of_the_default_preset() {
         + 4 // scrutiny_until: u32
         + 4 // active treatments: u32 bit set
         + 2 // sanctions_held: u16
-        + 44 // scored: u32 per domain with a score, 11 domains
+        + 88 // scored: u32 per domain and sign of points with a score, 2 × 11 domains
         + 56 // holds: u32 per hold slot, 14 slots
         + 4 // ever: u32 flags
         + 4 // act_seq: u32
         + 8 // multiplier: f64
         + 1; // reached: u8, the mechanisms that acted on the person (factual run)
     // (no kept records, deterrence, chilling or contacts in this preset)
-    assert_eq!(arrays, 143);
+    assert_eq!(arrays, 187);
     let events = 1.5 * 32.0; // 1.5 pending events per person × 32-byte Event
-    let expected = arrays as f64 + events; // 143 + 48 = 191
-    assert_eq!(expected, 191.0);
+    let expected = arrays as f64 + events; // 187 + 48 = 235
+    assert_eq!(expected, 235.0);
     assert_eq!(chunk_bytes_per_person(&m), expected);
 }
 
@@ -105,23 +105,25 @@ fn persistent_and_in_flight_bytes() {
     assert!((by_hand - 1.543938).abs() < 1e-6, "{by_hand}");
 
     // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (191 B of chunk
-    // state + 233 B of per-person outcomes) plus its tally, and the fold accumulator's
+    // state + 290 B of per-person outcomes) plus its tally, and the fold accumulator's
     // tally; plus 32 MB for binary and allocator.
     //
     // Outcomes (`Lives`, factual run): sanction-days u32, sanctioned-since u32, own
     // sanctions held u16, ever own bool, lowest-grade and list entry/exit 4 × u32,
     // lists on u8, listed-since u32, listed-days u32 = 4+4+2+1+16+1+4+4 = 36 B; factual
-    // only: year-end grade u8, spell start and cause 2 × u32 per treatment (16), an
-    // in-context hold u32 per slot (14), records by provenance 3 × u32 = 1 + 8·16 + 4·14
-    // + 12 = 197 B; this preset keeps no adverse records: 36 + 197 = 233 B.
-    let outcomes = 36.0 + 197.0;
+    // only: year-end grade u8, spell start and cause 2 × u32 per treatment (16), a
+    // context word u32 per slot (14), records by provenance 3 × u32, the person's context
+    // word and days in and cross context 3 × u32, a cause-days word u32 per domain (11),
+    // listed through contacts bool = 1 + 8·16 + 4·14 + 12 + 12 + 4·11 + 1 = 254 B; this
+    // preset keeps no adverse records: 36 + 254 = 290 B.
+    let outcomes = 36.0 + 254.0;
     // A tally: 120 periods × (22 occupancy + 4·8 service + 16 treatment + 24) counters
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (191.0 + outcomes) + tally; // 5,300,352 B
-    let in_flight = 2.0 * (chunk + tally) + 32e6; // 42,781,184 B
-    assert_eq!(in_flight, 42_781_184.0);
+    let chunk = 8192.0 * 1.5 * (235.0 + outcomes) + tally; // 6,541,440 B
+    let in_flight = 2.0 * (chunk + tally) + 32e6; // 45,263,360 B
+    assert_eq!(in_flight, 45_263_360.0);
     assert_eq!(est.in_flight, in_flight as u64);
     // The same at the national scale: in flight does not grow with persons.
     let national = MemoryEstimate::new(&default_preset(Some(NATIONAL)), 2);

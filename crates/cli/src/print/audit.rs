@@ -4,7 +4,7 @@ use super::est;
 use crate::fmt::{by_name, thousands};
 use crate::term::{out, outln};
 use credsim_engine::Audit;
-use credsim_engine::audit::{Mobility, Stays};
+use credsim_engine::audit::{CrossContext, Mobility, Stays};
 
 fn section(n: u32, title: &str) {
     outln!("\n{n}. {title}");
@@ -50,14 +50,17 @@ pub fn audit(a: &Audit) {
     }
     section(
         5,
-        "Amplification (per genuine recorded violation, by domain of origin)",
+        "Amplification (attribution, not a causal effect: per genuine recorded violation, by domain of origin)",
+    );
+    outln!(
+        "   days under at least one sanction with a record of the domain among its causes, per record"
     );
     for (d, x) in by_name(&a.amplification) {
         outln!(
             "   {:<20} {:>10} records   {:>18} sanction-days   {:>16} denied attempts",
             d,
             thousands(x.genuine_records),
-            est(Some(&x.sanction_days_per_record), false),
+            est(Some(&x.sanction_days_per_genuine_record), false),
             est(Some(&x.denied_attempts_per_record), false)
         );
     }
@@ -98,14 +101,24 @@ fn errors_and_contexts(a: &Audit) {
                     false,
                 ),
                 (
-                    "share of sanction-days caused by data errors",
-                    &w.share_of_sanction_days_caused_by_errors,
+                    "  gross share of sanction-days (days errors added)",
+                    &w.gross_share_of_sanction_days,
                     true,
                 ),
                 (
                     "persons sanctioned only without errors (spared by them)",
                     &w.persons_spared_by_errors,
                     false,
+                ),
+                (
+                    "person-days spared by data errors",
+                    &w.person_days_spared_by_errors,
+                    false,
+                ),
+                (
+                    "net share of sanction-days caused by data errors",
+                    &w.net_share_of_sanction_days_caused_by_errors,
+                    true,
                 ),
                 (
                     "persons listed only because of data errors",
@@ -115,18 +128,100 @@ fn errors_and_contexts(a: &Audit) {
             ] {
                 line(label, est(Some(e), percent));
             }
+            outln!("   wrongly sanctioned by path (persons, excess person-days):");
+            for (path, p) in &w.by_path {
+                line(
+                    &format!("  {path}"),
+                    format!(
+                        "{} persons, {} person-days",
+                        est(Some(&p.persons), false),
+                        est(Some(&p.person_days), false)
+                    ),
+                );
+            }
         }
         None => outln!("   the scenario has no false or misattributed records"),
     }
+    cross_context(&a.cross_context);
+}
+
+/// Measure 2: the Art. 5(1)(c)(i) shares, the three-way split, the domain map and the
+/// causal contrast.
+fn cross_context(c: &CrossContext) {
     section(2, "Cross-context punishment");
-    line(
-        "share of sanction applications",
-        est(Some(&a.cross_context.share_of_applications), true),
+    outln!("   Art. 5(1)(c)(i) shares (\"no own record\" counted as cross-context):");
+    for (label, e) in [
+        ("share of sanction applications", &c.share_of_applications),
+        ("share of denied attempts", &c.share_of_denied_attempts),
+        (
+            "share of persons ever sanctioned",
+            &c.share_of_sanctioned_persons,
+        ),
+        ("share of sanction-days", &c.share_of_sanction_days),
+    ] {
+        line(label, est(Some(e), true));
+    }
+    outln!(
+        "   {:<32} {:>16} {:>16} {:>16}",
+        "split (labelled)",
+        "in context",
+        "cross-context",
+        "no own record"
     );
-    line(
-        "share of denied attempts",
-        est(Some(&a.cross_context.share_of_denied_attempts), true),
-    );
+    for (label, x) in [
+        ("applications", &c.applications),
+        ("denied attempts", &c.denied_attempts),
+        ("persons ever sanctioned", &c.sanctioned_persons),
+        ("sanction-days", &c.sanction_days),
+    ] {
+        outln!(
+            "   {:<32} {:>16} {:>16} {:>16}",
+            format!("{label} ({})", thousands(x.total)),
+            est(Some(&x.in_context), true),
+            est(Some(&x.cross_context), true),
+            est(Some(&x.no_own_record), true)
+        );
+    }
+    outln!("   domain map (record domain -> service domains its records can reach):");
+    if c.domain_map.is_empty() {
+        outln!("     no record reaches a sanction");
+    }
+    for (from, to) in &c.domain_map {
+        outln!("     {from} -> {}", to.join(", "));
+    }
+    if let Some(v) = c.labelled_share_by_construction {
+        outln!(
+            "   warning: the domains make the labelled cross-context share {} by construction ({}); it describes the taxonomy, not the regime",
+            if v == 0.0 { "0" } else { "1" },
+            if v == 0.0 {
+                "every record domain reaches only services of its own domain"
+            } else {
+                "no record domain reaches a service of its own domain"
+            }
+        );
+    }
+    match &c.joint_punishment {
+        Some(j) => {
+            outln!("   causal (against every treatment of scope \"own\"):");
+            line(
+                "persons sanctioned only through joint punishment",
+                est(Some(&j.persons_sanctioned_only_through_scope), false),
+            );
+            line(
+                "  share of persons ever sanctioned",
+                est(Some(&j.share_of_sanctioned_persons), true),
+            );
+            line(
+                "sanction-days only through joint punishment",
+                est(Some(&j.sanction_days_only_through_scope), false),
+            );
+            line(
+                "  share of sanction-days",
+                est(Some(&j.share_of_sanction_days), true),
+            );
+        }
+        None => outln!("   causal: not applicable (no sanction of scope \"all\")"),
+    }
 }
 
 /// Measure 3.

@@ -296,7 +296,7 @@ pub(super) fn audit(a: &Audit) -> String {
     ));
     let amp: Vec<Bar> = by_name(&a.amplification)
         .into_iter()
-        .filter_map(|(d, x)| bar(d.clone(), &x.sanction_days_per_record))
+        .filter_map(|(d, x)| bar(d.clone(), &x.sanction_days_per_genuine_record))
         .collect();
     out.push_str(&bar_chart(
         "Amplification: sanction-days per genuine recorded violation, by domain of origin",

@@ -32,9 +32,21 @@ per_person! {
         pub(crate) spell_start: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
         /// Domains of the causes of each own sanction spell.
         pub(crate) spell_cause: u32 = 0, [Dims::when(d.factual) * d.treatments], init, cold;
-        /// Per hold slot: holders of sanctions resting on a record from the service's
-        /// own domain, packed like the main holds.
-        pub(crate) in_context: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
+        /// Per hold slot: own sanction spells resting on a record from the service's
+        /// domain (in context) and on records from other domains only (cross-context),
+        /// packed by `context_layers`.
+        pub(crate) context_slot: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
+        /// The same over all services of the person (for the days).
+        pub(crate) context_person: u32 = 0, [Dims::when(d.factual)], init, cold;
+        /// Sanction-days under at least one in-context own sanction.
+        pub(crate) days_in_context: u32 = 0, [Dims::when(d.factual)], init, cold;
+        /// Sanction-days under a cross-context own sanction and no in-context one.
+        pub(crate) days_cross_context: u32 = 0, [Dims::when(d.factual)], init, cold;
+        /// Per domain: sanctions (own or household) with an adverse record of that
+        /// domain among their causes, packed holders << 16 | since (amplification).
+        pub(crate) cause_days: u32 = 0, [Dims::when(d.factual) * d.domains], init, cold;
+        /// Ever put on a list through its contacts trigger.
+        pub(crate) via_contacts: bool = false, [Dims::when(d.factual)], init, cold;
         /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
         pub(crate) records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
         /// Lists the person is on now.

@@ -3,7 +3,7 @@
 
 use super::stats::{gini, km_quantile, ratio, top_share};
 use super::*;
-use credsim_model::Model;
+use credsim_model::{Model, Scope, Status, TreatmentKind};
 use indexmap::IndexMap;
 
 /// What every measure reads: the model, the audit's counts per jackknife group and
@@ -83,7 +83,8 @@ fn wrongful(cx: &Counts<'_>) -> Option<Wrongful> {
         persons_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.only_factual as f64)),
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_errors.only_factual, g.sanctioned)),
         person_days_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.excess_days as f64)),
-        share_of_sanction_days_caused_by_errors: cx.est(|g| {
+        gross_share_of_sanction_days: cx.est(|g| ratio(g.no_errors.excess_days, g.sanction_days)),
+        net_share_of_sanction_days_caused_by_errors: cx.est(|g| {
             ratio(g.sanction_days, g.sanction_days.max(1))
                 .map(|_| {
                     (g.sanction_days as f64 - g.no_errors.sanction_days as f64)
@@ -92,17 +93,133 @@ fn wrongful(cx: &Counts<'_>) -> Option<Wrongful> {
                 .filter(|_| g.sanction_days > 0)
         }),
         persons_spared_by_errors: cx.est(|g| cx.total(g, g.no_errors.only_counterfactual as f64)),
+        person_days_spared_by_errors: cx.est(|g| cx.total(g, g.no_errors.spared_days as f64)),
+        by_path: WrongfulPath::ALL
+            .iter()
+            .map(|&(p, name)| {
+                let k = p as usize;
+                let row = WrongfulByPath {
+                    persons: cx.est(|g| cx.total(g, g.wrongful_paths[k][0] as f64)),
+                    person_days: cx.est(|g| cx.total(g, g.wrongful_paths[k][1] as f64)),
+                };
+                (name.to_string(), row)
+            })
+            .collect(),
         persons_wrongly_listed: cx.est(|g| cx.total(g, g.no_errors.listed_only_factual as f64)),
     })
 }
 
 /// Cross-context sanctions: applications and denied attempts outside the domain of the
 /// records behind them.
+///
+/// Each count is split three ways: in context, cross-context, no own record. The Art.
+/// 5(1)(c)(i) shares count "no own record" as cross-context (never as in context).
 fn cross_context(cx: &Counts<'_>) -> CrossContext {
+    // (in context, cross-context, total) of each count; no own record is the rest.
+    type Parts = fn(&GroupTally) -> [u64; 3];
+    let applications: Parts = |g| {
+        let all = g.applications + g.household_applications;
+        [g.in_applications, g.cross_applications, all]
+    };
+    let denied: Parts = |g| [g.denied_in_context, g.denied_cross_context, g.denied];
+    let persons: Parts = |g| {
+        let p = &g.persons_by_context;
+        [p[0], p[1], p.iter().sum()]
+    };
+    let days: Parts = |g| [g.days_by_context[0], g.days_by_context[1], g.sanction_days];
+    let art5 = |parts: Parts| {
+        cx.est(move |g| {
+            let [inside, _, all] = parts(g);
+            ratio(all.saturating_sub(inside), all)
+        })
+    };
+    let split = |parts: Parts| ContextSplit {
+        total: parts(&cx.all)[2],
+        in_context: cx.est(move |g| ratio(parts(g)[0], parts(g)[2])),
+        cross_context: cx.est(move |g| ratio(parts(g)[1], parts(g)[2])),
+        no_own_record: cx.est(move |g| {
+            let [inside, cross, all] = parts(g);
+            ratio(all.saturating_sub(inside + cross), all)
+        }),
+    };
+    let domain_map = domain_map(cx.model);
     CrossContext {
-        share_of_applications: cx.est(|g| ratio(g.cross_applications, g.applications)),
-        share_of_denied_attempts: cx
-            .est(|g| ratio(g.denied.saturating_sub(g.denied_in_context), g.denied)),
+        share_of_applications: art5(applications),
+        share_of_denied_attempts: art5(denied),
+        share_of_sanctioned_persons: art5(persons),
+        share_of_sanction_days: art5(days),
+        applications: split(applications),
+        denied_attempts: split(denied),
+        sanctioned_persons: split(persons),
+        sanction_days: split(days),
+        labelled_share_by_construction: by_construction(&domain_map),
+        domain_map,
+        joint_punishment: cx.has(Variant::OwnScope).then(|| JointPunishment {
+            persons_sanctioned_only_through_scope: cx
+                .est(|g| cx.total(g, g.own_scope.only_factual as f64)),
+            share_of_sanctioned_persons: cx.est(|g| ratio(g.own_scope.only_factual, g.sanctioned)),
+            sanction_days_only_through_scope: cx
+                .est(|g| cx.total(g, g.sanction_days as f64 - g.own_scope.sanction_days as f64)),
+            share_of_sanction_days: cx.est(|g| {
+                (g.sanction_days > 0).then(|| {
+                    (g.sanction_days as f64 - g.own_scope.sanction_days as f64)
+                        / g.sanction_days as f64
+                })
+            }),
+        }),
+    }
+}
+
+/// Record domain → the service domains of the sanctions its adverse records can
+/// trigger: through the grade (negative points) or the lists a record type triggers or
+/// whose score condition it can meet; a sanction of scope `own` only from its own
+/// domain. Domains in declaration order.
+pub(crate) fn domain_map(m: &Model) -> IndexMap<String, Vec<String>> {
+    let sanctions = |t: &&credsim_model::Treatment| t.kind == TreatmentKind::Sanction;
+    let mut map = IndexMap::new();
+    for (d, name) in m.domains.iter().enumerate() {
+        let mut reach = vec![false; m.domains.len()];
+        for b in m.behaviours.iter().filter(|b| b.domain == d && b.adverse()) {
+            for t in m.treatments.iter().filter(sanctions) {
+                let by_record = match t.trigger {
+                    Status::Grade(_) => b.points < 0 && m.score.is_some(),
+                    Status::List(l) => {
+                        b.lists_triggered.contains(&l)
+                            || (b.points < 0 && m.score.is_some() && m.lists[l].has_condition())
+                    }
+                };
+                let s = m.services[t.service].domain;
+                if by_record && (t.scope == Scope::All || s == d) {
+                    reach[s] = true;
+                }
+            }
+        }
+        let to: Vec<String> = (0..m.domains.len())
+            .filter(|&s| reach[s])
+            .map(|s| m.domains[s].clone())
+            .collect();
+        if !to.is_empty() {
+            map.insert(name.clone(), to);
+        }
+    }
+    map
+}
+
+/// The labelled cross-context share when the domain map alone fixes it: 1 when no
+/// record domain reaches a service of its own domain, 0 when each reaches only its own.
+fn by_construction(map: &IndexMap<String, Vec<String>>) -> Option<f64> {
+    let pairs = || {
+        map.iter()
+            .flat_map(|(r, to)| to.iter().map(move |s| r == s))
+    };
+    if map.is_empty() {
+        None
+    } else if pairs().all(|same| !same) {
+        Some(1.0)
+    } else if pairs().all(|same| same) {
+        Some(0.0)
+    } else {
+        None
     }
 }
 
@@ -196,7 +313,8 @@ fn amplification(cx: &Counts<'_>) -> IndexMap<String, Amplification> {
                 name.clone(),
                 Amplification {
                     genuine_records: cx.all.genuine[d],
-                    sanction_days_per_record: cx.est(|g| ratio(g.amplified_days[d], g.genuine[d])),
+                    sanction_days_per_genuine_record: cx
+                        .est(|g| ratio(g.amplified_days[d], g.genuine[d])),
                     denied_attempts_per_record: cx
                         .est(|g| ratio(g.amplified_denied[d], g.genuine[d])),
                 },

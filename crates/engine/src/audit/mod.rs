@@ -20,7 +20,7 @@ pub(crate) use lives::{Lives, NEVER, Observed};
 pub use readings::Difference;
 pub use schema::*;
 pub use stats::Estimate;
-pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally};
+pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally, WrongfulPath};
 pub(crate) use variant::Reach;
 pub use variant::Variant;
 

@@ -116,24 +116,93 @@ pub struct Wrongful {
     pub persons_wrongly_sanctioned: Estimate,
     /// Share of ever-sanctioned persons who were wrongly sanctioned.
     pub share_of_sanctioned_persons: Estimate,
-    /// Σ max(0, sanction-days − sanction-days without errors).
+    /// Σ max(0, sanction-days − sanction-days without errors) (gross wrongful days).
     pub person_days_wrongly_sanctioned: Estimate,
-    /// (sanction-days − sanction-days without errors) / sanction-days.
-    pub share_of_sanction_days_caused_by_errors: Estimate,
+    /// Gross: Σ max(0, days − days without errors) / sanction-days.
+    pub gross_share_of_sanction_days: Estimate,
+    /// Net: (sanction-days − sanction-days without errors) / sanction-days; gross
+    /// wrongful days less the days errors spared; can be negative.
+    pub net_share_of_sanction_days_caused_by_errors: Estimate,
     /// Persons sanctioned only in the counterfactual without errors (e.g. whose own
     /// record was misattributed to someone else).
     pub persons_spared_by_errors: Estimate,
+    /// Σ max(0, days without errors − days): sanction-days errors spared.
+    pub person_days_spared_by_errors: Estimate,
+    /// Wrongly sanctioned persons and their excess days by the path errors took:
+    /// `direct`, `household`, `association`, `systemic` (adding up to the totals).
+    pub by_path: IndexMap<String, WrongfulByPath>,
     /// Persons ever listed who would never have been listed without errors.
     pub persons_wrongly_listed: Estimate,
+}
+
+/// Measure 1, one path.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WrongfulByPath {
+    /// Persons wrongly sanctioned on this path.
+    pub persons: Estimate,
+    /// Σ max(0, days − days without errors) of the persons on this path.
+    pub person_days: Estimate,
 }
 
 /// Measure 2.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrossContext {
-    /// Cross-context sanction applications / sanction applications.
+    /// Art. 5(1)(c)(i) share: (cross-context + no own record) / sanction applications
+    /// (own and household spill-over).
     pub share_of_applications: Estimate,
-    /// Attempts denied while only cross-context sanctions held / denied attempts.
+    /// The same for denied attempts.
     pub share_of_denied_attempts: Estimate,
+    /// The same for persons ever sanctioned (with at least one sanction-day).
+    pub share_of_sanctioned_persons: Estimate,
+    /// The same for sanction-days.
+    pub share_of_sanction_days: Estimate,
+    /// Applications split three ways (shares adding up to 1).
+    pub applications: ContextSplit,
+    /// Denied attempts split three ways.
+    pub denied_attempts: ContextSplit,
+    /// Persons with at least one sanction-day: some cross-context day; else some day with
+    /// no own record; else in context only.
+    pub sanctioned_persons: ContextSplit,
+    /// Sanction-days: under an in-context sanction; else under a cross-context one; else
+    /// with no own record behind any sanction held.
+    pub sanction_days: ContextSplit,
+    /// Record domain → service domains of the sanctions its adverse records can trigger.
+    pub domain_map: IndexMap<String, Vec<String>>,
+    /// The labelled cross-context share (cross-context / applications with an own
+    /// record) when the domain map fixes it: 1 when every record domain differs from every
+    /// service domain it reaches, 0 when they are all the same; null otherwise.
+    pub labelled_share_by_construction: Option<f64>,
+    /// The causal version: what exists only because scopes reach beyond the record's
+    /// domain (counterfactual: every treatment of scope `own`). Null without a sanction of
+    /// scope `all`.
+    pub joint_punishment: Option<JointPunishment>,
+}
+
+/// Shares of one count by the context of the sanctions behind it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContextSplit {
+    /// Total counted (applications, attempts, persons or days).
+    pub total: u64,
+    /// An adverse record from the service's domain behind the sanction.
+    pub in_context: Estimate,
+    /// Adverse records behind it, none from the service's domain.
+    pub cross_context: Estimate,
+    /// No adverse record of the person's own: household spill-over, contacts, the
+    /// starting status.
+    pub no_own_record: Estimate,
+}
+
+/// Measure 2, causal: factual run against every treatment of scope `own`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JointPunishment {
+    /// Persons ever sanctioned who would never be with every scope `own`.
+    pub persons_sanctioned_only_through_scope: Estimate,
+    /// Their share of persons ever sanctioned.
+    pub share_of_sanctioned_persons: Estimate,
+    /// Sanction-days − sanction-days with every scope `own`.
+    pub sanction_days_only_through_scope: Estimate,
+    /// That difference / sanction-days.
+    pub share_of_sanction_days: Estimate,
 }
 
 /// Measure 3, one category.
@@ -176,8 +245,10 @@ pub struct Protected {
 pub struct Amplification {
     /// Genuine records (true provenance) with negative points or a list trigger.
     pub genuine_records: u64,
-    /// Sanction person-days (own and household) per such record.
-    pub sanction_days_per_record: Estimate,
+    /// Attribution ratio, not a causal effect: days persons spent under at least one
+    /// sanction (own or household) with an adverse record of this domain among its
+    /// causes, per genuine record.
+    pub sanction_days_per_genuine_record: Estimate,
     /// Denied attempts per such record.
     pub denied_attempts_per_record: Estimate,
 }

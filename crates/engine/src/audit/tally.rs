@@ -42,6 +42,29 @@ impl Contrast {
     }
 }
 
+/// The path by which data errors reach a person, first that applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongfulPath {
+    /// An erroneous (false or misattributed) record filed on the person.
+    Direct = 0,
+    /// An erroneous record on another member of their household.
+    Household = 1,
+    /// None of those, and listed through a contacts trigger.
+    Association = 2,
+    /// None of those (the appeal queue, chilling, scrutiny, …).
+    Systemic = 3,
+}
+
+impl WrongfulPath {
+    /// Every path, in order, with its name in outputs.
+    pub const ALL: [(WrongfulPath, &'static str); 4] = [
+        (WrongfulPath::Direct, "direct"),
+        (WrongfulPath::Household, "household"),
+        (WrongfulPath::Association, "association"),
+        (WrongfulPath::Systemic, "systemic"),
+    ];
+}
+
 /// Adverse outcomes by attribute category: persons, ever sanctioned, ever listed,
 /// ever in the lowest grade.
 pub type CategoryCounts = Vec<[u64; 4]>;
@@ -71,14 +94,27 @@ pub struct GroupTally {
     pub applications: u64,
     /// Cross-context sanction applications.
     pub cross_applications: u64,
+    /// In-context sanction applications (an adverse record from the service's domain
+    /// behind the status).
+    pub in_applications: u64,
+    /// Household spill-over applications (one per other member; no own record).
+    pub household_applications: u64,
     /// Denied attempts, and of those made while an in-context sanction held.
     pub denied: u64,
     /// Denied attempts under at least one sanction that is not cross-context (resting
     /// on an own-domain record, or on no record at all).
     pub denied_in_context: u64,
+    /// Denied attempts under a cross-context own sanction and no in-context one.
+    pub denied_cross_context: u64,
+    /// Persons ever sanctioned by context of their sanction-days: some cross-context
+    /// day; else some day with no own record; else in context only.
+    pub persons_by_context: [u64; 3],
+    /// Sanction-days in context, cross-context, with no own record.
+    pub days_by_context: [u64; 3],
     /// Genuine (true) records with negative points or a list trigger, per domain.
     pub genuine: Vec<u64>,
-    /// Sanction-days (own and household) attributed to each cause domain.
+    /// Per cause domain: days persons spent under at least one sanction (own or
+    /// household) with an adverse record of that domain among its causes.
     pub amplified_days: Vec<u64>,
     /// Denied attempts under own and household sanction spells, per cause domain.
     pub amplified_denied: Vec<u64>,
@@ -114,6 +150,11 @@ pub struct GroupTally {
     pub no_responses: Contrast,
     /// Counterfactual without contacts triggers.
     pub no_association: Contrast,
+    /// Wrongful sanctions by path ([`WrongfulPath`] order): persons sanctioned only with
+    /// data errors, and Σ max(0, days − days without errors), of persons on that path.
+    pub wrongful_paths: [[u64; 2]; 4],
+    /// Counterfactual with every treatment of scope `own`.
+    pub own_scope: Contrast,
     /// The factual run's appeals, repair and responses.
     pub responses: crate::tally::ResponseTally,
 }
@@ -132,6 +173,7 @@ impl GroupTally {
             Variant::InstantAppealsNoErrors => &mut self.instant_appeals_no_errors,
             Variant::NoResponses => &mut self.no_responses,
             Variant::NoAssociation => &mut self.no_association,
+            Variant::OwnScope => &mut self.own_scope,
             Variant::Factual | Variant::EqualCapture => return None,
         })
     }
@@ -177,6 +219,11 @@ impl GroupTally {
         self.cross_applications += o.cross_applications;
         self.denied += o.denied;
         self.denied_in_context += o.denied_in_context;
+        self.denied_cross_context += o.denied_cross_context;
+        self.in_applications += o.in_applications;
+        self.household_applications += o.household_applications;
+        add(&mut self.persons_by_context, &o.persons_by_context);
+        add(&mut self.days_by_context, &o.days_by_context);
         add(&mut self.genuine, &o.genuine);
         add(&mut self.amplified_days, &o.amplified_days);
         add(&mut self.amplified_denied, &o.amplified_denied);
@@ -201,6 +248,10 @@ impl GroupTally {
             .add(&o.instant_appeals_no_errors);
         self.no_responses.add(&o.no_responses);
         self.no_association.add(&o.no_association);
+        self.own_scope.add(&o.own_scope);
+        for (a, b) in self.wrongful_paths.iter_mut().zip(&o.wrongful_paths) {
+            add(a, b);
+        }
         self.responses.merge(&o.responses);
     }
 }

@@ -1,7 +1,7 @@
 //! The counterfactual variants: one mechanism switched off, everything else (and every
 //! random number) unchanged.
 
-use credsim_model::Model;
+use credsim_model::{Model, Scope, TreatmentKind};
 
 /// One mechanism switched off, everything else (and every random number) unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,9 @@ pub enum Variant {
     NoResponses,
     /// Contacts triggers never list anyone.
     NoAssociation,
+    /// Every treatment has scope `own`: a sanction applies only while a record from its
+    /// service's domain lies behind the status (no joint punishment across domains).
+    OwnScope,
 }
 
 /// The households a counterfactual can differ in: those the factual run marked as
@@ -68,6 +71,8 @@ pub(crate) struct Spec {
     pub protected_filed: bool,
     /// Capture multipliers are replaced by their population mean.
     pub equal_capture: bool,
+    /// Every treatment is read as scope `own` (household spill-over unchanged).
+    pub own_scope: bool,
     /// Where it can differ from the factual run (None: anywhere).
     pub reach: Option<Reach>,
     /// Whether a model has the mechanism, so that the counterfactual is run.
@@ -86,6 +91,7 @@ const FACTUAL: Spec = Spec {
     association: true,
     protected_filed: true,
     equal_capture: false,
+    own_scope: false,
     reach: None,
     applies: |_| false,
 };
@@ -102,7 +108,7 @@ fn has_appeals_or_repair(m: &Model) -> bool {
 
 /// Every variant, in [`Variant`] order (which is the order of the audit's runs and of
 /// the bits of replay masks): the one table of what each counterfactual switches off.
-const SPECS: [Spec; 11] = [
+const SPECS: [Spec; 12] = [
     FACTUAL,
     Spec {
         variant: Variant::NoErrors,
@@ -182,6 +188,19 @@ const SPECS: [Spec; 11] = [
         name: "no_association",
         association: false,
         applies: |m| m.lists.iter().any(|l| l.contacts.is_some()),
+        ..FACTUAL
+    },
+    // Unrestricted (reach None): a sanction that began in context can lose its
+    // own-domain record mid-spell, so no factual mark tells which households differ.
+    Spec {
+        variant: Variant::OwnScope,
+        name: "own_scope",
+        own_scope: true,
+        applies: |m| {
+            m.treatments
+                .iter()
+                .any(|t| t.kind == TreatmentKind::Sanction && t.scope == Scope::All)
+        },
         ..FACTUAL
     },
 ];

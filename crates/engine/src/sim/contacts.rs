@@ -30,6 +30,9 @@ impl ChunkSim {
         let l = ctx.contact_lists[c].0;
         if enter {
             if !self.listed(ctx, i, day, l) {
+                if ctx.full {
+                    self.lives.via_contacts[i as usize] = true;
+                }
                 self.tally.responses.association_entries += 1;
                 self.tally.periods[self.period]
                     .responses

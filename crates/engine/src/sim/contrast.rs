@@ -29,6 +29,17 @@ impl ChunkSim {
         )
     }
 
+    /// Person i's sanction-days in context, cross-context and with no own record
+    /// (household spill-over, contacts, the starting status), of `days` in all.
+    fn days_by_context(&self, i: usize, days: u32) -> [u32; 3] {
+        let (inside, cross) = (
+            self.lives.days_in_context[i],
+            self.lives.days_cross_context[i],
+        );
+        debug_assert!(inside + cross <= days, "context days within sanction-days");
+        [inside, cross, days.saturating_sub(inside + cross)]
+    }
+
     /// The persons-table rows of this chunk.
     pub(super) fn person_batch(&self, ctx: &Ctx<'_>, table: PersonsTable) -> PersonBatch {
         let m = ctx.model;
@@ -85,6 +96,18 @@ impl ChunkSim {
             g.sanction_days += days as u64;
             if days > 0 {
                 g.days_histogram[days as usize] += 1;
+                let by_context = self.days_by_context(i, days);
+                for (x, &d) in g.days_by_context.iter_mut().zip(&by_context) {
+                    *x += d as u64;
+                }
+                // The person's context: some cross-context day; else some day with no
+                // own record; else in context only.
+                let c = match by_context {
+                    [_, c, _] if c > 0 => 1,
+                    [_, _, n] if n > 0 => 2,
+                    _ => 0,
+                };
+                g.persons_by_context[c] += 1;
             }
             if sanctioned {
                 g.sanctioned += 1;
@@ -161,6 +184,9 @@ impl ChunkSim {
             }
             return;
         }
+        // Wrongful sanctions by path (no-errors counterfactual): persons and excess days.
+        let paths = (variant == Variant::NoErrors).then(|| self.wrongful_paths());
+        let mut by_path = [[0u64; 2]; 4];
         let Some(c) = g.contrast_mut(variant) else {
             return;
         };
@@ -181,9 +207,43 @@ impl ChunkSim {
             c.only_factual += (fs && !vs) as u64;
             c.only_counterfactual += (vs && !fs) as u64;
             c.excess_days += fd.saturating_sub(vd) as u64;
+            if let Some(path) = &paths {
+                let p = &mut by_path[path(i) as usize];
+                p[0] += (fs && !vs) as u64;
+                p[1] += fd.saturating_sub(vd) as u64;
+            }
             c.spared_days += vd.saturating_sub(fd) as u64;
             c.listed += vl as u64;
             c.listed_only_factual += (fl && !vl) as u64;
+        }
+        for (a, b) in g.wrongful_paths.iter_mut().zip(&by_path) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+    }
+
+    /// The path by which data errors can reach each person of the factual run: an
+    /// erroneous record of their own, else one on a household member, else a listing
+    /// through contacts, else none of these (system-wide: queue, chilling, scrutiny).
+    fn wrongful_paths(&self) -> impl Fn(usize) -> WrongfulPath + '_ {
+        let erroneous =
+            |i: usize| self.lives.records[3 * i + 1] + self.lives.records[3 * i + 2] > 0;
+        let mut household = vec![false; self.household_start.len().saturating_sub(1)];
+        for i in 0..self.people.len() {
+            if erroneous(i) {
+                household[self.people.persons.household[i] as usize] = true;
+            }
+        }
+        move |i| {
+            if erroneous(i) {
+                WrongfulPath::Direct
+            } else if household[self.people.persons.household[i] as usize] {
+                WrongfulPath::Household
+            } else if self.lives.via_contacts[i] {
+                WrongfulPath::Association
+            } else {
+                WrongfulPath::Systemic
+            }
         }
     }
 }

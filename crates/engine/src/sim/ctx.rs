@@ -104,7 +104,8 @@ pub(super) struct Triggered {
 }
 
 impl Triggered {
-    pub(super) fn of(model: &Model) -> Triggered {
+    /// `own_scope`: every treatment read as scope `own` (the own-scope counterfactual).
+    pub(super) fn of(model: &Model, own_scope: bool) -> Triggered {
         let grades = model.score.as_ref().map_or(0, |s| s.grades.len());
         let mut t = Triggered {
             by_grade: vec![0; grades],
@@ -119,9 +120,9 @@ impl Triggered {
                 Status::Grade(g) => t.by_grade[g] |= bit,
                 Status::List(l) => t.by_list[l] |= bit,
             }
-            match tr.scope {
-                Scope::All => t.scope_all |= bit,
-                Scope::Own => t.scope_own |= bit,
+            match (tr.scope, own_scope) {
+                (Scope::All, false) => t.scope_all |= bit,
+                (Scope::Own, _) | (_, true) => t.scope_own |= bit,
             }
             if tr.kind == TreatmentKind::Reward {
                 t.rewards |= bit;
@@ -210,7 +211,8 @@ impl<'m> Ctx<'m> {
             condition_lists: (0..model.lists.len())
                 .filter(|&l| model.lists[l].has_condition())
                 .collect(),
-            any_own_scope: model.treatments.iter().any(|t| t.scope == Scope::Own),
+            any_own_scope: variant.spec().own_scope
+                || model.treatments.iter().any(|t| t.scope == Scope::Own),
             scored_stride: if model.score.is_some() {
                 model.domains.len()
             } else {
@@ -244,7 +246,7 @@ impl<'m> Ctx<'m> {
             rate_table: RateTable::new(model),
             day0_template: true,
             tally_shape: Tally::new(model).shape_list(),
-            triggered: Triggered::of(model),
+            triggered: Triggered::of(model, variant.spec().own_scope),
             equal_capture_audited: variant == Variant::Factual
                 && Variant::applicable(model).contains(&Variant::EqualCapture),
             outcome_bits: outcome_bits(model),
@@ -287,6 +289,7 @@ impl<'m> Ctx<'m> {
             attributes: m.attributes.len(),
             lists: m.lists.len(),
             scored: self.scored_stride,
+            domains: m.domains.len(),
             slots: self.slots.len(),
             treatments: m.treatments.len(),
             deterrence: self.deterrence_slots,

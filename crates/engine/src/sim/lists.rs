@@ -124,7 +124,7 @@ impl ChunkSim {
         let list = &ctx.model.lists[l];
         if self.condition_holds(ctx, i, l) {
             // Still meets the condition: the term renews.
-            let cause = self.cause_mask(ctx, i);
+            let cause = self.cause_mask(ctx, i, status::list_cause_kind(list));
             self.people.lists.cause[idx] |= cause;
             let next = day.saturating_add(list.duration_days.unwrap_or(FOREVER - day));
             self.people.lists.until[idx] = next;

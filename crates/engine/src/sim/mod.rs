@@ -36,7 +36,7 @@ mod status;
 mod tests;
 mod treatments;
 
-use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Observed, Reach, Variant};
+use crate::audit::{AuditTally, GroupTally, Lives, NEVER, Observed, Reach, Variant, WrongfulPath};
 use crate::buffers::{filled, give_back, spare};
 use crate::population::{self, CHUNK_PERSONS, ChunkRange, Population};
 use crate::rng::{Keys, Poisson, Purpose};

@@ -122,6 +122,8 @@ impl ChunkSim {
             Variant::InstantAppeals | Variant::InstantAppealsNoErrors | Variant::NoAssociation => {
                 true
             }
+            // Scope is read at every status change, not only at the factual applications.
+            Variant::OwnScope => true,
             // Some act was thinned (by deterrence or chilling).
             Variant::NoResponses => {
                 self.tally.responses.candidate_acts != self.tally.responses.performed_acts

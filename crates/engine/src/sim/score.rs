@@ -1,5 +1,6 @@
 //! The score: points added and taken back, and the domains of the active scored
-//! records (the causes of the grade).
+//! records (the causes of the grade): adverse records (negative points) are the causes
+//! of a sanction, favourable ones (positive points) the causes of a reward.
 
 use super::*;
 use crate::per_person::per_person;
@@ -11,8 +12,9 @@ per_person! {
         points: i64 = 0, [1], init, warm;
         /// Grade index (`NO_GRADE`: none).
         grade: u8 = NO_GRADE, [1], copy, warm;
-        /// Per domain: active scored records (the causes of the grade).
-        scored: u32 = 0, [d.scored], init, warm;
+        /// Per domain: active scored records with negative points (the causes of a
+        /// sanction), then per domain those with positive points (of a reward).
+        scored: u32 = 0, [2 * d.scored], init, warm;
     }
 }
 
@@ -60,9 +62,13 @@ impl ChunkSim {
             }
             *self.score_counts.entry(after).or_insert(0) += 1;
         }
-        // Track active scored records by domain: the causes of the current grade.
-        if ctx.scored_stride > 0 {
-            let slot = &mut self.people.score.scored[i as usize * ctx.scored_stride + domain];
+        // Track active scored records by domain and sign of their points (the record's
+        // own points are `points × sign`): the causes of the current grade.
+        if ctx.scored_stride > 0 && points != 0 {
+            let favourable = (points > 0) == (sign > 0);
+            let s = ctx.scored_stride;
+            let slot = &mut self.people.score.scored
+                [i as usize * 2 * s + if favourable { s } else { 0 } + domain];
             *slot = if sign > 0 {
                 slot.saturating_add(1)
             } else {
@@ -102,10 +108,13 @@ impl ChunkSim {
         })
     }
 
-    /// Domains of the person's active scored records, as a bit mask.
-    pub(super) fn cause_mask(&self, ctx: &Ctx<'_>, i: u32) -> u32 {
+    /// Domains of the person's active scored records that can cause a treatment of this
+    /// kind, as a bit mask: adverse records (negative points) for a sanction, favourable
+    /// ones (positive points) for a reward.
+    pub(super) fn cause_mask(&self, ctx: &Ctx<'_>, i: u32, kind: TreatmentKind) -> u32 {
         let s = ctx.scored_stride;
-        self.people.score.scored[i as usize * s..(i as usize + 1) * s]
+        let from = i as usize * 2 * s + if kind == TreatmentKind::Reward { s } else { 0 };
+        self.people.score.scored[from..from + s]
             .iter()
             .enumerate()
             .fold(0, |m, (d, &n)| if n > 0 { m | 1 << d } else { m })

@@ -32,7 +32,7 @@ impl ChunkSim {
                 let now = list.condition(score, new_grade);
                 if now && !was {
                     changed = true;
-                    let cause = self.cause_mask(ctx, i);
+                    let cause = self.cause_mask(ctx, i, list_cause_kind(list));
                     self.put_on_list(ctx, i, day, l, cause);
                 } else if was && !now && list.duration_days.is_none() {
                     changed = true;
@@ -54,10 +54,10 @@ impl ChunkSim {
         }
     }
 
-    /// Domains of the records behind a status.
-    pub(super) fn cause(&self, ctx: &Ctx<'_>, i: u32, status: Status) -> u32 {
+    /// Domains of the records behind a status, for a treatment of this kind.
+    pub(super) fn cause(&self, ctx: &Ctx<'_>, i: u32, status: Status, kind: TreatmentKind) -> u32 {
         match status {
-            Status::Grade(_) => self.cause_mask(ctx, i),
+            Status::Grade(_) => self.cause_mask(ctx, i, kind),
             Status::List(l) => self.list_cause(ctx, i, l),
         }
     }
@@ -72,5 +72,14 @@ impl ChunkSim {
                 .iter()
                 .enumerate()
                 .any(|(l, list)| list.kind == ListKind::Black && self.listed(ctx, i, day, l))
+    }
+}
+
+/// Which records can be the causes of a list's term entered through its condition: the
+/// adverse ones for a black list, the favourable ones for a red (honour) list.
+pub(super) fn list_cause_kind(list: &credsim_model::List) -> TreatmentKind {
+    match list.kind {
+        ListKind::Red => TreatmentKind::Reward,
+        ListKind::Black => TreatmentKind::Sanction,
     }
 }

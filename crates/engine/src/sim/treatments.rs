@@ -25,8 +25,9 @@ impl ChunkSim {
     /// Starts and stops treatments (and scrutiny) to match the person's status.
     pub(super) fn update_treatments(&mut self, ctx: &Ctx<'_>, i: u32, day: u32) {
         let m = ctx.model;
-        // The causes of the grade, computed once (treatments do not change records).
-        let mut grade_cause: Option<u32> = None;
+        // The causes of the grade for a sanction and for a reward, each computed once
+        // (treatments do not change records).
+        let mut grade_cause: [Option<u32>; 2] = [None; 2];
         // The treatments whose trigger holds, as a bit set.
         let triggers = &ctx.triggered;
         let mut holding = self
@@ -56,12 +57,12 @@ impl ChunkSim {
             let domain_bit = 1u32 << m.services[tr.service].domain;
             let cause = match (holds, tr.trigger) {
                 (false, _) => 0,
-                (true, Status::Grade(_)) => {
-                    *grade_cause.get_or_insert_with(|| self.cause_mask(ctx, i))
-                }
-                (true, status) => self.cause(ctx, i, status),
+                (true, Status::Grade(_)) => *grade_cause[tr.kind as usize]
+                    .get_or_insert_with(|| self.cause_mask(ctx, i, tr.kind)),
+                (true, status) => self.cause(ctx, i, status, tr.kind),
             };
-            let applies = holds && (tr.scope == Scope::All || cause & domain_bit != 0);
+            let scope_all = triggers.scope_all & bit != 0;
+            let applies = holds && (scope_all || cause & domain_bit != 0);
             if applies && !active {
                 self.people.treatments.active[i as usize] |= bit;
                 self.tally.applications[t] += 1;
@@ -79,9 +80,7 @@ impl ChunkSim {
                     }
                 }
                 if tr.kind == TreatmentKind::Sanction {
-                    // Not cross-context: an own-domain record, or no record, behind it.
-                    let in_context = cause == 0 || cause & domain_bit != 0;
-                    self.start_spell(ctx, i, day, t, cause, in_context);
+                    self.start_spell(ctx, i, day, t, cause);
                 }
             } else if !applies && active {
                 self.people.treatments.active[i as usize] &= !bit;
