@@ -23,11 +23,8 @@ pub fn audit(a: &Audit) {
         thousands(a.persons),
         a.credsim_version
     );
-    outln!(
-        "counterfactuals run: {} · intervals are ± 1.96 jackknife standard errors over {} groups of households",
-        a.counterfactuals.join(", "),
-        a.jackknife_groups
-    );
+    outln!("counterfactuals run: {}", a.counterfactuals.join(", "));
+    intervals(a);
     errors_and_contexts(a);
     disparate_impact(a);
     section(4, "Protected conduct");
@@ -71,6 +68,36 @@ pub fn audit(a: &Audit) {
     );
     appeals(a);
     responses_and_association(a);
+}
+
+/// How the intervals were formed, and a warning when the jackknife groups are few.
+fn intervals(a: &Audit) {
+    let k = a.jackknife_groups;
+    match a.intervals.t_quantile {
+        Some(t) => outln!(
+            "intervals: ± t(k−1) = {t:.3} jackknife standard errors over k = {k} groups of households"
+        ),
+        None => outln!(
+            "intervals: none (k = {k} jackknife groups of households, fewer than {}); standard errors shown as (se …)",
+            credsim_engine::MIN_GROUPS_FOR_INTERVAL
+        ),
+    }
+    if k < credsim_engine::FEW_GROUPS {
+        outln!(
+            "warning: only {k} jackknife groups: standard errors are rough{}; every group is about {} persons, so run at least {} persons for {} groups",
+            if a.intervals.t_quantile.is_some() {
+                " and intervals wide"
+            } else {
+                ""
+            },
+            thousands(u64::from(credsim_engine::population::CHUNK_PERSONS)),
+            thousands(
+                u64::from(credsim_engine::population::CHUNK_PERSONS)
+                    * credsim_engine::FEW_GROUPS as u64
+            ),
+            credsim_engine::FEW_GROUPS
+        );
+    }
 }
 
 /// Measures 1 and 2.

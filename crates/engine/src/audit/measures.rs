@@ -61,6 +61,7 @@ impl Audit {
                 .map(|v| v.name().to_string())
                 .collect(),
             jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
+            intervals: Intervals::for_groups(audit.groups.iter().filter(|g| g.persons > 0).count()),
             wrongful: wrongful(&cx),
             cross_context: cross_context(&cx),
             disparate_impact: disparate_impact(&cx),
@@ -138,6 +139,7 @@ fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
                     (r0 > 0.0).then(|| r / r0)
                 };
                 let factual = cx.est(|g| ratio_of(&g.categories));
+                let four_fifths_flag = factual.value.is_some_and(|r| r > 1.25);
                 CategoryImpact {
                     category: attr.categories.values[i - range.start].clone(),
                     persons: cx.all.categories[i][0],
@@ -145,7 +147,7 @@ fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
                     rate_listed: cx.est(|g| rate(&g.categories[i], 2)),
                     rate_lowest_grade: cx.est(|g| rate(&g.categories[i], 3)),
                     ratio_sanctioned: factual,
-                    four_fifths_flag: factual.value.is_some_and(|r| r > 1.25),
+                    four_fifths_flag,
                     ratio_sanctioned_equal_capture: if equal {
                         cx.est(|g| ratio_of(&g.categories_equal))
                     } else {

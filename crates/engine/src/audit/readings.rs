@@ -32,6 +32,7 @@ impl Estimate {
             se: self.se.map(|v| v * k),
             ci_low: self.ci_low.map(|v| v * k),
             ci_high: self.ci_high.map(|v| v * k),
+            replicates: self.replicates.iter().map(|v| v * k).collect(),
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Audit {
     pub counterfactuals: Vec<String>,
     /// Jackknife groups with persons in them.
     pub jackknife_groups: usize,
+    /// How the 95% intervals were formed from those groups.
+    #[serde(default)]
+    pub intervals: Intervals,
     /// 1. Sanctions caused by false and misattributed records.
     pub wrongful: Option<Wrongful>,
     /// 2. Sanctions outside the domain of the records behind them.
@@ -46,6 +49,34 @@ pub struct Audit {
     pub responses: Option<ResponsesAudit>,
     /// 12. Association punishment: sanctions through whom one knows.
     pub association: Option<AssociationAudit>,
+}
+
+/// The intervals of every estimate: value ± t₀.₉₇₅(k − 1) · se over k jackknife groups.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct Intervals {
+    /// t₀.₉₇₅(k − 1), the multiplier of every standard error (null below 5 groups: no
+    /// estimate has `ci_low`/`ci_high` then, only its standard error).
+    pub t_quantile: Option<f64>,
+    /// "ok" (10 groups or more), "few groups" (5 to 9: wide, rough intervals) or "none"
+    /// (fewer than 5 groups: no intervals).
+    pub status: String,
+}
+
+impl Intervals {
+    /// The intervals of an audit over `groups` non-empty jackknife groups.
+    pub fn for_groups(groups: usize) -> Intervals {
+        let status = if groups < super::stats::MIN_GROUPS_FOR_INTERVAL {
+            "none"
+        } else if groups < super::stats::FEW_GROUPS {
+            "few groups"
+        } else {
+            "ok"
+        };
+        Intervals {
+            t_quantile: super::stats::interval_quantile(groups),
+            status: status.to_string(),
+        }
+    }
 }
 
 /// Measure 10.

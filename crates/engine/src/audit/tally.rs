@@ -244,24 +244,18 @@ impl AuditTally {
     }
 
     /// A statistic of the whole population, with its delete-a-group jackknife
-    /// standard error (None with fewer than two non-empty groups or an undefined value).
+    /// standard error and replicates (None with fewer than two non-empty groups or an
+    /// undefined value).
     pub(super) fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
         let all = self.total(None);
         let value = f(&all);
         let used: Vec<usize> = (0..GROUPS)
             .filter(|&g| self.groups[g].persons > 0)
             .collect();
-        let se = if used.len() >= 2 && value.is_some() {
-            let reps: Option<Vec<f64>> = used.iter().map(|&g| f(&self.total(Some(g)))).collect();
-            reps.map(|r| {
-                let k = r.len() as f64;
-                let mean = r.iter().sum::<f64>() / k;
-                ((k - 1.0) / k * r.iter().map(|x| (x - mean).powi(2)).sum::<f64>()).sqrt()
-            })
-        } else {
-            None
-        };
-        Estimate::new(value, se)
+        let reps: Option<Vec<f64>> = (used.len() >= 2 && value.is_some())
+            .then(|| used.iter().map(|&g| f(&self.total(Some(g)))).collect())
+            .flatten();
+        Estimate::jackknife(value, reps)
     }
 }
 
