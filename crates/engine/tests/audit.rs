@@ -5,7 +5,7 @@ mod common;
 
 use common::model;
 use credsim_engine::Outcome;
-use credsim_engine::audit::{Audit, Estimate};
+use credsim_engine::audit::{Audit, Estimate, Status};
 use credsim_engine::summary::Summary;
 use credsim_model::Model;
 use std::sync::atomic::AtomicBool;
@@ -138,6 +138,32 @@ fn counterfactuals_equal_separate_runs_without_the_mechanism() {
         (s.records.total - plain.records.total) as f64
     );
     assert!(value(&f.extra_records) > 0.0);
+    assert_eq!(f.status, Status::Acted);
+}
+
+/// A mechanism the scenario has but that never acts (scrutiny on a grade nobody can
+/// reach: 110 concurrent −10 records) is reported as not triggered, its estimates null
+/// (not applicable), never 0 ± 0; the same scenario with a reachable grade acts.
+#[test]
+fn a_mechanism_that_never_acts_is_not_triggered() {
+    let scrutiny =
+        "[scrutiny]\ntrigger = { grade = \"D\" }\ncapture_multiplier = 2.5\nduration_days = 200\n";
+    let unreachable = analytic_with_scrutiny(scrutiny)
+        .replace("min = 80", "min = -999")
+        .replace("max = 79", "max = -1000")
+        .replace("persons = 40000", "persons = 10000");
+    let (_, s, a) = run(&model(&unreachable));
+    assert_eq!(s.scrutiny.persons_ever, 0);
+    let f = a.scrutiny_feedback.expect("the scenario has scrutiny");
+    assert_eq!(f.status, Status::NotTriggered);
+    for e in [
+        &f.extra_records,
+        &f.share_of_records,
+        &f.share_of_sanction_days,
+        &f.persons_sanctioned_because_of_scrutiny,
+    ] {
+        assert_eq!(*e, Estimate::default(), "not applicable, not 0 ± 0");
+    }
 }
 
 fn analytic_with_scrutiny(scrutiny: &str) -> String {

@@ -4,10 +4,15 @@ use super::est;
 use crate::fmt::{by_name, thousands};
 use crate::term::{out, outln};
 use credsim_engine::Audit;
-use credsim_engine::audit::{Mobility, Stays};
+use credsim_engine::audit::{Mobility, Status, Stays};
 
 fn section(n: u32, title: &str) {
     outln!("\n{n}. {title}");
+}
+
+/// A mechanism the scenario has that never acted: its measures are not applicable.
+fn not_triggered(why: &str) {
+    outln!("   not triggered: {why} (its measures are not applicable)");
 }
 
 fn line(label: &str, value: String) {
@@ -29,6 +34,9 @@ pub fn audit(a: &Audit) {
     disparate_impact(a);
     section(4, "Protected conduct");
     match &a.protected_conduct {
+        Some(p) if p.status == Status::NotTriggered => {
+            not_triggered("no record of protected conduct was ever filed")
+        }
         Some(p) => {
             line(
                 "share of points deducted",
@@ -107,6 +115,9 @@ fn errors_and_contexts(a: &Audit) {
         "Wrongful sanctions (same lives without false and misattributed records)",
     );
     match &a.wrongful {
+        Some(w) if w.status == Status::NotTriggered => {
+            not_triggered("no false or misattributed record was ever filed")
+        }
         Some(w) => {
             for (label, e, percent) in [
                 (
@@ -207,6 +218,9 @@ fn spillover_and_scrutiny(a: &Audit) {
         "Scrutiny feedback (same lives without heightened scrutiny)",
     );
     match &a.scrutiny_feedback {
+        Some(s) if s.status == Status::NotTriggered => {
+            not_triggered("nobody was ever under heightened scrutiny")
+        }
         Some(s) => {
             line(
                 "records that exist only because of scrutiny",
@@ -269,6 +283,9 @@ fn appeals(a: &Audit) {
         outln!("   the scenario has no appeals or repair");
         return;
     };
+    if x.status == Status::NotTriggered {
+        return not_triggered("no appeal was ever filed and no record repaired");
+    }
     line(
         "erroneous adverse records",
         thousands(x.erroneous_adverse_records),
@@ -321,6 +338,9 @@ fn responses_and_association(a: &Audit) {
         "Behavioural responses (same regime, people not responding)",
     );
     match &a.responses {
+        Some(r) if r.status == Status::NotTriggered => {
+            not_triggered("no act was ever deterred or chilled")
+        }
         Some(r) => {
             for (label, e) in [
                 (
@@ -347,6 +367,9 @@ fn responses_and_association(a: &Audit) {
         "Association punishment (same lives without contacts triggers)",
     );
     match &a.association {
+        Some(c) if c.status == Status::NotTriggered => {
+            not_triggered("no contacts trigger ever acted")
+        }
         Some(c) => {
             for (label, e, percent) in [
                 (

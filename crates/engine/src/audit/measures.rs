@@ -15,6 +15,9 @@ struct Counts<'a> {
     all: GroupTally,
     /// Persons in all groups.
     persons: f64,
+    /// The section being computed is of a mechanism that never acted: every estimate
+    /// is null (not applicable).
+    not_applicable: std::cell::Cell<bool>,
 }
 
 impl Counts<'_> {
@@ -25,7 +28,29 @@ impl Counts<'_> {
 
     /// A statistic of the whole population with its jackknife standard error.
     fn est(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
+        if self.not_applicable.get() {
+            return Estimate::default();
+        }
         self.audit.estimate(f)
+    }
+
+    /// Whether the mechanism of counterfactual `v` acted anywhere in the run.
+    fn status(&self, v: Variant) -> Status {
+        if self.all.acted & (1 << v as u32) != 0 {
+            Status::Acted
+        } else {
+            Status::NotTriggered
+        }
+    }
+
+    /// The section of the mechanism of counterfactual `v`, its estimates null when the
+    /// mechanism never acted.
+    fn section<T>(&self, v: Variant, f: impl FnOnce(&Self) -> Option<T>) -> Option<T> {
+        self.not_applicable
+            .set(self.has(v) && self.status(v) == Status::NotTriggered);
+        let out = f(self);
+        self.not_applicable.set(false);
+        out
     }
 
     /// A population total estimated from a group subset: count per person × persons
@@ -48,6 +73,7 @@ impl Audit {
             audit,
             all: audit.total(None),
             persons: audit.groups.iter().map(|g| g.persons).sum::<u64>() as f64,
+            not_applicable: std::cell::Cell::new(false),
         };
         Audit {
             credsim_version: crate::VERSION.to_string(),
@@ -62,18 +88,18 @@ impl Audit {
                 .collect(),
             jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
             intervals: Intervals::for_groups(audit.groups.iter().filter(|g| g.persons > 0).count()),
-            wrongful: wrongful(&cx),
+            wrongful: cx.section(Variant::NoErrors, wrongful),
             cross_context: cross_context(&cx),
             disparate_impact: disparate_impact(&cx),
-            protected_conduct: protected_conduct(&cx),
+            protected_conduct: cx.section(Variant::NoProtected, protected_conduct),
             amplification: amplification(&cx),
             household_spillover: household_spillover(&cx),
-            scrutiny_feedback: scrutiny_feedback(&cx),
+            scrutiny_feedback: cx.section(Variant::NoScrutiny, scrutiny_feedback),
             mobility: mobility(&cx),
             concentration: concentration(&cx),
-            appeals: appeals(&cx),
-            responses: responses(&cx),
-            association: association(&cx),
+            appeals: cx.section(Variant::NoAppeals, appeals),
+            responses: cx.section(Variant::NoResponses, responses),
+            association: cx.section(Variant::NoAssociation, association),
         }
     }
 }
@@ -81,6 +107,7 @@ impl Audit {
 /// Wrongful sanctions: what the no-errors counterfactual removes.
 fn wrongful(cx: &Counts<'_>) -> Option<Wrongful> {
     cx.has(Variant::NoErrors).then(|| Wrongful {
+        status: cx.status(Variant::NoErrors),
         persons_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.only_factual as f64)),
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_errors.only_factual, g.sanctioned)),
         person_days_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.excess_days as f64)),
@@ -174,6 +201,7 @@ fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
 /// it is penalised.
 fn protected_conduct(cx: &Counts<'_>) -> Option<Protected> {
     cx.has(Variant::NoProtected).then(|| Protected {
+        status: cx.status(Variant::NoProtected),
         share_of_deductions: cx.est(|g| ratio(g.deducted_protected, g.deducted)),
         share_of_listed_persons: cx.est(|g| ratio(g.no_protected.listed_only_factual, g.listed)),
         share_of_sanction_days: cx.est(|g| {
@@ -220,6 +248,7 @@ fn household_spillover(cx: &Counts<'_>) -> Spillover {
 /// scrutiny.
 fn scrutiny_feedback(cx: &Counts<'_>) -> Option<ScrutinyFeedback> {
     cx.has(Variant::NoScrutiny).then(|| ScrutinyFeedback {
+        status: cx.status(Variant::NoScrutiny),
         extra_records: cx.est(|g| cx.total(g, g.records as f64 - g.no_scrutiny.records as f64)),
         share_of_records: cx.est(|g| {
             (g.records > 0)
@@ -292,6 +321,7 @@ fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
             |g: &GroupTally| g.sanction_days as f64 - g.no_errors.sanction_days as f64;
         let queue = cx.has(Variant::InstantAppeals);
         AppealsAudit {
+            status: cx.status(Variant::NoAppeals),
             erroneous_adverse_records: r.adverse[1],
             share_of_erroneous_records_never_corrected: cx
                 .est(|g| ratio(g.responses.removed[1], g.responses.adverse[1]).map(|x| 1.0 - x)),
@@ -357,6 +387,7 @@ fn responses(cx: &Counts<'_>) -> Option<ResponsesAudit> {
             })
         };
         ResponsesAudit {
+            status: cx.status(Variant::NoResponses),
             change_in_violations: change(0),
             change_in_protected_conduct: change(1),
             deterred_acts: cx.all.responses.deterred_acts,
@@ -372,6 +403,7 @@ fn responses(cx: &Counts<'_>) -> Option<ResponsesAudit> {
 /// Association punishment: sanctions through whom one knows.
 fn association(cx: &Counts<'_>) -> Option<AssociationAudit> {
     cx.has(Variant::NoAssociation).then(|| AssociationAudit {
+        status: cx.status(Variant::NoAssociation),
         persons_sanctioned_only_through_contacts: cx
             .est(|g| cx.total(g, g.no_association.only_factual as f64)),
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_association.only_factual, g.sanctioned)),

@@ -51,6 +51,17 @@ pub struct Audit {
     pub association: Option<AssociationAudit>,
 }
 
+/// Whether a mechanism the scenario has acted in the run (docs/audit.md, "Not triggered").
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// It acted somewhere: the section's estimates are its measures.
+    #[default]
+    Acted,
+    /// It never acted (e.g. nobody ever under scrutiny): the estimates are null.
+    NotTriggered,
+}
+
 /// The intervals of every estimate: value ± t₀.₉₇₅(k − 1) · se over k jackknife groups.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct Intervals {
@@ -82,6 +93,10 @@ impl Intervals {
 /// Measure 10.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AppealsAudit {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Adverse records (negative points or a list trigger) that were false or misattributed.
     pub erroneous_adverse_records: u64,
     /// Share of them never removed by an appeal or repair within the horizon.
@@ -114,6 +129,10 @@ pub struct AppealsAudit {
 /// Measure 11.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResponsesAudit {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Relative change in genuine violations (acts of unprotected behaviours with adverse
     /// records) against the same regime without responses: performed / candidate − 1.
     pub change_in_violations: Estimate,
@@ -130,6 +149,10 @@ pub struct ResponsesAudit {
 /// Measure 12.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssociationAudit {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Persons ever sanctioned who would not have been without contacts triggers.
     pub persons_sanctioned_only_through_contacts: Estimate,
     /// Their share of ever-sanctioned persons.
@@ -143,6 +166,10 @@ pub struct AssociationAudit {
 /// Measure 1.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Wrongful {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Persons ever sanctioned who would never have been without data errors.
     pub persons_wrongly_sanctioned: Estimate,
     /// Share of ever-sanctioned persons who were wrongly sanctioned.
@@ -194,6 +221,10 @@ pub struct CategoryImpact {
 /// Measure 4.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Protected {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Points deducted by records of protected conduct / all points deducted.
     pub share_of_deductions: Estimate,
     /// Persons listed only because of records of protected conduct / persons listed.
@@ -227,6 +258,10 @@ pub struct Spillover {
 /// Measure 7.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScrutinyFeedback {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Records that exist only because of scrutiny (records − records without scrutiny).
     pub extra_records: Estimate,
     /// Share of all records.

@@ -116,6 +116,10 @@ pub struct GroupTally {
     pub no_association: Contrast,
     /// The factual run's appeals, repair and responses.
     pub responses: crate::tally::ResponseTally,
+    /// Bit `1 << (variant as u32)`: the variant's mechanism acted in some chunk of the
+    /// group (an erroneous record, a protected record, someone under scrutiny, an appeal
+    /// or repair, an act thinned by a response; see `ChunkSim::variant_matters`).
+    pub acted: u32,
 }
 
 impl GroupTally {
@@ -202,6 +206,14 @@ impl GroupTally {
         self.no_responses.add(&o.no_responses);
         self.no_association.add(&o.no_association);
         self.responses.merge(&o.responses);
+        self.acted |= o.acted;
+    }
+
+    /// Notes whether a counterfactual's mechanism acted in a chunk of this group.
+    pub(crate) fn note_acted(&mut self, variant: Variant, acted: bool) {
+        if acted {
+            self.acted |= 1 << variant as u32;
+        }
     }
 }
 
