@@ -176,6 +176,23 @@ pub const MEASURES: &[Measure] = &[
         ..M
     },
     Measure {
+        question: "Concentration",
+        get: |a| Some(&a.concentration.prevalence),
+        percent: true,
+        table: Some("share with any sanction-day (prevalence)"),
+        compare: Some("share with any sanction-day (prevalence)"),
+        report: InReport::Audit("share of persons with any sanction-day (prevalence)"),
+        ..M
+    },
+    Measure {
+        question: "Concentration",
+        get: |a| Some(&a.concentration.gini_among_sanctioned),
+        table: Some("Gini among those with sanction-days"),
+        compare: Some("Gini among those with sanction-days"),
+        report: InReport::Audit("Gini of sanction-days among those with any"),
+        ..M
+    },
+    Measure {
         question: "Appeals and repair",
         get: |a| {
             a.appeals

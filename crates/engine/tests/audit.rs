@@ -308,6 +308,29 @@ fn protected_conduct_shares() {
 }
 
 /// Mobility: the transition matrix counts every person at every year boundary.
+/// Concentration: over everyone G = 1 − s(1 − G₊) (an identity of the Gini with a mass at
+/// zero), the prevalence s never above the share ever sanctioned (a same-day sanction
+/// has no sanction-day), and G₊ well below G when few are sanctioned.
+#[test]
+fn concentration_among_the_sanctioned() {
+    let (_, s, a) = run(&model(&analytic_with_scrutiny("")));
+    let c = &a.concentration;
+    let (g, g_plus, prev) = (
+        value(&c.gini),
+        value(&c.gini_among_sanctioned),
+        value(&c.prevalence),
+    );
+    assert!(
+        (g - (1.0 - prev * (1.0 - g_plus))).abs() < 1e-9,
+        "{g} {g_plus} {prev}"
+    );
+    let ever = s.sanctioned.persons_ever as f64 / s.persons as f64;
+    assert!(prev > 0.0 && prev <= ever, "{prev} vs {ever}");
+    assert!(g_plus < g);
+    let top = value(&c.top_1_percent_share_among_sanctioned);
+    assert!(top > 0.01 && top < value(&c.top_1_percent_share));
+}
+
 #[test]
 fn transitions_count_person_years() {
     let m = model(&analytic_with_scrutiny(""));

@@ -28,7 +28,14 @@ pub fn audit(a: &Audit) {
         thousands(a.persons),
         a.credsim_version
     );
-    outln!("counterfactuals run: {}", a.counterfactuals.join(", "));
+    outln!(
+        "counterfactuals run: {}",
+        if a.counterfactuals.is_empty() {
+            "none".to_string()
+        } else {
+            a.counterfactuals.join(", ")
+        }
+    );
     intervals(a);
     errors_and_contexts(a);
     disparate_impact(a);
@@ -69,10 +76,26 @@ pub fn audit(a: &Audit) {
     spillover_and_scrutiny(a);
     mobility(&a.mobility);
     section(9, "Concentration of sanction-days");
-    line("Gini coefficient", est(Some(&a.concentration.gini), false));
+    let c = &a.concentration;
     line(
-        "share borne by the top 1% of persons",
-        est(Some(&a.concentration.top_1_percent_share), true),
+        "prevalence s: share with any sanction-day",
+        est(Some(&c.prevalence), true),
+    );
+    line(
+        "Gini G₊ among those with sanction-days",
+        est(Some(&c.gini_among_sanctioned), false),
+    );
+    line(
+        "  share borne by the top 1% of them",
+        est(Some(&c.top_1_percent_share_among_sanctioned), true),
+    );
+    line(
+        "Gini over everyone (= 1 − s(1 − G₊))",
+        est(Some(&c.gini), false),
+    );
+    line(
+        "  share borne by the top 1% of all persons",
+        est(Some(&c.top_1_percent_share), true),
     );
     appeals(a);
     responses_and_association(a);

@@ -1,7 +1,7 @@
 //! The measures: each section of [`Audit`] computed by one function from the audit's
 //! counts, with delete-a-group jackknife standard errors. Definitions: docs/audit.md.
 
-use super::stats::{gini, km_quantile, ratio, top_share};
+use super::stats::{gini, km_quantile, ratio, top_share, with_days};
 use super::*;
 use credsim_model::Model;
 use indexmap::IndexMap;
@@ -302,11 +302,16 @@ fn mobility(cx: &Counts<'_>) -> Mobility {
     }
 }
 
-/// Concentration of sanction-days: Gini and the top 1% share.
+/// Concentration of sanction-days: Gini and the top 1% share over everyone, prevalence,
+/// and the Gini and top 1% share among those with sanction-days.
 fn concentration(cx: &Counts<'_>) -> Concentration {
     Concentration {
         gini: cx.est(|g| gini(&g.days_histogram, g.persons)),
         top_1_percent_share: cx.est(|g| top_share(&g.days_histogram, g.persons, 0.01)),
+        prevalence: cx.est(|g| ratio(with_days(&g.days_histogram), g.persons)),
+        gini_among_sanctioned: cx.est(|g| gini(&g.days_histogram, with_days(&g.days_histogram))),
+        top_1_percent_share_among_sanctioned: cx
+            .est(|g| top_share(&g.days_histogram, with_days(&g.days_histogram), 0.01)),
     }
 }
 

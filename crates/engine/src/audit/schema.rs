@@ -307,4 +307,14 @@ pub struct Concentration {
     pub gini: Estimate,
     /// Share of all sanction-days borne by the 1% of persons with the most.
     pub top_1_percent_share: Estimate,
+    /// Prevalence s: share of persons with at least one sanction-day.
+    #[serde(default)]
+    pub prevalence: Estimate,
+    /// Gini coefficient G₊ among persons with at least one sanction-day
+    /// (gini = 1 − s(1 − G₊)).
+    #[serde(default)]
+    pub gini_among_sanctioned: Estimate,
+    /// Share of sanction-days borne by the 1% of persons with sanction-days who have the most.
+    #[serde(default)]
+    pub top_1_percent_share_among_sanctioned: Estimate,
 }

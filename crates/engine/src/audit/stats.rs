@@ -172,6 +172,11 @@ pub(super) fn bins(h: &[u64]) -> impl DoubleEndedIterator<Item = (f64, u64)> + '
         .map(|(d, &n)| (d as f64, n))
 }
 
+/// Persons with at least one sanction-day in a sanction-days histogram.
+pub(super) fn with_days(h: &[u64]) -> u64 {
+    bins(h).map(|(_, n)| n).sum()
+}
+
 pub(super) fn gini(h: &[u64], persons: u64) -> Option<f64> {
     // Persons without sanction-days are the mass at 0, ranked first.
     let total: f64 = bins(h).map(|(d, n)| d * n as f64).sum();
@@ -272,6 +277,39 @@ mod tests {
         // An undefined replicate: no standard error and no replicates kept.
         let e = Estimate::jackknife(Some(3.0), None);
         assert!(e.se.is_none() && e.replicates.is_empty());
+    }
+
+    #[test]
+    fn gini_among_the_sanctioned_and_the_prevalence_identity() {
+        // 569 persons: 80% (455) with 365 days, the rest 30..=143 days (one each), among
+        // 100,000 persons. Over everyone G = 1 − s(1 − G₊), s = 569 / 100,000.
+        let mut h = vec![0u64; 366];
+        h[365] = 455;
+        h[30..144].iter_mut().for_each(|x| *x += 1);
+        let n = with_days(&h);
+        assert_eq!(n, 569);
+        let g_plus = gini(&h, n).expect("defined");
+        let g = gini(&h, 100_000).expect("defined");
+        let s = n as f64 / 100_000.0;
+        assert!(
+            (g - (1.0 - s * (1.0 - g_plus))).abs() < 1e-9,
+            "{g} {g_plus}"
+        );
+        // G₊ by the mean difference: Σᵢⱼ |xᵢ − xⱼ| / (2 n² x̄).
+        let xs: Vec<f64> = (1..366)
+            .flat_map(|d| std::iter::repeat_n(d as f64, h[d] as usize))
+            .collect();
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        let md: f64 = xs
+            .iter()
+            .flat_map(|a| xs.iter().map(move |b| (a - b).abs()))
+            .sum();
+        let by_pairs = md / (2.0 * (xs.len() as f64).powi(2) * mean);
+        assert!((g_plus - by_pairs).abs() < 1e-9, "{g_plus} vs {by_pairs}");
+        assert!(g > 0.99 && g_plus < 0.2);
+        // Top 1% of the 569 = 6 persons, all at 365 days.
+        let total: f64 = xs.iter().sum();
+        assert_eq!(top_share(&h, n, 0.01), Some(6.0 * 365.0 / total));
     }
 
     #[test]
