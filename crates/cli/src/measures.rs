@@ -197,11 +197,34 @@ pub const MEASURES: &[Measure] = &[
         get: |a| {
             a.appeals
                 .as_ref()
-                .map(|x| &x.share_of_erroneous_records_never_corrected)
+                .map(|x| &x.share_of_erroneous_records_corrected_within_365_days)
         },
         percent: true,
-        table: Some("erroneous adverse records never corrected"),
-        report: InReport::Responses("share of erroneous adverse records never corrected"),
+        table: Some("erroneous adverse records corrected within 365 days"),
+        compare: Some("erroneous adverse records corrected within 365 days"),
+        report: InReport::Responses(
+            "share of erroneous adverse records corrected within 365 days (of those followed 365 days)",
+        ),
+        ..M
+    },
+    Measure {
+        question: "Appeals and repair",
+        get: |a| a.appeals.as_ref().map(|x| &x.utilisation),
+        table: Some("appeal office utilisation (filed / capacity; > 1 unstable)"),
+        compare: Some("appeal office utilisation (filed / capacity)"),
+        report: InReport::Responses(
+            "appeal office utilisation: filed / capacity (> 1: the queue grows without bound)",
+        ),
+        ..M
+    },
+    Measure {
+        question: "Appeals and repair",
+        get: |a| a.appeals.as_ref().map(|x| &x.wait_median_days),
+        table: Some("median days from filing to decision (Kaplan–Meier)"),
+        compare: Some("median days from filing to decision (Kaplan–Meier)"),
+        report: InReport::Responses(
+            "median days from filing to decision (Kaplan–Meier, pending appeals censored)",
+        ),
         ..M
     },
     Measure {

@@ -314,8 +314,14 @@ fn appeals(a: &Audit) {
         thousands(x.erroneous_adverse_records),
     );
     line(
-        "  share never corrected by appeal or repair",
-        est(Some(&x.share_of_erroneous_records_never_corrected), true),
+        &format!(
+            "  corrected within 365 days (of {} followed that long)",
+            thousands(x.erroneous_records_followed_365_days)
+        ),
+        est(
+            Some(&x.share_of_erroneous_records_corrected_within_365_days),
+            true,
+        ),
     );
     line(
         "share of genuine adverse records removed",
@@ -331,8 +337,8 @@ fn appeals(a: &Audit) {
             thousands(x.queue_at_end)
         ),
     );
+    appeal_queue(x);
     for (label, e) in [
-        ("mean days from filing to decision", &x.mean_wait_days),
         (
             "sanction-days appeals and repair removed",
             &x.sanction_days_removed,
@@ -352,6 +358,53 @@ fn appeals(a: &Audit) {
     ] {
         line(label, est(Some(e), false));
     }
+}
+
+/// The review office: utilisation, and waits with pending appeals censored.
+fn appeal_queue(x: &credsim_engine::audit::AppealsAudit) {
+    if let Some(c) = x.review_capacity {
+        line(
+            &format!(
+                "utilisation: appeals filed / {} reviews possible",
+                thousands(c)
+            ),
+            format!(
+                "{}{}",
+                est(Some(&x.utilisation), false),
+                if x.queue_unstable {
+                    "  UNSTABLE: the queue grows without bound"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    for (label, e) in [
+        (
+            "days from filing to decision: median (Kaplan–Meier)",
+            &x.wait_median_days,
+        ),
+        ("  90th percentile", &x.wait_p90_days),
+    ] {
+        let v = if e.value.is_some() {
+            est(Some(e), false)
+        } else {
+            "not reached".to_string()
+        };
+        line(label, v);
+    }
+    if x.queue_unstable {
+        outln!(
+            "   (with the queue unstable there is no steady waiting time: these waits grow with the horizon)"
+        );
+    }
+    line(
+        &format!(
+            "  mean, decided only ({} pending left out)",
+            thousands(x.appeals_pending_at_end)
+        ),
+        est(Some(&x.mean_wait_days), false),
+    );
 }
 
 /// Measures 11 and 12.

@@ -1,7 +1,9 @@
 //! The measures: each section of [`Audit`] computed by one function from the audit's
 //! counts, with delete-a-group jackknife standard errors. Definitions: docs/audit.md.
 
-use super::stats::{gini, km_quantile, ratio, top_share, with_days};
+use super::stats::{
+    censored_waits, gini, km_quantile, ratio, removed_within, top_share, with_days,
+};
 use super::*;
 use credsim_model::Model;
 use indexmap::IndexMap;
@@ -325,6 +327,13 @@ fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
         let factual_wrongful =
             |g: &GroupTally| g.sanction_days as f64 - g.no_errors.sanction_days as f64;
         let queue = cx.has(Variant::InstantAppeals);
+        let h = cx.model.days;
+        let capacity = cx
+            .model
+            .appeals
+            .as_ref()
+            .map(|rules| rules.capacity_until(h, cx.model.persons));
+        let filed = r.appealed[0] + r.appealed[1];
         AppealsAudit {
             status: cx.status(Variant::NoAppeals),
             erroneous_adverse_records: r.adverse[1],
@@ -372,6 +381,33 @@ fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
             } else {
                 Estimate::new(None, None)
             },
+            review_capacity: capacity,
+            utilisation: cx.est(|g| {
+                let filed = (g.appeal_filings.len() as f64, capacity?);
+                cx.total(g, filed.0).map(|f| f / filed.1 as f64)
+            }),
+            queue_unstable: filed as f64 > capacity.map_or(f64::INFINITY, |c| c as f64),
+            appeals_pending_at_end: filed - (r.decided[0] + r.decided[1]),
+            wait_median_days: cx.est(|g| {
+                km_quantile(
+                    &censored_waits(&g.appeal_filings, &g.appeal_decisions, h),
+                    0.5,
+                )
+            }),
+            wait_p90_days: cx.est(|g| {
+                km_quantile(
+                    &censored_waits(&g.appeal_filings, &g.appeal_decisions, h),
+                    0.9,
+                )
+            }),
+            erroneous_records_followed_365_days: cx
+                .all
+                .erroneous_arrivals
+                .iter()
+                .filter(|&&a| a.saturating_add(365) < h)
+                .count() as u64,
+            share_of_erroneous_records_corrected_within_365_days: cx
+                .est(|g| removed_within(&g.erroneous_arrivals, &g.erroneous_removals, h, 365)),
         }
     })
 }

@@ -124,6 +124,32 @@ pub struct AppealsAudit {
     pub sanction_days_due_to_queueing: Estimate,
     /// Wrongful sanction-days that remained because of queueing: W(factual) − W(no queue).
     pub wrongful_sanction_days_due_to_queueing: Estimate,
+    /// Reviews the office could start within the horizon (null without `[appeals]`).
+    #[serde(default)]
+    pub review_capacity: Option<u64>,
+    /// Utilisation ρ = appeals filed / review capacity, over the horizon.
+    #[serde(default)]
+    pub utilisation: Estimate,
+    /// ρ > 1: appeals arrive faster than the office can start reviews, so the queue grows
+    /// without bound and every waiting time grows with the horizon.
+    #[serde(default)]
+    pub queue_unstable: bool,
+    /// Appeals filed but not decided within the horizon (censored in the waits below).
+    #[serde(default)]
+    pub appeals_pending_at_end: u64,
+    /// Kaplan–Meier median days from filing to decision, pending appeals censored at the
+    /// horizon (null when fewer than half are decided: not reached).
+    #[serde(default)]
+    pub wait_median_days: Estimate,
+    /// Kaplan–Meier 90th percentile of the same (null: not reached).
+    #[serde(default)]
+    pub wait_p90_days: Estimate,
+    /// Erroneous adverse records that arrived more than 365 days before the horizon.
+    #[serde(default)]
+    pub erroneous_records_followed_365_days: u64,
+    /// Of those, the share removed by an appeal or repair within 365 days of arrival.
+    #[serde(default)]
+    pub share_of_erroneous_records_corrected_within_365_days: Estimate,
 }
 
 /// Measure 11.

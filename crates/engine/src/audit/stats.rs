@@ -163,6 +163,49 @@ pub(super) fn km_quantile(stays: &[(u32, bool)], q: f64) -> Option<f64> {
     None
 }
 
+/// Waits from filing to decision for Kaplan–Meier: (days, censored), a decided appeal
+/// exiting after its wait, an appeal filed but not decided by the horizon censored at
+/// horizon − filing day. `decisions` holds (filing day, wait) and is a sub-multiset of
+/// the filings by filing day.
+pub(super) fn censored_waits(
+    filings: &[u32],
+    decisions: &[(u32, u32)],
+    horizon: u32,
+) -> Vec<(u32, bool)> {
+    let mut filed = filings.to_vec();
+    filed.sort_unstable();
+    let mut decided: Vec<u32> = decisions.iter().map(|d| d.0).collect();
+    decided.sort_unstable();
+    let mut out: Vec<(u32, bool)> = decisions.iter().map(|d| (d.1, false)).collect();
+    let mut j = 0;
+    for f in filed {
+        if j < decided.len() && decided[j] == f {
+            j += 1;
+        } else {
+            out.push((horizon.saturating_sub(f), true));
+        }
+    }
+    out
+}
+
+/// Of the records that arrived more than `t` days before the horizon (so that a removal
+/// within `t` days would be seen), the share removed within `t` days of arrival.
+/// `removals` holds (arrival day, days to removal).
+pub(super) fn removed_within(
+    arrivals: &[u32],
+    removals: &[(u32, u32)],
+    horizon: u32,
+    t: u32,
+) -> Option<f64> {
+    let followed = |a: u32| a.saturating_add(t) < horizon;
+    let n = arrivals.iter().filter(|&&a| followed(a)).count() as u64;
+    let k = removals
+        .iter()
+        .filter(|&&(a, w)| followed(a) && w <= t)
+        .count() as u64;
+    ratio(k, n)
+}
+
 /// (days, persons) for every non-empty bin of a sanction-days histogram, ascending.
 pub(super) fn bins(h: &[u64]) -> impl DoubleEndedIterator<Item = (f64, u64)> + '_ {
     h.iter()
@@ -310,6 +353,36 @@ mod tests {
         // Top 1% of the 569 = 6 persons, all at 365 days.
         let total: f64 = xs.iter().sum();
         assert_eq!(top_share(&h, n, 0.01), Some(6.0 * 365.0 / total));
+    }
+
+    #[test]
+    fn waits_with_pending_appeals_censored_by_hand() {
+        // Filed on days 0, 10, 20, 30; the first two decided after 5 and 50 days; horizon
+        // 100, so the others are censored at 80 and 70.
+        let w = censored_waits(&[30, 0, 20, 10], &[(10, 50), (0, 5)], 100);
+        let mut sorted = w.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            vec![(5, false), (50, false), (70, true), (80, true)]
+        );
+        // KM: after 5, S = 3/4; at 50 three at risk, S = 3/4 · 2/3 = 1/2: the median is
+        // 50; S never reaches 0.1, so the 90th percentile is not reached.
+        assert_eq!(km_quantile(&w, 0.5), Some(50.0));
+        assert_eq!(km_quantile(&w, 0.9), None);
+        // The naive mean over decided appeals (27.5) ignores the two still waiting.
+        // Two filed on the same day, one decided: the other is censored.
+        let w = censored_waits(&[7, 7], &[(7, 3)], 20);
+        assert_eq!(w, vec![(3, false), (13, true)]);
+    }
+
+    #[test]
+    fn removed_within_counts_only_records_followed_long_enough() {
+        // Horizon 100, t = 30: records arriving on 0, 50 and 60 are followed (< 70), the
+        // one on 80 is not. Removed after 10 (day 0) and 40 (day 50): 1 of 3 within 30.
+        let share = removed_within(&[0, 50, 60, 80], &[(0, 10), (50, 40), (80, 1)], 100, 30);
+        assert_eq!(share, Some(1.0 / 3.0));
+        assert_eq!(removed_within(&[90], &[], 100, 30), None);
     }
 
     #[test]

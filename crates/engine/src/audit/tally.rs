@@ -116,6 +116,15 @@ pub struct GroupTally {
     pub no_association: Contrast,
     /// The factual run's appeals, repair and responses.
     pub responses: crate::tally::ResponseTally,
+    /// Filing day of every appeal (factual run).
+    pub appeal_filings: Vec<u32>,
+    /// (filing day, days to decision) of every appeal decided within the horizon.
+    pub appeal_decisions: Vec<(u32, u32)>,
+    /// Arrival day of every erroneous adverse record kept for appeals or repair.
+    pub erroneous_arrivals: Vec<u32>,
+    /// (arrival day, days to removal) of every erroneous adverse record removed by an
+    /// appeal or repair.
+    pub erroneous_removals: Vec<(u32, u32)>,
     /// Bit `1 << (variant as u32)`: the variant's mechanism acted in some chunk of the
     /// group (an erroneous record, a protected record, someone under scrutiny, an appeal
     /// or repair, an act thinned by a response; see `ChunkSim::variant_matters`).
@@ -206,6 +215,12 @@ impl GroupTally {
         self.no_responses.add(&o.no_responses);
         self.no_association.add(&o.no_association);
         self.responses.merge(&o.responses);
+        self.appeal_filings.extend_from_slice(&o.appeal_filings);
+        self.appeal_decisions.extend_from_slice(&o.appeal_decisions);
+        self.erroneous_arrivals
+            .extend_from_slice(&o.erroneous_arrivals);
+        self.erroneous_removals
+            .extend_from_slice(&o.erroneous_removals);
         self.acted |= o.acted;
     }
 
