@@ -39,6 +39,9 @@ pub struct Measure {
     pub report_with: Option<Get>,
     /// The side-by-side table names the category after the value (the largest ratio).
     pub names_category: bool,
+    /// A population total (persons, person-days): `credsim compare` shows it per 100,000
+    /// persons when the runs' sizes differ.
+    pub total: bool,
 }
 
 const M: Measure = Measure {
@@ -50,6 +53,7 @@ const M: Measure = Measure {
     report: InReport::No,
     report_with: None,
     names_category: false,
+    total: false,
 };
 
 /// The key measures, in the order every view shows them.
@@ -58,6 +62,7 @@ pub const MEASURES: &[Measure] = &[
         question: "Wrongful sanctions",
         get: |a| a.wrongful.as_ref().map(|w| &w.persons_wrongly_sanctioned),
         compare: Some("sanctioned only because of data errors"),
+        total: true,
         report: InReport::Audit(
             "persons sanctioned only because of false or misattributed records",
         ),
@@ -140,6 +145,7 @@ pub const MEASURES: &[Measure] = &[
     Measure {
         question: "Household spill-over",
         get: |a| Some(&a.household_spillover.persons),
+        total: true,
         table: Some("sanctioned only through a household member"),
         compare: Some("sanctioned only through a household member"),
         report: InReport::Audit("persons sanctioned only through a relative"),
