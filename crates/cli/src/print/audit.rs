@@ -115,7 +115,7 @@ fn intervals(a: &Audit) {
     }
     if k < credsim_engine::FEW_GROUPS {
         outln!(
-            "warning: only {k} jackknife groups: standard errors are rough{}; every group is about {} persons, so run at least {} persons for {} groups",
+            "warning: only {k} jackknife groups: standard errors are rough{}; a group is about {} persons, so about {} persons give {} groups",
             if a.intervals.t_quantile.is_some() {
                 " and intervals wide"
             } else {
