@@ -44,9 +44,12 @@ pub fn by_name<'a, V>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     /// As many decimals as its size calls for, large whole numbers with thousands
-    /// separators, then ± 1.96 standard errors: `12.34% ± 0.56`, `1,204 ± 87`.
+    /// separators, then ± the half-width of the 95% interval (t(k−1) standard errors):
+    /// `12.34% ± 0.56`, `1,204 ± 87`; without an interval (fewer than 5 jackknife
+    /// groups) the standard error: `12.34% (se 0.29)`.
     Terminal,
-    /// Two decimals, then ± 1.96 standard errors: `12.34% ± 0.56`.
+    /// Two decimals, then ± the half-width of the interval: `12.34% ± 0.56` (or the
+    /// standard error, as in `Terminal`).
     Fixed,
     /// Two decimals and the 95% interval, as HTML: `12.34% <span class="ci">[11.78, 12.90]</span>`.
     Html,
@@ -59,11 +62,17 @@ pub fn estimate(e: Option<&Estimate>, percent: bool, style: Style) -> String {
     };
     let e = e.expect("a value comes with its estimate");
     let (k, unit) = if percent { (100.0, "%") } else { (1.0, "") };
-    let (x, se) = (x * k, e.se.map(|s| s * k));
+    let spread = match (e.ci_high, e.se) {
+        (Some(h), _) => Some(Spread::Half((h - e.value.unwrap_or(h)) * k)),
+        (None, Some(se)) => Some(Spread::Se(se * k)),
+        (None, None) => None,
+    };
+    let x = x * k;
     match style {
-        Style::Terminal => terminal(x, se, percent, unit),
-        Style::Fixed => match se {
-            Some(se) => format!("{x:.2}{unit} ± {:.2}", 1.96 * se),
+        Style::Terminal => terminal(x, spread, percent, unit),
+        Style::Fixed => match spread {
+            Some(Spread::Half(h)) => format!("{x:.2}{unit} ± {h:.2}"),
+            Some(Spread::Se(se)) => format!("{x:.2}{unit} (se {se:.2})"),
             None => format!("{x:.2}{unit}"),
         },
         Style::Html => match (e.ci_low, e.ci_high) {
@@ -77,8 +86,18 @@ pub fn estimate(e: Option<&Estimate>, percent: bool, style: Style) -> String {
     }
 }
 
-fn terminal(x: f64, se: Option<f64>, percent: bool, unit: &str) -> String {
-    let whole = !percent && x.fract() == 0.0 && se.is_none_or(|s| s >= 0.5 || s == 0.0);
+/// What follows a value: the interval's half-width, or only the standard error.
+#[derive(Clone, Copy)]
+enum Spread {
+    Half(f64),
+    Se(f64),
+}
+
+fn terminal(x: f64, spread: Option<Spread>, percent: bool, unit: &str) -> String {
+    let s = spread.map(|s| match s {
+        Spread::Half(v) | Spread::Se(v) => v,
+    });
+    let whole = !percent && x.fract() == 0.0 && s.is_none_or(|s| s >= 0.5 || s == 0.0);
     let digits = if whole || x.abs() >= 100.0 {
         0
     } else if x.abs() < 0.1 && x != 0.0 {
@@ -94,8 +113,9 @@ fn terminal(x: f64, se: Option<f64>, percent: bool, unit: &str) -> String {
             format!("{v:.digits$}")
         }
     };
-    match se {
-        Some(se) => format!("{}{unit} ± {}", show(x), show(1.96 * se)),
+    match spread {
+        Some(Spread::Half(h)) => format!("{}{unit} ± {}", show(x), show(h)),
+        Some(Spread::Se(se)) => format!("{}{unit} (se {})", show(x), show(se)),
         None => format!("{}{unit}", show(x)),
     }
 }
@@ -111,6 +131,7 @@ mod tests {
             se,
             ci_low: ci.map(|c| c.0),
             ci_high: ci.map(|c| c.1),
+            replicates: Vec::new(),
         }
     }
 
@@ -136,6 +157,14 @@ mod tests {
             "12345.00 ± 78.40"
         );
         assert_eq!(estimate(None, false, Style::Terminal), "n/a");
+        // No interval (fewer than 5 jackknife groups): the standard error instead.
+        let bare = Estimate {
+            ci_low: None,
+            ci_high: None,
+            ..e(7.0, Some(0.89))
+        };
+        assert_eq!(estimate(Some(&bare), false, Style::Terminal), "7 (se 1)");
+        assert_eq!(estimate(Some(&bare), false, Style::Fixed), "7.00 (se 0.89)");
         assert_eq!(thousands(1234567), "1,234,567");
     }
 }

@@ -15,13 +15,27 @@ pub struct Run {
     pub summary: Summary,
     /// audit.json.
     pub audit: Audit,
+    /// The folder's name (its last path component), naming the run in comparisons.
+    pub name: String,
+    /// The resolved scenario as a TOML tree (none when the folder lacks or cannot parse
+    /// scenario.resolved.toml).
+    pub resolved: Option<toml::Table>,
 }
 
 /// Reads summary.json and audit.json of a run folder (both needed).
 pub fn run(folder: &Path) -> Result<Run, CliError> {
+    let name = folder.file_name().map_or_else(
+        || folder.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let resolved = std::fs::read_to_string(folder.join(crate::output::RESOLVED))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok());
     Ok(Run {
         audit: json(folder, "audit.json")?,
         summary: json(folder, "summary.json")?,
+        name,
+        resolved,
     })
 }
 

@@ -39,6 +39,9 @@ pub struct Measure {
     pub report_with: Option<Get>,
     /// The side-by-side table names the category after the value (the largest ratio).
     pub names_category: bool,
+    /// A population total (persons, person-days): `credsim compare` shows it per 100,000
+    /// persons when the runs' sizes differ.
+    pub total: bool,
 }
 
 const M: Measure = Measure {
@@ -50,6 +53,7 @@ const M: Measure = Measure {
     report: InReport::No,
     report_with: None,
     names_category: false,
+    total: false,
 };
 
 /// The key measures, in the order every view shows them.
@@ -58,6 +62,7 @@ pub const MEASURES: &[Measure] = &[
         question: "Wrongful sanctions",
         get: |a| a.wrongful.as_ref().map(|w| &w.persons_wrongly_sanctioned),
         compare: Some("sanctioned only because of data errors"),
+        total: true,
         report: InReport::Audit(
             "persons sanctioned only because of false or misattributed records",
         ),
@@ -163,6 +168,7 @@ pub const MEASURES: &[Measure] = &[
     Measure {
         question: "Household spill-over",
         get: |a| Some(&a.household_spillover.persons),
+        total: true,
         table: Some("sanctioned only through a household member"),
         compare: Some("sanctioned only through a household member"),
         report: InReport::Audit("persons sanctioned only through a relative"),
@@ -199,15 +205,55 @@ pub const MEASURES: &[Measure] = &[
         ..M
     },
     Measure {
+        question: "Concentration",
+        get: |a| Some(&a.concentration.prevalence),
+        percent: true,
+        table: Some("share with any sanction-day (prevalence)"),
+        compare: Some("share with any sanction-day (prevalence)"),
+        report: InReport::Audit("share of persons with any sanction-day (prevalence)"),
+        ..M
+    },
+    Measure {
+        question: "Concentration",
+        get: |a| Some(&a.concentration.gini_among_sanctioned),
+        table: Some("Gini among those with sanction-days"),
+        compare: Some("Gini among those with sanction-days"),
+        report: InReport::Audit("Gini of sanction-days among those with any"),
+        ..M
+    },
+    Measure {
         question: "Appeals and repair",
         get: |a| {
             a.appeals
                 .as_ref()
-                .map(|x| &x.share_of_erroneous_records_never_corrected)
+                .map(|x| &x.share_of_erroneous_records_corrected_within_365_days)
         },
         percent: true,
-        table: Some("erroneous adverse records never corrected"),
-        report: InReport::Responses("share of erroneous adverse records never corrected"),
+        table: Some("erroneous adverse records corrected within 365 days"),
+        compare: Some("erroneous adverse records corrected within 365 days"),
+        report: InReport::Responses(
+            "share of erroneous adverse records corrected within 365 days (of those followed 365 days)",
+        ),
+        ..M
+    },
+    Measure {
+        question: "Appeals and repair",
+        get: |a| a.appeals.as_ref().map(|x| &x.utilisation),
+        table: Some("appeal office utilisation (filed / capacity; > 1 unstable)"),
+        compare: Some("appeal office utilisation (filed / capacity)"),
+        report: InReport::Responses(
+            "appeal office utilisation: filed / capacity (> 1: the queue grows without bound)",
+        ),
+        ..M
+    },
+    Measure {
+        question: "Appeals and repair",
+        get: |a| a.appeals.as_ref().map(|x| &x.wait_median_days),
+        table: Some("median days from filing to decision (Kaplan–Meier)"),
+        compare: Some("median days from filing to decision (Kaplan–Meier)"),
+        report: InReport::Responses(
+            "median days from filing to decision (Kaplan–Meier, pending appeals censored)",
+        ),
         ..M
     },
     Measure {

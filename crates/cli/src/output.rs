@@ -186,7 +186,7 @@ impl Staging {
         write_file(&tmp.join("summary.json"), &json(summary)?)?;
         write_file(&tmp.join("run.json"), &json(info)?)?;
         if let Some(a) = audit {
-            write_file(&tmp.join("audit.json"), &json(a)?)?;
+            write_file(&tmp.join("audit.json"), &one_line_replicates(&json(a)?))?;
         }
         write_file(&tmp.join("timeseries.csv"), &csv(series).into_bytes())?;
         credsim_tables::write_timeseries(
@@ -324,6 +324,41 @@ fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
         .map_err(|e| CliError::Output(format!("cannot encode JSON: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// audit.json with each estimate's `replicates` on one line (pretty JSON gives every
+/// number its own line, which would bury the measures under 20 lines each).
+fn one_line_replicates(pretty: &[u8]) -> Vec<u8> {
+    const KEY: &[u8] = b"\"replicates\": [";
+    let mut out = Vec::with_capacity(pretty.len());
+    let mut i = 0;
+    while i < pretty.len() {
+        if pretty[i..].starts_with(KEY) {
+            out.extend_from_slice(KEY);
+            i += KEY.len();
+            let mut first = true;
+            while i < pretty.len() && pretty[i] != b']' {
+                let start = i;
+                while i < pretty.len() && !matches!(pretty[i], b',' | b']' | b'\n' | b' ') {
+                    i += 1;
+                }
+                if i > start {
+                    if !first {
+                        out.extend_from_slice(b", ");
+                    }
+                    out.extend_from_slice(&pretty[start..i]);
+                    first = false;
+                }
+                if i < pretty.len() && pretty[i] != b']' {
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(pretty[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
@@ -598,6 +633,22 @@ pub fn check_time(
 mod tests {
     use super::*;
     use credsim_engine::PersonsTable;
+
+    #[test]
+    fn replicates_on_one_line_and_the_json_unchanged() {
+        let v = serde_json::json!({"a": {"value": 1.5, "replicates": [1.0, -2.5e-7, 3.0]}, "m": [[1, 2]]});
+        let pretty = json(&v).expect("encodes");
+        let one = one_line_replicates(&pretty);
+        let text = String::from_utf8(one.clone()).expect("utf-8");
+        assert!(
+            text.contains("\"replicates\": [1.0, -2.5e-7, 3.0]"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_slice(&one).expect("still JSON");
+        assert_eq!(back, v);
+        // Other arrays keep their layout.
+        assert!(text.contains("\"m\": [\n    [\n      1,"), "{text}");
+    }
 
     #[test]
     fn leftover_names_are_recognised() {

@@ -11,6 +11,7 @@ pub use table::audit_table;
 use crate::fmt::{Style, estimate, pct, thousands};
 use crate::output::RunInfo;
 use crate::term::outln;
+use credsim_engine::audit::Status;
 use credsim_engine::summary::{Responses, Summary, Truth};
 use credsim_engine::{Audit, Estimate};
 use credsim_model::{Model, presets};
@@ -190,12 +191,24 @@ fn est(e: Option<&Estimate>, percent: bool) -> String {
     estimate(e, percent, Style::Terminal)
 }
 
+/// Whether a section's mechanism acted; says so when it did not.
+fn acted(status: Status, name: &str) -> bool {
+    if status == Status::NotTriggered {
+        outln!("  {name}: not triggered (the mechanism never acted in this run)");
+    }
+    status == Status::Acted
+}
+
 /// The few audit lines shown after a run.
 pub fn audit_brief(a: &Audit) {
     outln!(
         "Audit (± 95% interval; `credsim audit FOLDER` shows all of it, docs/audit.md defines it)"
     );
-    if let Some(w) = &a.wrongful {
+    if let Some(w) = a
+        .wrongful
+        .as_ref()
+        .filter(|x| acted(x.status, "wrongful sanctions"))
+    {
         outln!(
             "  wrongly sanctioned (only because of false or misattributed records): {} persons, {} of sanction-days (net)",
             est(Some(&w.persons_wrongly_sanctioned), false),
@@ -214,7 +227,11 @@ pub fn audit_brief(a: &Audit) {
             est(Some(&j.share_of_sanction_days), true)
         );
     }
-    if let Some(p) = &a.protected_conduct {
+    if let Some(p) = a
+        .protected_conduct
+        .as_ref()
+        .filter(|x| acted(x.status, "protected conduct"))
+    {
         outln!(
             "  protected conduct: {} of sanction-days, {} of points deducted",
             est(Some(&p.share_of_sanction_days), true),
@@ -225,7 +242,11 @@ pub fn audit_brief(a: &Audit) {
         "  sanctioned only through a household member: {} persons",
         est(Some(&a.household_spillover.persons), false)
     );
-    if let Some(s) = &a.scrutiny_feedback {
+    if let Some(s) = a
+        .scrutiny_feedback
+        .as_ref()
+        .filter(|x| acted(x.status, "scrutiny feedback"))
+    {
         outln!(
             "  scrutiny feedback: {} of records, {} of sanction-days",
             est(Some(&s.share_of_records), true),
@@ -239,27 +260,47 @@ pub fn audit_brief(a: &Audit) {
             est(Some(&r.ratio_sanctioned), false)
         );
     }
+    let k = &a.concentration;
     outln!(
-        "  concentration: Gini of sanction-days {}, top 1% bear {}",
-        est(Some(&a.concentration.gini), false),
-        est(Some(&a.concentration.top_1_percent_share), true)
+        "  concentration: {} have a sanction-day; among them Gini {}, top 1% bear {}; over everyone Gini {}",
+        est(Some(&k.prevalence), true),
+        est(Some(&k.gini_among_sanctioned), false),
+        est(Some(&k.top_1_percent_share_among_sanctioned), true),
+        est(Some(&k.gini), false)
     );
-    if let Some(x) = &a.appeals {
+    if let Some(x) = a.appeals.as_ref().filter(|x| acted(x.status, "appeals")) {
+        if x.queue_unstable {
+            outln!(
+                "  appeals: utilisation {} (filed / capacity): UNSTABLE, the queue grows without bound",
+                est(Some(&x.utilisation), false)
+            );
+        }
         outln!(
-            "  appeals: {} of erroneous adverse records never corrected; queueing kept {} sanction-days ({} wrongful)",
-            est(Some(&x.share_of_erroneous_records_never_corrected), true),
+            "  appeals: {} of erroneous adverse records corrected within 365 days; queueing kept {} sanction-days ({} wrongful)",
+            est(
+                Some(&x.share_of_erroneous_records_corrected_within_365_days),
+                true
+            ),
             est(Some(&x.sanction_days_due_to_queueing), false),
             est(Some(&x.wrongful_sanction_days_due_to_queueing), false)
         );
     }
-    if let Some(r) = &a.responses {
+    if let Some(r) = a
+        .responses
+        .as_ref()
+        .filter(|x| acted(x.status, "responses"))
+    {
         outln!(
             "  responses: violations {}, protected conduct {} against no responses",
             est(Some(&r.change_in_violations), true),
             est(Some(&r.change_in_protected_conduct), true)
         );
     }
-    if let Some(c) = &a.association {
+    if let Some(c) = a
+        .association
+        .as_ref()
+        .filter(|x| acted(x.status, "association"))
+    {
         outln!(
             "  association: {} persons sanctioned only through their contacts",
             est(Some(&c.persons_sanctioned_only_through_contacts), false)

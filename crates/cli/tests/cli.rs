@@ -884,6 +884,109 @@ mod tables {
     }
 }
 
+/// The jackknife standard error of replicates (as docs/audit.md defines it).
+fn jackknife_se(r: &[f64]) -> f64 {
+    let k = r.len() as f64;
+    let mean = r.iter().sum::<f64>() / k;
+    ((k - 1.0) / k * r.iter().map(|x| (x - mean).powi(2)).sum::<f64>()).sqrt()
+}
+
+/// `compare` pairs runs of the same seed and persons (common random numbers): the
+/// standard error of their difference, from the replicates of θᴮ − θᴬ, is far below
+/// the independent √(se_a² + se_b²); a run of another seed is compared as independent,
+/// and marked exactly when the independent rule says so. Runs are named by folder,
+/// and the parameters that differ are listed.
+#[test]
+fn compare_pairs_runs_that_share_a_seed() {
+    let dir = scratch("paired");
+    let scenario = |rate: &str| {
+        format!(
+            "domains = [\"traffic\", \"transport\"]\n[scenario]\nname = \"pair\"\n[simulation]\nyears = 3\nseed = 1\n[population]\npersons = 60000\nheterogeneity_shape = 1.0\n[population.households]\nsizes = {{ \"1\" = 0.3, \"2\" = 0.3, \"3\" = 0.2, \"4\" = 0.2 }}\n[[behaviours]]\nid = \"speeding\"\ndomain = \"traffic\"\nrate_per_year = 0.5\n[[sources]]\nid = \"camera\"\ncapture = {{ speeding = 0.3 }}\nfalse_records_per_year = {rate}\n[score]\nbase = 1000\n[[score.grades]]\nname = \"A\"\nmin = 900\n[[score.grades]]\nname = \"D\"\nmax = 899\n[records.speeding]\npoints = -50\nexpiry_days = 730\n[[services]]\nid = \"rail\"\ndomain = \"transport\"\nattempts_per_year = 4.0\n[[treatments]]\nid = \"no_rail\"\nkind = \"sanction\"\nservice = \"rail\"\ntrigger = {{ grade = \"D\" }}\nscope = \"all\"\n"
+        )
+    };
+    std::fs::write(dir.join("a.toml"), scenario("0.01")).expect("write");
+    std::fs::write(dir.join("b.toml"), scenario("0.015")).expect("write");
+    for (file, out, seed) in [
+        ("a.toml", "a", "1"),
+        ("b.toml", "b", "1"),
+        ("b.toml", "c", "2"),
+    ] {
+        let o = credsim(
+            &dir,
+            &["run", file, "--out", out, "--seed", seed, "--quiet"],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let audit = |run: &str| json(&dir.join(run).join("audit.json"));
+    let (a, b, c) = (audit("a"), audit("b"), audit("c"));
+    assert_eq!(a["jackknife_groups"], 8);
+    let get = |x: &serde_json::Value, path: &str| {
+        let mut v = x;
+        for k in path.split('.') {
+            v = &v[k];
+        }
+        v.clone()
+    };
+    let f = |v: &serde_json::Value| v.as_f64().expect("number");
+    // The errors' share moves with the false records themselves, so pairing gains less.
+    for (m, most) in [
+        ("concentration.top_1_percent_share", 0.7),
+        ("concentration.gini", 0.7),
+        ("wrongful.net_share_of_sanction_days_caused_by_errors", 1.0),
+    ] {
+        let (ea, eb) = (get(&a, m), get(&b, m));
+        let ra: Vec<f64> = ea["replicates"]
+            .as_array()
+            .expect("replicates")
+            .iter()
+            .map(f)
+            .collect();
+        let rb: Vec<f64> = eb["replicates"]
+            .as_array()
+            .expect("replicates")
+            .iter()
+            .map(f)
+            .collect();
+        let d: Vec<f64> = rb.iter().zip(&ra).map(|(y, x)| y - x).collect();
+        let paired = jackknife_se(&d);
+        let combined = (f(&ea["se"]).powi(2) + f(&eb["se"]).powi(2)).sqrt();
+        assert!(
+            paired < most * combined,
+            "{m}: paired {paired} vs combined {combined}"
+        );
+    }
+    let o = credsim(&dir, &["compare", "a", "b", "c", "--out", "cmp.html"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.contains("b vs a: paired: same seed 1"), "{out}");
+    assert!(out.contains("c vs a: independent (seeds differ)"), "{out}");
+    assert!(
+        out.contains("sources[camera].false_records_per_year: 0.01 → 0.015")
+            && out.contains("simulation.seed: 1 → 2"),
+        "{out}"
+    );
+    // c against a: the mark is the independent rule's, on the top 1% share in points.
+    let (ea, ec) = (
+        get(&a, "concentration.top_1_percent_share"),
+        get(&c, "concentration.top_1_percent_share"),
+    );
+    let delta = 100.0 * (f(&ec["value"]) - f(&ea["value"]));
+    let se = 100.0 * (f(&ea["se"]).powi(2) + f(&ec["se"]).powi(2)).sqrt();
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("share of sanction-days borne by the top 1%"))
+        .expect("row");
+    let marks: Vec<bool> = row.split("(Δ ").skip(1).map(|x| x.contains("*)")).collect();
+    assert_eq!(marks.len(), 2, "{row}");
+    assert_eq!(
+        marks[1],
+        delta.abs() > 1.96 * se,
+        "{row}: Δ {delta}, se {se}"
+    );
+    let html = std::fs::read_to_string(dir.join("cmp.html")).expect("html");
+    assert!(html.contains("<th>b</th>") && html.matches("<svg").count() >= 5);
+}
+
 /// A reader that goes away (`credsim audit DIR | head -1`) ends the command quietly:
 /// exit 0, no panic, the run's folder complete.
 #[test]

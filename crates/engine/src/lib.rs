@@ -16,6 +16,7 @@ pub mod summary;
 pub mod tally;
 
 pub use audit::{Audit, Difference, Estimate};
+pub use audit::{FEW_GROUPS, MIN_GROUPS_FOR_INTERVAL, interval_quantile, t975};
 pub use cost::CostEstimate;
 pub use sim::{
     Cancelled, Control, Options, Outcome, PersonBatch, PersonsTable, RecordLog, Schedule, run,

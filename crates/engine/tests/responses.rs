@@ -147,6 +147,43 @@ fn queue_grows_by_arrivals_minus_capacity() {
     );
 }
 
+/// Utilisation against the analytic arrival rate: every record is appealed and records
+/// are Poisson(N · rate · H/365), so ρ = N · rate · H/365 / capacity(H), within 4 Poisson
+/// standard errors; above 1 the queue is flagged unstable, and the Kaplan–Meier wait
+/// (pending appeals censored) is at least the processing time; far below 1 it is not
+/// flagged and every wait is the processing time exactly.
+#[test]
+fn utilisation_against_the_arrival_rate() {
+    for (capacity, unstable) in [(100.0, true), (1e6, false)] {
+        let m = model(&debtors(20_000, 0.05, 365, &appeals(capacity, 45, 0.0)));
+        let o = run(&m);
+        let a = Audit::new(&m, o.audit.as_ref().expect("audit"));
+        let x = a.appeals.expect("appeals");
+        let rules = m.appeals.as_ref().expect("appeals");
+        let cap = rules.capacity_until(m.days, m.persons) as f64;
+        assert_eq!(x.review_capacity, Some(cap as u64));
+        let expected = 20_000.0 * 0.05 * m.days as f64 / 365.0;
+        let rho = x.utilisation.value.expect("defined");
+        assert!(
+            (rho - expected / cap).abs() < 4.0 * expected.sqrt() / cap,
+            "{rho} vs {}",
+            expected / cap
+        );
+        assert_eq!(x.queue_unstable, unstable);
+        assert_eq!(
+            x.appeals_pending_at_end,
+            x.appeals_filed - x.appeals_decided
+        );
+        let median = x.wait_median_days.value.expect("reached");
+        if unstable {
+            assert!(median > 45.0, "{median}");
+        } else {
+            assert_eq!(median, 45.0);
+            assert_eq!(x.wait_p90_days.value, Some(45.0));
+        }
+    }
+}
+
 /// With capacity far above demand the queue stays empty and every appeal waits
 /// exactly its processing time (processing ≥ a period, so no boundary delays it);
 /// upheld appeals are Binomial(decided, success).

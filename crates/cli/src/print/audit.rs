@@ -4,10 +4,15 @@ use super::est;
 use crate::fmt::{by_name, thousands};
 use crate::term::{out, outln};
 use credsim_engine::Audit;
-use credsim_engine::audit::{CrossContext, Mobility, Stays};
+use credsim_engine::audit::{CrossContext, Mobility, Status, Stays};
 
 fn section(n: u32, title: &str) {
     outln!("\n{n}. {title}");
+}
+
+/// A mechanism the scenario has that never acted: its measures are not applicable.
+fn not_triggered(why: &str) {
+    outln!("   not triggered: {why} (its measures are not applicable)");
 }
 
 fn line(label: &str, value: String) {
@@ -24,14 +29,21 @@ pub fn audit(a: &Audit) {
         a.credsim_version
     );
     outln!(
-        "counterfactuals run: {} · intervals are ± 1.96 jackknife standard errors over {} groups of households",
-        a.counterfactuals.join(", "),
-        a.jackknife_groups
+        "counterfactuals run: {}",
+        if a.counterfactuals.is_empty() {
+            "none".to_string()
+        } else {
+            a.counterfactuals.join(", ")
+        }
     );
+    intervals(a);
     errors_and_contexts(a);
     disparate_impact(a);
     section(4, "Protected conduct");
     match &a.protected_conduct {
+        Some(p) if p.status == Status::NotTriggered => {
+            not_triggered("no record of protected conduct was ever filed")
+        }
         Some(p) => {
             line(
                 "share of points deducted",
@@ -67,13 +79,59 @@ pub fn audit(a: &Audit) {
     spillover_and_scrutiny(a);
     mobility(&a.mobility);
     section(9, "Concentration of sanction-days");
-    line("Gini coefficient", est(Some(&a.concentration.gini), false));
+    let c = &a.concentration;
     line(
-        "share borne by the top 1% of persons",
-        est(Some(&a.concentration.top_1_percent_share), true),
+        "prevalence s: share with any sanction-day",
+        est(Some(&c.prevalence), true),
+    );
+    line(
+        "Gini G₊ among those with sanction-days",
+        est(Some(&c.gini_among_sanctioned), false),
+    );
+    line(
+        "  share borne by the top 1% of them",
+        est(Some(&c.top_1_percent_share_among_sanctioned), true),
+    );
+    line(
+        "Gini over everyone (= 1 − s(1 − G₊))",
+        est(Some(&c.gini), false),
+    );
+    line(
+        "  share borne by the top 1% of all persons",
+        est(Some(&c.top_1_percent_share), true),
     );
     appeals(a);
     responses_and_association(a);
+}
+
+/// How the intervals were formed, and a warning when the jackknife groups are few.
+fn intervals(a: &Audit) {
+    let k = a.jackknife_groups;
+    match a.intervals.t_quantile {
+        Some(t) => outln!(
+            "intervals: ± t(k−1) = {t:.3} jackknife standard errors over k = {k} groups of households"
+        ),
+        None => outln!(
+            "intervals: none (k = {k} jackknife groups of households, fewer than {}); standard errors shown as (se …)",
+            credsim_engine::MIN_GROUPS_FOR_INTERVAL
+        ),
+    }
+    if k < credsim_engine::FEW_GROUPS {
+        outln!(
+            "warning: only {k} jackknife groups: standard errors are rough{}; a group is about {} persons, so about {} persons give {} groups",
+            if a.intervals.t_quantile.is_some() {
+                " and intervals wide"
+            } else {
+                ""
+            },
+            thousands(u64::from(credsim_engine::population::CHUNK_PERSONS)),
+            thousands(
+                u64::from(credsim_engine::population::CHUNK_PERSONS)
+                    * credsim_engine::FEW_GROUPS as u64
+            ),
+            credsim_engine::FEW_GROUPS
+        );
+    }
 }
 
 /// Measures 1 and 2.
@@ -83,6 +141,9 @@ fn errors_and_contexts(a: &Audit) {
         "Wrongful sanctions (same lives without false and misattributed records)",
     );
     match &a.wrongful {
+        Some(w) if w.status == Status::NotTriggered => {
+            not_triggered("no false or misattributed record was ever filed")
+        }
         Some(w) => {
             for (label, e, percent) in [
                 (
@@ -275,6 +336,9 @@ fn spillover_and_scrutiny(a: &Audit) {
         "Scrutiny feedback (same lives without heightened scrutiny)",
     );
     match &a.scrutiny_feedback {
+        Some(s) if s.status == Status::NotTriggered => {
+            not_triggered("nobody was ever under heightened scrutiny")
+        }
         Some(s) => {
             line(
                 "records that exist only because of scrutiny",
@@ -337,13 +401,22 @@ fn appeals(a: &Audit) {
         outln!("   the scenario has no appeals or repair");
         return;
     };
+    if x.status == Status::NotTriggered {
+        return not_triggered("no appeal was ever filed and no record repaired");
+    }
     line(
         "erroneous adverse records",
         thousands(x.erroneous_adverse_records),
     );
     line(
-        "  share never corrected by appeal or repair",
-        est(Some(&x.share_of_erroneous_records_never_corrected), true),
+        &format!(
+            "  corrected within 365 days (of {} followed that long)",
+            thousands(x.erroneous_records_followed_365_days)
+        ),
+        est(
+            Some(&x.share_of_erroneous_records_corrected_within_365_days),
+            true,
+        ),
     );
     line(
         "share of genuine adverse records removed",
@@ -359,8 +432,8 @@ fn appeals(a: &Audit) {
             thousands(x.queue_at_end)
         ),
     );
+    appeal_queue(x);
     for (label, e) in [
-        ("mean days from filing to decision", &x.mean_wait_days),
         (
             "sanction-days appeals and repair removed",
             &x.sanction_days_removed,
@@ -382,6 +455,53 @@ fn appeals(a: &Audit) {
     }
 }
 
+/// The review office: utilisation, and waits with pending appeals censored.
+fn appeal_queue(x: &credsim_engine::audit::AppealsAudit) {
+    if let Some(c) = x.review_capacity {
+        line(
+            &format!(
+                "utilisation: appeals filed / {} reviews possible",
+                thousands(c)
+            ),
+            format!(
+                "{}{}",
+                est(Some(&x.utilisation), false),
+                if x.queue_unstable {
+                    "  UNSTABLE: the queue grows without bound"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    for (label, e) in [
+        (
+            "days from filing to decision: median (Kaplan–Meier)",
+            &x.wait_median_days,
+        ),
+        ("  90th percentile", &x.wait_p90_days),
+    ] {
+        let v = if e.value.is_some() {
+            est(Some(e), false)
+        } else {
+            "not reached".to_string()
+        };
+        line(label, v);
+    }
+    if x.queue_unstable {
+        outln!(
+            "   (with the queue unstable there is no steady waiting time: these waits grow with the horizon)"
+        );
+    }
+    line(
+        &format!(
+            "  mean, decided only ({} pending left out)",
+            thousands(x.appeals_pending_at_end)
+        ),
+        est(Some(&x.mean_wait_days), false),
+    );
+}
+
 /// Measures 11 and 12.
 fn responses_and_association(a: &Audit) {
     section(
@@ -389,6 +509,9 @@ fn responses_and_association(a: &Audit) {
         "Behavioural responses (same regime, people not responding)",
     );
     match &a.responses {
+        Some(r) if r.status == Status::NotTriggered => {
+            not_triggered("no act was ever deterred or chilled")
+        }
         Some(r) => {
             for (label, e) in [
                 (
@@ -415,6 +538,9 @@ fn responses_and_association(a: &Audit) {
         "Association punishment (same lives without contacts triggers)",
     );
     match &a.association {
+        Some(c) if c.status == Status::NotTriggered => {
+            not_triggered("no contacts trigger ever acted")
+        }
         Some(c) => {
             for (label, e, percent) in [
                 (

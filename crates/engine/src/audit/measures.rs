@@ -1,9 +1,11 @@
 //! The measures: each section of [`Audit`] computed by one function from the audit's
 //! counts, with delete-a-group jackknife standard errors. Definitions: docs/audit.md.
 
-use super::stats::{gini, km_quantile, ratio, top_share};
+use super::stats::{
+    censored_waits, gini, km_quantile, ratio, removed_within, top_share, with_days,
+};
 use super::*;
-use credsim_model::{Model, Scope, Status, TreatmentKind};
+use credsim_model::{Model, Scope, Status as Trigger, TreatmentKind};
 use indexmap::IndexMap;
 
 /// What every measure reads: the model, the audit's counts per jackknife group and
@@ -15,6 +17,9 @@ struct Counts<'a> {
     all: GroupTally,
     /// Persons in all groups.
     persons: f64,
+    /// The section being computed is of a mechanism that never acted: every estimate
+    /// is null (not applicable).
+    not_applicable: std::cell::Cell<bool>,
 }
 
 impl Counts<'_> {
@@ -25,7 +30,29 @@ impl Counts<'_> {
 
     /// A statistic of the whole population with its jackknife standard error.
     fn est(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
+        if self.not_applicable.get() {
+            return Estimate::default();
+        }
         self.audit.estimate(f)
+    }
+
+    /// Whether the mechanism of counterfactual `v` acted anywhere in the run.
+    fn status(&self, v: Variant) -> Status {
+        if self.all.acted & (1 << v as u32) != 0 {
+            Status::Acted
+        } else {
+            Status::NotTriggered
+        }
+    }
+
+    /// The section of the mechanism of counterfactual `v`, its estimates null when the
+    /// mechanism never acted.
+    fn section<T>(&self, v: Variant, f: impl FnOnce(&Self) -> Option<T>) -> Option<T> {
+        self.not_applicable
+            .set(self.has(v) && self.status(v) == Status::NotTriggered);
+        let out = f(self);
+        self.not_applicable.set(false);
+        out
     }
 
     /// A population total estimated from a group subset: count per person × persons
@@ -48,6 +75,7 @@ impl Audit {
             audit,
             all: audit.total(None),
             persons: audit.groups.iter().map(|g| g.persons).sum::<u64>() as f64,
+            not_applicable: std::cell::Cell::new(false),
         };
         Audit {
             credsim_version: crate::VERSION.to_string(),
@@ -61,18 +89,19 @@ impl Audit {
                 .map(|v| v.name().to_string())
                 .collect(),
             jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
-            wrongful: wrongful(&cx),
+            intervals: Intervals::for_groups(audit.groups.iter().filter(|g| g.persons > 0).count()),
+            wrongful: cx.section(Variant::NoErrors, wrongful),
             cross_context: cross_context(&cx),
             disparate_impact: disparate_impact(&cx),
-            protected_conduct: protected_conduct(&cx),
+            protected_conduct: cx.section(Variant::NoProtected, protected_conduct),
             amplification: amplification(&cx),
             household_spillover: household_spillover(&cx),
-            scrutiny_feedback: scrutiny_feedback(&cx),
+            scrutiny_feedback: cx.section(Variant::NoScrutiny, scrutiny_feedback),
             mobility: mobility(&cx),
             concentration: concentration(&cx),
-            appeals: appeals(&cx),
-            responses: responses(&cx),
-            association: association(&cx),
+            appeals: cx.section(Variant::NoAppeals, appeals),
+            responses: cx.section(Variant::NoResponses, responses),
+            association: cx.section(Variant::NoAssociation, association),
         }
     }
 }
@@ -80,6 +109,7 @@ impl Audit {
 /// Wrongful sanctions: what the no-errors counterfactual removes.
 fn wrongful(cx: &Counts<'_>) -> Option<Wrongful> {
     cx.has(Variant::NoErrors).then(|| Wrongful {
+        status: cx.status(Variant::NoErrors),
         persons_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.only_factual as f64)),
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_errors.only_factual, g.sanctioned)),
         person_days_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.excess_days as f64)),
@@ -182,8 +212,8 @@ pub(crate) fn domain_map(m: &Model) -> IndexMap<String, Vec<String>> {
         for b in m.behaviours.iter().filter(|b| b.domain == d && b.adverse()) {
             for t in m.treatments.iter().filter(sanctions) {
                 let by_record = match t.trigger {
-                    Status::Grade(_) => b.points < 0 && m.score.is_some(),
-                    Status::List(l) => {
+                    Trigger::Grade(_) => b.points < 0 && m.score.is_some(),
+                    Trigger::List(l) => {
                         b.lists_triggered.contains(&l)
                             || (b.points < 0 && m.score.is_some() && m.lists[l].has_condition())
                     }
@@ -255,6 +285,7 @@ fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
                     (r0 > 0.0).then(|| r / r0)
                 };
                 let factual = cx.est(|g| ratio_of(&g.categories));
+                let four_fifths_flag = factual.value.is_some_and(|r| r > 1.25);
                 CategoryImpact {
                     category: attr.categories.values[i - range.start].clone(),
                     persons: cx.all.categories[i][0],
@@ -262,7 +293,7 @@ fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
                     rate_listed: cx.est(|g| rate(&g.categories[i], 2)),
                     rate_lowest_grade: cx.est(|g| rate(&g.categories[i], 3)),
                     ratio_sanctioned: factual,
-                    four_fifths_flag: factual.value.is_some_and(|r| r > 1.25),
+                    four_fifths_flag,
                     ratio_sanctioned_equal_capture: if equal {
                         cx.est(|g| ratio_of(&g.categories_equal))
                     } else {
@@ -289,6 +320,7 @@ fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
 /// it is penalised.
 fn protected_conduct(cx: &Counts<'_>) -> Option<Protected> {
     cx.has(Variant::NoProtected).then(|| Protected {
+        status: cx.status(Variant::NoProtected),
         share_of_deductions: cx.est(|g| ratio(g.deducted_protected, g.deducted)),
         share_of_listed_persons: cx.est(|g| ratio(g.no_protected.listed_only_factual, g.listed)),
         share_of_sanction_days: cx.est(|g| {
@@ -336,6 +368,7 @@ fn household_spillover(cx: &Counts<'_>) -> Spillover {
 /// scrutiny.
 fn scrutiny_feedback(cx: &Counts<'_>) -> Option<ScrutinyFeedback> {
     cx.has(Variant::NoScrutiny).then(|| ScrutinyFeedback {
+        status: cx.status(Variant::NoScrutiny),
         extra_records: cx.est(|g| cx.total(g, g.records as f64 - g.no_scrutiny.records as f64)),
         share_of_records: cx.est(|g| {
             (g.records > 0)
@@ -389,11 +422,16 @@ fn mobility(cx: &Counts<'_>) -> Mobility {
     }
 }
 
-/// Concentration of sanction-days: Gini and the top 1% share.
+/// Concentration of sanction-days: Gini and the top 1% share over everyone, prevalence,
+/// and the Gini and top 1% share among those with sanction-days.
 fn concentration(cx: &Counts<'_>) -> Concentration {
     Concentration {
         gini: cx.est(|g| gini(&g.days_histogram, g.persons)),
         top_1_percent_share: cx.est(|g| top_share(&g.days_histogram, g.persons, 0.01)),
+        prevalence: cx.est(|g| ratio(with_days(&g.days_histogram), g.persons)),
+        gini_among_sanctioned: cx.est(|g| gini(&g.days_histogram, with_days(&g.days_histogram))),
+        top_1_percent_share_among_sanctioned: cx
+            .est(|g| top_share(&g.days_histogram, with_days(&g.days_histogram), 0.01)),
     }
 }
 
@@ -407,7 +445,15 @@ fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
         let factual_wrongful =
             |g: &GroupTally| g.sanction_days as f64 - g.no_errors.sanction_days as f64;
         let queue = cx.has(Variant::InstantAppeals);
+        let h = cx.model.days;
+        let capacity = cx
+            .model
+            .appeals
+            .as_ref()
+            .map(|rules| rules.capacity_until(h, cx.model.persons));
+        let filed = r.appealed[0] + r.appealed[1];
         AppealsAudit {
+            status: cx.status(Variant::NoAppeals),
             erroneous_adverse_records: r.adverse[1],
             share_of_erroneous_records_never_corrected: cx
                 .est(|g| ratio(g.responses.removed[1], g.responses.adverse[1]).map(|x| 1.0 - x)),
@@ -453,6 +499,33 @@ fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
             } else {
                 Estimate::new(None, None)
             },
+            review_capacity: capacity,
+            utilisation: cx.est(|g| {
+                let filed = (g.appeal_filings.len() as f64, capacity?);
+                cx.total(g, filed.0).map(|f| f / filed.1 as f64)
+            }),
+            queue_unstable: filed as f64 > capacity.map_or(f64::INFINITY, |c| c as f64),
+            appeals_pending_at_end: filed - (r.decided[0] + r.decided[1]),
+            wait_median_days: cx.est(|g| {
+                km_quantile(
+                    &censored_waits(&g.appeal_filings, &g.appeal_decisions, h),
+                    0.5,
+                )
+            }),
+            wait_p90_days: cx.est(|g| {
+                km_quantile(
+                    &censored_waits(&g.appeal_filings, &g.appeal_decisions, h),
+                    0.9,
+                )
+            }),
+            erroneous_records_followed_365_days: cx
+                .all
+                .erroneous_arrivals
+                .iter()
+                .filter(|&&a| a.saturating_add(365) < h)
+                .count() as u64,
+            share_of_erroneous_records_corrected_within_365_days: cx
+                .est(|g| removed_within(&g.erroneous_arrivals, &g.erroneous_removals, h, 365)),
         }
     })
 }
@@ -473,6 +546,7 @@ fn responses(cx: &Counts<'_>) -> Option<ResponsesAudit> {
             })
         };
         ResponsesAudit {
+            status: cx.status(Variant::NoResponses),
             change_in_violations: change(0),
             change_in_protected_conduct: change(1),
             deterred_acts: cx.all.responses.deterred_acts,
@@ -488,6 +562,7 @@ fn responses(cx: &Counts<'_>) -> Option<ResponsesAudit> {
 /// Association punishment: sanctions through whom one knows.
 fn association(cx: &Counts<'_>) -> Option<AssociationAudit> {
     cx.has(Variant::NoAssociation).then(|| AssociationAudit {
+        status: cx.status(Variant::NoAssociation),
         persons_sanctioned_only_through_contacts: cx
             .est(|g| cx.total(g, g.no_association.only_factual as f64)),
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_association.only_factual, g.sanctioned)),

@@ -8,6 +8,8 @@
 //! Chunks are independent units (households and neighbourhoods never straddle them),
 //! so the jackknife accounts for dependence within households and neighbourhoods.
 
+#[cfg(test)]
+mod coverage;
 mod lives;
 mod measures;
 mod readings;
@@ -19,7 +21,7 @@ mod variant;
 pub(crate) use lives::{Lives, NEVER, Observed};
 pub use readings::Difference;
 pub use schema::*;
-pub use stats::Estimate;
+pub use stats::{Estimate, FEW_GROUPS, MIN_GROUPS_FOR_INTERVAL, interval_quantile, t975};
 pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally, WrongfulPath};
 pub(crate) use variant::Reach;
 pub use variant::Variant;

@@ -22,6 +22,9 @@ pub struct Audit {
     pub counterfactuals: Vec<String>,
     /// Jackknife groups with persons in them.
     pub jackknife_groups: usize,
+    /// How the 95% intervals were formed from those groups.
+    #[serde(default)]
+    pub intervals: Intervals,
     /// 1. Sanctions caused by false and misattributed records.
     pub wrongful: Option<Wrongful>,
     /// 2. Sanctions outside the domain of the records behind them.
@@ -48,9 +51,52 @@ pub struct Audit {
     pub association: Option<AssociationAudit>,
 }
 
+/// Whether a mechanism the scenario has acted in the run (docs/audit.md, "Not triggered").
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// It acted somewhere: the section's estimates are its measures.
+    #[default]
+    Acted,
+    /// It never acted (e.g. nobody ever under scrutiny): the estimates are null.
+    NotTriggered,
+}
+
+/// The intervals of every estimate: value ± t₀.₉₇₅(k − 1) · se over k jackknife groups.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct Intervals {
+    /// t₀.₉₇₅(k − 1), the multiplier of every standard error (null below 5 groups: no
+    /// estimate has `ci_low`/`ci_high` then, only its standard error).
+    pub t_quantile: Option<f64>,
+    /// "ok" (10 groups or more), "few groups" (5 to 9: wide, rough intervals) or "none"
+    /// (fewer than 5 groups: no intervals).
+    pub status: String,
+}
+
+impl Intervals {
+    /// The intervals of an audit over `groups` non-empty jackknife groups.
+    pub fn for_groups(groups: usize) -> Intervals {
+        let status = if groups < super::stats::MIN_GROUPS_FOR_INTERVAL {
+            "none"
+        } else if groups < super::stats::FEW_GROUPS {
+            "few groups"
+        } else {
+            "ok"
+        };
+        Intervals {
+            t_quantile: super::stats::interval_quantile(groups),
+            status: status.to_string(),
+        }
+    }
+}
+
 /// Measure 10.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AppealsAudit {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Adverse records (negative points or a list trigger) that were false or misattributed.
     pub erroneous_adverse_records: u64,
     /// Share of them never removed by an appeal or repair within the horizon.
@@ -78,11 +124,41 @@ pub struct AppealsAudit {
     pub sanction_days_due_to_queueing: Estimate,
     /// Wrongful sanction-days that remained because of queueing: W(factual) − W(no queue).
     pub wrongful_sanction_days_due_to_queueing: Estimate,
+    /// Reviews the office could start within the horizon (null without `[appeals]`).
+    #[serde(default)]
+    pub review_capacity: Option<u64>,
+    /// Utilisation ρ = appeals filed / review capacity, over the horizon.
+    #[serde(default)]
+    pub utilisation: Estimate,
+    /// ρ > 1: appeals arrive faster than the office can start reviews, so the queue grows
+    /// without bound and every waiting time grows with the horizon.
+    #[serde(default)]
+    pub queue_unstable: bool,
+    /// Appeals filed but not decided within the horizon (censored in the waits below).
+    #[serde(default)]
+    pub appeals_pending_at_end: u64,
+    /// Kaplan–Meier median days from filing to decision, pending appeals censored at the
+    /// horizon (null when fewer than half are decided: not reached).
+    #[serde(default)]
+    pub wait_median_days: Estimate,
+    /// Kaplan–Meier 90th percentile of the same (null: not reached).
+    #[serde(default)]
+    pub wait_p90_days: Estimate,
+    /// Erroneous adverse records that arrived more than 365 days before the horizon.
+    #[serde(default)]
+    pub erroneous_records_followed_365_days: u64,
+    /// Of those, the share removed by an appeal or repair within 365 days of arrival.
+    #[serde(default)]
+    pub share_of_erroneous_records_corrected_within_365_days: Estimate,
 }
 
 /// Measure 11.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResponsesAudit {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Relative change in genuine violations (acts of unprotected behaviours with adverse
     /// records) against the same regime without responses: performed / candidate − 1.
     pub change_in_violations: Estimate,
@@ -99,6 +175,10 @@ pub struct ResponsesAudit {
 /// Measure 12.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssociationAudit {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Persons ever sanctioned who would not have been without contacts triggers.
     pub persons_sanctioned_only_through_contacts: Estimate,
     /// Their share of ever-sanctioned persons.
@@ -112,6 +192,10 @@ pub struct AssociationAudit {
 /// Measure 1.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Wrongful {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Persons ever sanctioned who would never have been without data errors.
     pub persons_wrongly_sanctioned: Estimate,
     /// Share of ever-sanctioned persons who were wrongly sanctioned.
@@ -232,6 +316,10 @@ pub struct CategoryImpact {
 /// Measure 4.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Protected {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Points deducted by records of protected conduct / all points deducted.
     pub share_of_deductions: Estimate,
     /// Persons listed only because of records of protected conduct / persons listed.
@@ -267,6 +355,10 @@ pub struct Spillover {
 /// Measure 7.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScrutinyFeedback {
+    /// "acted", or "not_triggered": the scenario has the mechanism but it never acted in
+    /// this run, so every estimate below is null (not applicable).
+    #[serde(default)]
+    pub status: Status,
     /// Records that exist only because of scrutiny (records − records without scrutiny).
     pub extra_records: Estimate,
     /// Share of all records.
@@ -312,4 +404,14 @@ pub struct Concentration {
     pub gini: Estimate,
     /// Share of all sanction-days borne by the 1% of persons with the most.
     pub top_1_percent_share: Estimate,
+    /// Prevalence s: share of persons with at least one sanction-day.
+    #[serde(default)]
+    pub prevalence: Estimate,
+    /// Gini coefficient G₊ among persons with at least one sanction-day
+    /// (gini = 1 − s(1 − G₊)).
+    #[serde(default)]
+    pub gini_among_sanctioned: Estimate,
+    /// Share of sanction-days borne by the 1% of persons with sanction-days who have the most.
+    #[serde(default)]
+    pub top_1_percent_share_among_sanctioned: Estimate,
 }

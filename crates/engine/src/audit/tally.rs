@@ -157,6 +157,19 @@ pub struct GroupTally {
     pub own_scope: Contrast,
     /// The factual run's appeals, repair and responses.
     pub responses: crate::tally::ResponseTally,
+    /// Filing day of every appeal (factual run).
+    pub appeal_filings: Vec<u32>,
+    /// (filing day, days to decision) of every appeal decided within the horizon.
+    pub appeal_decisions: Vec<(u32, u32)>,
+    /// Arrival day of every erroneous adverse record kept for appeals or repair.
+    pub erroneous_arrivals: Vec<u32>,
+    /// (arrival day, days to removal) of every erroneous adverse record removed by an
+    /// appeal or repair.
+    pub erroneous_removals: Vec<(u32, u32)>,
+    /// Bit `1 << (variant as u32)`: the variant's mechanism acted in some chunk of the
+    /// group (an erroneous record, a protected record, someone under scrutiny, an appeal
+    /// or repair, an act thinned by a response; see `ChunkSim::variant_matters`).
+    pub acted: u32,
 }
 
 impl GroupTally {
@@ -253,6 +266,20 @@ impl GroupTally {
             add(a, b);
         }
         self.responses.merge(&o.responses);
+        self.appeal_filings.extend_from_slice(&o.appeal_filings);
+        self.appeal_decisions.extend_from_slice(&o.appeal_decisions);
+        self.erroneous_arrivals
+            .extend_from_slice(&o.erroneous_arrivals);
+        self.erroneous_removals
+            .extend_from_slice(&o.erroneous_removals);
+        self.acted |= o.acted;
+    }
+
+    /// Notes whether a counterfactual's mechanism acted in a chunk of this group.
+    pub(crate) fn note_acted(&mut self, variant: Variant, acted: bool) {
+        if acted {
+            self.acted |= 1 << variant as u32;
+        }
     }
 }
 
@@ -295,24 +322,18 @@ impl AuditTally {
     }
 
     /// A statistic of the whole population, with its delete-a-group jackknife
-    /// standard error (None with fewer than two non-empty groups or an undefined value).
+    /// standard error and replicates (None with fewer than two non-empty groups or an
+    /// undefined value).
     pub(super) fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
         let all = self.total(None);
         let value = f(&all);
         let used: Vec<usize> = (0..GROUPS)
             .filter(|&g| self.groups[g].persons > 0)
             .collect();
-        let se = if used.len() >= 2 && value.is_some() {
-            let reps: Option<Vec<f64>> = used.iter().map(|&g| f(&self.total(Some(g)))).collect();
-            reps.map(|r| {
-                let k = r.len() as f64;
-                let mean = r.iter().sum::<f64>() / k;
-                ((k - 1.0) / k * r.iter().map(|x| (x - mean).powi(2)).sum::<f64>()).sqrt()
-            })
-        } else {
-            None
-        };
-        Estimate::new(value, se)
+        let reps: Option<Vec<f64>> = (used.len() >= 2 && value.is_some())
+            .then(|| used.iter().map(|&g| f(&self.total(Some(g)))).collect())
+            .flatten();
+        Estimate::jackknife(value, reps)
     }
 }
 

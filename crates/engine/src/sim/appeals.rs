@@ -34,6 +34,9 @@ impl ChunkSim {
             if appeal < p.min(1.0) {
                 self.tally.responses.appealed[truth] += 1;
                 self.tally.periods[self.period].responses.appealed[truth] += 1;
+                if ctx.full {
+                    self.observed.group.appeal_filings.push(day);
+                }
                 let upheld = if truth == 1 {
                     rules.success_erroneous
                 } else {
@@ -95,6 +98,12 @@ impl ChunkSim {
         period.decided[truth] += 1;
         total.wait_days += (day - filed) as u64;
         period.wait_days += (day - filed) as u64;
+        if ctx.full {
+            self.observed
+                .group
+                .appeal_decisions
+                .push((filed, day - filed));
+        }
         if flags & REC_UPHELD != 0 {
             total.upheld[truth] += 1;
             period.upheld[truth] += 1;

@@ -56,7 +56,9 @@ pub fn run_with(
                     let group = &mut a.groups[index % crate::audit::GROUPS];
                     chunk.audit_factual(&ctx, group);
                     for vctx in &variants {
-                        if !chunk.variant_matters(&ctx, vctx.variant) {
+                        let acted = chunk.variant_matters(&ctx, vctx.variant);
+                        group.note_acted(vctx.variant, acted);
+                        if !acted {
                             chunk.audit_contrast(&ctx, vctx.variant, None, None, group);
                             continue;
                         }

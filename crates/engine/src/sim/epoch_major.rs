@@ -49,6 +49,10 @@ pub(super) fn run_epoch_major(
             c.audit_factual(ctx, &mut a.groups[index % crate::audit::GROUPS]);
         }
         for (r, vctx) in variants.iter().enumerate() {
+            for (index, c) in factual.iter().enumerate() {
+                let acted = c.variant_matters(ctx, vctx.variant);
+                a.groups[index % crate::audit::GROUPS].note_acted(vctx.variant, acted);
+            }
             // Where the mechanism acted nowhere, the counterfactual is the factual run.
             if !factual.iter().any(|c| c.variant_matters(ctx, vctx.variant)) {
                 for (index, f) in factual.iter().enumerate() {

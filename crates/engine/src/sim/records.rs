@@ -268,6 +268,9 @@ impl ChunkSim {
         let truth = r.erroneous() as usize;
         self.tally.responses.adverse[truth] += 1;
         self.tally.periods[self.period].responses.adverse[truth] += 1;
+        if ctx.full && truth == 1 {
+            self.observed.group.erroneous_arrivals.push(r.day);
+        }
         if r.record != NO_RECORD {
             self.contest(ctx, r);
         }
@@ -321,6 +324,12 @@ impl ChunkSim {
         let truth = (r.flags & REC_ERRONEOUS != 0) as usize;
         self.tally.responses.removed[truth] += 1;
         self.tally.periods[self.period].responses.removed[truth] += 1;
+        if ctx.full && truth == 1 {
+            self.observed
+                .group
+                .erroneous_removals
+                .push((r.day, day - r.day));
+        }
         let (i, b) = (r.person, r.behaviour as usize);
         let beh = &ctx.model.behaviours[b];
         if r.flags & REC_EXPIRED == 0 && beh.points != 0 && ctx.model.score.is_some() {
