@@ -7,6 +7,7 @@
 //! command-line overrides → [`Model`] (checked, ids resolved to indices). Errors at
 //! every stage name the file, line, column and field ([`ScenarioError`]).
 
+mod eligibility;
 pub mod error;
 pub mod kinds;
 pub mod model;

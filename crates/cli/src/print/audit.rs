@@ -129,35 +129,71 @@ fn errors_and_contexts(a: &Audit) {
     );
 }
 
+/// A ratio with its log-scale 95% interval: `1.34 [0.95, 1.88]`; `n/a` when null.
+fn ratio_ci(e: &credsim_engine::Estimate) -> String {
+    match (e.value, e.ci_low, e.ci_high) {
+        (Some(v), Some(lo), Some(hi)) => format!("{v:.2} [{lo:.2}, {hi:.2}]"),
+        (Some(v), _, _) => format!("{v:.2}"),
+        _ => "n/a".into(),
+    }
+}
+
 /// Measure 3.
 fn disparate_impact(a: &Audit) {
     section(
         3,
-        "Disparate impact (sanction rate relative to the most favoured category)",
+        "Disparate impact (against the reference category, over the eligible pool)",
     );
     for (attr, rows) in by_name(&a.disparate_impact) {
         outln!("   {attr}:");
         outln!(
-            "     {:<12} {:>11} {:>16} {:>16} {:>5} {:>16} {:>18}",
+            "     {:<12} {:>11} {:>16} {:>20} {:>20} {:>16} {:>5}",
             "category",
             "persons",
             "sanctioned",
-            "ratio",
-            "4/5",
-            "equal capture",
-            "due to capture"
+            "relative risk",
+            "favourable ratio",
+            "parity diff (pp)",
+            "4/5"
         );
-        for r in rows {
+        for r in rows.iter().filter(|r| r.eligible) {
+            let (risk, fav, spd) = if r.reference {
+                ("reference".to_string(), String::new(), String::new())
+            } else {
+                (
+                    ratio_ci(&r.ratio_sanctioned),
+                    ratio_ci(&r.favourable_ratio),
+                    est(Some(&r.statistical_parity_difference.scaled(100.0)), false),
+                )
+            };
             outln!(
-                "     {:<12} {:>11} {:>16} {:>16} {:>5} {:>16} {:>18}",
+                "     {:<12} {:>11} {:>16} {:>20} {:>20} {:>16} {:>5}",
                 r.category,
                 thousands(r.persons),
                 est(Some(&r.rate_sanctioned), true),
-                est(Some(&r.ratio_sanctioned), false),
-                if r.four_fifths_flag { "FLAG" } else { "" },
-                est(Some(&r.ratio_sanctioned_equal_capture), false),
-                est(Some(&r.share_explained_by_capture), true),
+                risk,
+                fav,
+                spd,
+                if r.four_fifths { "FLAG" } else { "" },
             );
+        }
+        for r in rows.iter().filter(|r| !r.eligible) {
+            outln!(
+                "     {:<12} {:>11} {:>16}   not eligible: cannot be sanctioned by own conduct; pure error or spill-over",
+                r.category,
+                thousands(r.persons),
+                est(Some(&r.rate_sanctioned), true),
+            );
+        }
+        for r in rows.iter().filter(|r| r.eligible && !r.reference) {
+            if r.ratio_sanctioned_equal_capture.value.is_some() {
+                outln!(
+                    "     {:<12} equal capture: relative risk {}, due to capture {}",
+                    r.category,
+                    est(Some(&r.ratio_sanctioned_equal_capture), false),
+                    est(Some(&r.share_explained_by_capture), true),
+                );
+            }
         }
     }
 }

@@ -4,7 +4,10 @@
 use super::stats::{gini, km_quantile, ratio, top_share};
 use super::*;
 use credsim_model::Model;
+use impact::disparate_impact;
 use indexmap::IndexMap;
+
+mod impact;
 
 /// What every measure reads: the model, the audit's counts per jackknife group and
 /// their total over the whole population.
@@ -104,68 +107,6 @@ fn cross_context(cx: &Counts<'_>) -> CrossContext {
         share_of_denied_attempts: cx
             .est(|g| ratio(g.denied.saturating_sub(g.denied_in_context), g.denied)),
     }
-}
-
-/// Disparate impact: adverse-outcome rates by category of each attribute, their ratio
-/// to the most favoured category, and the same under equal capture.
-fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
-    let mut disparate_impact = IndexMap::new();
-    let mut offset = 0;
-    for attr in &cx.model.attributes {
-        let k = attr.categories.values.len();
-        let range = offset..offset + k;
-        offset += k;
-        let rate = |c: &[u64; 4], j: usize| ratio(c[j], c[0]);
-        // The most favoured category: lowest positive factual sanction rate (a
-        // category nobody in which is sanctioned, e.g. children, cannot be a
-        // denominator).
-        let reference = range
-            .clone()
-            .filter(|&i| rate(&cx.all.categories[i], 1).is_some_and(|r| r > 0.0))
-            .min_by(|&a, &b| {
-                let ra = rate(&cx.all.categories[a], 1).unwrap_or(0.0);
-                let rb = rate(&cx.all.categories[b], 1).unwrap_or(0.0);
-                ra.total_cmp(&rb)
-            })
-            .unwrap_or(range.start);
-        let equal = cx.has(Variant::EqualCapture);
-        let rows = range
-            .clone()
-            .map(|i| {
-                let ratio_of = move |cats: &CategoryCounts| {
-                    let r = rate(&cats[i], 1)?;
-                    let r0 = rate(&cats[reference], 1)?;
-                    (r0 > 0.0).then(|| r / r0)
-                };
-                let factual = cx.est(|g| ratio_of(&g.categories));
-                CategoryImpact {
-                    category: attr.categories.values[i - range.start].clone(),
-                    persons: cx.all.categories[i][0],
-                    rate_sanctioned: cx.est(|g| rate(&g.categories[i], 1)),
-                    rate_listed: cx.est(|g| rate(&g.categories[i], 2)),
-                    rate_lowest_grade: cx.est(|g| rate(&g.categories[i], 3)),
-                    ratio_sanctioned: factual,
-                    four_fifths_flag: factual.value.is_some_and(|r| r > 1.25),
-                    ratio_sanctioned_equal_capture: if equal {
-                        cx.est(|g| ratio_of(&g.categories_equal))
-                    } else {
-                        Estimate::new(None, None)
-                    },
-                    share_explained_by_capture: if equal {
-                        cx.est(|g| {
-                            let r = ratio_of(&g.categories)?;
-                            let e = ratio_of(&g.categories_equal)?;
-                            ((r - 1.0).abs() > 1e-12).then(|| (r - e) / (r - 1.0))
-                        })
-                    } else {
-                        Estimate::new(None, None)
-                    },
-                }
-            })
-            .collect();
-        disparate_impact.insert(attr.id.clone(), rows);
-    }
-    disparate_impact
 }
 
 /// Protected conduct: deductions, listings and sanction-days that exist only because

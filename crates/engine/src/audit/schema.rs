@@ -143,16 +143,34 @@ pub struct CategoryImpact {
     pub category: String,
     /// Persons in it.
     pub persons: u64,
+    /// The reference category of the attribute's ratios and differences (stated in the
+    /// scenario, else the largest eligible category).
+    pub reference: bool,
+    /// Its persons can be sanctioned by their own conduct (some adverse behaviour has
+    /// a positive rate and capture for them). An ineligible category's rate is pure
+    /// error or spill-over; it gets no ratio, difference or flag.
+    pub eligible: bool,
     /// Share ever sanctioned / listed / in the lowest grade.
     pub rate_sanctioned: Estimate,
     /// Share ever listed.
     pub rate_listed: Estimate,
     /// Share ever in the lowest grade.
     pub rate_lowest_grade: Estimate,
-    /// Sanction rate relative to the most favoured category (lowest sanction rate).
+    /// Adverse relative risk: sanction rate / the reference's (log-scale interval).
     pub ratio_sanctioned: Estimate,
-    /// Ratio above 1.25 (the four-fifths rule read for an adverse outcome).
-    pub four_fifths_flag: bool,
+    /// The adverse relative risk's point value is above 1.25 (credsim's former
+    /// "four-fifths" flag; not the Guidelines' rule, see `four_fifths`).
+    pub adverse_ratio_above_1_25: bool,
+    /// Favourable rate (never sanctioned) / the reference's (log-scale interval).
+    pub favourable_ratio: Estimate,
+    /// Favourable rate − the reference's, as a share (printed in percentage points).
+    pub statistical_parity_difference: Estimate,
+    /// Favourable rate / the highest favourable rate among eligible categories, the
+    /// highest chosen again in each jackknife replicate (log-scale interval).
+    pub favourable_ratio_to_highest: Estimate,
+    /// 29 CFR 1607.4(D): `favourable_ratio_to_highest` below 4/5, and significantly
+    /// below 1 (its 95% interval excludes 1).
+    pub four_fifths: bool,
     /// The same ratio with capture equalised across persons (null without uneven capture).
     pub ratio_sanctioned_equal_capture: Estimate,
     /// Share of the excess ratio explained by unequal capture:

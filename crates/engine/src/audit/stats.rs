@@ -33,6 +33,21 @@ impl Estimate {
     }
 }
 
+impl Estimate {
+    /// A positive ratio from the estimate of its logarithm: the value e^l, the
+    /// delta-method standard error e^l · se, and the interval from exponentiating the
+    /// log-scale bounds (asymmetric, inside (0, ∞)).
+    pub(super) fn from_log(log: Estimate) -> Estimate {
+        let value = log.value.map(f64::exp);
+        Estimate {
+            value,
+            se: value.zip(log.se).map(|(v, s)| v * s),
+            ci_low: log.ci_low.map(f64::exp),
+            ci_high: log.ci_high.map(f64::exp),
+        }
+    }
+}
+
 pub(super) fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
@@ -130,6 +145,18 @@ mod tests {
         let mut h = vec![0u64; 6];
         h[5] = 3;
         assert!(gini(&h, 3).expect("defined").abs() < 1e-12);
+    }
+
+    #[test]
+    fn log_scale_intervals_by_hand() {
+        // ln 2 ± 1.96 · 0.1: the interval is 2 · e^(±0.196), the se 2 · 0.1.
+        let e = Estimate::from_log(Estimate::new(Some(2f64.ln()), Some(0.1)));
+        let close = |a: Option<f64>, b: f64| (a.expect("defined") - b).abs() < 1e-12;
+        assert!(close(e.value, 2.0));
+        assert!(close(e.se, 0.2));
+        assert!(close(e.ci_low, 2.0 * (-0.196f64).exp()));
+        assert!(close(e.ci_high, 2.0 * 0.196f64.exp()));
+        assert_eq!(Estimate::from_log(Estimate::new(None, None)).value, None);
     }
 
     #[test]
