@@ -185,16 +185,76 @@ fn disparate_impact(a: &Audit) {
                 est(Some(&r.rate_sanctioned), true),
             );
         }
-        for r in rows.iter().filter(|r| r.eligible && !r.reference) {
-            if r.ratio_sanctioned_equal_capture.value.is_some() {
-                outln!(
-                    "     {:<12} equal capture: relative risk {}, due to capture {}",
-                    r.category,
-                    est(Some(&r.ratio_sanctioned_equal_capture), false),
-                    est(Some(&r.share_explained_by_capture), true),
-                );
-            }
+        capture_contrasts(rows);
+        conditional_parity(rows);
+    }
+}
+
+/// Measure 3 under equal capture, at each level (attributes with capture
+/// multipliers only).
+fn capture_contrasts(rows: &[credsim_engine::audit::CategoryImpact]) {
+    let Some(first) = rows.first().filter(|r| !r.equal_capture.is_empty()) else {
+        return;
+    };
+    outln!("     with capture equalised (everyone watched as at the level named):");
+    for (l, level) in first.equal_capture.iter().enumerate() {
+        outln!("       at {}:", level.level);
+        for r in rows.iter().filter(|r| r.eligible) {
+            let Some(e) = r.equal_capture.get(l) else {
+                continue;
+            };
+            let (risk, spd) = if r.reference {
+                ("reference".to_string(), String::new())
+            } else {
+                (
+                    ratio_ci(&e.ratio_sanctioned),
+                    est(Some(&e.statistical_parity_difference.scaled(100.0)), false),
+                )
+            };
+            outln!(
+                "         {:<12} {:>16} {:>20} {:>16}   (as run: {}, {})",
+                r.category,
+                est(Some(&e.rate_sanctioned), true),
+                risk,
+                spd,
+                est(Some(&r.rate_sanctioned), true),
+                if r.reference {
+                    "reference".to_string()
+                } else {
+                    ratio_ci(&r.ratio_sanctioned)
+                },
+            );
         }
+    }
+}
+
+/// Conditional parity: the sanction rate by number of genuine violations.
+fn conditional_parity(rows: &[credsim_engine::audit::CategoryImpact]) {
+    let Some(first) = rows.first() else {
+        return;
+    };
+    let classes: Vec<&str> = first
+        .sanctioned_given_acts
+        .iter()
+        .map(|c| c.acts.as_str())
+        .collect();
+    outln!(
+        "     sanctioned, given the number of genuine violations ({}):",
+        classes.join(", ")
+    );
+    for r in rows {
+        let cells: Vec<String> = r
+            .sanctioned_given_acts
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} (n {})",
+                    est(Some(&c.rate_sanctioned), true),
+                    thousands(c.persons)
+                )
+            })
+            .collect();
+        outln!("       {:<12} {}", r.category, cells.join("  "));
     }
 }
 

@@ -37,6 +37,9 @@ per_person! {
         in_context: u32 = 0, [Dims::when(d.factual) * d.slots], init, warm;
         /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
         records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
+        /// Genuine acts performed: `[person × 2 + class]`, class 0 violations
+        /// (unprotected adverse behaviours), 1 protected conduct (factual run).
+        acts: u32 = 0, [Dims::when(d.factual) * 2], init, cold;
         /// Lists the person is on now.
         lists_on: u8 = 0, [1], copy, cold;
         /// Since when the person is on some list.

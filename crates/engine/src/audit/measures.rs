@@ -58,11 +58,7 @@ impl Audit {
             scenario_hash: model.hash.clone(),
             seed: model.seed,
             persons: model.persons,
-            counterfactuals: audit
-                .variants
-                .iter()
-                .map(|v| v.name().to_string())
-                .collect(),
+            counterfactuals: audit.variants.iter().map(|v| v.label(model)).collect(),
             jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
             wrongful: wrongful(&cx),
             cross_context: cross_context(&cx),

@@ -20,9 +20,10 @@ pub(crate) use lives::{Lives, NEVER, Observed};
 pub use readings::Difference;
 pub use schema::*;
 pub use stats::Estimate;
-pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally};
-pub(crate) use variant::Reach;
+pub use tally::{ACT_CLASSES, AuditTally, CategoryCounts, Contrast, GroupTally};
 pub use variant::Variant;
+pub use variant::carries_capture;
+pub(crate) use variant::{Reach, capture_level_categories};
 
 /// Jackknife groups: chunk c belongs to group c mod GROUPS.
 pub const GROUPS: usize = 20;

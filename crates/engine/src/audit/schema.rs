@@ -171,11 +171,38 @@ pub struct CategoryImpact {
     /// 29 CFR 1607.4(D): `favourable_ratio_to_highest` below 4/5, and significantly
     /// below 1 (its 95% interval excludes 1).
     pub four_fifths: bool,
-    /// The same ratio with capture equalised across persons (null without uneven capture).
-    pub ratio_sanctioned_equal_capture: Estimate,
-    /// Share of the excess ratio explained by unequal capture:
-    /// (ratio − ratio with equal capture) / (ratio − 1).
-    pub share_explained_by_capture: Estimate,
+    /// The same contrasts with capture equalised, at each stated level (the
+    /// population mean, then each category's own level of every attribute that carries
+    /// capture multipliers). Empty unless this attribute carries capture multipliers.
+    pub equal_capture: Vec<EqualCaptureImpact>,
+    /// Conditional parity: the sanction rate among persons with 0, 1, 2 and 3 or more
+    /// genuine violations (acts of unprotected adverse behaviours).
+    pub sanctioned_given_acts: Vec<ConditionalRate>,
+}
+
+/// Measure 3 with capture equalised at one level: everyone watched as much as the
+/// average person, or as the average person of one category.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EqualCaptureImpact {
+    /// `population mean`, or the category whose level everyone gets (`group = minority`).
+    pub level: String,
+    /// Share ever sanctioned in that counterfactual.
+    pub rate_sanctioned: Estimate,
+    /// Its adverse relative risk against the reference in the same counterfactual.
+    pub ratio_sanctioned: Estimate,
+    /// Its favourable-rate difference from the reference, as a share.
+    pub statistical_parity_difference: Estimate,
+}
+
+/// The sanction rate of a category's persons with a given number of genuine violations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConditionalRate {
+    /// Genuine violations: `0`, `1`, `2`, `3+`.
+    pub acts: String,
+    /// Persons of the category with that many.
+    pub persons: u64,
+    /// Share of them ever sanctioned.
+    pub rate_sanctioned: Estimate,
 }
 
 /// Measure 4.

@@ -46,6 +46,9 @@ impl Contrast {
 /// ever in the lowest grade.
 pub type CategoryCounts = Vec<[u64; 4]>;
 
+/// Classes of the number of genuine violations of conditional parity: 0, 1, 2, 3+.
+pub const ACT_CLASSES: usize = 4;
+
 /// Everything the audit counts for one jackknife group of chunks. Integers only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupTally {
@@ -96,6 +99,13 @@ pub struct GroupTally {
     pub categories: CategoryCounts,
     /// The same with capture equalised.
     pub categories_equal: CategoryCounts,
+    /// The same with capture equalised at each category level
+    /// (`capture_level_categories`), one per level.
+    pub categories_at_level: Vec<CategoryCounts>,
+    /// Per (attribute, category): persons with 0, 1, 2 and 3 or more genuine acts of
+    /// violations (unprotected adverse behaviours) in the factual run, then of those
+    /// the persons ever sanctioned (conditional parity).
+    pub categories_by_acts: Vec<[u64; 2 * ACT_CLASSES]>,
     /// Counterfactual without data errors.
     pub no_errors: Contrast,
     /// Counterfactual without scrutiny.
@@ -132,7 +142,7 @@ impl GroupTally {
             Variant::InstantAppealsNoErrors => &mut self.instant_appeals_no_errors,
             Variant::NoResponses => &mut self.no_responses,
             Variant::NoAssociation => &mut self.no_association,
-            Variant::Factual | Variant::EqualCapture => return None,
+            Variant::Factual | Variant::EqualCapture | Variant::EqualCaptureAt(_) => return None,
         })
     }
 }
@@ -155,6 +165,11 @@ impl GroupTally {
             transitions: vec![0; g * g],
             categories: vec![[0; 4]; cats],
             categories_equal: vec![[0; 4]; cats],
+            categories_at_level: vec![
+                vec![[0; 4]; cats];
+                super::capture_level_categories(model).len()
+            ],
+            categories_by_acts: vec![[0; 2 * ACT_CLASSES]; cats],
             ..GroupTally::default()
         }
     }
@@ -189,6 +204,22 @@ impl GroupTally {
             add(a, b);
         }
         for (a, b) in self.categories_equal.iter_mut().zip(&o.categories_equal) {
+            add(a, b);
+        }
+        for (l, m) in self
+            .categories_at_level
+            .iter_mut()
+            .zip(&o.categories_at_level)
+        {
+            for (a, b) in l.iter_mut().zip(m) {
+                add(a, b);
+            }
+        }
+        for (a, b) in self
+            .categories_by_acts
+            .iter_mut()
+            .zip(&o.categories_by_acts)
+        {
             add(a, b);
         }
         self.no_errors.add(&o.no_errors);
@@ -275,6 +306,12 @@ impl GroupTally {
             transitions: vec![0; t.transitions.len()],
             categories: vec![[0; 4]; t.categories.len()],
             categories_equal: vec![[0; 4]; t.categories_equal.len()],
+            categories_at_level: t
+                .categories_at_level
+                .iter()
+                .map(|l| vec![[0; 4]; l.len()])
+                .collect(),
+            categories_by_acts: vec![[0; 2 * ACT_CLASSES]; t.categories_by_acts.len()],
             ..GroupTally::default()
         }
     }

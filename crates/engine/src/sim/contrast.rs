@@ -2,6 +2,7 @@
 //! counts and the contrast with a counterfactual, and the persons table.
 
 use super::*;
+use crate::audit::ACT_CLASSES;
 
 /// Where each attribute's categories start in the audit's flat per-category counts.
 pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
@@ -101,12 +102,17 @@ impl ChunkSim {
             }
             g.listed += listed as u64;
             g.lowest += lowest as u64;
+            let acts = (self.lives.acts[2 * i] as usize).min(ACT_CLASSES - 1);
             for (x, &o) in offsets.iter().enumerate() {
-                let c = &mut g.categories[o + self.people.persons.attrs[i * a + x] as usize];
+                let cat = o + self.people.persons.attrs[i * a + x] as usize;
+                let c = &mut g.categories[cat];
                 c[0] += 1;
                 c[1] += sanctioned as u64;
                 c[2] += listed as u64;
                 c[3] += lowest as u64;
+                let k = &mut g.categories_by_acts[cat];
+                k[acts] += 1;
+                k[ACT_CLASSES + acts] += sanctioned as u64;
             }
             let stay = |entry: u32, exit: u32| {
                 (entry != NEVER).then(|| {
@@ -147,7 +153,11 @@ impl ChunkSim {
             (_, None) => Some(i),
         };
         let n = self.people.len();
-        if variant == Variant::EqualCapture {
+        if let Some(level) = variant.capture_level() {
+            let counts = match level {
+                0 => &mut g.categories_equal,
+                l => &mut g.categories_at_level[l - 1],
+            };
             let m = ctx.model;
             let a = m.attributes.len();
             let offsets = category_offsets(m);
@@ -157,8 +167,7 @@ impl ChunkSim {
                     None => self.outcome(ctx, i),
                 };
                 for (x, &o) in offsets.iter().enumerate() {
-                    let c =
-                        &mut g.categories_equal[o + self.people.persons.attrs[i * a + x] as usize];
+                    let c = &mut counts[o + self.people.persons.attrs[i * a + x] as usize];
                     c[0] += 1;
                     c[1] += sanctioned as u64;
                     c[2] += listed as u64;

@@ -30,6 +30,34 @@ fn none() -> Estimate {
     Estimate::new(None, None)
 }
 
+/// The equal-capture counterfactuals run, each with its level's name and which
+/// counts are its own: None the population mean, Some(j) category level j.
+fn capture_levels(cx: &Counts<'_>) -> Vec<(String, Option<usize>)> {
+    let mut v = Vec::new();
+    if cx.has(Variant::EqualCapture) {
+        v.push(("population mean".to_string(), None));
+    }
+    let m = cx.model;
+    for (j, (x, c)) in crate::audit::capture_level_categories(m)
+        .into_iter()
+        .enumerate()
+    {
+        if cx.has(Variant::EqualCaptureAt(j as u8)) {
+            let a = &m.attributes[x];
+            v.push((format!("{} = {}", a.id, a.categories.values[c]), Some(j)));
+        }
+    }
+    v
+}
+
+/// One equal-capture counterfactual's per-category counts in a group.
+fn level_counts(g: &GroupTally, level: Option<usize>) -> Option<&CategoryCounts> {
+    match level {
+        None => Some(&g.categories_equal),
+        Some(j) => g.categories_at_level.get(j),
+    }
+}
+
 /// Disparate impact: adverse-outcome rates by category of each attribute, against
 /// the reference category, and the same under equal capture.
 pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
@@ -45,7 +73,8 @@ pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<Category
         let favourable = move |cats: &CategoryCounts, c: usize| rate(cats, c, 1).map(|r| 1.0 - r);
         let eligible: Vec<bool> = (0..k).map(|c| cx.model.eligible(x, c)).collect();
         let reference = reference(cx.model, x);
-        let equal = cx.has(Variant::EqualCapture);
+        let carries = crate::audit::carries_capture(cx.model, x);
+        let levels = capture_levels(cx);
         let rows = (0..k)
             .map(|c| {
                 let is_ref = reference == Some(c);
@@ -80,7 +109,6 @@ pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<Category
                 } else {
                     none()
                 };
-                let ratio_of = |cats: &CategoryCounts| against(quotient, false)?(cats);
                 CategoryImpact {
                     category: attr.categories.values[c].clone(),
                     persons: cx.all.categories[start + c][0],
@@ -96,20 +124,44 @@ pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<Category
                     four_fifths: to_highest.value.is_some_and(|r| r < 0.8)
                         && to_highest.ci_high.is_some_and(|h| h < 1.0),
                     favourable_ratio_to_highest: to_highest,
-                    ratio_sanctioned_equal_capture: if equal {
-                        cx.est(|g| ratio_of(&g.categories_equal))
+                    equal_capture: if carries {
+                        levels
+                            .iter()
+                            .map(|(level, which)| {
+                                let which = *which;
+                                EqualCaptureImpact {
+                                    level: level.clone(),
+                                    rate_sanctioned: cx
+                                        .est(|g| rate(level_counts(g, which)?, c, 1)),
+                                    ratio_sanctioned: against(quotient, false)
+                                        .map_or_else(none, |f| {
+                                            log_est(cx, |g| f(level_counts(g, which)?))
+                                        }),
+                                    statistical_parity_difference: against(
+                                        |a, b| Some(a - b),
+                                        true,
+                                    )
+                                    .map_or_else(none, |f| cx.est(|g| f(level_counts(g, which)?))),
+                                }
+                            })
+                            .collect()
                     } else {
-                        none()
+                        Vec::new()
                     },
-                    share_explained_by_capture: if equal {
-                        cx.est(|g| {
-                            let r = ratio_of(&g.categories)?;
-                            let e = ratio_of(&g.categories_equal)?;
-                            ((r - 1.0).abs() > 1e-12).then(|| (r - e) / (r - 1.0))
+                    sanctioned_given_acts: (0..ACT_CLASSES)
+                        .map(|j| ConditionalRate {
+                            acts: if j + 1 < ACT_CLASSES {
+                                j.to_string()
+                            } else {
+                                format!("{j}+")
+                            },
+                            persons: cx.all.categories_by_acts[start + c][j],
+                            rate_sanctioned: cx.est(|g| {
+                                let n = &g.categories_by_acts[start + c];
+                                ratio(n[ACT_CLASSES + j], n[j])
+                            }),
                         })
-                    } else {
-                        none()
-                    },
+                        .collect(),
                 }
             })
             .collect();
