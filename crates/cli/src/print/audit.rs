@@ -131,9 +131,14 @@ fn errors_and_contexts(a: &Audit) {
 
 /// A ratio with its log-scale 95% interval: `1.34 [0.95, 1.88]`; `n/a` when null.
 fn ratio_ci(e: &credsim_engine::Estimate) -> String {
+    ratio_digits(e, 2)
+}
+
+/// The same with `d` decimals (favourable ratios sit close to 1 for rare sanctions).
+fn ratio_digits(e: &credsim_engine::Estimate, d: usize) -> String {
     match (e.value, e.ci_low, e.ci_high) {
-        (Some(v), Some(lo), Some(hi)) => format!("{v:.2} [{lo:.2}, {hi:.2}]"),
-        (Some(v), _, _) => format!("{v:.2}"),
+        (Some(v), Some(lo), Some(hi)) => format!("{v:.d$} [{lo:.d$}, {hi:.d$}]"),
+        (Some(v), _, _) => format!("{v:.d$}"),
         _ => "n/a".into(),
     }
 }
@@ -147,7 +152,7 @@ fn disparate_impact(a: &Audit) {
     for (attr, rows) in by_name(&a.disparate_impact) {
         outln!("   {attr}:");
         outln!(
-            "     {:<12} {:>11} {:>16} {:>20} {:>20} {:>16} {:>5}",
+            "     {:<12} {:>11} {:>16} {:>20} {:>23} {:>16} {:>5}",
             "category",
             "persons",
             "sanctioned",
@@ -162,12 +167,12 @@ fn disparate_impact(a: &Audit) {
             } else {
                 (
                     ratio_ci(&r.ratio_sanctioned),
-                    ratio_ci(&r.favourable_ratio),
+                    ratio_digits(&r.favourable_ratio, 3),
                     est(Some(&r.statistical_parity_difference.scaled(100.0)), false),
                 )
             };
             outln!(
-                "     {:<12} {:>11} {:>16} {:>20} {:>20} {:>16} {:>5}",
+                "     {:<12} {:>11} {:>16} {:>20} {:>23} {:>16} {:>5}",
                 r.category,
                 thousands(r.persons),
                 est(Some(&r.rate_sanctioned), true),
