@@ -74,6 +74,11 @@ pub struct PersonBatch {
     pub sanction_days: Vec<u32>,
     /// Days on at least one list.
     pub listed_days: Vec<u32>,
+    /// Genuine violations performed (acts of unprotected adverse behaviours, captured
+    /// or not): the audit's K, ground truth for recomputing fairness measures.
+    pub violations: Vec<u32>,
+    /// Acts of protected conduct performed.
+    pub protected_acts: Vec<u32>,
     /// Ever in the lowest grade.
     pub ever_lowest_grade: Vec<bool>,
     /// Ever sanctioned.

@@ -256,3 +256,61 @@ fn conditional_parity_matches_binomial_capture() {
         assert_eq!(r.sanctioned_given_acts[3].acts, "3+");
     }
 }
+
+/// The persons table's ground truth adds up: its `violations` and `protected_acts`
+/// columns sum to the summary's genuine acts of unprotected adverse and of protected
+/// behaviours (suining-2010 has both), and the number of persons with k violations
+/// is the audit's `persons` of conditional parity class k.
+#[test]
+fn persons_table_ground_truth_is_conserved() {
+    let m = credsim_model::presets::load(
+        "suining-2010",
+        &Overrides {
+            persons: Some(20_000),
+            ..Overrides::default()
+        },
+    )
+    .expect("preset")
+    .model;
+    let rows = std::sync::Mutex::new((0u64, 0u64, [0u64; 4]));
+    let add = |_: usize, b: credsim_engine::PersonBatch| {
+        let mut r = rows.lock().expect("lock");
+        r.0 += b.violations.iter().map(|&x| x as u64).sum::<u64>();
+        r.1 += b.protected_acts.iter().map(|&x| x as u64).sum::<u64>();
+        for &k in &b.violations {
+            r.2[(k as usize).min(3)] += 1;
+        }
+    };
+    let cancel = AtomicBool::new(false);
+    let control = credsim_engine::Control {
+        persons: Some(&add),
+        ..common::control(&cancel)
+    };
+    let options = credsim_engine::Options {
+        persons_table: credsim_engine::PersonsTable::Full,
+        ..credsim_engine::Options::default()
+    };
+    let o = credsim_engine::run_with(&m, &control, options).expect("runs");
+    let s = credsim_engine::summary::Summary::new(&m, &o);
+    let a = Audit::new(&m, o.audit.as_ref().expect("audit"));
+    let acts = |protected: bool| -> u64 {
+        m.behaviours
+            .iter()
+            .filter(|b| b.protected == protected && (protected || b.adverse()))
+            .map(|b| s.behaviour.acts[&b.id])
+            .sum()
+    };
+    let (violations, protected, classes) = *rows.lock().expect("lock");
+    assert!(violations > 0 && protected > 0);
+    assert_eq!(violations, acts(false));
+    assert_eq!(protected, acts(true));
+    let by_class: Vec<u64> = (0..4)
+        .map(|k| {
+            a.disparate_impact["region"]
+                .iter()
+                .map(|r| r.sanctioned_given_acts[k].persons)
+                .sum()
+        })
+        .collect();
+    assert_eq!(by_class, classes);
+}

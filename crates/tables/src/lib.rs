@@ -221,6 +221,8 @@ impl PersonsWriter {
             "records_misattributed",
             "sanction_days",
             "listed_days",
+            "violations",
+            "protected_acts",
         ] {
             fields.push(Field::new(name, DataType::UInt32, false));
         }
@@ -254,7 +256,12 @@ impl PersonsWriter {
         let empty = Arc::new(StringArray::from(Vec::<&str>::new()));
         let grades = self.grades.as_ref().unwrap_or(&empty);
         columns.push(dict(UInt8Array::from(b.grade.clone()), grades)?);
-        for col in b.records.iter().chain([&b.sanction_days, &b.listed_days]) {
+        for col in b.records.iter().chain([
+            &b.sanction_days,
+            &b.listed_days,
+            &b.violations,
+            &b.protected_acts,
+        ]) {
             columns.push(Arc::new(UInt32Array::from(col.clone())));
         }
         columns.push(Arc::new(BooleanArray::from(b.ever_lowest_grade.clone())));

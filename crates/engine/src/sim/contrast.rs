@@ -70,6 +70,8 @@ impl ChunkSim {
             }
             b.sanction_days.push(days);
             b.listed_days.push(self.lives.listed_days[i]);
+            b.violations.push(self.lives.acts[2 * i]);
+            b.protected_acts.push(self.lives.acts[2 * i + 1]);
             b.ever_lowest_grade.push(lowest);
             b.ever_sanctioned.push(sanctioned);
         }
