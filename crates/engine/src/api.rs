@@ -79,6 +79,10 @@ pub struct PersonBatch {
     pub violations: Vec<u32>,
     /// Acts of protected conduct performed.
     pub protected_acts: Vec<u32>,
+    /// Sanctioned in the no-errors counterfactual (Yᴱ; None when it did not run).
+    pub sanctioned_without_errors: Vec<Option<bool>>,
+    /// Ever granted a reward treatment.
+    pub ever_rewarded: Vec<bool>,
     /// Ever in the lowest grade.
     pub ever_lowest_grade: Vec<bool>,
     /// Ever sanctioned.

@@ -105,7 +105,7 @@ fn persistent_and_in_flight_bytes() {
     assert!((by_hand - 1.543938).abs() < 1e-6, "{by_hand}");
 
     // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (191 B of chunk
-    // state + 241 B of per-person outcomes) plus its tally, and the fold accumulator's
+    // state + 242 B of per-person outcomes) plus its tally, and the fold accumulator's
     // tally; plus 32 MB for binary and allocator.
     //
     // Outcomes (`Lives`, factual run): sanction-days u32, sanctioned-since u32, own
@@ -113,16 +113,16 @@ fn persistent_and_in_flight_bytes() {
     // lists on u8, listed-since u32, listed-days u32 = 4+4+2+1+16+1+4+4 = 36 B; factual
     // only: year-end grade u8, spell start and cause 2 × u32 per treatment (16), an
     // in-context hold u32 per slot (14), records by provenance 3 × u32, genuine acts by
-    // class 2 × u32 = 1 + 8·16 + 4·14 + 12 + 8 = 205 B; this preset keeps no adverse
-    // records: 36 + 205 = 241 B.
-    let outcomes = 36.0 + 205.0;
+    // class 2 × u32, sanctioned without errors u8 = 1 + 8·16 + 4·14 + 12 + 8 + 1 = 206 B;
+    // this preset keeps no adverse records: 36 + 206 = 242 B.
+    let outcomes = 36.0 + 206.0;
     // A tally: 120 periods × (22 occupancy + 4·8 service + 16 treatment + 24) counters
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (191.0 + outcomes) + tally; // 5,398,656 B
-    let in_flight = 2.0 * (chunk + tally) + 32e6; // 42,977,792 B
-    assert_eq!(in_flight, 42_977_792.0);
+    let chunk = 8192.0 * 1.5 * (191.0 + outcomes) + tally; // 5,410,944 B
+    let in_flight = 2.0 * (chunk + tally) + 32e6; // 43,002,368 B
+    assert_eq!(in_flight, 43_002_368.0);
     assert_eq!(est.in_flight, in_flight as u64);
     // The same at the national scale: in flight does not grow with persons.
     let national = MemoryEstimate::new(&default_preset(Some(NATIONAL)), 2);

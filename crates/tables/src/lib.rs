@@ -228,6 +228,12 @@ impl PersonsWriter {
         }
         fields.push(Field::new("ever_lowest_grade", DataType::Boolean, false));
         fields.push(Field::new("ever_sanctioned", DataType::Boolean, false));
+        fields.push(Field::new(
+            "sanctioned_without_errors",
+            DataType::Boolean,
+            true,
+        ));
+        fields.push(Field::new("ever_rewarded", DataType::Boolean, false));
         let schema = Arc::new(Schema::new(fields));
         let props = prov.properties(&[("persons_table".into(), sampling.into())]);
         Ok(PersonsWriter {
@@ -266,6 +272,10 @@ impl PersonsWriter {
         }
         columns.push(Arc::new(BooleanArray::from(b.ever_lowest_grade.clone())));
         columns.push(Arc::new(BooleanArray::from(b.ever_sanctioned.clone())));
+        columns.push(Arc::new(BooleanArray::from(
+            b.sanctioned_without_errors.clone(),
+        )));
+        columns.push(Arc::new(BooleanArray::from(b.ever_rewarded.clone())));
         self.file.append(columns)
     }
 

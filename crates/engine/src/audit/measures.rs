@@ -4,9 +4,11 @@
 use super::stats::{gini, km_quantile, ratio, top_share};
 use super::*;
 use credsim_model::Model;
+use fairness::fairness;
 use impact::disparate_impact;
 use indexmap::IndexMap;
 
+mod fairness;
 mod impact;
 
 /// What every measure reads: the model, the audit's counts per jackknife group and
@@ -63,6 +65,7 @@ impl Audit {
             wrongful: wrongful(&cx),
             cross_context: cross_context(&cx),
             disparate_impact: disparate_impact(&cx),
+            fairness: fairness(&cx),
             protected_conduct: protected_conduct(&cx),
             amplification: amplification(&cx),
             household_spillover: household_spillover(&cx),

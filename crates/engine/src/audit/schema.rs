@@ -28,6 +28,8 @@ pub struct Audit {
     pub cross_context: CrossContext,
     /// 3. Adverse outcomes by attribute category.
     pub disparate_impact: IndexMap<String, Vec<CategoryImpact>>,
+    /// 3b. Fairness on ground truth: error rates against who really did what.
+    pub fairness: Fairness,
     /// 4. Records of protected conduct.
     pub protected_conduct: Option<Protected>,
     /// 5. Punishment per genuine recorded violation, by domain of origin.
@@ -286,4 +288,72 @@ pub struct Concentration {
     pub gini: Estimate,
     /// Share of all sanction-days borne by the 1% of persons with the most.
     pub top_1_percent_share: Estimate,
+}
+
+/// Measure 3b: fairness on ground truth. Ŷ = ever sanctioned (positive = sanctioned,
+/// as Aequitas); two truths: Yᴱ sanctioned without data errors, Yᶜ at least one
+/// genuine violation (the crude surveillance label). Defined in docs/audit.md.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Fairness {
+    /// Cells of two attributes with fewer persons get no values.
+    pub min_cell_persons: u64,
+    /// Per attribute, by category.
+    pub attributes: IndexMap<String, FairnessSet>,
+    /// Per pair of attributes (`a × b`), by cell of their categories.
+    pub intersections: IndexMap<String, FairnessSet>,
+}
+
+/// Fairness over the categories of one attribute or the cells of a pair.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FairnessSet {
+    /// The reference: the attribute's reference category (measure 3), or the cell of
+    /// both reference categories; null without one.
+    pub reference: Option<String>,
+    /// Equalized-odds difference with Yᴱ over eligible groups: the larger of
+    /// max − min TPR and max − min FPR (null without the no-errors counterfactual).
+    pub equalized_odds_difference_errors: Estimate,
+    /// The same with Yᶜ.
+    pub equalized_odds_difference_conduct: Estimate,
+    /// Per category or cell.
+    pub groups: Vec<FairnessGroup>,
+}
+
+/// One category or cell.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FairnessGroup {
+    /// Category, or `a = x, b = y` for a cell.
+    pub group: String,
+    /// Persons in it.
+    pub persons: u64,
+    /// Eligible (measure 3; a cell: both its categories).
+    pub eligible: bool,
+    /// The reference group.
+    pub reference: bool,
+    /// A cell below `min_cell_persons`: every value is null.
+    pub too_small: bool,
+    /// P(Ŷ = 1): share ever sanctioned.
+    pub selection_rate: Estimate,
+    /// Share ever granted a reward treatment (null without reward treatments).
+    pub reward_rate: Estimate,
+    /// Its ratio to the reference group's (log-scale interval).
+    pub reward_ratio: Estimate,
+    /// Error rates with Yᴱ (null without the no-errors counterfactual).
+    pub data_errors: Option<ErrorRates>,
+    /// Error rates with Yᶜ.
+    pub conduct: ErrorRates,
+}
+
+/// Ŷ against one truth label Y, in a group. Null for ineligible groups.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorRates {
+    /// Persons with Y = 1.
+    pub positives: u64,
+    /// P(Ŷ = 1 | Y = 0).
+    pub false_positive_rate: Estimate,
+    /// P(Ŷ = 0 | Y = 1).
+    pub false_negative_rate: Estimate,
+    /// P(Y = 0 | Ŷ = 1).
+    pub false_discovery_rate: Estimate,
+    /// ½[(FPR − FPR_ref) + (TPR − TPR_ref)], TPR = 1 − FNR.
+    pub average_odds_difference: Estimate,
 }

@@ -49,6 +49,16 @@ pub type CategoryCounts = Vec<[u64; 4]>;
 /// Classes of the number of genuine violations of conditional parity: 0, 1, 2, 3+.
 pub const ACT_CLASSES: usize = 4;
 
+/// Per cell of fairness on ground truth (a category, or a cell of two attributes'
+/// categories): persons by (Ŷ ever sanctioned, Yᶜ at least one genuine violation) at
+/// `2Ŷ + Yᶜ`, by (Ŷ, Yᴱ sanctioned without data errors) at `4 + 2Ŷ + Yᴱ` (filled only
+/// when the no-errors counterfactual runs), and persons ever rewarded at 8.
+pub const FAIR: usize = 9;
+
+/// Fairness counts: marginal categories first (flattened like `categories`), then the
+/// cells of each pair of attributes (x < y, in order; `cat_x × k_y + cat_y`).
+pub type FairCounts = Vec<[u64; FAIR]>;
+
 /// Everything the audit counts for one jackknife group of chunks. Integers only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupTally {
@@ -106,6 +116,8 @@ pub struct GroupTally {
     /// violations (unprotected adverse behaviours) in the factual run, then of those
     /// the persons ever sanctioned (conditional parity).
     pub categories_by_acts: Vec<[u64; 2 * ACT_CLASSES]>,
+    /// Fairness on ground truth, per category and per cell of two attributes.
+    pub fair: FairCounts,
     /// Counterfactual without data errors.
     pub no_errors: Contrast,
     /// Counterfactual without scrutiny.
@@ -170,6 +182,7 @@ impl GroupTally {
                 super::capture_level_categories(model).len()
             ],
             categories_by_acts: vec![[0; 2 * ACT_CLASSES]; cats],
+            fair: vec![[0; FAIR]; fair_cells(model)],
             ..GroupTally::default()
         }
     }
@@ -220,6 +233,9 @@ impl GroupTally {
             .iter_mut()
             .zip(&o.categories_by_acts)
         {
+            add(a, b);
+        }
+        for (a, b) in self.fair.iter_mut().zip(&o.fair) {
             add(a, b);
         }
         self.no_errors.add(&o.no_errors);
@@ -312,7 +328,35 @@ impl GroupTally {
                 .map(|l| vec![[0; 4]; l.len()])
                 .collect(),
             categories_by_acts: vec![[0; 2 * ACT_CLASSES]; t.categories_by_acts.len()],
+            fair: vec![[0; FAIR]; t.fair.len()],
             ..GroupTally::default()
         }
     }
+}
+
+/// Where each pair of attributes' cells start in [`GroupTally::fair`]: `(x, y, offset)`
+/// for x < y, after the marginal categories.
+pub(crate) fn fair_pairs(model: &Model) -> Vec<(usize, usize, usize)> {
+    let k = |x: usize| model.attributes[x].categories.values.len();
+    let n = model.attributes.len();
+    let mut at: usize = (0..n).map(k).sum();
+    let mut v = Vec::new();
+    for x in 0..n {
+        for y in x + 1..n {
+            v.push((x, y, at));
+            at += k(x) * k(y);
+        }
+    }
+    v
+}
+
+/// Entries of [`GroupTally::fair`].
+fn fair_cells(model: &Model) -> usize {
+    let k = |x: usize| model.attributes[x].categories.values.len();
+    let marginal: usize = (0..model.attributes.len()).map(k).sum();
+    marginal
+        + fair_pairs(model)
+            .iter()
+            .map(|&(x, y, _)| k(x) * k(y))
+            .sum::<usize>()
 }

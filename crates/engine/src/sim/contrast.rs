@@ -2,7 +2,7 @@
 //! counts and the contrast with a counterfactual, and the persons table.
 
 use super::*;
-use crate::audit::ACT_CLASSES;
+use crate::audit::{ACT_CLASSES, fair_pairs};
 
 /// Where each attribute's categories start in the audit's flat per-category counts.
 pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
@@ -18,6 +18,25 @@ pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
 }
 
 impl ChunkSim {
+    /// Calls `f` with each fairness cell (`GroupTally::fair`) person i belongs to: one
+    /// category per attribute, then one cell per pair of attributes.
+    fn fair_cells(
+        &self,
+        m: &Model,
+        (offsets, pairs): (&[usize], &[(usize, usize, usize)]),
+        i: usize,
+        mut f: impl FnMut(usize),
+    ) {
+        let a = m.attributes.len();
+        let cat = |x: usize| self.people.persons.attrs[i * a + x] as usize;
+        for (x, &o) in offsets.iter().enumerate() {
+            f(o + cat(x));
+        }
+        for &(x, y, o) in pairs {
+            f(o + cat(x) * m.attributes[y].categories.values.len() + cat(y));
+        }
+    }
+
     /// Ever sanctioned, sanction-days, ever listed, ever in the lowest grade.
     pub(super) fn outcome(&self, ctx: &Ctx<'_>, i: usize) -> (bool, u32, bool, bool) {
         let ever = self.people.persons.ever[i];
@@ -72,6 +91,14 @@ impl ChunkSim {
             b.listed_days.push(self.lives.listed_days[i]);
             b.violations.push(self.lives.acts[2 * i]);
             b.protected_acts.push(self.lives.acts[2 * i + 1]);
+            b.sanctioned_without_errors
+                .push(match self.lives.without_errors.get(i) {
+                    Some(1) => Some(false),
+                    Some(2) => Some(true),
+                    _ => None,
+                });
+            b.ever_rewarded
+                .push(self.people.persons.ever[i] & 1 << ctx.layout.ever_rewarded() != 0);
             b.ever_lowest_grade.push(lowest);
             b.ever_sanctioned.push(sanctioned);
         }
@@ -87,6 +114,8 @@ impl ChunkSim {
         g.denied += self.tally.denied.iter().sum::<u64>();
         let a = m.attributes.len();
         let offsets = category_offsets(m);
+        let pairs = fair_pairs(m);
+        let rewarded = 1 << ctx.layout.ever_rewarded();
         let n = self.people.len();
         g.persons += n as u64;
         for i in 0..n {
@@ -116,6 +145,13 @@ impl ChunkSim {
                 k[acts] += 1;
                 k[ACT_CLASSES + acts] += sanctioned as u64;
             }
+            // Fairness on ground truth: Ŷ against Yᶜ (a genuine violation), rewards.
+            let at = 2 * sanctioned as usize + (self.lives.acts[2 * i] > 0) as usize;
+            let rewarded = (self.people.persons.ever[i] & rewarded != 0) as u64;
+            self.fair_cells(m, (&offsets, &pairs), i, |cell| {
+                g.fair[cell][at] += 1;
+                g.fair[cell][8] += rewarded;
+            });
             let stay = |entry: u32, exit: u32| {
                 (entry != NEVER).then(|| {
                     if exit == NEVER {
@@ -140,13 +176,29 @@ impl ChunkSim {
     /// With `only`, the counterfactual simulated those households alone; everyone else
     /// lived as in the factual run (see [`Self::reached_households`]).
     pub(super) fn audit_contrast(
-        &self,
+        &mut self,
         ctx: &Ctx<'_>,
         variant: Variant,
         other: Option<&ChunkSim>,
         only: Option<&[bool]>,
         g: &mut GroupTally,
     ) {
+        let ye = self.contrast(ctx, variant, other, only, g);
+        if let Some(ye) = ye {
+            self.lives.without_errors.copy_from_slice(&ye);
+        }
+    }
+
+    /// [`Self::audit_contrast`], returning with the no-errors counterfactual each
+    /// person's Yᴱ (1 not sanctioned, 2 sanctioned; `Lives::without_errors`).
+    fn contrast(
+        &self,
+        ctx: &Ctx<'_>,
+        variant: Variant,
+        other: Option<&ChunkSim>,
+        only: Option<&[bool]>,
+        g: &mut GroupTally,
+    ) -> Option<Vec<u8>> {
         let cf = other.unwrap_or(self);
         // Person i's index in the counterfactual run, if it simulated them.
         let simulated = |i: usize| match (other, only) {
@@ -176,11 +228,24 @@ impl ChunkSim {
                     c[3] += lowest as u64;
                 }
             }
-            return;
+            return None;
         }
-        let Some(c) = g.contrast_mut(variant) else {
-            return;
-        };
+        let errors = variant == Variant::NoErrors;
+        let mut ye = Vec::with_capacity(if errors { n } else { 0 });
+        if errors {
+            // Fairness on ground truth: Ŷ against Yᴱ, per person before the sums below.
+            let m = ctx.model;
+            let offsets = category_offsets(m);
+            let pairs = fair_pairs(m);
+            for i in 0..n {
+                let fs = self.outcome(ctx, i).0;
+                let vs = simulated(i).map_or(fs, |x| cf.outcome(ctx, x).0);
+                ye.push(1 + vs as u8);
+                let at = 4 + 2 * fs as usize + vs as usize;
+                self.fair_cells(m, (&offsets, &pairs), i, |cell| g.fair[cell][at] += 1);
+            }
+        }
+        let c = g.contrast_mut(variant)?;
         c.records += cf.tally.records().iter().sum::<u64>();
         for i in 0..n {
             let (fs, fd, fl, _) = self.outcome(ctx, i);
@@ -202,5 +267,6 @@ impl ChunkSim {
             c.listed += vl as u64;
             c.listed_only_factual += (fl && !vl) as u64;
         }
+        errors.then_some(ye)
     }
 }

@@ -21,12 +21,12 @@ pub(super) fn reference(model: &Model, x: usize) -> Option<usize> {
 }
 
 /// An estimate of a positive ratio, jackknifed on the log scale.
-fn log_est(cx: &Counts<'_>, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
+pub(super) fn log_est(cx: &Counts<'_>, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
     Estimate::from_log(cx.est(|g| f(g).filter(|&r| r > 0.0).map(f64::ln)))
 }
 
 /// Undefined (ineligible categories, no reference).
-fn none() -> Estimate {
+pub(super) fn none() -> Estimate {
     Estimate::new(None, None)
 }
 
