@@ -30,6 +30,7 @@ pub fn audit(a: &Audit) {
     );
     errors_and_contexts(a);
     disparate_impact(a);
+    fairness(a);
     section(4, "Protected conduct");
     match &a.protected_conduct {
         Some(p) => {
@@ -192,6 +193,91 @@ fn disparate_impact(a: &Audit) {
         }
         capture_contrasts(rows);
         conditional_parity(rows);
+    }
+}
+
+/// Measure 3b: fairness on ground truth, per attribute and per pair of attributes.
+fn fairness(a: &Audit) {
+    let f = &a.fairness;
+    outln!(
+        "\n3b. Fairness on ground truth (Ŷ ever sanctioned; Yᴱ sanctioned without data errors, Yᶜ a genuine violation)"
+    );
+    let errors = a.wrongful.is_some();
+    if !errors {
+        outln!("   Yᴱ not applicable: the scenario has no data errors");
+    }
+    let rewards = f
+        .attributes
+        .values()
+        .flat_map(|s| &s.groups)
+        .any(|g| g.reward_rate.value.is_some());
+    if !rewards {
+        outln!("   rewarded not applicable: the scenario has no reward treatment");
+    }
+    let pp = |e: &credsim_engine::Estimate| format!("{} pp", est(Some(&e.scaled(100.0)), false));
+    let sets = by_name(&f.attributes)
+        .into_iter()
+        .chain(by_name(&f.intersections));
+    for (name, s) in sets {
+        outln!(
+            "   {name} (reference {}): equalized-odds difference Yᴱ {}, Yᶜ {}",
+            s.reference.as_deref().unwrap_or("none"),
+            if errors {
+                pp(&s.equalized_odds_difference_errors)
+            } else {
+                "not applicable".into()
+            },
+            pp(&s.equalized_odds_difference_conduct),
+        );
+        outln!(
+            "     {:<34} {:>9} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+            "group",
+            "persons",
+            "selected",
+            "FPR Yᴱ",
+            "FNR Yᴱ",
+            "FPR Yᶜ",
+            "FNR Yᶜ",
+            "FDR Yᶜ",
+            "rewarded"
+        );
+        for g in &s.groups {
+            let head = format!("     {:<34} {:>9}", g.group, thousands(g.persons));
+            if g.too_small {
+                outln!(
+                    "{head}   fewer than {} persons: no values",
+                    f.min_cell_persons
+                );
+                continue;
+            }
+            if !g.eligible {
+                outln!(
+                    "{head} {:>15}   not eligible: no error rates",
+                    est(Some(&g.selection_rate), true)
+                );
+                continue;
+            }
+            let e = |r: Option<&credsim_engine::audit::ErrorRates>, fpr: bool| {
+                r.map_or("n/a".into(), |r| {
+                    let x = if fpr {
+                        &r.false_positive_rate
+                    } else {
+                        &r.false_negative_rate
+                    };
+                    est(Some(x), true)
+                })
+            };
+            outln!(
+                "{head} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+                est(Some(&g.selection_rate), true),
+                e(g.data_errors.as_ref(), true),
+                e(g.data_errors.as_ref(), false),
+                e(Some(&g.conduct), true),
+                e(Some(&g.conduct), false),
+                est(Some(&g.conduct.false_discovery_rate), true),
+                est(Some(&g.reward_rate), true),
+            );
+        }
     }
 }
 
