@@ -156,16 +156,6 @@ pub const MEASURES: &[Measure] = &[
         ..M
     },
     Measure {
-        question: "Disparate impact",
-        get: |a| {
-            a.largest_sanction_ratio()
-                .map(|(_, r)| &r.share_explained_by_capture)
-        },
-        percent: true,
-        table: Some("  of which explained by unequal capture"),
-        ..M
-    },
-    Measure {
         question: "Household spill-over",
         get: |a| Some(&a.household_spillover.persons),
         total: true,

@@ -255,7 +255,7 @@ pub fn audit_brief(a: &Audit) {
     }
     if let Some((attr, r)) = a.largest_sanction_ratio() {
         outln!(
-            "  largest sanction-rate ratio: {attr} = {}, {} × the most favoured category",
+            "  largest sanction-rate ratio: {attr} = {}, {} × the reference category",
             r.category,
             est(Some(&r.ratio_sanctioned), false)
         );

@@ -74,6 +74,15 @@ pub struct PersonBatch {
     pub sanction_days: Vec<u32>,
     /// Days on at least one list.
     pub listed_days: Vec<u32>,
+    /// Genuine violations performed (acts of unprotected adverse behaviours, captured
+    /// or not): the audit's K, ground truth for recomputing fairness measures.
+    pub violations: Vec<u32>,
+    /// Acts of protected conduct performed.
+    pub protected_acts: Vec<u32>,
+    /// Sanctioned in the no-errors counterfactual (Yᴱ; None when it did not run).
+    pub sanctioned_without_errors: Vec<Option<bool>>,
+    /// Ever granted a reward treatment.
+    pub ever_rewarded: Vec<bool>,
     /// Ever in the lowest grade.
     pub ever_lowest_grade: Vec<bool>,
     /// Ever sanctioned.

@@ -105,7 +105,7 @@ fn persistent_and_in_flight_bytes() {
     assert!((by_hand - 1.543938).abs() < 1e-6, "{by_hand}");
 
     // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (191 B of chunk
-    // state + 290 B of per-person outcomes) plus its tally, and the fold accumulator's
+    // state + 299 B of per-person outcomes) plus its tally, and the fold accumulator's
     // tally; plus 32 MB for binary and allocator.
     //
     // Outcomes (`Lives`, factual run): sanction-days u32, sanctioned-since u32, own
@@ -114,16 +114,17 @@ fn persistent_and_in_flight_bytes() {
     // only: year-end grade u8, spell start and cause 2 × u32 per treatment (16), a
     // context word u32 per slot (14), records by provenance 3 × u32, the person's context
     // word and days in and cross context 3 × u32, a cause-days word u32 per domain (11),
-    // listed through contacts bool = 1 + 8·16 + 4·14 + 12 + 12 + 4·11 + 1 = 254 B; this
-    // preset keeps no adverse records: 36 + 254 = 290 B.
-    let outcomes = 36.0 + 254.0;
+    // listed through contacts bool, genuine acts by class 2 × u32, sanctioned without
+    // errors u8 = 1 + 8·16 + 4·14 + 12 + 12 + 4·11 + 1 + 8 + 1 = 263 B; this preset keeps
+    // no adverse records: 36 + 263 = 299 B.
+    let outcomes = 36.0 + 263.0;
     // A tally: 120 periods × (22 occupancy + 4·8 service + 16 treatment + 24) counters
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (235.0 + outcomes) + tally; // 6,541,440 B
-    let in_flight = 2.0 * (chunk + tally) + 32e6; // 45,263,360 B
-    assert_eq!(in_flight, 45_263_360.0);
+    let chunk = 8192.0 * 1.5 * (235.0 + outcomes) + tally; // 6,652,032 B
+    let in_flight = 2.0 * (chunk + tally) + 32e6; // 45,484,544 B
+    assert_eq!(in_flight, 45_484_544.0);
     assert_eq!(est.in_flight, in_flight as u64);
     // The same at the national scale: in flight does not grow with persons.
     let national = MemoryEstimate::new(&default_preset(Some(NATIONAL)), 2);

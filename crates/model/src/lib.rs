@@ -8,6 +8,7 @@
 //! every stage name the file, line, column and field ([`ScenarioError`]).
 
 pub mod calendar;
+mod eligibility;
 pub mod error;
 pub mod kinds;
 pub mod model;

@@ -98,6 +98,14 @@ fn the_base_scenario_is_valid() {
 /// replacement, where the user's mistake is), field path, message fragment)
 const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
     (
+        "disparate-impact reference not a category",
+        "categories = { urban = 0.6, rural = 0.4 }",
+        "categories = { urban = 0.6, rural = 0.4 }\nreference = \"suburban\"",
+        20,
+        "population.attributes[0].reference",
+        "reference category `suburban` is not a category of attribute `region` (its categories: rural, urban)",
+    ),
+    (
         "typo in a field name",
         "misattribution = 0.01",
         "misatribution = 0.01",
@@ -371,6 +379,47 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "may be at most 7770000 per year",
     ),
 ];
+
+/// A stated reference category whose persons cannot act (rate multiplier 0 for every
+/// adverse behaviour) is refused at the `reference` field, saying why.
+#[test]
+fn an_ineligible_reference_category_is_refused() {
+    let text = BASE
+        .replacen(
+            "categories = { urban = 0.6, rural = 0.4 }",
+            "categories = { urban = 0.6, rural = 0.4 }\nreference = \"rural\"",
+            1,
+        )
+        .replacen(
+            "rate_multipliers = { region = { urban = 1.2 } }",
+            "rate_multipliers = { region = { rural = 0.0 } }",
+            1,
+        )
+        .replacen(
+            "rate_per_year = 0.01\n",
+            "rate_per_year = 0.01\nrate_multipliers = { region = { rural = 0.0 } }\n",
+            1,
+        );
+    let err = match load(&text) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e,
+    };
+    let p = &err.problems()[0];
+    assert_eq!(p.path.to_string(), "population.attributes[0].reference");
+    assert!(
+        p.message
+            .contains("reference category `rural` of attribute `region` is not eligible"),
+        "{}",
+        p.message
+    );
+    let line = text[..text.find("reference = ").unwrap_or(0)]
+        .matches('\n')
+        .count()
+        + 1;
+    assert_eq!(p.position.map(|x| x.0), Some(line));
+    // Urban persons can still act: the same file with urban as reference loads.
+    assert!(load(&text.replace("reference = \"rural\"", "reference = \"urban\"")).is_ok());
+}
 
 #[test]
 fn each_broken_scenario_gives_its_specific_error() {

@@ -227,11 +227,19 @@ impl PersonsWriter {
             "records_misattributed",
             "sanction_days",
             "listed_days",
+            "violations",
+            "protected_acts",
         ] {
             fields.push(Field::new(name, DataType::UInt32, false));
         }
         fields.push(Field::new("ever_lowest_grade", DataType::Boolean, false));
         fields.push(Field::new("ever_sanctioned", DataType::Boolean, false));
+        fields.push(Field::new(
+            "sanctioned_without_errors",
+            DataType::Boolean,
+            true,
+        ));
+        fields.push(Field::new("ever_rewarded", DataType::Boolean, false));
         let schema = Arc::new(Schema::new(fields));
         let props = prov.properties(&[("persons_table".into(), sampling.into())]);
         Ok(PersonsWriter {
@@ -263,11 +271,20 @@ impl PersonsWriter {
         // The model keeps its grades in rank order, best first.
         let rank = b.grade.iter().map(|g| g.map(|g| g + 1));
         columns.push(Arc::new(UInt8Array::from_iter(rank)));
-        for col in b.records.iter().chain([&b.sanction_days, &b.listed_days]) {
+        for col in b.records.iter().chain([
+            &b.sanction_days,
+            &b.listed_days,
+            &b.violations,
+            &b.protected_acts,
+        ]) {
             columns.push(Arc::new(UInt32Array::from(col.clone())));
         }
         columns.push(Arc::new(BooleanArray::from(b.ever_lowest_grade.clone())));
         columns.push(Arc::new(BooleanArray::from(b.ever_sanctioned.clone())));
+        columns.push(Arc::new(BooleanArray::from(
+            b.sanctioned_without_errors.clone(),
+        )));
+        columns.push(Arc::new(BooleanArray::from(b.ever_rewarded.clone())));
         self.file.append(columns)
     }
 

@@ -290,7 +290,7 @@ pub(super) fn audit(a: &Audit) -> String {
         })
         .collect();
     out.push_str(&bar_chart(
-        "Sanction rate relative to the most favoured category (line: 95% interval)",
+        "Sanction rate relative to the reference category (line: 95% interval)",
         "rate ratio (1 = equal; above 1.25 fails the four-fifths rule)",
         &bars,
     ));

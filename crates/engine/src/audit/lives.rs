@@ -49,6 +49,12 @@ per_person! {
         pub(crate) via_contacts: bool = false, [Dims::when(d.factual)], init, cold;
         /// Records that arrived, `[person × 3 + provenance]` (for the persons table).
         pub(crate) records: u32 = 0, [Dims::when(d.factual) * 3], init, warm;
+        /// Genuine acts performed: `[person × 2 + class]`, class 0 violations
+        /// (unprotected adverse behaviours), 1 protected conduct (factual run).
+        pub(crate) acts: u32 = 0, [Dims::when(d.factual) * 2], init, cold;
+        /// Sanctioned in the no-errors counterfactual (Yᴱ, for the persons table): 0 not
+        /// known (it did not run), 1 no, 2 yes (factual run).
+        pub(crate) without_errors: u8 = 0, [Dims::when(d.factual)], init, cold;
         /// Lists the person is on now.
         pub(crate) lists_on: u8 = 0, [1], copy, cold;
         /// Since when the person is on some list.

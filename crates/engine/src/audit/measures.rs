@@ -6,7 +6,12 @@ use super::stats::{
 };
 use super::*;
 use credsim_model::{Model, Scope, Status as Trigger, TreatmentKind};
+use fairness::fairness;
+use impact::disparate_impact;
 use indexmap::IndexMap;
+
+mod fairness;
+mod impact;
 
 /// What every measure reads: the model, the audit's counts per jackknife group and
 /// their total over the whole population.
@@ -38,7 +43,7 @@ impl Counts<'_> {
 
     /// Whether the mechanism of counterfactual `v` acted anywhere in the run.
     fn status(&self, v: Variant) -> Status {
-        if self.all.acted & (1 << v as u32) != 0 {
+        if self.all.acted & (1 << v.row()) != 0 {
             Status::Acted
         } else {
             Status::NotTriggered
@@ -83,16 +88,13 @@ impl Audit {
             scenario_hash: model.hash.clone(),
             seed: model.seed,
             persons: model.persons,
-            counterfactuals: audit
-                .variants
-                .iter()
-                .map(|v| v.name().to_string())
-                .collect(),
+            counterfactuals: audit.variants.iter().map(|v| v.label(model)).collect(),
             jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
             intervals: Intervals::for_groups(audit.groups.iter().filter(|g| g.persons > 0).count()),
             wrongful: cx.section(Variant::NoErrors, wrongful),
             cross_context: cross_context(&cx),
             disparate_impact: disparate_impact(&cx),
+            fairness: fairness(&cx),
             protected_conduct: cx.section(Variant::NoProtected, protected_conduct),
             amplification: amplification(&cx),
             household_spillover: household_spillover(&cx),
@@ -251,69 +253,6 @@ fn by_construction(map: &IndexMap<String, Vec<String>>) -> Option<f64> {
     } else {
         None
     }
-}
-
-/// Disparate impact: adverse-outcome rates by category of each attribute, their ratio
-/// to the most favoured category, and the same under equal capture.
-fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
-    let mut disparate_impact = IndexMap::new();
-    let mut offset = 0;
-    for attr in &cx.model.attributes {
-        let k = attr.categories.values.len();
-        let range = offset..offset + k;
-        offset += k;
-        let rate = |c: &[u64; 4], j: usize| ratio(c[j], c[0]);
-        // The most favoured category: lowest positive factual sanction rate (a
-        // category nobody in which is sanctioned, e.g. children, cannot be a
-        // denominator).
-        let reference = range
-            .clone()
-            .filter(|&i| rate(&cx.all.categories[i], 1).is_some_and(|r| r > 0.0))
-            .min_by(|&a, &b| {
-                let ra = rate(&cx.all.categories[a], 1).unwrap_or(0.0);
-                let rb = rate(&cx.all.categories[b], 1).unwrap_or(0.0);
-                ra.total_cmp(&rb)
-            })
-            .unwrap_or(range.start);
-        let equal = cx.has(Variant::EqualCapture);
-        let rows = range
-            .clone()
-            .map(|i| {
-                let ratio_of = move |cats: &CategoryCounts| {
-                    let r = rate(&cats[i], 1)?;
-                    let r0 = rate(&cats[reference], 1)?;
-                    (r0 > 0.0).then(|| r / r0)
-                };
-                let factual = cx.est(|g| ratio_of(&g.categories));
-                let four_fifths_flag = factual.value.is_some_and(|r| r > 1.25);
-                CategoryImpact {
-                    category: attr.categories.values[i - range.start].clone(),
-                    persons: cx.all.categories[i][0],
-                    rate_sanctioned: cx.est(|g| rate(&g.categories[i], 1)),
-                    rate_listed: cx.est(|g| rate(&g.categories[i], 2)),
-                    rate_lowest_grade: cx.est(|g| rate(&g.categories[i], 3)),
-                    ratio_sanctioned: factual,
-                    four_fifths_flag,
-                    ratio_sanctioned_equal_capture: if equal {
-                        cx.est(|g| ratio_of(&g.categories_equal))
-                    } else {
-                        Estimate::new(None, None)
-                    },
-                    share_explained_by_capture: if equal {
-                        cx.est(|g| {
-                            let r = ratio_of(&g.categories)?;
-                            let e = ratio_of(&g.categories_equal)?;
-                            ((r - 1.0).abs() > 1e-12).then(|| (r - e) / (r - 1.0))
-                        })
-                    } else {
-                        Estimate::new(None, None)
-                    },
-                }
-            })
-            .collect();
-        disparate_impact.insert(attr.id.clone(), rows);
-    }
-    disparate_impact
 }
 
 /// Protected conduct: deductions, listings and sanction-days that exist only because

@@ -22,9 +22,13 @@ pub(crate) use lives::{Lives, NEVER, Observed};
 pub use readings::Difference;
 pub use schema::*;
 pub use stats::{Estimate, FEW_GROUPS, MIN_GROUPS_FOR_INTERVAL, interval_quantile, t975};
-pub use tally::{AuditTally, CategoryCounts, Contrast, GroupTally, WrongfulPath};
-pub(crate) use variant::Reach;
+pub(crate) use tally::fair_pairs;
+pub use tally::{
+    ACT_CLASSES, AuditTally, CategoryCounts, Contrast, FAIR, FairCounts, GroupTally, WrongfulPath,
+};
 pub use variant::Variant;
+pub use variant::carries_capture;
+pub(crate) use variant::{Reach, capture_level_categories};
 
 /// Jackknife groups: chunk c belongs to group c mod GROUPS.
 pub const GROUPS: usize = 20;

@@ -31,6 +31,8 @@ pub struct Audit {
     pub cross_context: CrossContext,
     /// 3. Adverse outcomes by attribute category.
     pub disparate_impact: IndexMap<String, Vec<CategoryImpact>>,
+    /// 3b. Fairness on ground truth: error rates against who really did what.
+    pub fairness: Fairness,
     /// 4. Records of protected conduct.
     pub protected_conduct: Option<Protected>,
     /// 5. Punishment per genuine recorded violation, by domain of origin.
@@ -296,21 +298,66 @@ pub struct CategoryImpact {
     pub category: String,
     /// Persons in it.
     pub persons: u64,
+    /// The reference category of the attribute's ratios and differences (stated in the
+    /// scenario, else the largest eligible category).
+    pub reference: bool,
+    /// Its persons can be sanctioned by their own conduct (some adverse behaviour has
+    /// a positive rate and capture for them). An ineligible category's rate is pure
+    /// error or spill-over; it gets no ratio, difference or flag.
+    pub eligible: bool,
     /// Share ever sanctioned / listed / in the lowest grade.
     pub rate_sanctioned: Estimate,
     /// Share ever listed.
     pub rate_listed: Estimate,
     /// Share ever in the lowest grade.
     pub rate_lowest_grade: Estimate,
-    /// Sanction rate relative to the most favoured category (lowest sanction rate).
+    /// Adverse relative risk: sanction rate / the reference's (log-scale interval).
     pub ratio_sanctioned: Estimate,
-    /// Ratio above 1.25 (the four-fifths rule read for an adverse outcome).
-    pub four_fifths_flag: bool,
-    /// The same ratio with capture equalised across persons (null without uneven capture).
-    pub ratio_sanctioned_equal_capture: Estimate,
-    /// Share of the excess ratio explained by unequal capture:
-    /// (ratio − ratio with equal capture) / (ratio − 1).
-    pub share_explained_by_capture: Estimate,
+    /// The adverse relative risk's point value is above 1.25 (credsim's former
+    /// "four-fifths" flag; not the Guidelines' rule, see `four_fifths`).
+    pub adverse_ratio_above_1_25: bool,
+    /// Favourable rate (never sanctioned) / the reference's (log-scale interval).
+    pub favourable_ratio: Estimate,
+    /// Favourable rate − the reference's, as a share (printed in percentage points).
+    pub statistical_parity_difference: Estimate,
+    /// Favourable rate / the highest favourable rate among eligible categories, the
+    /// highest chosen again in each jackknife replicate (log-scale interval).
+    pub favourable_ratio_to_highest: Estimate,
+    /// 29 CFR 1607.4(D): `favourable_ratio_to_highest` below 4/5, and significantly
+    /// below 1 (its 95% interval excludes 1).
+    pub four_fifths: bool,
+    /// The same contrasts with capture equalised, at each stated level (the
+    /// population mean, then each category's own level of every attribute that carries
+    /// capture multipliers). Empty unless this attribute carries capture multipliers.
+    pub equal_capture: Vec<EqualCaptureImpact>,
+    /// Conditional parity: the sanction rate among persons with 0, 1, 2 and 3 or more
+    /// genuine violations (acts of unprotected adverse behaviours).
+    pub sanctioned_given_acts: Vec<ConditionalRate>,
+}
+
+/// Measure 3 with capture equalised at one level: everyone watched as much as the
+/// average person, or as the average person of one category.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EqualCaptureImpact {
+    /// `population mean`, or the category whose level everyone gets (`group = minority`).
+    pub level: String,
+    /// Share ever sanctioned in that counterfactual.
+    pub rate_sanctioned: Estimate,
+    /// Its adverse relative risk against the reference in the same counterfactual.
+    pub ratio_sanctioned: Estimate,
+    /// Its favourable-rate difference from the reference, as a share.
+    pub statistical_parity_difference: Estimate,
+}
+
+/// The sanction rate of a category's persons with a given number of genuine violations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConditionalRate {
+    /// Genuine violations: `0`, `1`, `2`, `3+`.
+    pub acts: String,
+    /// Persons of the category with that many.
+    pub persons: u64,
+    /// Share of them ever sanctioned.
+    pub rate_sanctioned: Estimate,
 }
 
 /// Measure 4.
@@ -414,4 +461,72 @@ pub struct Concentration {
     /// Share of sanction-days borne by the 1% of persons with sanction-days who have the most.
     #[serde(default)]
     pub top_1_percent_share_among_sanctioned: Estimate,
+}
+
+/// Measure 3b: fairness on ground truth. Ŷ = ever sanctioned (positive = sanctioned,
+/// as Aequitas); two truths: Yᴱ sanctioned without data errors, Yᶜ at least one
+/// genuine violation (the crude surveillance label). Defined in docs/audit.md.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Fairness {
+    /// Cells of two attributes with fewer persons get no values.
+    pub min_cell_persons: u64,
+    /// Per attribute, by category.
+    pub attributes: IndexMap<String, FairnessSet>,
+    /// Per pair of attributes (`a × b`), by cell of their categories.
+    pub intersections: IndexMap<String, FairnessSet>,
+}
+
+/// Fairness over the categories of one attribute or the cells of a pair.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FairnessSet {
+    /// The reference: the attribute's reference category (measure 3), or the cell of
+    /// both reference categories; null without one.
+    pub reference: Option<String>,
+    /// Equalized-odds difference with Yᴱ over eligible groups: the larger of
+    /// max − min TPR and max − min FPR (null without the no-errors counterfactual).
+    pub equalized_odds_difference_errors: Estimate,
+    /// The same with Yᶜ.
+    pub equalized_odds_difference_conduct: Estimate,
+    /// Per category or cell.
+    pub groups: Vec<FairnessGroup>,
+}
+
+/// One category or cell.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FairnessGroup {
+    /// Category, or `a = x, b = y` for a cell.
+    pub group: String,
+    /// Persons in it.
+    pub persons: u64,
+    /// Eligible (measure 3; a cell: both its categories).
+    pub eligible: bool,
+    /// The reference group.
+    pub reference: bool,
+    /// A cell below `min_cell_persons`: every value is null.
+    pub too_small: bool,
+    /// P(Ŷ = 1): share ever sanctioned.
+    pub selection_rate: Estimate,
+    /// Share ever granted a reward treatment (null without reward treatments).
+    pub reward_rate: Estimate,
+    /// Its ratio to the reference group's (log-scale interval).
+    pub reward_ratio: Estimate,
+    /// Error rates with Yᴱ (null without the no-errors counterfactual).
+    pub data_errors: Option<ErrorRates>,
+    /// Error rates with Yᶜ.
+    pub conduct: ErrorRates,
+}
+
+/// Ŷ against one truth label Y, in a group. Null for ineligible groups.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorRates {
+    /// Persons with Y = 1.
+    pub positives: u64,
+    /// P(Ŷ = 1 | Y = 0).
+    pub false_positive_rate: Estimate,
+    /// P(Ŷ = 0 | Y = 1).
+    pub false_negative_rate: Estimate,
+    /// P(Y = 0 | Ŷ = 1).
+    pub false_discovery_rate: Estimate,
+    /// ½[(FPR − FPR_ref) + (TPR − TPR_ref)], TPR = 1 − FNR.
+    pub average_odds_difference: Estimate,
 }

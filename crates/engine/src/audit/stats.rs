@@ -131,6 +131,22 @@ pub fn t975(nu: f64) -> f64 {
         + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / (92160.0 * nu.powi(4))
 }
 
+impl Estimate {
+    /// A positive ratio from the estimate of its logarithm: the value e^l, the
+    /// delta-method standard error e^l · se, and the interval from exponentiating the
+    /// log-scale bounds (asymmetric, inside (0, ∞)).
+    pub(super) fn from_log(log: Estimate) -> Estimate {
+        let value = log.value.map(f64::exp);
+        Estimate {
+            value,
+            se: value.zip(log.se).map(|(v, s)| v * s),
+            ci_low: log.ci_low.map(f64::exp),
+            ci_high: log.ci_high.map(f64::exp),
+            replicates: log.replicates.iter().map(|x| x.exp()).collect(),
+        }
+    }
+}
+
 pub(super) fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
@@ -383,6 +399,18 @@ mod tests {
         let share = removed_within(&[0, 50, 60, 80], &[(0, 10), (50, 40), (80, 1)], 100, 30);
         assert_eq!(share, Some(1.0 / 3.0));
         assert_eq!(removed_within(&[90], &[], 100, 30), None);
+    }
+
+    #[test]
+    fn log_scale_intervals_by_hand() {
+        // ln 2 ± 1.96 · 0.1: the interval is 2 · e^(±0.196), the se 2 · 0.1.
+        let e = Estimate::from_log(Estimate::new(Some(2f64.ln()), Some(0.1)));
+        let close = |a: Option<f64>, b: f64| (a.expect("defined") - b).abs() < 1e-12;
+        assert!(close(e.value, 2.0));
+        assert!(close(e.se, 0.2));
+        assert!(close(e.ci_low, 2.0 * (-0.196f64).exp()));
+        assert!(close(e.ci_high, 2.0 * 0.196f64.exp()));
+        assert_eq!(Estimate::from_log(Estimate::new(None, None)).value, None);
     }
 
     #[test]

@@ -69,6 +69,19 @@ impl WrongfulPath {
 /// ever in the lowest grade.
 pub type CategoryCounts = Vec<[u64; 4]>;
 
+/// Classes of the number of genuine violations of conditional parity: 0, 1, 2, 3+.
+pub const ACT_CLASSES: usize = 4;
+
+/// Per cell of fairness on ground truth (a category, or a cell of two attributes'
+/// categories): persons by (Ŷ ever sanctioned, Yᶜ at least one genuine violation) at
+/// `2Ŷ + Yᶜ`, by (Ŷ, Yᴱ sanctioned without data errors) at `4 + 2Ŷ + Yᴱ` (filled only
+/// when the no-errors counterfactual runs), and persons ever rewarded at 8.
+pub const FAIR: usize = 9;
+
+/// Fairness counts: marginal categories first (flattened like `categories`), then the
+/// cells of each pair of attributes (x < y, in order; `cat_x × k_y + cat_y`).
+pub type FairCounts = Vec<[u64; FAIR]>;
+
 /// Everything the audit counts for one jackknife group of chunks. Integers only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupTally {
@@ -132,6 +145,15 @@ pub struct GroupTally {
     pub categories: CategoryCounts,
     /// The same with capture equalised.
     pub categories_equal: CategoryCounts,
+    /// The same with capture equalised at each category level
+    /// (`capture_level_categories`), one per level.
+    pub categories_at_level: Vec<CategoryCounts>,
+    /// Per (attribute, category): persons with 0, 1, 2 and 3 or more genuine acts of
+    /// violations (unprotected adverse behaviours) in the factual run, then of those
+    /// the persons ever sanctioned (conditional parity).
+    pub categories_by_acts: Vec<[u64; 2 * ACT_CLASSES]>,
+    /// Fairness on ground truth, per category and per cell of two attributes.
+    pub fair: FairCounts,
     /// Counterfactual without data errors.
     pub no_errors: Contrast,
     /// Counterfactual without scrutiny.
@@ -187,7 +209,7 @@ impl GroupTally {
             Variant::NoResponses => &mut self.no_responses,
             Variant::NoAssociation => &mut self.no_association,
             Variant::OwnScope => &mut self.own_scope,
-            Variant::Factual | Variant::EqualCapture => return None,
+            Variant::Factual | Variant::EqualCapture | Variant::EqualCaptureAt(_) => return None,
         })
     }
 }
@@ -210,6 +232,12 @@ impl GroupTally {
             transitions: vec![0; g * g],
             categories: vec![[0; 4]; cats],
             categories_equal: vec![[0; 4]; cats],
+            categories_at_level: vec![
+                vec![[0; 4]; cats];
+                super::capture_level_categories(model).len()
+            ],
+            categories_by_acts: vec![[0; 2 * ACT_CLASSES]; cats],
+            fair: vec![[0; FAIR]; fair_cells(model)],
             ..GroupTally::default()
         }
     }
@@ -251,6 +279,25 @@ impl GroupTally {
         for (a, b) in self.categories_equal.iter_mut().zip(&o.categories_equal) {
             add(a, b);
         }
+        for (l, m) in self
+            .categories_at_level
+            .iter_mut()
+            .zip(&o.categories_at_level)
+        {
+            for (a, b) in l.iter_mut().zip(m) {
+                add(a, b);
+            }
+        }
+        for (a, b) in self
+            .categories_by_acts
+            .iter_mut()
+            .zip(&o.categories_by_acts)
+        {
+            add(a, b);
+        }
+        for (a, b) in self.fair.iter_mut().zip(&o.fair) {
+            add(a, b);
+        }
         self.no_errors.add(&o.no_errors);
         self.no_scrutiny.add(&o.no_scrutiny);
         self.no_protected.add(&o.no_protected);
@@ -278,7 +325,7 @@ impl GroupTally {
     /// Notes whether a counterfactual's mechanism acted in a chunk of this group.
     pub(crate) fn note_acted(&mut self, variant: Variant, acted: bool) {
         if acted {
-            self.acted |= 1 << variant as u32;
+            self.acted |= 1 << variant.row();
         }
     }
 }
@@ -347,7 +394,41 @@ impl GroupTally {
             transitions: vec![0; t.transitions.len()],
             categories: vec![[0; 4]; t.categories.len()],
             categories_equal: vec![[0; 4]; t.categories_equal.len()],
+            categories_at_level: t
+                .categories_at_level
+                .iter()
+                .map(|l| vec![[0; 4]; l.len()])
+                .collect(),
+            categories_by_acts: vec![[0; 2 * ACT_CLASSES]; t.categories_by_acts.len()],
+            fair: vec![[0; FAIR]; t.fair.len()],
             ..GroupTally::default()
         }
     }
+}
+
+/// Where each pair of attributes' cells start in [`GroupTally::fair`]: `(x, y, offset)`
+/// for x < y, after the marginal categories.
+pub(crate) fn fair_pairs(model: &Model) -> Vec<(usize, usize, usize)> {
+    let k = |x: usize| model.attributes[x].categories.values.len();
+    let n = model.attributes.len();
+    let mut at: usize = (0..n).map(k).sum();
+    let mut v = Vec::new();
+    for x in 0..n {
+        for y in x + 1..n {
+            v.push((x, y, at));
+            at += k(x) * k(y);
+        }
+    }
+    v
+}
+
+/// Entries of [`GroupTally::fair`].
+fn fair_cells(model: &Model) -> usize {
+    let k = |x: usize| model.attributes[x].categories.values.len();
+    let marginal: usize = (0..model.attributes.len()).map(k).sum();
+    marginal
+        + fair_pairs(model)
+            .iter()
+            .map(|&(x, y, _)| k(x) * k(y))
+            .sum::<usize>()
 }

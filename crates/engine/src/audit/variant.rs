@@ -32,6 +32,31 @@ pub enum Variant {
     /// Every treatment has scope `own`: a sanction applies only while a record from its
     /// service's domain lies behind the status (no joint punishment across domains).
     OwnScope,
+    /// Every source's capture multipliers replaced by the mean level of one category of
+    /// an attribute that carries capture multipliers: level `j` of
+    /// [`capture_level_categories`], so everyone is watched as much as that category.
+    EqualCaptureAt(u8),
+}
+
+/// Counterfactuals at most (bits of an act's replay mask).
+const MAX_COUNTERFACTUALS: usize = 16;
+
+/// The (attribute, category) levels of the equal-capture-at-category counterfactuals:
+/// every category of every attribute some source has a capture multiplier other than 1
+/// for, in attribute and category order.
+pub(crate) fn capture_level_categories(model: &Model) -> Vec<(usize, usize)> {
+    (0..model.attributes.len())
+        .filter(|&x| carries_capture(model, x))
+        .flat_map(|x| (0..model.attributes[x].categories.values.len()).map(move |c| (x, c)))
+        .collect()
+}
+
+/// Some source has a capture multiplier other than 1 for a category of attribute `x`.
+pub fn carries_capture(model: &Model, x: usize) -> bool {
+    model
+        .sources
+        .iter()
+        .any(|s| s.capture_multipliers[x].iter().any(|&m| m != 1.0))
 }
 
 /// The households a counterfactual can differ in: those the factual run marked as
@@ -108,7 +133,7 @@ fn has_appeals_or_repair(m: &Model) -> bool {
 
 /// Every variant, in [`Variant`] order (which is the order of the audit's runs and of
 /// the bits of replay masks): the one table of what each counterfactual switches off.
-const SPECS: [Spec; 12] = [
+const SPECS: [Spec; 13] = [
     FACTUAL,
     Spec {
         variant: Variant::NoErrors,
@@ -203,22 +228,88 @@ const SPECS: [Spec; 12] = [
         },
         ..FACTUAL
     },
+    Spec {
+        variant: Variant::EqualCaptureAt(0),
+        name: "equal_capture_at",
+        equal_capture: true,
+        reach: Some(Reach::Capture),
+        applies: |m| !capture_level_categories(m).is_empty(),
+        ..FACTUAL
+    },
 ];
 
 impl Variant {
     /// What this variant switches off.
     #[inline]
     pub(crate) fn spec(self) -> &'static Spec {
-        &SPECS[self as usize]
+        &SPECS[self.row()]
     }
 
-    /// The counterfactual variants that differ from the factual run for a model.
+    /// Its row in [`SPECS`].
+    pub(crate) fn row(self) -> usize {
+        match self {
+            Variant::Factual => 0,
+            Variant::NoErrors => 1,
+            Variant::NoScrutiny => 2,
+            Variant::EqualCapture => 3,
+            Variant::NoProtected => 4,
+            Variant::NoAppeals => 5,
+            Variant::NoAppealsNoErrors => 6,
+            Variant::InstantAppeals => 7,
+            Variant::InstantAppealsNoErrors => 8,
+            Variant::NoResponses => 9,
+            Variant::NoAssociation => 10,
+            Variant::OwnScope => 11,
+            Variant::EqualCaptureAt(_) => 12,
+        }
+    }
+
+    /// The counterfactual variants that differ from the factual run for a model: one
+    /// per row of [`SPECS`] that applies, the equal-capture-at-category row once per
+    /// level, at most 16 in all (levels beyond are not run).
     pub fn applicable(model: &Model) -> Vec<Variant> {
-        SPECS
-            .iter()
-            .filter(|s| (s.applies)(model))
-            .map(|s| s.variant)
-            .collect()
+        let mut v: Vec<Variant> = Vec::new();
+        for s in SPECS.iter().filter(|s| (s.applies)(model)) {
+            match s.variant {
+                Variant::EqualCaptureAt(_) => {
+                    let levels = capture_level_categories(model).len();
+                    let room = MAX_COUNTERFACTUALS.saturating_sub(v.len());
+                    v.extend(
+                        (0..levels.min(room).min(256)).map(|j| Variant::EqualCaptureAt(j as u8)),
+                    );
+                }
+                x => v.push(x),
+            }
+        }
+        v.truncate(MAX_COUNTERFACTUALS);
+        v
+    }
+
+    /// Capture is equalised at level l of the run's capture levels: 0 the population
+    /// mean, j + 1 the mean of level j of [`capture_level_categories`] (None: capture
+    /// by the person's attributes).
+    pub(crate) fn capture_level(self) -> Option<usize> {
+        self.spec().equal_capture.then_some(match self {
+            Variant::EqualCaptureAt(j) => j as usize + 1,
+            _ => 0,
+        })
+    }
+
+    /// Name in outputs, with the level of an equal-capture-at-category run
+    /// (`equal_capture_at:region=urban`).
+    pub fn label(self, model: &Model) -> String {
+        match self {
+            Variant::EqualCaptureAt(j) => {
+                capture_level_categories(model).get(j as usize).map_or_else(
+                    || self.name().to_string(),
+                    |&(x, c)| {
+                        let a = &model.attributes[x];
+                        format!("{}:{}={}", self.name(), a.id, a.categories.values[c])
+                    },
+                )
+            }
+            _ => self.name().to_string(),
+        }
     }
 
     /// Data errors (false records, misattribution) happen.
@@ -250,7 +341,7 @@ mod tests {
     #[test]
     fn specs_are_in_variant_order() {
         for (i, s) in SPECS.iter().enumerate() {
-            assert_eq!(s.variant as usize, i, "{}", s.name);
+            assert_eq!(s.variant.row(), i, "{}", s.name);
         }
     }
 }

@@ -175,6 +175,10 @@ impl ChunkSim {
             if class < 2 {
                 self.tally.responses.performed_acts[class] += 1;
                 self.tally.periods[self.period].responses.performed_acts[class] += 1;
+                if ctx.full {
+                    let a = &mut self.lives.acts[2 * i as usize + class];
+                    *a = a.saturating_add(1);
+                }
             }
             self.capture(ctx, i, day, k, b)
         } else {

@@ -42,14 +42,17 @@ impl ChunkSim {
             .scrutiny
             .as_ref()
             .map_or(1.0, |s| s.capture_multiplier.max(1.0));
-        let bound = |equal: bool, scrutiny: bool| {
-            self.capture_probability(ctx, i, obs, if scrutiny { watched } else { 1.0 }, equal)
+        let bound = |level: Option<usize>, scrutiny: bool| {
+            self.capture_probability(ctx, i, obs, if scrutiny { watched } else { 1.0 }, level)
         };
-        let mut cache = [[None::<f64>; 2]; 2];
+        // Capture by attributes is shared by most variants; each level by one.
+        let mut cache = [None::<f64>; 2];
         let mut mask = 0u16;
-        for (v, &(equal, scrutiny)) in ctx.replay_variants.iter().enumerate() {
-            let p = *cache[equal as usize][scrutiny as usize]
-                .get_or_insert_with(|| bound(equal, scrutiny));
+        for (v, &(level, scrutiny)) in ctx.replay_variants.iter().enumerate() {
+            let p = match level {
+                None => *cache[scrutiny as usize].get_or_insert_with(|| bound(None, scrutiny)),
+                Some(_) => bound(level, scrutiny),
+            };
             if u < p {
                 mask |= 1 << v;
             }
@@ -58,20 +61,20 @@ impl ChunkSim {
     }
 
     /// The probability that `obs` captures an act of person i, with scrutiny factor
-    /// `scrutiny`, and with capture equalised (`equal`) or by i's attributes. The one
-    /// computation of it, so that replay bounds use the same operations in the same
-    /// order as the capture itself.
+    /// `scrutiny`, and with capture equalised at a level (`Ctx::capture_levels`) or by
+    /// i's attributes (None). The one computation of it, so that replay bounds use the
+    /// same operations in the same order as the capture itself.
     pub(super) fn capture_probability(
         &self,
         ctx: &Ctx<'_>,
         i: u32,
         obs: &credsim_model::Observer,
         scrutiny: f64,
-        equal: bool,
+        level: Option<usize>,
     ) -> f64 {
         let mut p = obs.capture * scrutiny;
-        if equal {
-            p *= ctx.capture_mean[obs.source];
+        if let Some(l) = level {
+            p *= ctx.capture_levels[l][obs.source];
         } else {
             let a = ctx.model.attributes.len();
             let src = &ctx.model.sources[obs.source];
@@ -98,8 +101,7 @@ impl ChunkSim {
         let mut replay = 0u16;
         for obs in &m.behaviours[b].observers {
             let src = &m.sources[obs.source];
-            let p =
-                self.capture_probability(ctx, i, obs, scrutiny, ctx.variant.spec().equal_capture);
+            let p = self.capture_probability(ctx, i, obs, scrutiny, ctx.capture_level);
             let u = ctx
                 .keys
                 .stream(Purpose::Capture, obs.source as u32, person as u64, k as u64)
@@ -107,14 +109,24 @@ impl ChunkSim {
             if ctx.full {
                 replay |= self.observer_replay_mask(ctx, i, obs, u);
                 if ctx.equal_capture_audited {
-                    // Where equal capture would decide this act otherwise, the
-                    // counterfactual's life of this household can differ from here on;
-                    // a record it would make, and misattribute, links its target.
-                    let q = self.capture_probability(ctx, i, obs, scrutiny, true);
-                    if (u < p) != (u < q) {
+                    // Where equal capture at some level would decide this act
+                    // otherwise, that counterfactual's life of this household can differ
+                    // from here on (one mark for every level: a superset of each one's
+                    // households); a record it would make, and misattribute, links its
+                    // target.
+                    let (mut differs, mut records) = (false, false);
+                    for &(level, _) in &ctx.replay_variants {
+                        if level.is_some() {
+                            let q = self.capture_probability(ctx, i, obs, scrutiny, level);
+                            if (u < p) != (u < q) {
+                                differs = true;
+                                records |= u < q;
+                            }
+                        }
+                    }
+                    if differs {
                         self.mark_reached(i, REACHED_BY_CAPTURE);
-                        if u < q
-                            && let Some(target) = self.misattribution_target(ctx, i, obs, k)
+                        if records && let Some(target) = self.misattribution_target(ctx, i, obs, k)
                         {
                             self.misattributions.push((i, target));
                         }

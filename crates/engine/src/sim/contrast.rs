@@ -2,6 +2,7 @@
 //! counts and the contrast with a counterfactual, and the persons table.
 
 use super::*;
+use crate::audit::{ACT_CLASSES, fair_pairs};
 
 /// Where each attribute's categories start in the audit's flat per-category counts.
 pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
@@ -17,6 +18,25 @@ pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
 }
 
 impl ChunkSim {
+    /// Calls `f` with each fairness cell (`GroupTally::fair`) person i belongs to: one
+    /// category per attribute, then one cell per pair of attributes.
+    fn fair_cells(
+        &self,
+        m: &Model,
+        (offsets, pairs): (&[usize], &[(usize, usize, usize)]),
+        i: usize,
+        mut f: impl FnMut(usize),
+    ) {
+        let a = m.attributes.len();
+        let cat = |x: usize| self.people.persons.attrs[i * a + x] as usize;
+        for (x, &o) in offsets.iter().enumerate() {
+            f(o + cat(x));
+        }
+        for &(x, y, o) in pairs {
+            f(o + cat(x) * m.attributes[y].categories.values.len() + cat(y));
+        }
+    }
+
     /// Ever sanctioned, sanction-days, ever listed, ever in the lowest grade.
     pub(super) fn outcome(&self, ctx: &Ctx<'_>, i: usize) -> (bool, u32, bool, bool) {
         let ever = self.people.persons.ever[i];
@@ -74,6 +94,16 @@ impl ChunkSim {
             }
             b.sanction_days.push(days);
             b.listed_days.push(self.lives.listed_days[i]);
+            b.violations.push(self.lives.acts[2 * i]);
+            b.protected_acts.push(self.lives.acts[2 * i + 1]);
+            b.sanctioned_without_errors
+                .push(match self.lives.without_errors.get(i) {
+                    Some(1) => Some(false),
+                    Some(2) => Some(true),
+                    _ => None,
+                });
+            b.ever_rewarded
+                .push(self.people.persons.ever[i] & 1 << ctx.layout.ever_rewarded() != 0);
             b.ever_lowest_grade.push(lowest);
             b.ever_sanctioned.push(sanctioned);
         }
@@ -89,6 +119,8 @@ impl ChunkSim {
         g.denied += self.tally.denied.iter().sum::<u64>();
         let a = m.attributes.len();
         let offsets = category_offsets(m);
+        let pairs = fair_pairs(m);
+        let rewarded = 1 << ctx.layout.ever_rewarded();
         let n = self.people.len();
         g.persons += n as u64;
         for i in 0..n {
@@ -118,13 +150,25 @@ impl ChunkSim {
             }
             g.listed += listed as u64;
             g.lowest += lowest as u64;
+            let acts = (self.lives.acts[2 * i] as usize).min(ACT_CLASSES - 1);
             for (x, &o) in offsets.iter().enumerate() {
-                let c = &mut g.categories[o + self.people.persons.attrs[i * a + x] as usize];
+                let cat = o + self.people.persons.attrs[i * a + x] as usize;
+                let c = &mut g.categories[cat];
                 c[0] += 1;
                 c[1] += sanctioned as u64;
                 c[2] += listed as u64;
                 c[3] += lowest as u64;
+                let k = &mut g.categories_by_acts[cat];
+                k[acts] += 1;
+                k[ACT_CLASSES + acts] += sanctioned as u64;
             }
+            // Fairness on ground truth: Ŷ against Yᶜ (a genuine violation), rewards.
+            let at = 2 * sanctioned as usize + (self.lives.acts[2 * i] > 0) as usize;
+            let rewarded = (self.people.persons.ever[i] & rewarded != 0) as u64;
+            self.fair_cells(m, (&offsets, &pairs), i, |cell| {
+                g.fair[cell][at] += 1;
+                g.fair[cell][8] += rewarded;
+            });
             let stay = |entry: u32, exit: u32| {
                 (entry != NEVER).then(|| {
                     if exit == NEVER {
@@ -149,13 +193,29 @@ impl ChunkSim {
     /// With `only`, the counterfactual simulated those households alone; everyone else
     /// lived as in the factual run (see [`Self::reached_households`]).
     pub(super) fn audit_contrast(
-        &self,
+        &mut self,
         ctx: &Ctx<'_>,
         variant: Variant,
         other: Option<&ChunkSim>,
         only: Option<&[bool]>,
         g: &mut GroupTally,
     ) {
+        let ye = self.contrast(ctx, variant, other, only, g);
+        if let Some(ye) = ye {
+            self.lives.without_errors.copy_from_slice(&ye);
+        }
+    }
+
+    /// [`Self::audit_contrast`], returning with the no-errors counterfactual each
+    /// person's Yᴱ (1 not sanctioned, 2 sanctioned; `Lives::without_errors`).
+    fn contrast(
+        &self,
+        ctx: &Ctx<'_>,
+        variant: Variant,
+        other: Option<&ChunkSim>,
+        only: Option<&[bool]>,
+        g: &mut GroupTally,
+    ) -> Option<Vec<u8>> {
         let cf = other.unwrap_or(self);
         // Person i's index in the counterfactual run, if it simulated them.
         let simulated = |i: usize| match (other, only) {
@@ -164,7 +224,11 @@ impl ChunkSim {
             (_, None) => Some(i),
         };
         let n = self.people.len();
-        if variant == Variant::EqualCapture {
+        if let Some(level) = variant.capture_level() {
+            let counts = match level {
+                0 => &mut g.categories_equal,
+                l => &mut g.categories_at_level[l - 1],
+            };
             let m = ctx.model;
             let a = m.attributes.len();
             let offsets = category_offsets(m);
@@ -174,22 +238,34 @@ impl ChunkSim {
                     None => self.outcome(ctx, i),
                 };
                 for (x, &o) in offsets.iter().enumerate() {
-                    let c =
-                        &mut g.categories_equal[o + self.people.persons.attrs[i * a + x] as usize];
+                    let c = &mut counts[o + self.people.persons.attrs[i * a + x] as usize];
                     c[0] += 1;
                     c[1] += sanctioned as u64;
                     c[2] += listed as u64;
                     c[3] += lowest as u64;
                 }
             }
-            return;
+            return None;
+        }
+        let errors = variant == Variant::NoErrors;
+        let mut ye = Vec::with_capacity(if errors { n } else { 0 });
+        if errors {
+            // Fairness on ground truth: Ŷ against Yᴱ, per person before the sums below.
+            let m = ctx.model;
+            let offsets = category_offsets(m);
+            let pairs = fair_pairs(m);
+            for i in 0..n {
+                let fs = self.outcome(ctx, i).0;
+                let vs = simulated(i).map_or(fs, |x| cf.outcome(ctx, x).0);
+                ye.push(1 + vs as u8);
+                let at = 4 + 2 * fs as usize + vs as usize;
+                self.fair_cells(m, (&offsets, &pairs), i, |cell| g.fair[cell][at] += 1);
+            }
         }
         // Wrongful sanctions by path (no-errors counterfactual): persons and excess days.
-        let paths = (variant == Variant::NoErrors).then(|| self.wrongful_paths());
+        let paths = errors.then(|| self.wrongful_paths());
         let mut by_path = [[0u64; 2]; 4];
-        let Some(c) = g.contrast_mut(variant) else {
-            return;
-        };
+        let c = g.contrast_mut(variant)?;
         c.records += cf.tally.records().iter().sum::<u64>();
         for i in 0..n {
             let (fs, fd, fl, _) = self.outcome(ctx, i);
@@ -220,6 +296,7 @@ impl ChunkSim {
             a[0] += b[0];
             a[1] += b[1];
         }
+        errors.then_some(ye)
     }
 
     /// The path by which data errors can reach each person of the factual run: an

@@ -13,12 +13,16 @@ pub(super) struct Ctx<'m> {
     pub(super) full: bool,
     /// Scrutiny in effect (None in the no-scrutiny counterfactual).
     pub(super) scrutiny: Option<&'m credsim_model::Scrutiny>,
-    /// Per source, the population mean of its capture multiplier (equal-capture variant).
-    pub(super) capture_mean: Vec<f64>,
-    /// The counterfactual variants of this model, each as (equal capture, scrutiny in
+    /// `capture_levels[l][source]`: the multiplier that replaces everyone's when
+    /// capture is equalised at level l (`Variant::capture_level`): 0 the population
+    /// mean, j + 1 the mean of category level j.
+    pub(super) capture_levels: Vec<Vec<f64>>,
+    /// This run's capture level (None: capture by the person's attributes).
+    pub(super) capture_level: Option<usize>,
+    /// The counterfactual variants of this model, each as (capture level, scrutiny in
     /// effect), in `Variant::applicable` order: bit v of an act's replay mask is
     /// variant v.
-    pub(super) replay_variants: Vec<(bool, bool)>,
+    pub(super) replay_variants: Vec<(Option<usize>, bool)>,
     /// This run's bit in replay masks (counterfactuals; 0 for the factual run).
     pub(super) replay_bit: u16,
     /// Keep a log of every record (factual run, records table).
@@ -184,11 +188,12 @@ impl<'m> Ctx<'m> {
             variant,
             full: variant == Variant::Factual,
             scrutiny: model.scrutiny.as_ref().filter(|_| variant.spec().scrutiny),
-            capture_mean: capture_means(model),
+            capture_levels: capture_levels(model),
+            capture_level: variant.capture_level(),
             log_records: false,
             replay_variants: Variant::applicable(model)
                 .iter()
-                .map(|&v| (v.spec().equal_capture, v.spec().scrutiny))
+                .map(|&v| (v.capture_level(), v.spec().scrutiny))
                 .collect(),
             replay_bit: Variant::applicable(model)
                 .iter()
@@ -248,7 +253,9 @@ impl<'m> Ctx<'m> {
             tally_shape: Tally::new(model).shape_list(),
             triggered: Triggered::of(model, variant.spec().own_scope),
             equal_capture_audited: variant == Variant::Factual
-                && Variant::applicable(model).contains(&Variant::EqualCapture),
+                && Variant::applicable(model)
+                    .iter()
+                    .any(|v| v.capture_level().is_some()),
             outcome_bits: outcome_bits(model),
             sanction_treatments: model
                 .treatments
@@ -310,28 +317,43 @@ impl<'m> Ctx<'m> {
     }
 }
 
-/// Per source, the population mean of its capture multiplier (the equal-capture
-/// variant's level). Attributes are drawn independently, so the mean of the product is
-/// the product of the means.
-fn capture_means(model: &Model) -> Vec<f64> {
-    model
-        .sources
-        .iter()
-        .map(|src| {
-            model
-                .attributes
-                .iter()
-                .zip(&src.capture_multipliers)
-                .map(|(a, m)| {
-                    a.categories
-                        .shares
-                        .iter()
-                        .zip(m)
-                        .map(|(s, x)| s * x)
-                        .sum::<f64>()
-                })
-                .product()
-        })
+/// The capture levels of the equal-capture counterfactuals, per source: first the
+/// population mean of its capture multiplier (the equal-capture variant's level), then
+/// for each level (x, c) of `capture_level_categories` the mean among persons of
+/// category c of x. Attributes are drawn independently, so the mean of the product is
+/// the product of the means, with x's factor fixed at c's multiplier (so a single
+/// attribute's level is exactly that category's multiplier).
+fn capture_levels(model: &Model) -> Vec<Vec<f64>> {
+    let level = |fixed: Option<(usize, usize)>| -> Vec<f64> {
+        model
+            .sources
+            .iter()
+            .map(|src| {
+                model
+                    .attributes
+                    .iter()
+                    .zip(&src.capture_multipliers)
+                    .enumerate()
+                    .map(|(x, (a, m))| match fixed {
+                        Some((fx, c)) if fx == x => m[c],
+                        _ => a
+                            .categories
+                            .shares
+                            .iter()
+                            .zip(m)
+                            .map(|(s, x)| s * x)
+                            .sum::<f64>(),
+                    })
+                    .product()
+            })
+            .collect()
+    };
+    std::iter::once(level(None))
+        .chain(
+            crate::audit::capture_level_categories(model)
+                .into_iter()
+                .map(|xc| level(Some(xc))),
+        )
         .collect()
 }
 

@@ -55,14 +55,14 @@ pub(super) fn run_epoch_major(
             }
             // Where the mechanism acted nowhere, the counterfactual is the factual run.
             if !factual.iter().any(|c| c.variant_matters(ctx, vctx.variant)) {
-                for (index, f) in factual.iter().enumerate() {
+                for (index, f) in factual.iter_mut().enumerate() {
                     let group = &mut a.groups[index % crate::audit::GROUPS];
                     f.audit_contrast(ctx, vctx.variant, None, None, group);
                 }
                 continue;
             }
             let (other, _) = simulate(vctx, pop, Some(&factual), |k| progress(r + 1, k))?;
-            for (index, (f, v)) in factual.iter().zip(&other).enumerate() {
+            for (index, (f, v)) in factual.iter_mut().zip(&other).enumerate() {
                 let group = &mut a.groups[index % crate::audit::GROUPS];
                 f.audit_contrast(ctx, vctx.variant, Some(v), None, group);
             }

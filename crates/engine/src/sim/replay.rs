@@ -111,7 +111,7 @@ impl ChunkSim {
             Variant::NoErrors => self.observed.errors_seen > 0,
             Variant::NoProtected => self.observed.protected_seen > 0,
             Variant::NoScrutiny => self.tally.ever[ctx.layout.ever_scrutiny()] > 0,
-            Variant::EqualCapture => true,
+            Variant::EqualCapture | Variant::EqualCaptureAt(_) => true,
             Variant::NoAppeals | Variant::NoAppealsNoErrors => {
                 self.tally.responses.appealed != [0; 2]
                     || self.tally.responses.repaired != [0; 2]

@@ -147,6 +147,33 @@ fn restricted_counterfactuals_equal_full_ones() {
         .name
         .push_str(" (everyone under scrutiny from day 0, one year)");
     models.push(watched);
+    // Capture multipliers on two attributes, with misattribution: the equal-capture
+    // counterfactuals at the population mean and at each category's level (levels
+    // above and below a person's own capture, and a record they would make linking
+    // another household).
+    let mut levels = credsim_model::load(
+        &include_str!("../../tests/cases/capture-nonseparable.toml")
+            .replace("persons = 100000", "persons = 20000")
+            .replace(
+                "capture_multipliers = { region = { urban = 1.5, rural = 0.5 } }",
+                "capture_multipliers = { region = { urban = 1.5, rural = 0.5 }, group = { minority = 1.5 } }\nmisattribution = 0.05",
+            ),
+        "capture-levels",
+        &credsim_model::Overrides::default(),
+    )
+    .expect("loads")
+    .model;
+    assert_eq!(
+        Variant::applicable(&levels)
+            .iter()
+            .filter(|v| matches!(v, Variant::EqualCaptureAt(_)))
+            .count(),
+        4
+    );
+    levels
+        .name
+        .push_str(" (capture levels, misattribution 0.05)");
+    models.push(levels);
     let (mut restricted, mut widened) = (0, 0);
     for m in models.iter().filter(|m| !m.coupled()) {
         let ctx = Ctx::new(m, Variant::Factual);

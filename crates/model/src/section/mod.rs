@@ -26,7 +26,7 @@ pub(crate) mod simulation;
 pub(crate) mod sources;
 pub(crate) mod treatments;
 
-use crate::error::{Located, Problem};
+use crate::error::{FieldPath, Located, Problem};
 use crate::model::Model;
 use crate::raw::Scenario;
 use crate::validate::{Checker, StatusNames};
@@ -95,7 +95,7 @@ pub(crate) fn compile(
     let network = network::compile(&mut ck, s.network.as_ref());
     ck.finish()?;
 
-    Ok(Model {
+    let model = Model {
         name: s.scenario.name.clone(),
         description: s.scenario.description.clone(),
         hash,
@@ -120,5 +120,29 @@ pub(crate) fn compile(
         repair,
         chilling,
         network,
-    })
+    };
+    check_references(located, &model)?;
+    Ok(model)
+}
+
+/// A stated reference category of disparate impact must be eligible (its persons can
+/// be sanctioned by their own conduct, [`Model::eligible`]).
+fn check_references(located: &Located<'_>, model: &Model) -> Result<(), Vec<Problem>> {
+    let mut ck = Checker::new(located);
+    for (x, a) in model.attributes.iter().enumerate() {
+        if let Some(c) = a.reference
+            && !model.eligible(x, c)
+        {
+            ck.fail(
+                FieldPath::keys(&["population", "attributes"])
+                    .index(x)
+                    .key("reference"),
+                format!(
+                    "reference category `{}` of attribute `{}` is not eligible: no adverse behaviour has a positive rate and capture for its persons, so they are sanctioned only through errors or spill-over; state an eligible category",
+                    a.categories.values[c], a.id
+                ),
+            );
+        }
+    }
+    ck.finish()
 }

@@ -60,6 +60,10 @@ pub mod raw {
         pub level: Level,
         /// Category → share of the population (shares sum to 1).
         pub categories: Named<f64>,
+        /// The category disparate-impact ratios are taken against (one of
+        /// `categories`; absent: the largest eligible category).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reference: Option<String>,
     }
 }
 
@@ -72,6 +76,8 @@ pub struct Attribute {
     pub level: Level,
     /// Categories and shares.
     pub categories: Categorical<String>,
+    /// The stated reference category of disparate impact (None: not stated).
+    pub reference: Option<usize>,
 }
 
 /// The population as compiled.
@@ -191,10 +197,26 @@ pub(crate) fn compile<'s>(ck: &mut Checker<'_>, population: &'s raw::Population)
                 "at most 255 categories per attribute",
             );
         }
+        let reference = a.reference.as_ref().and_then(|r| {
+            let c = a.categories.get_index_of(r);
+            if c.is_none() {
+                let known: Vec<&str> = a.categories.keys().map(String::as_str).collect();
+                ck.fail(
+                    apath.index(i).key("reference"),
+                    format!(
+                        "reference category `{r}` is not a category of attribute `{}` (its categories: {})",
+                        a.id,
+                        known.join(", ")
+                    ),
+                );
+            }
+            c
+        });
         attributes.push(Attribute {
             id: a.id.clone(),
             level: a.level,
             categories: Categorical::new(a.categories.keys().cloned().collect(), shares),
+            reference,
         });
     }
     Compiled {
