@@ -6,9 +6,7 @@ mod common;
 
 use credsim_engine::audit::{Audit, ErrorRates, FairnessGroup};
 use credsim_engine::{Estimate, PersonBatch};
-use credsim_model::{Model, Overrides};
-use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use credsim_model::Model;
 
 const BASE: &str = include_str!("cases/fair-base.toml");
 
@@ -22,23 +20,16 @@ fn run(m: &Model) -> (Audit, Vec<PersonBatch>) {
 }
 
 fn run_in(m: &Model, schedule: credsim_engine::Schedule) -> (Audit, Vec<PersonBatch>) {
-    let rows = Mutex::new(Vec::new());
-    let add = |_: usize, b: PersonBatch| rows.lock().expect("lock").push(b);
-    let cancel = AtomicBool::new(false);
-    let control = credsim_engine::Control {
-        persons: Some(&add),
-        ..common::control(&cancel)
-    };
-    let options = credsim_engine::Options {
-        persons_table: credsim_engine::PersonsTable::Full,
-        schedule,
-        ..credsim_engine::Options::default()
-    };
-    let o = credsim_engine::run_with(m, &control, options).expect("runs");
-    let a = Audit::new(m, o.audit.as_ref().expect("audit"));
-    let mut rows = rows.into_inner().expect("lock");
-    rows.sort_by_key(|b| b.person.first().copied());
-    (a, rows)
+    let (o, rows) = common::run_persons(m, schedule);
+    (Audit::new(m, o.audit.as_ref().expect("audit")), rows)
+}
+
+/// fair-base with false records at 0.02 a year.
+fn with_errors() -> String {
+    BASE.replace(
+        "false_records_per_year = 0.0",
+        "false_records_per_year = 0.02",
+    )
 }
 
 fn group<'a>(a: &'a Audit, attr: &str, name: &str) -> &'a FairnessGroup {
@@ -66,10 +57,7 @@ fn near(got: f64, p: f64, n: u64, what: &str) {
 /// (no misattribution), so FNR = 0 exactly.
 #[test]
 fn false_records_give_the_analytic_false_positive_rate() {
-    let m = load(&BASE.replace(
-        "false_records_per_year = 0.0",
-        "false_records_per_year = 0.02",
-    ));
+    let m = load(&with_errors());
     let (a, _) = run(&m);
     let fpr = 1.0 - (-0.02f64 * 5.0).exp();
     for cat in ["majority", "minority"] {
@@ -119,10 +107,7 @@ fn without_errors_the_conduct_rates_are_analytic() {
 /// FPR recomputed from the table's rows equals the audit's.
 #[test]
 fn counts_add_up_and_small_cells_are_null() {
-    let m = load(&BASE.replace(
-        "false_records_per_year = 0.0",
-        "false_records_per_year = 0.02",
-    ));
+    let m = load(&with_errors());
     let (a, rows) = run(&m);
     for s in a.fairness.attributes.values() {
         assert_eq!(s.groups.iter().map(|g| g.persons).sum::<u64>(), m.persons);
@@ -180,15 +165,7 @@ fn counts_add_up_and_small_cells_are_null() {
 /// the rate over the reference's.
 #[test]
 fn reward_rates_match_the_persons_table() {
-    let m = credsim_model::presets::load(
-        "suining-2010",
-        &Overrides {
-            persons: Some(10_000),
-            ..Overrides::default()
-        },
-    )
-    .expect("preset")
-    .model;
+    let m = common::preset("suining-2010", 10_000);
     let (a, rows) = run(&m);
     let x = m
         .attributes
