@@ -54,7 +54,7 @@ fn near(got: f64, p: f64, n: u64, what: &str) {
 /// sanctions. Against Yᴱ (sanctioned without errors), a person the correct records
 /// spare is sanctioned iff at least one false record arrives, independent of their
 /// acts: FPR = 1 − e^{−rH} in every category. False records only add sanctions
-/// (no misattribution), so FNR = 0 exactly.
+/// (no misattribution), so FNR = 0 exactly. The two groups are alike (the null).
 #[test]
 fn false_records_give_the_analytic_false_positive_rate() {
     let m = load(&with_errors());
@@ -71,6 +71,24 @@ fn false_records_give_the_analytic_false_positive_rate() {
         );
         assert_eq!(value(&e.false_negative_rate), 0.0, "{cat}");
     }
+    // Under the null (the groups behave and are watched alike): TPR = 1 in both, so
+    // the equalized-odds difference is |ΔFPR| exactly and the minority's average odds
+    // difference ½ ΔFPR, within 4 binomial SEs of 0.
+    let rates = |cat| {
+        let g = group(&a, "group", cat);
+        let e = g.data_errors.clone().expect("ran");
+        (value(&e.false_positive_rate), g.persons - e.positives, e)
+    };
+    let ((f0, n0, _), (f1, n1, e1)) = (rates("majority"), rates("minority"));
+    let eod = value(&a.fairness.attributes["group"].equalized_odds_difference_errors);
+    assert!(
+        (eod - (f1 - f0).abs()).abs() < 1e-12,
+        "{eod} vs {f1} − {f0}"
+    );
+    let aod = value(&e1.average_odds_difference);
+    assert!((aod - 0.5 * (f1 - f0)).abs() < 1e-12);
+    let se = 0.5 * (fpr * (1.0 - fpr) * (1.0 / n0 as f64 + 1.0 / n1 as f64)).sqrt();
+    assert!(aod.abs() < 4.0 * se, "average odds difference {aod} ± {se}");
     // Nobody is rewarded: no reward treatment, so not applicable.
     assert!(group(&a, "group", "majority").reward_rate.value.is_none());
 }
