@@ -6,9 +6,7 @@ mod common;
 
 use credsim_engine::audit::{Audit, ErrorRates, FairnessGroup};
 use credsim_engine::{Estimate, PersonBatch};
-use credsim_model::{Model, Overrides};
-use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use credsim_model::Model;
 
 const BASE: &str = include_str!("cases/fair-base.toml");
 
@@ -22,23 +20,16 @@ fn run(m: &Model) -> (Audit, Vec<PersonBatch>) {
 }
 
 fn run_in(m: &Model, schedule: credsim_engine::Schedule) -> (Audit, Vec<PersonBatch>) {
-    let rows = Mutex::new(Vec::new());
-    let add = |_: usize, b: PersonBatch| rows.lock().expect("lock").push(b);
-    let cancel = AtomicBool::new(false);
-    let control = credsim_engine::Control {
-        persons: Some(&add),
-        ..common::control(&cancel)
-    };
-    let options = credsim_engine::Options {
-        persons_table: credsim_engine::PersonsTable::Full,
-        schedule,
-        ..credsim_engine::Options::default()
-    };
-    let o = credsim_engine::run_with(m, &control, options).expect("runs");
-    let a = Audit::new(m, o.audit.as_ref().expect("audit"));
-    let mut rows = rows.into_inner().expect("lock");
-    rows.sort_by_key(|b| b.person.first().copied());
-    (a, rows)
+    let (o, rows) = common::run_persons(m, schedule);
+    (Audit::new(m, o.audit.as_ref().expect("audit")), rows)
+}
+
+/// fair-base with false records at 0.02 a year.
+fn with_errors() -> String {
+    BASE.replace(
+        "false_records_per_year = 0.0",
+        "false_records_per_year = 0.02",
+    )
 }
 
 fn group<'a>(a: &'a Audit, attr: &str, name: &str) -> &'a FairnessGroup {
@@ -63,13 +54,10 @@ fn near(got: f64, p: f64, n: u64, what: &str) {
 /// sanctions. Against Yᴱ (sanctioned without errors), a person the correct records
 /// spare is sanctioned iff at least one false record arrives, independent of their
 /// acts: FPR = 1 − e^{−rH} in every category. False records only add sanctions
-/// (no misattribution), so FNR = 0 exactly.
+/// (no misattribution), so FNR = 0 exactly. The two groups are alike (the null).
 #[test]
 fn false_records_give_the_analytic_false_positive_rate() {
-    let m = load(&BASE.replace(
-        "false_records_per_year = 0.0",
-        "false_records_per_year = 0.02",
-    ));
+    let m = load(&with_errors());
     let (a, _) = run(&m);
     let fpr = 1.0 - (-0.02f64 * 5.0).exp();
     for cat in ["majority", "minority"] {
@@ -83,6 +71,24 @@ fn false_records_give_the_analytic_false_positive_rate() {
         );
         assert_eq!(value(&e.false_negative_rate), 0.0, "{cat}");
     }
+    // Under the null (the groups behave and are watched alike): TPR = 1 in both, so
+    // the equalized-odds difference is |ΔFPR| exactly and the minority's average odds
+    // difference ½ ΔFPR, within 4 binomial SEs of 0.
+    let rates = |cat| {
+        let g = group(&a, "group", cat);
+        let e = g.data_errors.clone().expect("ran");
+        (value(&e.false_positive_rate), g.persons - e.positives, e)
+    };
+    let ((f0, n0, _), (f1, n1, e1)) = (rates("majority"), rates("minority"));
+    let eod = value(&a.fairness.attributes["group"].equalized_odds_difference_errors);
+    assert!(
+        (eod - (f1 - f0).abs()).abs() < 1e-12,
+        "{eod} vs {f1} − {f0}"
+    );
+    let aod = value(&e1.average_odds_difference);
+    assert!((aod - 0.5 * (f1 - f0)).abs() < 1e-12);
+    let se = 0.5 * (fpr * (1.0 - fpr) * (1.0 / n0 as f64 + 1.0 / n1 as f64)).sqrt();
+    assert!(aod.abs() < 4.0 * se, "average odds difference {aod} ± {se}");
     // Nobody is rewarded: no reward treatment, so not applicable.
     assert!(group(&a, "group", "majority").reward_rate.value.is_none());
 }
@@ -119,10 +125,7 @@ fn without_errors_the_conduct_rates_are_analytic() {
 /// FPR recomputed from the table's rows equals the audit's.
 #[test]
 fn counts_add_up_and_small_cells_are_null() {
-    let m = load(&BASE.replace(
-        "false_records_per_year = 0.0",
-        "false_records_per_year = 0.02",
-    ));
+    let m = load(&with_errors());
     let (a, rows) = run(&m);
     for s in a.fairness.attributes.values() {
         assert_eq!(s.groups.iter().map(|g| g.persons).sum::<u64>(), m.persons);
@@ -180,15 +183,7 @@ fn counts_add_up_and_small_cells_are_null() {
 /// the rate over the reference's.
 #[test]
 fn reward_rates_match_the_persons_table() {
-    let m = credsim_model::presets::load(
-        "suining-2010",
-        &Overrides {
-            persons: Some(10_000),
-            ..Overrides::default()
-        },
-    )
-    .expect("preset")
-    .model;
+    let m = common::preset("suining-2010", 10_000);
     let (a, rows) = run(&m);
     let x = m
         .attributes

@@ -263,34 +263,16 @@ fn conditional_parity_matches_binomial_capture() {
 /// is the audit's `persons` of conditional parity class k.
 #[test]
 fn persons_table_ground_truth_is_conserved() {
-    let m = credsim_model::presets::load(
-        "suining-2010",
-        &Overrides {
-            persons: Some(20_000),
-            ..Overrides::default()
-        },
-    )
-    .expect("preset")
-    .model;
-    let rows = std::sync::Mutex::new((0u64, 0u64, [0u64; 4]));
-    let add = |_: usize, b: credsim_engine::PersonBatch| {
-        let mut r = rows.lock().expect("lock");
-        r.0 += b.violations.iter().map(|&x| x as u64).sum::<u64>();
-        r.1 += b.protected_acts.iter().map(|&x| x as u64).sum::<u64>();
+    let m = common::preset("suining-2010", 20_000);
+    let (o, batches) = common::run_persons(&m, credsim_engine::Schedule::ChunkMajor);
+    let mut rows = (0u64, 0u64, [0u64; 4]);
+    for b in &batches {
+        rows.0 += b.violations.iter().map(|&x| x as u64).sum::<u64>();
+        rows.1 += b.protected_acts.iter().map(|&x| x as u64).sum::<u64>();
         for &k in &b.violations {
-            r.2[(k as usize).min(3)] += 1;
+            rows.2[(k as usize).min(3)] += 1;
         }
-    };
-    let cancel = AtomicBool::new(false);
-    let control = credsim_engine::Control {
-        persons: Some(&add),
-        ..common::control(&cancel)
-    };
-    let options = credsim_engine::Options {
-        persons_table: credsim_engine::PersonsTable::Full,
-        ..credsim_engine::Options::default()
-    };
-    let o = credsim_engine::run_with(&m, &control, options).expect("runs");
+    }
     let s = credsim_engine::summary::Summary::new(&m, &o);
     let a = Audit::new(&m, o.audit.as_ref().expect("audit"));
     let acts = |protected: bool| -> u64 {
@@ -300,7 +282,7 @@ fn persons_table_ground_truth_is_conserved() {
             .map(|b| s.behaviour.acts[&b.id])
             .sum()
     };
-    let (violations, protected, classes) = *rows.lock().expect("lock");
+    let (violations, protected, classes) = rows;
     assert!(violations > 0 && protected > 0);
     assert_eq!(violations, acts(false));
     assert_eq!(protected, acts(true));

@@ -370,7 +370,10 @@ fn fairness(a: &Audit) {
     if !rewards {
         outln!("   rewarded not applicable: the scenario has no reward treatment");
     }
-    let pp = |e: &credsim_engine::Estimate| format!("{} pp", est(Some(&e.scaled(100.0)), false));
+    let pp = |e: &credsim_engine::Estimate| match e.value {
+        Some(_) => format!("{} pp", est(Some(&e.scaled(100.0)), false)),
+        None => "n/a (fewer than two groups with both rates)".into(),
+    };
     let sets = by_name(&f.attributes)
         .into_iter()
         .chain(by_name(&f.intersections));

@@ -33,3 +33,42 @@ pub fn run_threads(m: &Model, threads: usize) -> Outcome {
         .install(|| credsim_engine::run(m, &control))
         .expect("not cancelled")
 }
+
+/// A preset at `persons` persons.
+#[allow(dead_code)]
+pub fn preset(name: &str, persons: u64) -> Model {
+    credsim_model::presets::load(
+        name,
+        &Overrides {
+            persons: Some(persons),
+            ..Overrides::default()
+        },
+    )
+    .expect("preset")
+    .model
+}
+
+/// Runs a model (with its audit) in a schedule and returns the persons table (every
+/// person), its batches in person order.
+#[allow(dead_code)]
+pub fn run_persons(
+    m: &Model,
+    schedule: credsim_engine::Schedule,
+) -> (Outcome, Vec<credsim_engine::PersonBatch>) {
+    let rows = std::sync::Mutex::new(Vec::new());
+    let add = |_: usize, b: credsim_engine::PersonBatch| rows.lock().expect("lock").push(b);
+    let cancel = AtomicBool::new(false);
+    let control = Control {
+        persons: Some(&add),
+        ..control(&cancel)
+    };
+    let options = credsim_engine::Options {
+        persons_table: credsim_engine::PersonsTable::Full,
+        schedule,
+        ..credsim_engine::Options::default()
+    };
+    let o = credsim_engine::run_with(m, &control, options).expect("runs");
+    let mut rows = rows.into_inner().expect("lock");
+    rows.sort_by_key(|b| b.person.first().copied());
+    (o, rows)
+}
