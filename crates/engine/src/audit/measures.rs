@@ -20,6 +20,8 @@ struct Counts<'a> {
     audit: &'a AuditTally,
     /// Every group's counts added up.
     all: GroupTally,
+    /// The jackknife's totals, built once.
+    jackknife: super::tally::Jackknife,
     /// Persons in all groups.
     persons: f64,
     /// The section being computed is of a mechanism that never acted: every estimate
@@ -38,7 +40,7 @@ impl Counts<'_> {
         if self.not_applicable.get() {
             return Estimate::default();
         }
-        self.audit.estimate(f)
+        self.jackknife.estimate(f)
     }
 
     /// Whether the mechanism of counterfactual `v` acted anywhere in the run.
@@ -79,6 +81,7 @@ impl Audit {
             model,
             audit,
             all: audit.total(None),
+            jackknife: super::tally::Jackknife::new(audit),
             persons: audit.groups.iter().map(|g| g.persons).sum::<u64>() as f64,
             not_applicable: std::cell::Cell::new(false),
         };

@@ -371,14 +371,38 @@ impl AuditTally {
     /// A statistic of the whole population, with its delete-a-group jackknife
     /// standard error and replicates (None with fewer than two non-empty groups or an
     /// undefined value).
+    #[cfg(test)]
     pub(super) fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
-        let all = self.total(None);
-        let value = f(&all);
-        let used: Vec<usize> = (0..GROUPS)
-            .filter(|&g| self.groups[g].persons > 0)
-            .collect();
-        let reps: Option<Vec<f64>> = (used.len() >= 2 && value.is_some())
-            .then(|| used.iter().map(|&g| f(&self.total(Some(g)))).collect())
+        Jackknife::new(self).estimate(f)
+    }
+}
+
+/// The totals a jackknife estimate reads, built once for all the audit's measures: the
+/// whole population and, for each non-empty group g, every group but g.
+pub(super) struct Jackknife {
+    /// Every group's counts added up.
+    pub(super) all: GroupTally,
+    /// All groups but one, for each non-empty group in group order.
+    left_out: Vec<GroupTally>,
+}
+
+impl Jackknife {
+    /// The totals of an audit tally.
+    pub(super) fn new(t: &AuditTally) -> Jackknife {
+        let used = (0..GROUPS).filter(|&g| t.groups[g].persons > 0);
+        Jackknife {
+            all: t.total(None),
+            left_out: used.map(|g| t.total(Some(g))).collect(),
+        }
+    }
+
+    /// A statistic of the whole population, with its delete-a-group jackknife
+    /// standard error and replicates (None with fewer than two non-empty groups or an
+    /// undefined value).
+    pub(super) fn estimate(&self, f: impl Fn(&GroupTally) -> Option<f64>) -> Estimate {
+        let value = f(&self.all);
+        let reps: Option<Vec<f64>> = (self.left_out.len() >= 2 && value.is_some())
+            .then(|| self.left_out.iter().map(&f).collect())
             .flatten();
         Estimate::jackknife(value, reps)
     }
