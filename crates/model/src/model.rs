@@ -14,7 +14,7 @@ pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;
-pub use crate::section::population::Attribute;
+pub use crate::section::population::{Attribute, Categories};
 pub use crate::section::score::{GradeBand, ScoreRules};
 pub use crate::section::scrutiny::Scrutiny;
 pub use crate::section::services::Service;
@@ -48,6 +48,8 @@ pub struct Model {
     pub household_sizes: Categorical<u32>,
     /// Global heterogeneity shape (None: no heterogeneity).
     pub heterogeneity_shape: Option<f64>,
+    /// The persons the regime scores (see [`Model::scored`]).
+    pub scored: Categories,
     /// Categorical attributes.
     pub attributes: Vec<Attribute>,
     /// Domain names.
@@ -121,6 +123,15 @@ impl<T> Categorical<T> {
 }
 
 impl Model {
+    /// The eligibility rule: whether the regime scores a person with these attribute
+    /// categories (one per attribute, in the model's order). Records (genuine, false and
+    /// misattributed) land only on scored persons (`[population] scored`); without the
+    /// rule everyone is scored.
+    #[inline]
+    pub fn scored(&self, attrs: &[u8]) -> bool {
+        self.scored.contains(attrs)
+    }
+
     /// Whether some mechanism couples persons across neighbourhoods (appeal capacity,
     /// chilling, contacts), so the population must advance one period at a time.
     pub fn coupled(&self) -> bool {

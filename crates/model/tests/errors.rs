@@ -370,6 +370,46 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "services[0].attempts_per_year",
         "may be at most 7770000 per year",
     ),
+    (
+        "eligibility rule naming an unknown attribute",
+        "persons = 1000",
+        "scored = { regoin = [\"urban\"] }\npersons = 1000",
+        0,
+        "population.scored.regoin",
+        "unknown attribute `regoin`",
+    ),
+    (
+        "eligibility rule naming an unknown category",
+        "persons = 1000",
+        "scored = { region = [\"urban\", \"town\"] }\npersons = 1000",
+        0,
+        "population.scored.region[1]",
+        "attribute `region` has no category `town` (its categories: rural, urban)",
+    ),
+    (
+        "eligibility rule scoring nobody",
+        "persons = 1000",
+        "scored = { region = [] }\npersons = 1000",
+        0,
+        "population.scored.region",
+        "list at least one category of `region`",
+    ),
+    (
+        "household spill-over restricted without a spill-over",
+        "scope = \"all\"",
+        "scope = \"all\"\nhousehold_members = { region = [\"urban\"] }",
+        74,
+        "treatments[0].household_members",
+        "but `household` is not true",
+    ),
+    (
+        "household spill-over restricted to an unknown category",
+        "scope = \"all\"",
+        "scope = \"all\"\nhousehold = true\nhousehold_members = { region = [\"town\"] }",
+        75,
+        "treatments[0].household_members.region[0]",
+        "attribute `region` has no category `town`",
+    ),
 ];
 
 #[test]

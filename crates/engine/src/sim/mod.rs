@@ -129,6 +129,10 @@ struct ChunkSim {
     index_of: Vec<u32>,
     /// Persons of the whole chunk (the neighbourhood misattribution draws from).
     neighbours: u32,
+    /// With an eligibility rule (`[population] scored`), the factual indices of the
+    /// chunk's scored persons, in order (the only persons records land on); empty
+    /// without one.
+    scored: Vec<u32>,
     /// Id of the chunk's first household.
     household_offset: u32,
     /// Local first person of each household, plus an end entry.
@@ -202,6 +206,7 @@ impl ChunkSim {
             ids: Vec::new(),
             index_of: Vec::new(),
             neighbours: (range.persons.end - range.persons.start),
+            scored: Vec::new(),
             household_offset: range.households.start,
             people: People::alloc(&dims, n),
             household_start: Vec::new(),
@@ -242,6 +247,12 @@ impl ChunkSim {
             }
         }
         c.place_persons(ctx, pop, range, replay, only);
+        if !m.scored.everyone() {
+            c.scored = match replay {
+                Some(f) => f.scored.clone(),
+                None => (0..n as u32).filter(|&i| c.is_scored(ctx, i)).collect(),
+            };
+        }
         c.count_chill_categories(ctx);
         c.start_day0(ctx);
         if ctx.full {

@@ -31,7 +31,7 @@ impl ChunkSim {
         if in_context {
             let tr = &ctx.model.treatments[t];
             let members: Vec<u32> = if tr.household {
-                self.household_members(i).collect()
+                self.spillover_members(ctx, i, t)
             } else {
                 Vec::new()
             };
@@ -54,7 +54,7 @@ impl ChunkSim {
         let cause = self.lives.spell_cause[i as usize * nt + t];
         let domain_bit = 1u32 << ctx.model.services[tr.service].domain;
         let members: Vec<u32> = if tr.household {
-            self.household_members(i).collect()
+            self.spillover_members(ctx, i, t)
         } else {
             Vec::new()
         };

@@ -82,7 +82,13 @@ pub(crate) fn compile(
         grades: &grades,
         lists: &list_index,
     };
-    let treatments = treatments::compile(&mut ck, &s.treatments, &service_index, &statuses);
+    let treatments = treatments::compile(
+        &mut ck,
+        &s.treatments,
+        &service_index,
+        &statuses,
+        attributes,
+    );
     let scrutiny = scrutiny::compile(&mut ck, s.scrutiny.as_ref(), &statuses);
     let appeals = appeals::compile(&mut ck, s.appeals.as_ref(), attributes);
     let repair = appeals::repair(&mut ck, s.repair.as_ref());
@@ -105,6 +111,7 @@ pub(crate) fn compile(
         periods_per_year: horizon.per_year,
         persons: population.persons,
         household_sizes: population.household_sizes,
+        scored: population.scored,
         heterogeneity_shape: population.heterogeneity_shape,
         attributes: population.attributes,
         domains: s.domains.clone(),
