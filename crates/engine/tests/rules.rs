@@ -199,3 +199,159 @@ household_members = {{ age = ["0-14"] }}
     assert_eq!(by_age[2], 0, "persons aged 60+ sanctioned by a school ban");
     assert!(by_age[0] > 0 && by_age[1] > 0, "{by_age:?}");
 }
+
+/// P(Poisson(mu) ≥ k).
+fn poisson_at_least(mu: f64, k: u32) -> f64 {
+    let mut term = (-mu).exp();
+    let mut below = 0.0;
+    for j in 0..k {
+        below += term;
+        term *= mu / (j + 1) as f64;
+    }
+    1.0 - below
+}
+
+fn graded_scenario(grading: &str) -> String {
+    format!(
+        r#"
+domains = ["traffic", "transport"]
+[scenario]
+name = "annual"
+[simulation]
+years = 3
+seed = 9
+reporting_period = "month"
+[population]
+persons = 50000
+[[behaviours]]
+id = "speeding"
+domain = "traffic"
+rate_per_year = 1.5
+[[sources]]
+id = "camera"
+capture = {{ speeding = 1.0 }}
+[score]
+base = 1000
+[[score.grades]]
+name = "A"
+min = 900
+[[score.grades]]
+name = "D"
+max = 899
+[records.speeding]
+points = -50
+[[services]]
+id = "rail"
+domain = "transport"
+attempts_per_year = 1.0
+[[treatments]]
+id = "no_rail_if_D"
+kind = "sanction"
+service = "rail"
+trigger = {{ grade = "D" }}
+scope = "all"
+[scrutiny]
+trigger = {{ grade = "D" }}
+capture_multiplier = 1.0
+duration_days = 30
+{grading}
+"#
+    )
+}
+
+/// Grades assessed once a year (days 365 and 730) from the score then. Records never
+/// expire and every act is recorded at once, so after the assessment of day d the
+/// share in D (three records or more) is P(Poisson(1.5 (d + 1)/365) ≥ 3) (the acts of
+/// days 0..=d), and it stands until the next assessment: the D count is the same at
+/// every month end from one assessment to the next, and 0 before the first. The
+/// sanction keyed to D follows the assessed grade exactly, and so does scrutiny.
+#[test]
+fn grades_move_only_on_assessment_dates() {
+    let m = model(&graded_scenario("[grading]\nevery_days = 365\n"));
+    let (o, s, _) = run_persons(&m);
+    let layout = credsim_engine::Layout::of(&m);
+    let d = |k: usize| o.tally.periods[k].occupancy[layout.grade(1)];
+    let sanctioned = |k: usize| o.tally.periods[k].occupancy[layout.any_sanction()];
+    // Month k ends on day ⌊(k+1)·365/12⌋ (exclusive): month 11 ends before day 365,
+    // month 12 is the first to contain an assessment (day 365), month 24 the second.
+    for k in 0..12 {
+        assert_eq!(d(k), 0, "month {k}: D before the first assessment");
+    }
+    for k in 12..24 {
+        assert_eq!(d(k), d(12), "month {k}: D moved between assessments");
+    }
+    for k in 24..36 {
+        assert_eq!(d(k), d(24), "month {k}: D moved between assessments");
+    }
+    let watched = |k: usize| o.tally.periods[k].occupancy[layout.scrutiny()];
+    for k in 0..36 {
+        assert_eq!(
+            sanctioned(k),
+            d(k),
+            "month {k}: the sanction follows the grade"
+        );
+        assert_eq!(watched(k), d(k), "month {k}: scrutiny follows the grade");
+    }
+    let n = 50_000.0;
+    for (k, day) in [(12, 365.0), (24, 730.0)] {
+        let p = poisson_at_least(1.5 * (day + 1.0) / 365.0, 3);
+        let got = d(k) as f64;
+        assert!(
+            (got - n * p).abs() <= 4.0 * (n * p * (1.0 - p)).sqrt(),
+            "D after the assessment of day {day}: {got} vs {}",
+            n * p
+        );
+    }
+    let g = s.grading.as_ref().expect("grading counts");
+    assert_eq!((g.every_days, g.first_day), (365, 365));
+    // Everyone whose score changed before day 365 (any act in days 0..=365) is
+    // assessed on day 365, and again on day 730 if it changed in between.
+    let changed = |days: f64| 1.0 - (-1.5 * days / 365.0f64).exp();
+    let expected = n * (changed(366.0) + changed(365.0));
+    let got = g.assessments as f64;
+    assert!(
+        (got - expected).abs() <= 4.0 * (2.0 * expected).sqrt(),
+        "assessments {got} vs {expected}"
+    );
+    // Without the cadence the D count moves within the year (the test can fail).
+    let m = model(&graded_scenario(""));
+    let (o, s, _) = run_persons(&m);
+    assert!(s.grading.is_none());
+    let d = |k: usize| o.tally.periods[k].occupancy[layout.grade(1)];
+    assert!(d(5) > 0 && d(13) != d(12), "continuous grading");
+}
+
+/// With a grading cadence, an eligibility rule and a restricted spill-over, a run and
+/// its audit are the same whatever the thread count and the schedule.
+#[test]
+fn new_rules_are_reproducible() {
+    let text = graded_scenario("[grading]\nevery_days = 200\nfirst_day = 50\n")
+        .replace("persons = 50000", "persons = 20000")
+        .replace(
+            "[[behaviours]]",
+            &format!("scored = {{ age = [\"15-59\", \"60+\"] }}\n{AGES}\n[[behaviours]]"),
+        )
+        .replace(
+            "scope = \"all\"",
+            "scope = \"all\"\nhousehold = true\nhousehold_members = { age = [\"0-14\"] }",
+        )
+        .replace(
+            "capture = { speeding = 1.0 }",
+            "capture = { speeding = 0.5 }\nfalse_records_per_year = 0.05\nmisattribution = 0.1",
+        );
+    let m = model(&text);
+    let a = common::run_threads(&m, 1);
+    let b = common::run_threads(&m, 2);
+    assert_eq!(a.tally, b.tally);
+    assert_eq!(a.audit, b.audit);
+    let cancel = AtomicBool::new(false);
+    let ctl = control(&cancel);
+    let epoch = Options {
+        schedule: credsim_engine::Schedule::EpochMajor,
+        ..Options::default()
+    };
+    let c = credsim_engine::run_with(&m, &ctl, epoch).expect("runs");
+    assert_eq!(a.tally, c.tally);
+    assert_eq!(a.audit, c.audit);
+    assert!(a.tally.assessments > 0 && a.tally.spillover[0] > 0);
+}

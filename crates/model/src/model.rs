@@ -12,6 +12,7 @@ pub use crate::kinds::Status;
 pub use crate::section::appeals::{AppealRules, RepairRules};
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
+pub use crate::section::grading::Grading;
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;
 pub use crate::section::population::{Attribute, Categories};
@@ -60,6 +61,8 @@ pub struct Model {
     pub sources: Vec<Source>,
     /// The score, if any.
     pub score: Option<ScoreRules>,
+    /// The grading cadence (None: the grade follows every change of the score).
+    pub grading: Option<Grading>,
     /// Lists.
     pub lists: Vec<List>,
     /// Services.

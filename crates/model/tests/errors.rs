@@ -410,6 +410,30 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "treatments[0].household_members.region[0]",
         "attribute `region` has no category `town`",
     ),
+    (
+        "assessments 0 days apart",
+        "[scrutiny]",
+        "[grading]\nevery_days = 0\n\n[scrutiny]",
+        76,
+        "grading.every_days",
+        "assessments must be at least 1 day apart",
+    ),
+    (
+        "a first assessment on day 0",
+        "[scrutiny]",
+        "[grading]\nevery_days = 365\nfirst_day = 0\n\n[scrutiny]",
+        77,
+        "grading.first_day",
+        "the first assessment after day 0 is on day 1 or later",
+    ),
+    (
+        "a typo in the grading table",
+        "[scrutiny]",
+        "[grading]\nevery_day = 365\n\n[scrutiny]",
+        76,
+        "grading.every_day",
+        "unknown field `every_day`",
+    ),
 ];
 
 #[test]
@@ -503,4 +527,32 @@ fn garbage_is_an_error_not_a_panic() {
     ] {
         assert!(load(text).is_err(), "{text:?} was accepted");
     }
+}
+
+#[test]
+fn a_grading_cadence_needs_a_score() {
+    let text = r#"domains = ["traffic"]
+[scenario]
+name = "no-score"
+[simulation]
+years = 1
+seed = 1
+[population]
+persons = 10
+[[behaviours]]
+id = "speeding"
+domain = "traffic"
+rate_per_year = 0.1
+[grading]
+every_days = 365
+"#;
+    let Err(err) = load(text) else {
+        panic!("a grading cadence without a score was accepted");
+    };
+    let p = err
+        .problems()
+        .iter()
+        .find(|p| p.message.contains("needs a [score] table"))
+        .unwrap_or_else(|| panic!("no problem names the score:\n{err}"));
+    assert_eq!(p.path.to_string(), "grading");
 }

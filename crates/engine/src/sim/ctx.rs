@@ -296,6 +296,7 @@ impl<'m> Ctx<'m> {
             chilling: self.chilling.is_some(),
             watched: !self.watched.is_empty(),
             contacts: !self.contact_lists.is_empty(),
+            graded: m.grading.is_some(),
         }
     }
 

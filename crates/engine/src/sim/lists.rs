@@ -53,7 +53,7 @@ impl ChunkSim {
     pub(super) fn condition_holds(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> bool {
         let list = &ctx.model.lists[l];
         let by_score = ctx.model.score.as_ref().is_some_and(|rules| {
-            let score = rules.score(self.people.score.points[i as usize]);
+            let score = rules.score(self.graded_points(ctx, i));
             let g = self.people.score.grade[i as usize];
             list.condition(score, (g != NO_GRADE).then_some(g as usize))
         });

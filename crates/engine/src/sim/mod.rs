@@ -23,6 +23,7 @@ mod day0;
 mod deterrence;
 mod epoch_major;
 mod event;
+mod grading;
 mod lists;
 mod memory;
 mod observe;
@@ -478,6 +479,7 @@ impl ChunkSim {
             } => self.association(ctx, i, day, contact_list as usize, enter),
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => self.on_scrutiny_end(ctx, i, day, until),
+            What::Assessment => self.assess(ctx, i, day),
         }
     }
 

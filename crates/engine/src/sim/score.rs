@@ -53,7 +53,15 @@ impl ChunkSim {
                 slot.saturating_sub(1)
             };
         }
-        self.refresh(ctx, i, day, Some(before));
+        if ctx.model.grading.is_some() {
+            // Status follows the assessed score: it stands until the next assessment
+            // (re-evaluated now only for what the record's causes decide, scope `own`).
+            self.schedule_assessment(ctx, i, day);
+            let assessed = rules.score(self.graded_points(ctx, i));
+            self.refresh(ctx, i, day, Some(assessed));
+        } else {
+            self.refresh(ctx, i, day, Some(before));
+        }
     }
 
     /// Domains of the person's active scored records, as a bit mask.

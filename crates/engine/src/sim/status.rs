@@ -11,7 +11,7 @@ impl ChunkSim {
         // treatment applies whatever the causes (scope `all`), treatments stand as they are.
         let mut changed = before.is_none() || ctx.any_own_scope;
         if let Some(rules) = &ctx.model.score {
-            let score = rules.score(self.people.score.points[i as usize]);
+            let score = rules.score(self.graded_points(ctx, i));
             let old_grade = self.people.score.grade[i as usize];
             let new_grade = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
             if new_grade != old_grade {

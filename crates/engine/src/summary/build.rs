@@ -59,6 +59,11 @@ impl Summary {
                 person_days: t.occupancy_days[layout.scrutiny()],
             },
             responses: has_responses(model).then(|| responses(&t.responses)),
+            grading: model.grading.map(|g| GradingCounts {
+                every_days: g.every_days,
+                first_day: g.first_day,
+                assessments: t.assessments,
+            }),
         }
     }
 }

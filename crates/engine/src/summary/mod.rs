@@ -62,6 +62,21 @@ pub struct Summary {
     /// none of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<Responses>,
+    /// The grading cadence (absent when grades follow every change of the score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingCounts>,
+}
+
+/// Grades assessed on fixed dates (`[grading]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GradingCounts {
+    /// Days between two assessments.
+    pub every_days: u32,
+    /// Day of the first assessment after day 0.
+    pub first_day: u32,
+    /// Assessments made: one per person and date whose score changed since the
+    /// person's last assessment.
+    pub assessments: u64,
 }
 
 /// Appeals, repair, deterrence, chilling and contacts over the whole run. Pairs are

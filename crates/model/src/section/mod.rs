@@ -15,6 +15,7 @@
 pub(crate) mod appeals;
 pub(crate) mod behaviours;
 pub(crate) mod chilling;
+pub(crate) mod grading;
 pub(crate) mod lists;
 pub(crate) mod network;
 pub(crate) mod population;
@@ -53,6 +54,7 @@ pub(crate) fn compile(
         attributes,
     );
     let (score, grades) = score::compile(&mut ck, s.score.as_ref());
+    let grading = grading::compile(&mut ck, s.grading.as_ref(), score.is_some());
     records::compile(
         &mut ck,
         &s.records,
@@ -118,6 +120,7 @@ pub(crate) fn compile(
         behaviours,
         sources,
         score,
+        grading,
         lists,
         services,
         treatments,
