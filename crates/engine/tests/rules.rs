@@ -355,3 +355,117 @@ fn new_rules_are_reproducible() {
     assert_eq!(a.audit, c.audit);
     assert!(a.tally.assessments > 0 && a.tally.spillover[0] > 0);
 }
+
+/// Per-person counts of each behaviour's records (capture 1, no delay, no errors: the
+/// acts), from the record log.
+fn counts_by_behaviour(m: &Model) -> Vec<Vec<f64>> {
+    let cancel = AtomicBool::new(false);
+    let logs: Mutex<Vec<credsim_engine::RecordLog>> = Mutex::new(Vec::new());
+    let receive = |_: usize, l: credsim_engine::RecordLog| logs.lock().expect("lock").push(l);
+    let mut ctl = control(&cancel);
+    ctl.records = Some(&receive);
+    let options = Options {
+        audit: false,
+        records_table: true,
+        ..Options::default()
+    };
+    credsim_engine::run_with(m, &ctl, options).expect("runs");
+    let mut counts = vec![vec![0.0; m.persons as usize]; m.behaviours.len()];
+    for l in logs.into_inner().expect("lock") {
+        for (&p, &b) in l.person.iter().zip(&l.record_type) {
+            counts[b as usize][p as usize] += 1.0;
+        }
+    }
+    counts
+}
+
+/// A statistic of the three behaviours' per-person counts.
+type Statistic<'a> = &'a dyn Fn(&[f64], &[f64], &[f64]) -> f64;
+
+/// Pearson correlation of two columns.
+fn correlation(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// Propensity groups: `a` and `b` share the multiplier of group `g` (Gamma(0.5)), `c`
+/// keeps the global one (Gamma(1)). With rates λ over one year, counts are Poisson(λX):
+/// Cov(N_a, N_b) = λ_a λ_b Var X = λ²/k and Var N = λ + λ²/k, so the correlation is
+/// (λ²/k) / (λ + λ²/k) = 0.8 for λ = 2, k = 0.5 within the group, and 0 across
+/// independent multipliers; Var N_c = λ + λ²/1 = 6. Tolerance: 4 standard errors of
+/// each estimate over 20 blocks of persons.
+#[test]
+fn propensity_groups_give_the_gamma_poisson_dependence() {
+    let toml = r#"
+domains = ["d"]
+[scenario]
+name = "propensities"
+[simulation]
+years = 1
+seed = 17
+[population]
+persons = 40000
+heterogeneity_shape = 1.0
+propensity_groups = { g = 0.5 }
+[[behaviours]]
+id = "a"
+domain = "d"
+rate_per_year = 2.0
+propensity = "g"
+[[behaviours]]
+id = "b"
+domain = "d"
+rate_per_year = 2.0
+propensity = "g"
+[[behaviours]]
+id = "c"
+domain = "d"
+rate_per_year = 2.0
+[[sources]]
+id = "all"
+capture = { a = 1.0, b = 1.0, c = 1.0 }
+"#;
+    let m = model(toml);
+    let n = counts_by_behaviour(&m);
+    // The last day's acts arrive on day 365: the horizon holds days 0..365, so the
+    // counts are of acts in [0, 365) days: exactly one year.
+    let blocks = 20;
+    let size = n[0].len() / blocks;
+    let stat = |f: Statistic<'_>| {
+        let whole = f(&n[0], &n[1], &n[2]);
+        let parts: Vec<f64> = (0..blocks)
+            .map(|j| {
+                let r = j * size..(j + 1) * size;
+                f(&n[0][r.clone()], &n[1][r.clone()], &n[2][r])
+            })
+            .collect();
+        let mean = parts.iter().sum::<f64>() / blocks as f64;
+        let var = parts.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (blocks - 1) as f64;
+        (whole, (var / blocks as f64).sqrt())
+    };
+    let (same, se) = stat(&|a, b, _| correlation(a, b));
+    assert!(
+        (same - 0.8).abs() <= 4.0 * se,
+        "same group: {same} ± {se} vs 0.8"
+    );
+    let (across, se) = stat(&|a, _, c| correlation(a, c));
+    assert!(
+        across.abs() <= 4.0 * se,
+        "across groups: {across} ± {se} vs 0"
+    );
+    let variance = |x: &[f64]| {
+        let mean = x.iter().sum::<f64>() / x.len() as f64;
+        x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (x.len() - 1) as f64
+    };
+    let (vc, se) = stat(&|_, _, c| variance(c));
+    assert!((vc - 6.0).abs() <= 4.0 * se, "Var N_c {vc} ± {se} vs 6");
+    let (va, se) = stat(&|a, _, _| variance(a));
+    assert!((va - 10.0).abs() <= 4.0 * se, "Var N_a {va} ± {se} vs 10");
+}

@@ -434,6 +434,30 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "grading.every_day",
         "unknown field `every_day`",
     ),
+    (
+        "a propensity group that is not defined",
+        "rate_per_year = 0.01",
+        "rate_per_year = 0.01\npropensity = \"protest\"",
+        31,
+        "behaviours[1].propensity",
+        "unknown propensity group `protest` (defined in population.propensity_groups: none)",
+    ),
+    (
+        "a propensity group and an own shape",
+        "rate_multipliers = { region = { urban = 1.2 } }",
+        "heterogeneity_shape = 0.5\npropensity = \"protest\"\nrate_multipliers = { region = { urban = 1.2 } }",
+        26,
+        "behaviours[0].propensity",
+        "either its own `heterogeneity_shape` or a `propensity` group, not both",
+    ),
+    (
+        "a propensity group of shape 0",
+        "persons = 1000",
+        "propensity_groups = { protest = 0.0 }\npersons = 1000",
+        0,
+        "population.propensity_groups.protest",
+        "Gamma shape 0",
+    ),
 ];
 
 #[test]

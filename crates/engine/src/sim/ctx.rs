@@ -145,7 +145,11 @@ impl RateTable {
     const MAX_COMBINATIONS: usize = 4096;
 
     pub(super) fn new(model: &Model) -> Option<RateTable> {
-        if model.behaviours.iter().any(|b| b.own_shape.is_some()) {
+        if model
+            .behaviours
+            .iter()
+            .any(|b| b.own_shape.is_some() || b.group.is_some())
+        {
             return None;
         }
         let sizes: Vec<usize> = model

@@ -44,8 +44,13 @@ pub(crate) fn compile(
     let population = population::compile(&mut ck, &s.population);
     let attributes = &population.names;
     let domains = behaviours::domains(&mut ck, &s.domains);
-    let (mut behaviours, behaviour_index) =
-        behaviours::compile(&mut ck, &s.behaviours, &domains, attributes);
+    let (mut behaviours, behaviour_index) = behaviours::compile(
+        &mut ck,
+        &s.behaviours,
+        &domains,
+        attributes,
+        &population.groups,
+    );
     let sources = sources::compile(
         &mut ck,
         &s.sources,

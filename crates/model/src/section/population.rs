@@ -30,6 +30,12 @@ pub mod raw {
         /// only on these persons. Absent: everyone is scored.
         #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
         pub scored: Named<Vec<String>>,
+        /// Propensity groups: group name → Gamma shape k of the multiplier (mean 1,
+        /// variance 1/k) that the behaviours naming the group (`propensity = "GROUP"`)
+        /// share, drawn per person independently of the global multiplier and of the
+        /// other groups. Behaviours naming no group keep the global multiplier.
+        #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+        pub propensity_groups: Named<f64>,
         /// Household sizes.
         #[serde(default)]
         pub households: Households,
@@ -115,6 +121,8 @@ pub(crate) struct Compiled<'s> {
     pub(crate) household_sizes: Categorical<u32>,
     /// The persons the regime scores.
     pub(crate) scored: Categories,
+    /// Propensity groups by name: (index, Gamma shape).
+    pub(crate) groups: HashMap<String, (usize, f64)>,
     /// Categorical attributes.
     pub(crate) attributes: Vec<Attribute>,
     /// The attributes by name, for other sections' multipliers.
@@ -286,11 +294,22 @@ pub(crate) fn compile<'s>(ck: &mut Checker<'_>, population: &'s raw::Population)
         index: attr_index,
     };
     let scored = names.categories(ck, &pop.key("scored"), &population.scored);
+    let gpath = pop.key("propensity_groups");
+    let groups = population
+        .propensity_groups
+        .iter()
+        .enumerate()
+        .map(|(g, (name, &k))| {
+            let k = ck.positive(gpath.key(name), "Gamma shape", k);
+            (name.clone(), (g, k))
+        })
+        .collect();
     Compiled {
         persons,
         heterogeneity_shape,
         household_sizes,
         scored,
+        groups,
         attributes,
         names,
     }
