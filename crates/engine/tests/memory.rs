@@ -114,16 +114,17 @@ fn persistent_and_in_flight_bytes() {
     // sanctions held u16, ever own bool, lowest-grade and list entry/exit 4 × u32,
     // lists on u8, listed-since u32, listed-days u32 = 4+4+2+1+16+1+4+4 = 36 B; factual
     // only: year-end grade u8, spell start and cause 2 × u32 per treatment (16), an
-    // in-context hold u32 per slot (14), records by provenance 3 × u32 = 1 + 8·16 + 4·14
-    // + 12 = 197 B; this preset keeps no adverse records: 36 + 197 = 233 B.
-    let outcomes = 36.0 + 197.0;
+    // in-context hold u32 per slot (14), records by provenance 3 × u32, gravity of the
+    // genuine acts and the largest 2 × f64 = 1 + 8·16 + 4·14 + 12 + 16 = 213 B; this preset
+    // keeps no adverse records: 36 + 213 = 249 B.
+    let outcomes = 36.0 + 213.0;
     // A tally: 120 periods × (22 occupancy + 4·8 service + 16 treatment + 24) counters
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (200.0 + outcomes) + tally; // 5,410,944 B
-    let in_flight = 2.0 * (chunk + tally) + 32e6; // 43,002,368 B
-    assert_eq!(in_flight, 43_002_368.0);
+    let chunk = 8192.0 * 1.5 * (200.0 + outcomes) + tally; // 5,607,552 B
+    let in_flight = 2.0 * (chunk + tally) + 32e6; // 43,395,584 B
+    assert_eq!(in_flight, 43_395_584.0);
     assert_eq!(est.in_flight, in_flight as u64);
     // The same at the national scale: in flight does not grow with persons.
     let national = MemoryEstimate::new(&default_preset(Some(NATIONAL)), 2);

@@ -469,3 +469,156 @@ capture = { a = 1.0, b = 1.0, c = 1.0 }
     let (va, se) = stat(&|a, _, _| variance(a));
     assert!((va - 10.0).abs() <= 4.0 * se, "Var N_a {va} ± {se} vs 10");
 }
+
+/// Disproportion on a hand-built regime: speeding (−50, gravity 50 by default),
+/// littering (−10, gravity 10), petitioning (protected, gravity 0) and false records;
+/// grade D (two records or more) is sanctioned; `minor_gravity = 20`. Every act is
+/// recorded at once, so each person's genuine acts are their true records in the record
+/// log. The audit's shares must equal the ones computed here from the persons table and
+/// the log (the whole population, so the estimates are exact), and the persons with no
+/// act of positive gravity are n·exp(−(0.4 + 0.3)·2) within 4 binomial standard errors.
+#[test]
+fn disproportion_by_gravity_of_the_conduct() {
+    let toml = r#"
+minor_gravity = 20
+domains = ["d", "transport"]
+[scenario]
+name = "gravity"
+[simulation]
+years = 2
+seed = 23
+[population]
+persons = 30000
+[[behaviours]]
+id = "speeding"
+domain = "d"
+rate_per_year = 0.4
+[[behaviours]]
+id = "littering"
+domain = "d"
+rate_per_year = 0.3
+[[behaviours]]
+id = "petitioning"
+domain = "d"
+rate_per_year = 0.3
+protected = true
+[[sources]]
+id = "all"
+capture = { speeding = 1.0, littering = 1.0, petitioning = 1.0 }
+false_records_per_year = 0.1
+[score]
+base = 1000
+[[score.grades]]
+name = "A"
+min = 951
+[[score.grades]]
+name = "D"
+max = 950
+[records.speeding]
+points = -50
+[records.littering]
+points = -10
+[records.petitioning]
+points = -50
+[[services]]
+id = "rail"
+domain = "transport"
+attempts_per_year = 1.0
+[[treatments]]
+id = "no_rail_if_D"
+kind = "sanction"
+service = "rail"
+trigger = { grade = "D" }
+scope = "all"
+"#;
+    let m = model(toml);
+    assert_eq!(
+        m.behaviours.iter().map(|b| b.gravity).collect::<Vec<_>>(),
+        [50.0, 10.0, 0.0]
+    );
+    let cancel = AtomicBool::new(false);
+    let rows: Mutex<Vec<(usize, PersonBatch)>> = Mutex::new(Vec::new());
+    let logs: Mutex<Vec<credsim_engine::RecordLog>> = Mutex::new(Vec::new());
+    let person_rows = |c: usize, b: PersonBatch| rows.lock().expect("lock").push((c, b));
+    let record_rows = |_: usize, l: credsim_engine::RecordLog| logs.lock().expect("lock").push(l);
+    let mut ctl = control(&cancel);
+    ctl.persons = Some(&person_rows);
+    ctl.records = Some(&record_rows);
+    let options = Options {
+        persons_table: PersonsTable::Full,
+        records_table: true,
+        ..Options::default()
+    };
+    let o = credsim_engine::run_with(&m, &ctl, options).expect("runs");
+    let audit = credsim_engine::Audit::new(&m, o.audit.as_ref().expect("audit"));
+    let d = audit.disproportion.as_ref().expect("disproportion");
+    let n = m.persons as usize;
+    let (mut total, mut gravest) = (vec![0.0f64; n], vec![0.0f64; n]);
+    for l in logs.into_inner().expect("lock") {
+        for ((&p, &b), &prov) in l.person.iter().zip(&l.record_type).zip(&l.provenance) {
+            if prov == 0 {
+                let g = m.behaviours[b as usize].gravity;
+                total[p as usize] += g;
+                gravest[p as usize] = gravest[p as usize].max(g);
+            }
+        }
+    }
+    // [class][persons, sanctioned, sanction-days]
+    let mut by = [[0.0f64; 3]; 3];
+    for (_, b) in rows.into_inner().expect("lock") {
+        for (k, &p) in b.person.iter().enumerate() {
+            let p = p as usize;
+            let class = if total[p] == 0.0 {
+                0
+            } else if gravest[p] < 20.0 {
+                1
+            } else {
+                2
+            };
+            by[class][0] += 1.0;
+            by[class][1] += b.ever_sanctioned[k] as u8 as f64;
+            by[class][2] += b.sanction_days[k] as f64;
+        }
+    }
+    let sanctioned: f64 = by.iter().map(|c| c[1]).sum();
+    let days: f64 = by.iter().map(|c| c[2]).sum();
+    let close = |got: f64, want: f64, what: &str| {
+        assert!((got - want).abs() <= 1e-12, "{what}: {got} vs {want}");
+    };
+    close(
+        d.unjustified_share_of_sanctioned_persons
+            .value
+            .expect("value"),
+        by[0][1] / sanctioned,
+        "unjustified persons",
+    );
+    close(
+        d.unjustified_share_of_sanction_days.value.expect("value"),
+        by[0][2] / days,
+        "unjustified days",
+    );
+    let minor = d.minor_only_share_of_sanction_days.as_ref().expect("minor");
+    close(
+        minor.value.expect("value"),
+        by[1][2] / days,
+        "minor-only days",
+    );
+    for (c, row) in d.by_class.iter().enumerate() {
+        assert_eq!(row.persons as f64, by[c][0], "{}", row.class);
+        close(
+            row.persons_sanctioned.value.expect("value"),
+            by[c][1],
+            &row.class,
+        );
+    }
+    // Both unjustified (false records, petitioning) and minor-only sanctions occur here.
+    assert!(by[0][1] > 0.0 && by[1][1] > 0.0 && by[2][1] > 0.0, "{by:?}");
+    let p0 = (-(0.4f64 + 0.3) * 2.0).exp();
+    let nf = n as f64;
+    assert!(
+        (by[0][0] - nf * p0).abs() <= 4.0 * (nf * p0 * (1.0 - p0)).sqrt(),
+        "no conduct of any gravity: {} vs {}",
+        by[0][0],
+        nf * p0
+    );
+}

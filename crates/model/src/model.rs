@@ -79,6 +79,8 @@ pub struct Model {
     pub chilling: Option<ChillingRules>,
     /// Social ties, if any.
     pub network: Option<NetworkRules>,
+    /// The audit's threshold of minor conduct (None: not assessed).
+    pub minor_gravity: Option<f64>,
 }
 
 /// A discrete distribution over labelled outcomes.

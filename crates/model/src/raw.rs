@@ -47,6 +47,11 @@ pub struct Scenario {
     /// Every domain of life the regime touches (court, finance, transport, ...).
     /// Behaviours, services and treatments must name one of these.
     pub domains: Vec<String>,
+    /// The audit's threshold of minor conduct: a sanctioned person all of whose genuine
+    /// adverse acts have a gravity below it was sanctioned for minor conduct only (a
+    /// top-level key, before the first table). Absent: not assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_gravity: Option<f64>,
     /// What people do (the world, not the regime).
     pub behaviours: Vec<Behaviour>,
     /// Who records it, how well, how late and with what errors.

@@ -458,6 +458,22 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "population.propensity_groups.protest",
         "Gamma shape 0",
     ),
+    (
+        "a negative gravity",
+        "rate_per_year = 0.01",
+        "rate_per_year = 0.01\ngravity = -1.0",
+        31,
+        "behaviours[1].gravity",
+        "gravity -1 is not allowed",
+    ),
+    (
+        "a negative threshold of minor conduct",
+        "[scenario]",
+        "minor_gravity = -5.0\n[scenario]",
+        0,
+        "minor_gravity",
+        "gravity threshold -5 is not allowed",
+    ),
 ];
 
 #[test]

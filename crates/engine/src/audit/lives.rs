@@ -43,6 +43,10 @@ per_person! {
         listed_since: u32 = 0, [1], copy, cold;
         /// Days on at least one list.
         listed_days: u32 = 0, [1], init, cold;
+        /// Gravity of the person's genuine acts, summed (factual run; disproportion).
+        gravity: f64 = 0.0, [Dims::when(d.factual)], init, cold;
+        /// The largest gravity of one of the person's genuine acts (factual run).
+        gravest: f64 = 0.0, [Dims::when(d.factual)], init, cold;
     }
 }
 

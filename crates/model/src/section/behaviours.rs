@@ -37,6 +37,11 @@ pub mod raw {
         /// behaviour shares with the group's other behaviours, instead of the global one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub propensity: Option<String>,
+        /// Gravity of one act, for the audit's disproportion measure (≥ 0). Absent: the
+        /// points its record type deducts, 1 for a type that triggers a list without
+        /// deducting, 0 for protected conduct and for conduct rewarded or ignored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub gravity: Option<f64>,
         /// Attribute → category → rate multiplier (missing categories: 1).
         #[serde(default)]
         pub rate_multipliers: Named<Named<f64>>,
@@ -76,6 +81,8 @@ pub struct Behaviour {
     /// Propensity group (index, Gamma shape): the multiplier shared with the group's
     /// other behaviours, instead of the global one.
     pub group: Option<(usize, f64)>,
+    /// Gravity of one act (the audit's disproportion measure).
+    pub gravity: f64,
     /// `multipliers[attribute][category]`: rate multiplier.
     pub multipliers: Vec<Vec<f64>>,
     /// Sources that observe it, with their base capture probability.
@@ -205,6 +212,7 @@ pub(crate) fn compile(
             protected: b.protected,
             own_shape,
             group,
+            gravity: 0.0,
             multipliers,
             observers: Vec::new(),
             points: 0,
@@ -324,5 +332,22 @@ pub(crate) fn format_allowed(x: f64) -> String {
         format!("{}", v.round() as u64)
     } else {
         format!("{v:.3e}")
+    }
+}
+
+/// Each behaviour's gravity: as given, else |points| of its record type when they are
+/// deducted, 1 for a type that triggers a list without deducting, 0 for protected
+/// conduct and for conduct the regime rewards or ignores (called once the
+/// records and lists sections have folded in points and list triggers).
+pub(crate) fn gravity(ck: &mut Checker<'_>, raw: &[raw::Behaviour], behaviours: &mut [Behaviour]) {
+    let bpath = FieldPath::keys(&["behaviours"]);
+    for (i, (r, b)) in raw.iter().zip(behaviours.iter_mut()).enumerate() {
+        b.gravity = match r.gravity {
+            Some(g) => ck.non_negative(bpath.index(i).key("gravity"), "gravity", g),
+            None if b.protected => 0.0,
+            None if b.points < 0 => b.points.unsigned_abs() as f64,
+            None if !b.lists_triggered.is_empty() => 1.0,
+            None => 0.0,
+        };
     }
 }

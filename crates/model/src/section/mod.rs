@@ -77,6 +77,7 @@ pub(crate) fn compile(
         s.network.as_ref(),
     );
     behaviours::check_deterrence(&mut ck, &behaviours);
+    behaviours::gravity(&mut ck, &s.behaviours, &mut behaviours);
     behaviours::check_event_budget(
         &mut ck,
         (&s.behaviours, &behaviours),
@@ -106,6 +107,10 @@ pub(crate) fn compile(
         &attributes.index,
     );
     let network = network::compile(&mut ck, s.network.as_ref());
+    let minor_gravity = s.minor_gravity.map(|g| {
+        let path = crate::error::FieldPath::keys(&["minor_gravity"]);
+        ck.non_negative(path, "gravity threshold", g)
+    });
     ck.finish()?;
 
     Ok(Model {
@@ -134,5 +139,6 @@ pub(crate) fn compile(
         repair,
         chilling,
         network,
+        minor_gravity,
     })
 }
