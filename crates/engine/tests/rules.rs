@@ -622,3 +622,45 @@ scope = "all"
         nf * p0
     );
 }
+
+/// Every preset scores adults only: at 20,000 persons over 3 years, no child (0-14) has
+/// a record of any provenance, while adults have false or misattributed ones.
+#[test]
+fn presets_file_no_record_on_a_child() {
+    for preset in credsim_model::presets::ALL {
+        let name = preset.name;
+        let m = credsim_model::presets::load(
+            name,
+            &credsim_model::Overrides {
+                persons: Some(20_000),
+                years: Some(3),
+                ..Default::default()
+            },
+        )
+        .expect("preset")
+        .model;
+        let age = m
+            .attributes
+            .iter()
+            .position(|a| a.id == "age")
+            .expect("an age attribute");
+        let child = m.attributes[age]
+            .categories
+            .values
+            .iter()
+            .position(|c| c == "0-14")
+            .expect("a 0-14 category");
+        let (_, _, p) = run_persons(&m);
+        let (mut child_records, mut adult_errors) = (0u64, 0u64);
+        for (x, &c) in p.attributes[age].iter().enumerate() {
+            let records: u64 = (0..3).map(|k| p.records[k][x] as u64).sum();
+            if c as usize == child {
+                child_records += records;
+            } else {
+                adult_errors += (p.records[1][x] + p.records[2][x]) as u64;
+            }
+        }
+        assert_eq!(child_records, 0, "{name}: records on children");
+        assert!(adult_errors > 0, "{name}: no erroneous record at all");
+    }
+}
