@@ -295,4 +295,17 @@ pub const MEASURES: &[Measure] = &[
         report: InReport::Responses("persons sanctioned only through their contacts"),
         ..M
     },
+    Measure {
+        question: "Disproportion",
+        get: |a| {
+            a.disproportion
+                .as_ref()
+                .map(|d| &d.unjustified_share_of_sanction_days)
+        },
+        percent: true,
+        table: Some("sanction-days with no conduct of any gravity behind them"),
+        compare: Some("sanction-days with no conduct of any gravity behind them"),
+        report: InReport::Audit("sanction-days with no conduct of any gravity behind them"),
+        ..M
+    },
 ];

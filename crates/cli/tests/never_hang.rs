@@ -40,13 +40,13 @@ fn mutated(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
 const INVALID: &[(&str, &str, &str, &str)] = &[
     (
         "rate-9999999",
-        "rate_per_year = 0.1 ",
+        "rate_per_year = 0.3 ",
         "rate_per_year = 9999999 ",
         "behaviours[8].rate_per_year",
     ),
     (
         "rate-2-32",
-        "rate_per_year = 0.1 ",
+        "rate_per_year = 0.3 ",
         "rate_per_year = 4294967296 ",
         "behaviours[8].rate_per_year",
     ),
@@ -101,7 +101,7 @@ fn a_valid_but_slow_scenario_is_refused_beyond_the_time_limit() {
     let file = mutated(
         &dir,
         "rate-36501",
-        "rate_per_year = 0.1 ",
+        "rate_per_year = 0.3 ",
         "rate_per_year = 36501 ",
     );
     let file = file.to_string_lossy();

@@ -55,6 +55,8 @@ pub(crate) struct Dims {
     pub watched: bool,
     /// Contacts triggers are in effect (whether each is met is kept).
     pub contacts: bool,
+    /// A grading cadence is in effect (the assessed score is kept).
+    pub graded: bool,
 }
 
 impl Dims {

@@ -134,6 +134,10 @@ pub fn multiplier(model: &Model, keys: &Keys, person: u32) -> f64 {
     })
 }
 
+/// First Heterogeneity stream of the propensity groups (group g: this + g): apart from
+/// the global multiplier (0) and the behaviours' own (1 + behaviour).
+const GROUP_STREAMS: u32 = 1 << 31;
+
 /// A person's behaviour rates per day, one per behaviour (written into `rates`),
 /// given their global multiplier; returns their sum.
 #[inline]
@@ -151,12 +155,21 @@ pub fn behaviour_rates(
         for (a, &c) in attrs.iter().enumerate() {
             r *= beh.multipliers[a][c as usize];
         }
-        r *= match beh.own_shape {
-            Some(k) if r > 0.0 => keys
+        r *= match (beh.group, beh.own_shape) {
+            (Some((g, k)), _) if r > 0.0 => keys
+                .stream(
+                    Purpose::Heterogeneity,
+                    GROUP_STREAMS + g as u32,
+                    person as u64,
+                    0,
+                )
+                .gamma_mean_one(k),
+            (Some(_), _) => 1.0,
+            (None, Some(k)) if r > 0.0 => keys
                 .stream(Purpose::Heterogeneity, 1 + b as u32, person as u64, 0)
                 .gamma_mean_one(k),
-            Some(_) => 1.0,
-            None => global,
+            (None, Some(_)) => 1.0,
+            (None, None) => global,
         };
         rates[b] = r;
         total += r;

@@ -303,6 +303,9 @@ counts! {
         pub ever: Vec<u64>,
         /// Events processed (acts, arrivals, expiries, list and scrutiny ends).
         pub events: u64,
+        /// Grading dates on which a person's grade was assessed (`[grading]`; one per
+        /// person and date with a changed score since the last assessment).
+        pub assessments: u64,
         /// Appeals, repair and responses over the whole run.
         pub responses: ResponseTally,
         /// Per reporting period.
@@ -349,6 +352,7 @@ impl Tally {
             occupancy_days: vec![0; layout.len()],
             ever: vec![0; 32],
             events: 0,
+            assessments: 0,
             responses: ResponseTally::default(),
             periods: vec![
                 PeriodTally {
@@ -383,6 +387,7 @@ impl Tally {
             occupancy_days: Vec::new(),
             ever: Vec::new(),
             events: 0,
+            assessments: 0,
             responses: ResponseTally::default(),
             periods: Vec::new(),
         }

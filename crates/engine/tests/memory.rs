@@ -61,8 +61,8 @@ fn default_preset_has_the_shape_the_sums_assume() {
 ///
 /// The equality also pins the size of the private `Event` (day u32, person u32, rank
 /// u8, tie u32, and `What`: 8-byte payload (the act's f64 time) plus tag = 16 bytes,
-/// align 8; laid out as 16 + 3·4 + 1 = 29, padded to 32): with 143 bytes of arrays,
-/// 191 holds only if `size_of::<Event>() == 32`.
+/// align 8; laid out as 16 + 3·4 + 1 = 29, padded to 32): with 152 bytes of arrays,
+/// 200 holds only if `size_of::<Event>() == 32`.
 #[test]
 fn chunk_bytes_per_person_of_the_default_preset() {
     let m = default_preset(None);
@@ -79,12 +79,14 @@ fn chunk_bytes_per_person_of_the_default_preset() {
         + 4 // ever: u32 flags
         + 4 // act_seq: u32
         + 8 // multiplier: f64
-        + 1; // reached: u8, the mechanisms that acted on the person (factual run)
+        + 1 // reached: u8, the mechanisms that acted on the person (factual run)
+        + 8 // assessed points: i64 (annual grading)
+        + 1; // assessment pending: bool (annual grading)
     // (no kept records, deterrence, chilling or contacts in this preset)
-    assert_eq!(arrays, 187);
+    assert_eq!(arrays, 196);
     let events = 1.5 * 32.0; // 1.5 pending events per person × 32-byte Event
-    let expected = arrays as f64 + events; // 187 + 48 = 235
-    assert_eq!(expected, 235.0);
+    let expected = arrays as f64 + events; // 196 + 48 = 244
+    assert_eq!(expected, 244.0);
     assert_eq!(chunk_bytes_per_person(&m), expected);
 }
 
@@ -104,8 +106,8 @@ fn persistent_and_in_flight_bytes() {
     );
     assert!((by_hand - 1.543938).abs() < 1e-6, "{by_hand}");
 
-    // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (191 B of chunk
-    // state + 299 B of per-person outcomes) plus its tally, and the fold accumulator's
+    // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (244 B of chunk
+    // state + 315 B of per-person outcomes) plus its tally, and the fold accumulator's
     // tally; plus 32 MB for binary and allocator.
     //
     // Outcomes (`Lives`, factual run): sanction-days u32, sanctioned-since u32, own
@@ -115,16 +117,17 @@ fn persistent_and_in_flight_bytes() {
     // context word u32 per slot (14), records by provenance 3 × u32, the person's context
     // word and days in and cross context 3 × u32, a cause-days word u32 per domain (11),
     // listed through contacts bool, genuine acts by class 2 × u32, sanctioned without
-    // errors u8 = 1 + 8·16 + 4·14 + 12 + 12 + 4·11 + 1 + 8 + 1 = 263 B; this preset keeps
-    // no adverse records: 36 + 263 = 299 B.
-    let outcomes = 36.0 + 263.0;
+    // errors u8, gravity of the genuine acts and the largest 2 × f64
+    // = 1 + 8·16 + 4·14 + 12 + 12 + 4·11 + 1 + 8 + 1 + 16 = 279 B; this preset keeps
+    // no adverse records: 36 + 279 = 315 B.
+    let outcomes = 36.0 + 279.0;
     // A tally: 120 periods × (22 occupancy + 4·8 service + 16 treatment + 24) counters
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (235.0 + outcomes) + tally; // 6,652,032 B
-    let in_flight = 2.0 * (chunk + tally) + 32e6; // 45,484,544 B
-    assert_eq!(in_flight, 45_484_544.0);
+    let chunk = 8192.0 * 1.5 * (244.0 + outcomes) + tally; // 6,959,232 B
+    let in_flight = 2.0 * (chunk + tally) + 32e6; // 46,098,944 B
+    assert_eq!(in_flight, 46_098_944.0);
     assert_eq!(est.in_flight, in_flight as u64);
     // The same at the national scale: in flight does not grow with persons.
     let national = MemoryEstimate::new(&default_preset(Some(NATIONAL)), 2);

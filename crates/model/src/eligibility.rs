@@ -15,26 +15,40 @@ impl Model {
     /// is sanctioned only through false or misattributed records or through spill-over
     /// from others: it is reported apart and is never the reference category.
     ///
-    /// The one place eligibility is decided: a rule that confines records to some
-    /// persons (e.g. by age) belongs here.
+    /// The one place eligibility is decided, including the regime's own rule of whom it
+    /// scores (`population.scored`, [`Model::scored`]): a category it does not score
+    /// is not eligible.
     pub fn eligible(&self, attribute: usize, category: usize) -> bool {
-        // Some category of every other attribute, and this category of this one, has a
-        // positive factor.
-        let possible = |factors: &[Vec<f64>]| {
-            factors.iter().enumerate().all(|(x, f)| {
-                if x == attribute {
-                    f.get(category).is_some_and(|&m| m > 0.0)
-                } else {
-                    f.iter().any(|&m| m > 0.0)
-                }
-            })
+        // Whether persons of category c of attribute x can be scored and act and be
+        // captured, as far as attribute x decides: the regime scores them, and the
+        // behaviour's rate and the source's capture have positive factors for them.
+        let scored = |x: usize, c: usize| {
+            self.scored.everyone()
+                || self
+                    .scored
+                    .allowed
+                    .get(x)
+                    .is_none_or(|a| a.get(c).copied().unwrap_or(false))
+        };
+        let positive = |f: &[Vec<f64>], x: usize, c: usize| {
+            f.get(x).is_none_or(|v| v.get(c).is_some_and(|&m| m > 0.0))
         };
         self.behaviours.iter().any(|b| {
             b.adverse()
                 && b.rate_per_day > 0.0
-                && possible(&b.multipliers)
                 && b.observers.iter().any(|o| {
-                    o.capture > 0.0 && possible(&self.sources[o.source].capture_multipliers)
+                    let capture = &self.sources[o.source].capture_multipliers;
+                    let fits = |x: usize, c: usize| {
+                        scored(x, c) && positive(&b.multipliers, x, c) && positive(capture, x, c)
+                    };
+                    o.capture > 0.0
+                        && (0..self.attributes.len()).all(|x| {
+                            if x == attribute {
+                                fits(x, category)
+                            } else {
+                                (0..self.attributes[x].categories.values.len()).any(|c| fits(x, c))
+                            }
+                        })
                 })
         })
     }

@@ -12,9 +12,10 @@ pub use crate::kinds::Status;
 pub use crate::section::appeals::{AppealRules, RepairRules};
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
+pub use crate::section::grading::Grading;
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;
-pub use crate::section::population::Attribute;
+pub use crate::section::population::{Attribute, Categories};
 pub use crate::section::score::{GradeBand, ScoreRules};
 pub use crate::section::scrutiny::Scrutiny;
 pub use crate::section::services::Service;
@@ -50,6 +51,8 @@ pub struct Model {
     pub household_sizes: Categorical<u32>,
     /// Global heterogeneity shape (None: no heterogeneity).
     pub heterogeneity_shape: Option<f64>,
+    /// The persons the regime scores (see [`Model::scored`]).
+    pub scored: Categories,
     /// Categorical attributes.
     pub attributes: Vec<Attribute>,
     /// Domain names.
@@ -60,6 +63,8 @@ pub struct Model {
     pub sources: Vec<Source>,
     /// The score, if any.
     pub score: Option<ScoreRules>,
+    /// The grading cadence (None: the grade follows every change of the score).
+    pub grading: Option<Grading>,
     /// Lists.
     pub lists: Vec<List>,
     /// Services.
@@ -76,6 +81,8 @@ pub struct Model {
     pub chilling: Option<ChillingRules>,
     /// Social ties, if any.
     pub network: Option<NetworkRules>,
+    /// The audit's threshold of minor conduct (None: not assessed).
+    pub minor_gravity: Option<f64>,
 }
 
 /// A discrete distribution over labelled outcomes.
@@ -123,6 +130,15 @@ impl<T> Categorical<T> {
 }
 
 impl Model {
+    /// The eligibility rule: whether the regime scores a person with these attribute
+    /// categories (one per attribute, in the model's order). Records (genuine, false and
+    /// misattributed) land only on scored persons (`[population] scored`); without the
+    /// rule everyone is scored.
+    #[inline]
+    pub fn scored(&self, attrs: &[u8]) -> bool {
+        self.scored.contains(attrs)
+    }
+
     /// Whether some mechanism couples persons across neighbourhoods (appeal capacity,
     /// chilling, contacts), so the population must advance one period at a time.
     pub fn coupled(&self) -> bool {

@@ -17,6 +17,7 @@ pub use crate::kinds::{Level, ListKind, Period, Scope, StatusTrigger, TreatmentK
 pub use crate::section::appeals::raw::{Appeals, ByTruth, Repair};
 pub use crate::section::behaviours::raw::{Behaviour, Deterrence};
 pub use crate::section::chilling::raw::Chilling;
+pub use crate::section::grading::raw::Grading;
 pub use crate::section::lists::raw::{ContactsTrigger, List, ListTrigger};
 pub use crate::section::network::raw::Network;
 pub use crate::section::population::raw::{Attribute, Households, Population};
@@ -46,6 +47,11 @@ pub struct Scenario {
     /// Every domain of life the regime touches (court, finance, transport, ...).
     /// Behaviours, services and treatments must name one of these.
     pub domains: Vec<String>,
+    /// The audit's threshold of minor conduct: a sanctioned person all of whose genuine
+    /// adverse acts have a gravity below it was sanctioned for minor conduct only (a
+    /// top-level key, before the first table). Absent: not assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_gravity: Option<f64>,
     /// What people do (the world, not the regime).
     pub behaviours: Vec<Behaviour>,
     /// Who records it, how well, how late and with what errors.
@@ -54,6 +60,10 @@ pub struct Scenario {
     /// The point score, if the regime has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<Score>,
+    /// A grading cadence: grades assessed on fixed dates only (absent: the grade follows
+    /// every change of the score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<Grading>,
     /// Points and expiry per record type (record types are behaviour ids).
     #[serde(default)]
     pub records: Named<RecordRule>,

@@ -378,6 +378,110 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "services[0].attempts_per_year",
         "may be at most 7770000 per year",
     ),
+    (
+        "eligibility rule naming an unknown attribute",
+        "persons = 1000",
+        "scored = { regoin = [\"urban\"] }\npersons = 1000",
+        0,
+        "population.scored.regoin",
+        "unknown attribute `regoin`",
+    ),
+    (
+        "eligibility rule naming an unknown category",
+        "persons = 1000",
+        "scored = { region = [\"urban\", \"town\"] }\npersons = 1000",
+        0,
+        "population.scored.region[1]",
+        "attribute `region` has no category `town` (its categories: rural, urban)",
+    ),
+    (
+        "eligibility rule scoring nobody",
+        "persons = 1000",
+        "scored = { region = [] }\npersons = 1000",
+        0,
+        "population.scored.region",
+        "list at least one category of `region`",
+    ),
+    (
+        "household spill-over restricted without a spill-over",
+        "scope = \"all\"",
+        "scope = \"all\"\nhousehold_members = { region = [\"urban\"] }",
+        74,
+        "treatments[0].household_members",
+        "but `household` is not true",
+    ),
+    (
+        "household spill-over restricted to an unknown category",
+        "scope = \"all\"",
+        "scope = \"all\"\nhousehold = true\nhousehold_members = { region = [\"town\"] }",
+        75,
+        "treatments[0].household_members.region[0]",
+        "attribute `region` has no category `town`",
+    ),
+    (
+        "assessments 0 days apart",
+        "[scrutiny]",
+        "[grading]\nevery_days = 0\n\n[scrutiny]",
+        76,
+        "grading.every_days",
+        "assessments must be at least 1 day apart",
+    ),
+    (
+        "a first assessment on day 0",
+        "[scrutiny]",
+        "[grading]\nevery_days = 365\nfirst_day = 0\n\n[scrutiny]",
+        77,
+        "grading.first_day",
+        "the first assessment after day 0 is on day 1 or later",
+    ),
+    (
+        "a typo in the grading table",
+        "[scrutiny]",
+        "[grading]\nevery_day = 365\n\n[scrutiny]",
+        76,
+        "grading.every_day",
+        "unknown field `every_day`",
+    ),
+    (
+        "a propensity group that is not defined",
+        "rate_per_year = 0.01",
+        "rate_per_year = 0.01\npropensity = \"protest\"",
+        31,
+        "behaviours[1].propensity",
+        "unknown propensity group `protest` (defined in population.propensity_groups: none)",
+    ),
+    (
+        "a propensity group and an own shape",
+        "rate_multipliers = { region = { urban = 1.2 } }",
+        "heterogeneity_shape = 0.5\npropensity = \"protest\"\nrate_multipliers = { region = { urban = 1.2 } }",
+        26,
+        "behaviours[0].propensity",
+        "either its own `heterogeneity_shape` or a `propensity` group, not both",
+    ),
+    (
+        "a propensity group of shape 0",
+        "persons = 1000",
+        "propensity_groups = { protest = 0.0 }\npersons = 1000",
+        0,
+        "population.propensity_groups.protest",
+        "Gamma shape 0",
+    ),
+    (
+        "a negative gravity",
+        "rate_per_year = 0.01",
+        "rate_per_year = 0.01\ngravity = -1.0",
+        31,
+        "behaviours[1].gravity",
+        "gravity -1 is not allowed",
+    ),
+    (
+        "a negative threshold of minor conduct",
+        "[scenario]",
+        "minor_gravity = -5.0\n[scenario]",
+        0,
+        "minor_gravity",
+        "gravity threshold -5 is not allowed",
+    ),
 ];
 
 /// A stated reference category whose persons cannot act (rate multiplier 0 for every
@@ -534,4 +638,32 @@ fn start_must_be_a_date() {
         l.model.start.map(|d| d.to_string()).as_deref(),
         Some("2013-10-01")
     );
+}
+
+#[test]
+fn a_grading_cadence_needs_a_score() {
+    let text = r#"domains = ["traffic"]
+[scenario]
+name = "no-score"
+[simulation]
+years = 1
+seed = 1
+[population]
+persons = 10
+[[behaviours]]
+id = "speeding"
+domain = "traffic"
+rate_per_year = 0.1
+[grading]
+every_days = 365
+"#;
+    let Err(err) = load(text) else {
+        panic!("a grading cadence without a score was accepted");
+    };
+    let p = err
+        .problems()
+        .iter()
+        .find(|p| p.message.contains("needs a [score] table"))
+        .unwrap_or_else(|| panic!("no problem names the score:\n{err}"));
+    assert_eq!(p.path.to_string(), "grading");
 }

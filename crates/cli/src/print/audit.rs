@@ -103,6 +103,50 @@ pub fn audit(a: &Audit) {
     );
     appeals(a);
     responses_and_association(a);
+    disproportion(a);
+}
+
+/// Measure 13.
+fn disproportion(a: &Audit) {
+    section(
+        13,
+        "Disproportion (gravity of the genuine conduct behind sanctions)",
+    );
+    let Some(d) = &a.disproportion else {
+        outln!("   not in this audit (written before the measure existed)");
+        return;
+    };
+    line(
+        "sanctioned persons with no conduct of any gravity",
+        est(Some(&d.unjustified_share_of_sanctioned_persons), true),
+    );
+    line(
+        "  their share of sanction-days",
+        est(Some(&d.unjustified_share_of_sanction_days), true),
+    );
+    match (d.minor_gravity, &d.minor_only_share_of_sanctioned_persons) {
+        (Some(t), Some(p)) => {
+            line(
+                &format!("sanctioned persons with only minor conduct (gravity < {t})"),
+                est(Some(p), true),
+            );
+            line(
+                "  their share of sanction-days",
+                est(d.minor_only_share_of_sanction_days.as_ref(), true),
+            );
+        }
+        _ => outln!("   minor conduct: not applicable (the scenario states no `minor_gravity`)"),
+    }
+    for c in &d.by_class {
+        outln!(
+            "   {:<10} {:>12} persons   {:>16} sanctioned   {:>20} sanction-days ({})",
+            c.class,
+            thousands(c.persons),
+            est(Some(&c.persons_sanctioned), false),
+            est(Some(&c.sanction_days), false),
+            est(Some(&c.share_of_sanction_days), true)
+        );
+    }
 }
 
 /// How the intervals were formed, and a warning when the jackknife groups are few.

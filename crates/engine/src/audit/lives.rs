@@ -61,6 +61,10 @@ per_person! {
         pub(crate) listed_since: u32 = 0, [1], copy, cold;
         /// Days on at least one list.
         pub(crate) listed_days: u32 = 0, [1], init, cold;
+        /// Gravity of the person's genuine acts, summed (factual run; disproportion).
+        pub(crate) gravity: f64 = 0.0, [Dims::when(d.factual)], init, cold;
+        /// The largest gravity of one of the person's genuine acts (factual run).
+        pub(crate) gravest: f64 = 0.0, [Dims::when(d.factual)], init, cold;
     }
 }
 

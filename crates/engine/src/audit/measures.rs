@@ -107,6 +107,7 @@ impl Audit {
             appeals: cx.section(Variant::NoAppeals, appeals),
             responses: cx.section(Variant::NoResponses, responses),
             association: cx.section(Variant::NoAssociation, association),
+            disproportion: Some(disproportion(&cx)),
         }
     }
 }
@@ -517,4 +518,37 @@ fn association(cx: &Counts<'_>) -> Option<AssociationAudit> {
             })
         }),
     })
+}
+
+/// Disproportion: sanctions by the gravity class of the person's genuine conduct.
+fn disproportion(cx: &Counts<'_>) -> Disproportion {
+    let share = |class: usize, k: usize, of: fn(&GroupTally) -> u64| {
+        cx.est(move |g| ratio(g.gravity_classes[class][k], of(g)))
+    };
+    let minor = cx.model.minor_gravity.map(|_| {
+        (
+            share(1, 1, |g| g.sanctioned),
+            share(1, 2, |g| g.sanction_days),
+        )
+    });
+    let names = ["none", "minor", "serious"];
+    Disproportion {
+        minor_gravity: cx.model.minor_gravity,
+        unjustified_share_of_sanctioned_persons: share(0, 1, |g| g.sanctioned),
+        unjustified_share_of_sanction_days: share(0, 2, |g| g.sanction_days),
+        minor_only_share_of_sanctioned_persons: minor.as_ref().map(|m| m.0.clone()),
+        minor_only_share_of_sanction_days: minor.map(|m| m.1),
+        by_class: names
+            .iter()
+            .enumerate()
+            .filter(|&(c, _)| c != 1 || cx.model.minor_gravity.is_some())
+            .map(|(c, name)| GravityClass {
+                class: name.to_string(),
+                persons: cx.all.gravity_classes[c][0],
+                persons_sanctioned: cx.est(|g| cx.total(g, g.gravity_classes[c][1] as f64)),
+                sanction_days: cx.est(|g| cx.total(g, g.gravity_classes[c][2] as f64)),
+                share_of_sanction_days: share(c, 2, |g| g.sanction_days),
+            })
+            .collect(),
+    }
 }

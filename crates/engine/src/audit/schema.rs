@@ -51,6 +51,46 @@ pub struct Audit {
     pub responses: Option<ResponsesAudit>,
     /// 12. Association punishment: sanctions through whom one knows.
     pub association: Option<AssociationAudit>,
+    /// Measure 13, disproportion (EU AI Act Art. 5(1)(c)(ii)): sanctions by the gravity
+    /// of the conduct behind them (null only in audits written before it existed).
+    #[serde(default)]
+    pub disproportion: Option<Disproportion>,
+}
+
+/// Measure 13.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Disproportion {
+    /// The threshold of minor conduct (`minor_gravity`; null: not stated, so no person
+    /// is classed as minor-only).
+    pub minor_gravity: Option<f64>,
+    /// Share of the ever-sanctioned whose genuine acts have total gravity 0
+    /// (unjustified: erroneous records, protected conduct, household or contacts only).
+    pub unjustified_share_of_sanctioned_persons: Estimate,
+    /// Share of sanction-days borne by those persons.
+    pub unjustified_share_of_sanction_days: Estimate,
+    /// Share of the ever-sanctioned whose every genuine act is below the threshold
+    /// (and some has a gravity > 0); null without a threshold.
+    pub minor_only_share_of_sanctioned_persons: Option<Estimate>,
+    /// Share of sanction-days borne by those persons; null without a threshold.
+    pub minor_only_share_of_sanction_days: Option<Estimate>,
+    /// By gravity class of the conduct: `none` (G = 0), `minor` (every act below the
+    /// threshold), `serious` (some act at or above it; every G > 0 without a threshold).
+    pub by_class: Vec<GravityClass>,
+}
+
+/// One gravity class of measure 13.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GravityClass {
+    /// `none`, `minor` or `serious`.
+    pub class: String,
+    /// Persons in the class.
+    pub persons: u64,
+    /// Of them, ever sanctioned.
+    pub persons_sanctioned: Estimate,
+    /// Their sanction-days.
+    pub sanction_days: Estimate,
+    /// Share of all sanction-days.
+    pub share_of_sanction_days: Estimate,
 }
 
 /// Whether a mechanism the scenario has acted in the run (docs/audit.md, "Not triggered").

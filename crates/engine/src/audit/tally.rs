@@ -192,6 +192,9 @@ pub struct GroupTally {
     /// group (an erroneous record, a protected record, someone under scrutiny, an appeal
     /// or repair, an act thinned by a response; see `ChunkSim::variant_matters`).
     pub acted: u32,
+    /// By gravity class of the person's genuine conduct (none, minor only, serious; see
+    /// `GravityClass`): `[class][persons, ever sanctioned, sanction-days]`.
+    pub gravity_classes: [[u64; 3]; 3],
 }
 
 impl GroupTally {
@@ -270,6 +273,9 @@ impl GroupTally {
         add(&mut self.amplified_denied, &o.amplified_denied);
         self.deducted += o.deducted;
         self.deducted_protected += o.deducted_protected;
+        for (a, b) in self.gravity_classes.iter_mut().zip(&o.gravity_classes) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
         add(&mut self.transitions, &o.transitions);
         self.low_stays.extend_from_slice(&o.low_stays);
         self.list_stays.extend_from_slice(&o.list_stays);

@@ -172,6 +172,12 @@ impl ChunkSim {
         // thin them (so every variant shares the same candidate acts).
         let replay = if self.performs(ctx, i, day, k, b) {
             self.tally.acts[b] += 1;
+            if ctx.full {
+                let g = ctx.model.behaviours[b].gravity;
+                self.lives.gravity[i as usize] += g;
+                let gravest = &mut self.lives.gravest[i as usize];
+                *gravest = gravest.max(g);
+            }
             if class < 2 {
                 self.tally.responses.performed_acts[class] += 1;
                 self.tally.periods[self.period].responses.performed_acts[class] += 1;

@@ -5,10 +5,19 @@
 use super::*;
 
 impl ChunkSim {
+    /// Whether the regime scores local person i (the eligibility rule,
+    /// [`credsim_model::Model::scored`]): only scored persons' acts are captured, and
+    /// false and misattributed records land only on scored persons.
+    pub(super) fn is_scored(&self, ctx: &Ctx<'_>, i: u32) -> bool {
+        let a = ctx.model.attributes.len();
+        ctx.model
+            .scored(&self.people.persons.attrs[i as usize * a..(i as usize + 1) * a])
+    }
+
     /// The counterfactuals in which act k could be recorded (the capture draws of
     /// [`Self::capture`], without recording anything), as a replay mask.
     pub(super) fn replay_mask(&self, ctx: &Ctx<'_>, i: u32, k: u32, b: usize) -> u16 {
-        if !ctx.full {
+        if !ctx.full || !self.is_scored(ctx, i) {
             return 0;
         }
         let person = self.id(i);
@@ -93,6 +102,9 @@ impl ChunkSim {
     /// outside the factual run).
     pub(super) fn capture(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, k: u32, b: usize) -> u16 {
         let m = ctx.model;
+        if !self.is_scored(ctx, i) {
+            return 0; // not scored: no source files a record on this person
+        }
         let person = self.id(i);
         let scrutiny = match ctx.scrutiny {
             Some(sc) if self.under_scrutiny(i, day) => sc.capture_multiplier,
@@ -172,7 +184,8 @@ impl ChunkSim {
 
     /// The person act k's record from `obs` is misattributed to, if it is (with data
     /// errors in effect): another person of the same neighbourhood (this chunk),
-    /// uniformly, by the act's own misattribution draws.
+    /// uniformly, by the act's own misattribution draws; with an eligibility rule,
+    /// another scored person of it (the actor is scored: only their acts are captured).
     pub(super) fn misattribution_target(
         &self,
         ctx: &Ctx<'_>,
@@ -188,16 +201,31 @@ impl ChunkSim {
             person as u64,
             k as u64,
         );
-        let neighbours = self.neighbours as u64;
+        let everyone = ctx.model.scored.everyone();
+        let neighbours = if everyone {
+            self.neighbours as u64
+        } else {
+            self.scored.len() as u64
+        };
         let misattributed = ms.uniform() < src.misattribution;
         if !(misattributed && neighbours > 1 && ctx.errors) {
             return None;
         }
         let actor = self.factual_index(i);
+        // The actor's place among the candidates (all persons, or the scored ones).
+        let place = if everyone {
+            actor
+        } else {
+            self.scored.partition_point(|&x| x < actor) as u32
+        };
         let mut target = ms.below(neighbours - 1) as u32;
-        if target >= actor {
+        if target >= place {
             target += 1;
         }
-        Some(target)
+        Some(if everyone {
+            target
+        } else {
+            self.scored[target as usize]
+        })
     }
 }

@@ -17,6 +17,20 @@ pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
         .collect()
 }
 
+/// A person's gravity class from the gravity of their genuine acts (sum G and largest
+/// act): 0 when G = 0 (no conduct of any gravity: a sanction is unjustified), 1 when
+/// every act is below the minor threshold, 2 otherwise (or whenever G > 0 without a
+/// threshold).
+pub(super) fn gravity_class(total: f64, gravest: f64, minor: Option<f64>) -> usize {
+    if total <= 0.0 {
+        0
+    } else if minor.is_some_and(|t| gravest < t) {
+        1
+    } else {
+        2
+    }
+}
+
 impl ChunkSim {
     /// Calls `f` with each fairness cell (`GroupTally::fair`) person i belongs to: one
     /// category per attribute, then one cell per pair of attributes.
@@ -151,6 +165,15 @@ impl ChunkSim {
             g.listed += listed as u64;
             g.lowest += lowest as u64;
             let acts = (self.lives.acts[2 * i] as usize).min(ACT_CLASSES - 1);
+            let class = gravity_class(
+                self.lives.gravity[i],
+                self.lives.gravest[i],
+                m.minor_gravity,
+            );
+            let c = &mut g.gravity_classes[class];
+            c[0] += 1;
+            c[1] += sanctioned as u64;
+            c[2] += days as u64;
             for (x, &o) in offsets.iter().enumerate() {
                 let cat = o + self.people.persons.attrs[i * a + x] as usize;
                 let c = &mut g.categories[cat];

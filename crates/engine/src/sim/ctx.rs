@@ -150,7 +150,11 @@ impl RateTable {
     const MAX_COMBINATIONS: usize = 4096;
 
     pub(super) fn new(model: &Model) -> Option<RateTable> {
-        if model.behaviours.iter().any(|b| b.own_shape.is_some()) {
+        if model
+            .behaviours
+            .iter()
+            .any(|b| b.own_shape.is_some() || b.group.is_some())
+        {
             return None;
         }
         let sizes: Vec<usize> = model
@@ -306,6 +310,7 @@ impl<'m> Ctx<'m> {
             chilling: self.chilling.is_some(),
             watched: !self.watched.is_empty(),
             contacts: !self.contact_lists.is_empty(),
+            graded: m.grading.is_some(),
         }
     }
 

@@ -45,6 +45,8 @@ pub(super) enum What {
         k: u32,
         behaviour: u16,
     },
+    /// A grading date: the grade is assessed from the score (`grading.rs`).
+    Assessment,
 }
 
 impl What {
@@ -55,6 +57,7 @@ impl What {
             What::Expiry { .. } | What::Decision { .. } | What::Repair { .. } => 2,
             What::Arrival { .. } | What::Association { .. } => 3,
             What::Act { .. } | What::Replay { .. } => 4,
+            What::Assessment => 5,
         }
     }
 }

@@ -50,9 +50,9 @@ impl ChunkSim {
     /// for person i now.
     pub(super) fn condition_holds(&self, ctx: &Ctx<'_>, i: u32, l: usize) -> bool {
         let list = &ctx.model.lists[l];
-        let by_score = self
-            .score_of(ctx, i)
-            .is_some_and(|score| list.condition(score, self.grade(i)));
+        let by_score = ctx.model.score.as_ref().is_some_and(|rules| {
+            list.condition(rules.score(self.graded_points(ctx, i)), self.grade(i))
+        });
         by_score
             || ctx
                 .contact_lists

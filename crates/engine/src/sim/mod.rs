@@ -23,6 +23,7 @@ mod day0;
 mod deterrence;
 mod epoch_major;
 mod event;
+mod grading;
 mod lists;
 mod memory;
 mod observe;
@@ -130,6 +131,10 @@ struct ChunkSim {
     index_of: Vec<u32>,
     /// Persons of the whole chunk (the neighbourhood misattribution draws from).
     neighbours: u32,
+    /// With an eligibility rule (`[population] scored`), the factual indices of the
+    /// chunk's scored persons, in order (the only persons records land on); empty
+    /// without one.
+    scored: Vec<u32>,
     /// Id of the chunk's first household.
     household_offset: u32,
     /// Local first person of each household, plus an end entry.
@@ -203,6 +208,7 @@ impl ChunkSim {
             ids: Vec::new(),
             index_of: Vec::new(),
             neighbours: (range.persons.end - range.persons.start),
+            scored: Vec::new(),
             household_offset: range.households.start,
             people: People::alloc(&dims, n),
             household_start: Vec::new(),
@@ -243,6 +249,12 @@ impl ChunkSim {
                 .draw_multipliers(m, &ctx.keys, range.persons.start);
         }
         c.place_persons(ctx, pop, range, replay, only);
+        if !m.scored.everyone() {
+            c.scored = match replay {
+                Some(f) => f.scored.clone(),
+                None => (0..n as u32).filter(|&i| c.is_scored(ctx, i)).collect(),
+            };
+        }
         c.count_chill_categories(ctx);
         c.start_day0(ctx);
         if ctx.full {
@@ -468,6 +480,7 @@ impl ChunkSim {
             } => self.association(ctx, i, day, contact_list as usize, enter),
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => self.on_scrutiny_end(ctx, i, day, until),
+            What::Assessment => self.assess(ctx, i, day),
         }
     }
 

@@ -130,7 +130,7 @@ impl ChunkSim {
         let domain_bit = 1u32 << ctx.model.services[tr.service].domain;
         let layer = Layer::of(cause, domain_bit);
         let members: Vec<u32> = if tr.household {
-            self.household_members(i).collect()
+            self.spillover_members(ctx, i, t)
         } else {
             Vec::new()
         };
@@ -163,7 +163,7 @@ impl ChunkSim {
         let cause = self.lives.spell_cause[i as usize * nt + t];
         let domain_bit = 1u32 << ctx.model.services[tr.service].domain;
         let members: Vec<u32> = if tr.household {
-            self.household_members(i).collect()
+            self.spillover_members(ctx, i, t)
         } else {
             Vec::new()
         };

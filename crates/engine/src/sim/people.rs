@@ -64,6 +64,7 @@ people! {
     lists: lists::State,
     treatments: treatments::State,
     scrutiny: scrutiny::State,
+    grading: grading::State,
     records: records::State,
     deterrence: deterrence::State,
     chilling: chilling::State,

@@ -82,7 +82,8 @@ impl ChunkSim {
     /// are a Poisson process of the same rate, independent of everything else; their
     /// superposition over the chunk is a Poisson process of n times the rate whose
     /// records fall on persons drawn uniformly. So one keyed stream per chunk and
-    /// source draws the number, then each record's person, day and type.
+    /// source draws the number, then each record's person, day and type. With an
+    /// eligibility rule, n and the persons drawn are the chunk's scored persons.
     pub(super) fn draw_false_records(&mut self, ctx: &Ctx<'_>, range: &ChunkRange) {
         let m = ctx.model;
         let n = self.people.len();
@@ -102,9 +103,15 @@ impl ChunkSim {
                 range.households.start as u64,
                 0,
             );
-            let count = Poisson::new(ctx.false_per_person[s] * n as f64).sample(&mut st);
+            let everyone = m.scored.everyone();
+            let pool = if everyone { n } else { self.scored.len() };
+            if pool == 0 {
+                continue;
+            }
+            let count = Poisson::new(ctx.false_per_person[s] * pool as f64).sample(&mut st);
             for _ in 0..count {
-                let i = st.below(n as u64) as u32;
+                let x = st.below(pool as u64) as u32;
+                let i = if everyone { x } else { self.scored[x as usize] };
                 let day = (st.uniform() * m.days as f64) as u32;
                 let behaviour = types.values[types.index(st.uniform())];
                 let arrival = day.saturating_add(src.delay_days);

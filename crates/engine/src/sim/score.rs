@@ -75,7 +75,21 @@ impl ChunkSim {
                 slot.saturating_sub(1)
             };
         }
-        self.refresh(ctx, i, day, Some(before));
+        if ctx.model.grading.is_some() {
+            // Status follows the assessed score: it stands until the next assessment
+            // (re-evaluated now only for what the record's causes decide, scope `own`).
+            self.schedule_assessment(ctx, i, day);
+            let assessed = rules.score(self.graded_points(ctx, i));
+            self.refresh(ctx, i, day, Some(assessed));
+        } else {
+            self.refresh(ctx, i, day, Some(before));
+        }
+    }
+
+    /// The sum of the points of person i's active records.
+    #[inline]
+    pub(super) fn points(&self, i: u32) -> i64 {
+        self.people.score.points[i as usize]
     }
 
     /// Person i's score (None: the regime keeps no score).
@@ -95,8 +109,14 @@ impl ChunkSim {
     }
 
     /// Grades person i on their current score; returns the change (None: unchanged).
-    pub(super) fn regrade(&mut self, rules: &ScoreRules, i: u32) -> Option<GradeChange> {
-        let score = rules.score(self.people.score.points[i as usize]);
+    /// With a grading cadence the grade follows the score at the last assessment.
+    pub(super) fn regrade(
+        &mut self,
+        ctx: &Ctx<'_>,
+        rules: &ScoreRules,
+        i: u32,
+    ) -> Option<GradeChange> {
+        let score = rules.score(self.graded_points(ctx, i));
         let old = self.people.score.grade[i as usize];
         let new = rules.grade(score).map_or(NO_GRADE, |g| g as u8);
         (new != old).then(|| {

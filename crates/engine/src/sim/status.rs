@@ -10,9 +10,10 @@ impl ChunkSim {
         // Whether a grade or list membership may have changed; when none did and every
         // treatment applies whatever the causes (scope `all`), treatments stand as they are.
         let mut changed = before.is_none() || ctx.any_own_scope;
-        if let (Some(rules), Some(score)) = (&ctx.model.score, self.score_of(ctx, i)) {
+        if let Some(rules) = &ctx.model.score {
+            let score = rules.score(self.graded_points(ctx, i));
             let old_grade = self.grade(i);
-            if let Some(change) = self.regrade(rules, i) {
+            if let Some(change) = self.regrade(ctx, rules, i) {
                 changed = true;
                 if let Some(old) = change.old {
                     self.occupancy[ctx.layout.grade(old)] -= 1;

@@ -73,7 +73,7 @@ impl ChunkSim {
                 }
                 self.hold(ctx, i, day, tr.service, tr.kind);
                 if tr.household {
-                    for j in self.household_members(i) {
+                    for j in self.spillover_members(ctx, i, t) {
                         self.tally.spillover[t] += 1;
                         self.tally.periods[self.period].applications[t] += 1;
                         self.hold(ctx, j, day, tr.service, tr.kind);
@@ -86,7 +86,7 @@ impl ChunkSim {
                 self.people.treatments.active[i as usize] &= !bit;
                 self.release(ctx, i, day, tr.service, tr.kind);
                 if tr.household {
-                    for j in self.household_members(i) {
+                    for j in self.spillover_members(ctx, i, t) {
                         self.release(ctx, j, day, tr.service, tr.kind);
                     }
                 }
@@ -146,6 +146,17 @@ impl ChunkSim {
     pub(super) fn household_members(&self, i: u32) -> impl Iterator<Item = u32> + use<> {
         let h = self.people.persons.household[i as usize] as usize;
         (self.household_start[h]..self.household_start[h + 1]).filter(move |&j| j != i)
+    }
+
+    /// The other members of i's household that treatment t's spill-over reaches: those
+    /// in its `household_members` categories (every other member without them).
+    pub(super) fn spillover_members(&self, ctx: &Ctx<'_>, i: u32, t: usize) -> Vec<u32> {
+        let members = &ctx.model.treatments[t].household_members;
+        let a = ctx.model.attributes.len();
+        let attrs = &self.people.persons.attrs;
+        self.household_members(i)
+            .filter(|&j| members.contains(&attrs[j as usize * a..(j as usize + 1) * a]))
+            .collect()
     }
 
     /// The hold word of (person j, service s, kind).

@@ -61,6 +61,11 @@ impl Summary {
             },
             responses: has_responses(model).then(|| responses(&t.responses)),
             score_distribution: score_distribution(model, t),
+            grading: model.grading.map(|g| GradingCounts {
+                every_days: g.every_days,
+                first_day: g.first_day,
+                assessments: t.assessments,
+            }),
         }
     }
 }

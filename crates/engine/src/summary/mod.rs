@@ -68,6 +68,9 @@ pub struct Summary {
     /// The score's distribution at a few dates, in common bins (absent without a score).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_distribution: Option<ScoreDistribution>,
+    /// The grading cadence (absent when grades follow every change of the score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingCounts>,
 }
 
 /// Persons by score at a few dates (year ends spread over the horizon, and its last
@@ -90,6 +93,18 @@ pub struct ScoreHistogram {
     pub day: u32,
     /// Persons per bin (they add up to the population).
     pub persons: Vec<u64>,
+}
+
+/// Grades assessed on fixed dates (`[grading]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GradingCounts {
+    /// Days between two assessments.
+    pub every_days: u32,
+    /// Day of the first assessment after day 0.
+    pub first_day: u32,
+    /// Assessments made: one per person and date whose score changed since the
+    /// person's last assessment.
+    pub assessments: u64,
 }
 
 /// Appeals, repair, deterrence, chilling and contacts over the whole run. Pairs are

@@ -33,6 +33,15 @@ pub mod raw {
         /// person's global one. Absent: the person's global multiplier applies.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub heterogeneity_shape: Option<f64>,
+        /// The propensity group (`population.propensity_groups`) whose multiplier this
+        /// behaviour shares with the group's other behaviours, instead of the global one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub propensity: Option<String>,
+        /// Gravity of one act, for the audit's disproportion measure (≥ 0). Absent: the
+        /// points its record type deducts, 1 for a type that triggers a list without
+        /// deducting, 0 for protected conduct and for conduct rewarded or ignored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub gravity: Option<f64>,
         /// Attribute → category → rate multiplier (missing categories: 1).
         #[serde(default)]
         pub rate_multipliers: Named<Named<f64>>,
@@ -69,6 +78,11 @@ pub struct Behaviour {
     pub protected: bool,
     /// Own Gamma shape, drawn independently of the global multiplier.
     pub own_shape: Option<f64>,
+    /// Propensity group (index, Gamma shape): the multiplier shared with the group's
+    /// other behaviours, instead of the global one.
+    pub group: Option<(usize, f64)>,
+    /// Gravity of one act (the audit's disproportion measure).
+    pub gravity: f64,
     /// `multipliers[attribute][category]`: rate multiplier.
     pub multipliers: Vec<Vec<f64>>,
     /// Sources that observe it, with their base capture probability.
@@ -126,6 +140,7 @@ pub(crate) fn compile(
     behaviours: &[raw::Behaviour],
     domain_index: &HashMap<String, usize>,
     attributes: &Attributes<'_>,
+    groups: &HashMap<String, (usize, f64)>,
 ) -> (Vec<Behaviour>, HashMap<String, usize>) {
     let bpath = FieldPath::keys(&["behaviours"]);
     if behaviours.is_empty() {
@@ -150,6 +165,28 @@ pub(crate) fn compile(
         let own_shape = b
             .heterogeneity_shape
             .map(|k| ck.positive(p.key("heterogeneity_shape"), "Gamma shape", k));
+        let group = b.propensity.as_ref().and_then(|g| {
+            let path = p.key("propensity");
+            if b.heterogeneity_shape.is_some() {
+                ck.fail(
+                    path.clone(),
+                    "give a behaviour either its own `heterogeneity_shape` or a `propensity` group, not both",
+                );
+            }
+            let found = groups.get(g).copied();
+            if found.is_none() {
+                let mut known: Vec<&str> = groups.keys().map(String::as_str).collect();
+                known.sort_unstable();
+                ck.fail(
+                    path,
+                    format!(
+                        "unknown propensity group `{g}` (defined in population.propensity_groups: {})",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ),
+                );
+            }
+            found
+        });
         let multipliers =
             attributes.multipliers(ck, &p.key("rate_multipliers"), &b.rate_multipliers);
         let deterrence = b.deterrence.as_ref().map(|d| {
@@ -174,6 +211,8 @@ pub(crate) fn compile(
             rate_per_day: rate / DAYS_PER_YEAR,
             protected: b.protected,
             own_shape,
+            group,
+            gravity: 0.0,
             multipliers,
             observers: Vec::new(),
             points: 0,
@@ -293,5 +332,22 @@ pub(crate) fn format_allowed(x: f64) -> String {
         format!("{}", v.round() as u64)
     } else {
         format!("{v:.3e}")
+    }
+}
+
+/// Each behaviour's gravity: as given, else |points| of its record type when they are
+/// deducted, 1 for a type that triggers a list without deducting, 0 for protected
+/// conduct and for conduct the regime rewards or ignores (called once the
+/// records and lists sections have folded in points and list triggers).
+pub(crate) fn gravity(ck: &mut Checker<'_>, raw: &[raw::Behaviour], behaviours: &mut [Behaviour]) {
+    let bpath = FieldPath::keys(&["behaviours"]);
+    for (i, (r, b)) in raw.iter().zip(behaviours.iter_mut()).enumerate() {
+        b.gravity = match r.gravity {
+            Some(g) => ck.non_negative(bpath.index(i).key("gravity"), "gravity", g),
+            None if b.protected => 0.0,
+            None if b.points < 0 => b.points.unsigned_abs() as f64,
+            None if !b.lists_triggered.is_empty() => 1.0,
+            None => 0.0,
+        };
     }
 }

@@ -15,6 +15,7 @@
 pub(crate) mod appeals;
 pub(crate) mod behaviours;
 pub(crate) mod chilling;
+pub(crate) mod grading;
 pub(crate) mod lists;
 pub(crate) mod network;
 pub(crate) mod population;
@@ -43,8 +44,13 @@ pub(crate) fn compile(
     let population = population::compile(&mut ck, &s.population);
     let attributes = &population.names;
     let domains = behaviours::domains(&mut ck, &s.domains);
-    let (mut behaviours, behaviour_index) =
-        behaviours::compile(&mut ck, &s.behaviours, &domains, attributes);
+    let (mut behaviours, behaviour_index) = behaviours::compile(
+        &mut ck,
+        &s.behaviours,
+        &domains,
+        attributes,
+        &population.groups,
+    );
     let sources = sources::compile(
         &mut ck,
         &s.sources,
@@ -53,6 +59,7 @@ pub(crate) fn compile(
         attributes,
     );
     let (score, grades) = score::compile(&mut ck, s.score.as_ref());
+    let grading = grading::compile(&mut ck, s.grading.as_ref(), score.is_some());
     records::compile(
         &mut ck,
         &s.records,
@@ -70,6 +77,7 @@ pub(crate) fn compile(
         s.network.as_ref(),
     );
     behaviours::check_deterrence(&mut ck, &behaviours);
+    behaviours::gravity(&mut ck, &s.behaviours, &mut behaviours);
     behaviours::check_event_budget(
         &mut ck,
         (&s.behaviours, &behaviours),
@@ -82,7 +90,13 @@ pub(crate) fn compile(
         grades: &grades,
         lists: &list_index,
     };
-    let treatments = treatments::compile(&mut ck, &s.treatments, &service_index, &statuses);
+    let treatments = treatments::compile(
+        &mut ck,
+        &s.treatments,
+        &service_index,
+        &statuses,
+        attributes,
+    );
     let scrutiny = scrutiny::compile(&mut ck, s.scrutiny.as_ref(), &statuses);
     let appeals = appeals::compile(&mut ck, s.appeals.as_ref(), attributes);
     let repair = appeals::repair(&mut ck, s.repair.as_ref());
@@ -93,6 +107,10 @@ pub(crate) fn compile(
         &attributes.index,
     );
     let network = network::compile(&mut ck, s.network.as_ref());
+    let minor_gravity = s.minor_gravity.map(|g| {
+        let path = crate::error::FieldPath::keys(&["minor_gravity"]);
+        ck.non_negative(path, "gravity threshold", g)
+    });
     ck.finish()?;
 
     let model = Model {
@@ -106,12 +124,14 @@ pub(crate) fn compile(
         start: horizon.start,
         persons: population.persons,
         household_sizes: population.household_sizes,
+        scored: population.scored,
         heterogeneity_shape: population.heterogeneity_shape,
         attributes: population.attributes,
         domains: s.domains.clone(),
         behaviours,
         sources,
         score,
+        grading,
         lists,
         services,
         treatments,
@@ -120,6 +140,7 @@ pub(crate) fn compile(
         repair,
         chilling,
         network,
+        minor_gravity,
     };
     check_references(located, &model)?;
     Ok(model)

@@ -25,6 +25,17 @@ pub mod raw {
         /// behaviour rate of a person. Absent: everyone has multiplier 1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub heterogeneity_shape: Option<f64>,
+        /// Whom the regime scores: attribute → the categories it scores (e.g.
+        /// `{ age = ["15-59", "60+"] }`). Records (genuine, false and misattributed) land
+        /// only on these persons. Absent: everyone is scored.
+        #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+        pub scored: Named<Vec<String>>,
+        /// Propensity groups: group name → Gamma shape k of the multiplier (mean 1,
+        /// variance 1/k) that the behaviours naming the group (`propensity = "GROUP"`)
+        /// share, drawn per person independently of the global multiplier and of the
+        /// other groups. Behaviours naming no group keep the global multiplier.
+        #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+        pub propensity_groups: Named<f64>,
         /// Household sizes.
         #[serde(default)]
         pub households: Households,
@@ -80,6 +91,32 @@ pub struct Attribute {
     pub reference: Option<usize>,
 }
 
+/// A set of persons given by attribute categories: a person belongs to it when, for
+/// every attribute it names, the person's category is one of those listed (an attribute
+/// it does not name allows every category). With no attribute named, everyone belongs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Categories {
+    /// `allowed[attribute][category]`; empty: everyone.
+    pub allowed: Vec<Vec<bool>>,
+}
+
+impl Categories {
+    /// Whether everyone belongs (no attribute named).
+    pub fn everyone(&self) -> bool {
+        self.allowed.is_empty()
+    }
+
+    /// Whether a person with these attribute categories (one per attribute, in the
+    /// model's order) belongs.
+    #[inline]
+    pub fn contains(&self, attrs: &[u8]) -> bool {
+        self.allowed
+            .iter()
+            .zip(attrs)
+            .all(|(cats, &c)| cats.get(c as usize).copied().unwrap_or(false))
+    }
+}
+
 /// The population as compiled.
 pub(crate) struct Compiled<'s> {
     /// Number of persons.
@@ -88,6 +125,10 @@ pub(crate) struct Compiled<'s> {
     pub(crate) heterogeneity_shape: Option<f64>,
     /// Household sizes and their shares.
     pub(crate) household_sizes: Categorical<u32>,
+    /// The persons the regime scores.
+    pub(crate) scored: Categories,
+    /// Propensity groups by name: (index, Gamma shape).
+    pub(crate) groups: HashMap<String, (usize, f64)>,
     /// Categorical attributes.
     pub(crate) attributes: Vec<Attribute>,
     /// The attributes by name, for other sections' multipliers.
@@ -145,6 +186,57 @@ impl Attributes<'_> {
             }
         }
         out
+    }
+
+    /// A set of persons by attribute categories (see [`Categories`]): `map` is attribute
+    /// → the categories that belong, each list non-empty.
+    pub(crate) fn categories(
+        &self,
+        ck: &mut Checker<'_>,
+        path: &FieldPath,
+        map: &Named<Vec<String>>,
+    ) -> Categories {
+        if map.is_empty() {
+            return Categories::default();
+        }
+        let mut allowed: Vec<Vec<bool>> = self
+            .raw
+            .iter()
+            .map(|a| vec![true; a.categories.len()])
+            .collect();
+        for (attr, cats) in map {
+            let a = ck.lookup(path.key(attr), "attribute", &self.index, attr);
+            let Some(attribute) = self.raw.get(a).filter(|_| self.index.contains_key(attr)) else {
+                continue;
+            };
+            if cats.is_empty() {
+                ck.fail(
+                    path.key(attr),
+                    format!(
+                        "list at least one category of `{attr}` (an empty list would leave nobody)"
+                    ),
+                );
+            }
+            let mut row = vec![false; attribute.categories.len()];
+            for (k, cat) in cats.iter().enumerate() {
+                match attribute.categories.get_index_of(cat) {
+                    Some(c) => row[c] = true,
+                    None => {
+                        let known: Vec<&str> =
+                            attribute.categories.keys().map(String::as_str).collect();
+                        ck.fail(
+                            path.key(attr).index(k),
+                            format!(
+                                "attribute `{attr}` has no category `{cat}` (its categories: {})",
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            allowed[a] = row;
+        }
+        Categories { allowed }
     }
 }
 
@@ -219,14 +311,28 @@ pub(crate) fn compile<'s>(ck: &mut Checker<'_>, population: &'s raw::Population)
             reference,
         });
     }
+    let names = Attributes {
+        raw: &population.attributes,
+        index: attr_index,
+    };
+    let scored = names.categories(ck, &pop.key("scored"), &population.scored);
+    let gpath = pop.key("propensity_groups");
+    let groups = population
+        .propensity_groups
+        .iter()
+        .enumerate()
+        .map(|(g, (name, &k))| {
+            let k = ck.positive(gpath.key(name), "Gamma shape", k);
+            (name.clone(), (g, k))
+        })
+        .collect();
     Compiled {
         persons,
         heterogeneity_shape,
         household_sizes,
+        scored,
+        groups,
         attributes,
-        names: Attributes {
-            raw: &population.attributes,
-            index: attr_index,
-        },
+        names,
     }
 }

@@ -1,6 +1,7 @@
 //! `[[treatments]]`: sanctions and rewards, each on one service, triggered by a
 //! grade or a list.
 
+use super::population::{Attributes, Categories};
 use crate::error::FieldPath;
 use crate::kinds::{Scope, Status, TreatmentKind};
 use crate::validate::{Checker, MAX_TREATMENTS, StatusNames};
@@ -30,6 +31,11 @@ pub mod raw {
         /// Also applies to every other member of the person's household.
         #[serde(default)]
         pub household: bool,
+        /// With `household`: the spill-over reaches only the members in these categories,
+        /// attribute → categories (e.g. `{ age = ["0-14"] }`: the person's children).
+        /// Absent: every other member.
+        #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+        pub household_members: crate::raw::Named<Vec<String>>,
         /// Free text, e.g. the legal basis.
         #[serde(default)]
         pub description: String,
@@ -51,6 +57,8 @@ pub struct Treatment {
     pub scope: Scope,
     /// Household spill-over.
     pub household: bool,
+    /// The household members the spill-over reaches (everyone: every other member).
+    pub household_members: Categories,
 }
 
 /// Checks the treatments and compiles them.
@@ -59,6 +67,7 @@ pub(crate) fn compile(
     treatments: &[raw::Treatment],
     service_index: &HashMap<String, usize>,
     statuses: &StatusNames<'_>,
+    attributes: &Attributes<'_>,
 ) -> Vec<Treatment> {
     let tpath = FieldPath::keys(&["treatments"]);
     if treatments.len() > MAX_TREATMENTS {
@@ -77,6 +86,14 @@ pub(crate) fn compile(
         let p = tpath.index(i);
         let service = ck.lookup(p.key("service"), "service", service_index, &t.service);
         let trigger = ck.status(&p.key("trigger"), &t.trigger, statuses);
+        let members = p.key("household_members");
+        let household_members = attributes.categories(ck, &members, &t.household_members);
+        if !t.household && !t.household_members.is_empty() {
+            ck.fail(
+                members,
+                "restricts the household spill-over, but `household` is not true: set `household = true` or remove `household_members`",
+            );
+        }
         out.push(Treatment {
             id: t.id.clone(),
             kind: t.kind,
@@ -84,6 +101,7 @@ pub(crate) fn compile(
             trigger,
             scope: t.scope,
             household: t.household,
+            household_members,
         });
     }
     out
