@@ -664,3 +664,49 @@ fn presets_file_no_record_on_a_child() {
         assert!(adult_errors > 0, "{name}: no erroneous record at all");
     }
 }
+
+/// False-record multipliers by category: the elderly get half the rate, the young
+/// twice it, so false records per category are Poisson(n_c × 0.05 × m_c × 4 years),
+/// within 4 standard errors, and nobody unscored (0-14) gets one.
+#[test]
+fn false_record_rates_follow_their_category_multipliers() {
+    let toml = format!(
+        r#"
+domains = ["d"]
+[scenario]
+name = "false-multipliers"
+[simulation]
+years = 4
+seed = 29
+[population]
+persons = 40000
+scored = {{ age = ["15-59", "60+"] }}
+{AGES}
+[[behaviours]]
+id = "a"
+domain = "d"
+rate_per_year = 0.0
+[[sources]]
+id = "s"
+capture = {{ a = 1.0 }}
+false_records_per_year = 0.05
+false_record_multipliers = {{ age = {{ "0-14" = 3.0, "15-59" = 2.0, "60+" = 0.5 }} }}
+"#
+    );
+    let m = model(&toml);
+    let (_, _, p) = run_persons(&m);
+    let mut by = [(0.0f64, 0.0f64); 3]; // (persons, false records)
+    for (x, &c) in p.attributes[0].iter().enumerate() {
+        by[c as usize].0 += 1.0;
+        by[c as usize].1 += p.records[1][x] as f64;
+    }
+    assert_eq!(by[0].1, 0.0, "false records on children");
+    for (c, mult) in [(1, 2.0), (2, 0.5)] {
+        let expected = by[c].0 * 0.05 * mult * 4.0;
+        assert!(
+            (by[c].1 - expected).abs() <= 4.0 * expected.sqrt(),
+            "category {c}: {} vs {expected}",
+            by[c].1
+        );
+    }
+}
