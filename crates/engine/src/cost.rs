@@ -115,7 +115,7 @@ impl CostEstimate {
         }
         let mut false_records = 0.0;
         for s in &model.sources {
-            let f = s.false_rate_per_day * days;
+            let f = s.false_rate_per_day * s.largest_false_multiplier() * days;
             false_records += f;
             // False records take the types of genuine ones: their expiry, roughly.
             let share = if captured > 0.0 {

@@ -55,34 +55,28 @@ level = "person"
 categories = { "0-14" = 0.18, "15-59" = 0.63, "60+" = 0.19 }
 "#;
 
+/// A regime scoring persons aged 15+ (ages as `AGES`), one behaviour `speeding` at
+/// `rate` per year and one source with these fields.
+fn scored_adults(simulation: &str, persons: u64, rate: f64, source: &str) -> String {
+    format!(
+        "domains = [\"traffic\"]\n[scenario]\nname = \"eligibility\"\n[simulation]\n{simulation}\n\
+         [population]\npersons = {persons}\nscored = {{ age = [\"15-59\", \"60+\"] }}\n{AGES}\n\
+         [[behaviours]]\nid = \"speeding\"\ndomain = \"traffic\"\nrate_per_year = {rate}\n\
+         [[sources]]\nid = \"camera\"\n{source}\n"
+    )
+}
+
 /// Children act (their rate is not zero) and sources make false and misattributed
 /// records, but the regime scores persons aged 15+ only: no record of any provenance
 /// reaches a child. False records are Poisson(scored persons × rate × years);
 /// misattributed records a binomial share of the captures.
 #[test]
 fn records_land_only_on_scored_persons() {
-    let toml = format!(
-        r#"
-domains = ["traffic"]
-[scenario]
-name = "eligibility"
-[simulation]
-years = 5
-seed = 3
-[population]
-persons = 50000
-scored = {{ age = ["15-59", "60+"] }}
-{AGES}
-[[behaviours]]
-id = "speeding"
-domain = "traffic"
-rate_per_year = 0.4
-[[sources]]
-id = "camera"
-capture = {{ speeding = 0.5 }}
-false_records_per_year = 0.02
-misattribution = 0.2
-"#
+    let toml = scored_adults(
+        "years = 5\nseed = 3",
+        50_000,
+        0.4,
+        "capture = { speeding = 0.5 }\nfalse_records_per_year = 0.02\nmisattribution = 0.2",
     );
     let m = model(&toml);
     let (o, s, p) = run_persons(&m);
@@ -662,5 +656,35 @@ fn presets_file_no_record_on_a_child() {
         }
         assert_eq!(child_records, 0, "{name}: records on children");
         assert!(adult_errors > 0, "{name}: no erroneous record at all");
+    }
+}
+
+/// False-record multipliers by category: the elderly get half the rate, the young
+/// twice it, so false records per category are Poisson(n_c × 0.05 × m_c × 4 years),
+/// within 4 standard errors, and nobody unscored (0-14) gets one.
+#[test]
+fn false_record_rates_follow_their_category_multipliers() {
+    let toml = scored_adults(
+        "years = 4\nseed = 29",
+        40_000,
+        0.0,
+        "capture = { speeding = 1.0 }\nfalse_records_per_year = 0.05\n\
+         false_record_multipliers = { age = { \"0-14\" = 3.0, \"15-59\" = 2.0, \"60+\" = 0.5 } }",
+    );
+    let m = model(&toml);
+    let (_, _, p) = run_persons(&m);
+    let mut by = [(0.0f64, 0.0f64); 3]; // (persons, false records)
+    for (x, &c) in p.attributes[0].iter().enumerate() {
+        by[c as usize].0 += 1.0;
+        by[c as usize].1 += p.records[1][x] as f64;
+    }
+    assert_eq!(by[0].1, 0.0, "false records on children");
+    for (c, mult) in [(1, 2.0), (2, 0.5)] {
+        let expected = by[c].0 * 0.05 * mult * 4.0;
+        assert!(
+            (by[c].1 - expected).abs() <= 4.0 * expected.sqrt(),
+            "category {c}: {} vs {expected}",
+            by[c].1
+        );
     }
 }

@@ -482,6 +482,22 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "minor_gravity",
         "gravity threshold -5 is not allowed",
     ),
+    (
+        "a false-record multiplier beyond the event numbering",
+        "false_records_per_year = 0.01",
+        "false_records_per_year = 0.01\nfalse_record_multipliers = { region = { urban = 1e12 } }",
+        0,
+        "sources[0].false_records_per_year",
+        "at its largest false-record multiplier",
+    ),
+    (
+        "a false-record multiplier of an unknown category",
+        "false_records_per_year = 0.01",
+        "false_records_per_year = 0.01\nfalse_record_multipliers = { region = { town = 2.0 } }",
+        36,
+        "sources[0].false_record_multipliers.region.town",
+        "attribute `region` has no category `town`",
+    ),
 ];
 
 /// A stated reference category whose persons cannot act (rate multiplier 0 for every

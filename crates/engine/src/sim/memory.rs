@@ -60,7 +60,7 @@ pub(super) fn expected_adverse_records_per_person(model: &Model) -> f64 {
     let false_records: f64 = model
         .sources
         .iter()
-        .map(|s| s.false_rate_per_day * days)
+        .map(|s| s.false_rate_per_day * s.largest_false_multiplier() * days)
         .sum();
     genuine + false_records
 }

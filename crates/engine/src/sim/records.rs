@@ -108,10 +108,30 @@ impl ChunkSim {
             if pool == 0 {
                 continue;
             }
-            let count = Poisson::new(ctx.false_per_person[s] * pool as f64).sample(&mut st);
+            // With category multipliers, records are drawn at the largest rate and each
+            // kept with probability (the person's multiplier / the largest): a thinned
+            // Poisson process, at each person's own rate.
+            let thinned = !src.false_multipliers.is_empty();
+            let top = if thinned {
+                src.largest_false_multiplier()
+            } else {
+                1.0
+            };
+            if top <= 0.0 {
+                continue;
+            }
+            let mean = ctx.false_per_person[s] * top * pool as f64;
+            let count = Poisson::new(mean).sample(&mut st);
+            let a = m.attributes.len();
             for _ in 0..count {
                 let x = st.below(pool as u64) as u32;
                 let i = if everyone { x } else { self.scored[x as usize] };
+                if thinned {
+                    let attrs = &self.people.persons.attrs[i as usize * a..(i as usize + 1) * a];
+                    if st.uniform() * top >= src.false_multiplier(attrs) {
+                        continue;
+                    }
+                }
                 let day = (st.uniform() * m.days as f64) as u32;
                 let behaviour = types.values[types.index(st.uniform())];
                 let arrival = day.saturating_add(src.delay_days);

@@ -283,14 +283,25 @@ pub(crate) fn check_event_budget(
         ));
     }
     for (j, src) in raw_sources.iter().enumerate() {
+        // At most the largest product of the category multipliers (unnamed categories: 1).
+        let mult: f64 = src
+            .false_record_multipliers
+            .values()
+            .map(|cats| cats.values().copied().map(finite).fold(1.0, f64::max))
+            .product();
+        let note = if mult != 1.0 {
+            format!("; this source at its largest false-record multiplier, {mult}")
+        } else {
+            String::new()
+        };
         parts.push((
             FieldPath::keys(&["sources"])
                 .index(j)
                 .key("false_records_per_year"),
             finite(src.false_records_per_year),
-            years,
+            (mult * years).min(f64::MAX),
             "false-record rate",
-            String::new(),
+            note,
         ));
     }
     let total: f64 = parts.iter().map(|p| p.1 * p.2).sum();

@@ -32,6 +32,10 @@ pub mod raw {
         /// Records of nothing, per person per year (their type follows the source's mix of genuine records).
         #[serde(default)]
         pub false_records_per_year: f64,
+        /// Attribute → category → multiplier on the false-record rate of persons in that
+        /// category (the product over attributes; e.g. fewer files on the elderly).
+        #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+        pub false_record_multipliers: Named<Named<f64>>,
         /// Probability that a captured record lands on another, random person of the same
         /// neighbourhood (about 8,192 persons in consecutive households).
         #[serde(default)]
@@ -58,8 +62,11 @@ pub struct Source {
     pub id: String,
     /// Reporting delay.
     pub delay_days: u32,
-    /// False records per person per day.
+    /// False records per person per day (before `false_multipliers`).
     pub false_rate_per_day: f64,
+    /// `false_multipliers[attribute][category]`: multiplier on the false-record rate;
+    /// empty when the source gives none (every person at the same rate).
+    pub false_multipliers: Vec<Vec<f64>>,
     /// Probability a captured record lands on another person.
     pub misattribution: f64,
     /// `capture_multipliers[attribute][category]`.
@@ -100,6 +107,15 @@ pub(crate) fn compile(
         }
         let capture_multipliers =
             attributes.multipliers(ck, &p.key("capture_multipliers"), &src.capture_multipliers);
+        let false_multipliers = if src.false_record_multipliers.is_empty() {
+            Vec::new()
+        } else {
+            attributes.multipliers(
+                ck,
+                &p.key("false_record_multipliers"),
+                &src.false_record_multipliers,
+            )
+        };
         let false_rate = ck.non_negative(
             p.key("false_records_per_year"),
             "false-record rate",
@@ -147,8 +163,28 @@ pub(crate) fn compile(
                 src.misattribution,
             ),
             capture_multipliers,
+            false_multipliers,
             false_types,
         });
     }
     out
+}
+
+impl Source {
+    /// The false-record rate multiplier of a person with these attribute categories.
+    pub fn false_multiplier(&self, attrs: &[u8]) -> f64 {
+        self.false_multipliers
+            .iter()
+            .zip(attrs)
+            .map(|(m, &c)| m[c as usize])
+            .product()
+    }
+
+    /// The largest false-record rate multiplier of any person (1 without multipliers).
+    pub fn largest_false_multiplier(&self) -> f64 {
+        self.false_multipliers
+            .iter()
+            .map(|m| m.iter().copied().fold(0.0, f64::max))
+            .product()
+    }
 }
