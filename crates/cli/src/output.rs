@@ -333,7 +333,14 @@ fn one_line_replicates(pretty: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(pretty.len());
     let mut i = 0;
     while i < pretty.len() {
-        if pretty[i..].starts_with(KEY) {
+        // Only an array of plain numbers (an attribute could be named `replicates`).
+        let numbers = |from: usize| {
+            pretty[from..]
+                .iter()
+                .take_while(|&&b| b != b']')
+                .all(|b| b.is_ascii_digit() || b" \n,.-+eE".contains(b))
+        };
+        if pretty[i..].starts_with(KEY) && numbers(i + KEY.len()) {
             out.extend_from_slice(KEY);
             i += KEY.len();
             let mut first = true;
@@ -648,6 +655,11 @@ mod tests {
         assert_eq!(back, v);
         // Other arrays keep their layout.
         assert!(text.contains("\"m\": [\n    [\n      1,"), "{text}");
+        // An attribute named `replicates` (an array of objects) is left as it is.
+        let v = serde_json::json!({"replicates": [{"category": "a", "x": [1]}], "b": 2});
+        let one = one_line_replicates(&json(&v).expect("encodes"));
+        let back: serde_json::Value = serde_json::from_slice(&one).expect("still JSON");
+        assert_eq!(back, v);
     }
 
     #[test]

@@ -117,7 +117,10 @@ pub fn load(text: &str, file: &str, overrides: &Overrides) -> Result<Loaded, Sce
                     .collect(),
             }
         })?;
-    let warnings = warnings::check(&model, &located);
+    let warnings = warnings::check(&model, &located)
+        .into_iter()
+        .map(|p| set::relabel(p, &overrides.sets, &set_paths))
+        .collect();
     Ok(Loaded {
         text: text.to_string(),
         scenario,

@@ -27,6 +27,12 @@ impl Set {
             format!("`{arg}` is not PATH=VALUE (e.g. behaviours.petitioning.rate_per_year=0.01)")
         })?;
         let path = path.trim();
+        if arg.chars().any(char::is_control) {
+            return Err(format!(
+                "`{}`: a control character (e.g. a line break) is not allowed in --set",
+                arg.escape_debug()
+            ));
+        }
         if path.is_empty() || path.split('.').any(str::is_empty) {
             return Err(format!(
                 "`{arg}`: the path must be keys separated by dots, e.g. simulation.seed"
@@ -106,15 +112,17 @@ fn place(tree: &mut toml::Value, set: &Set, value: toml::Value) -> Result<FieldP
                 return Ok(FieldPath(path));
             } else {
                 let known: Vec<&str> = table.keys().map(String::as_str).collect();
+                let rest = keys[i + 1..].join(".");
+                let parent: String = keys[..i].iter().map(|k| format!("{k}.")).collect();
                 return Err(format!(
-                    "--set {}: {} has no field `{key}`; it has: {}",
+                    "--set {}: {} has no field `{key}` (it has: {}); if `{key}` is an optional table the scenario leaves out, set it whole, e.g. --set '{parent}{key}={{ {rest} = … }}'",
                     set.arg(),
                     if here.0.is_empty() {
                         "the scenario".to_string()
                     } else {
                         format!("`{here}`")
                     },
-                    known.join(", ")
+                    known.join(", "),
                 ));
             }
         }

@@ -60,7 +60,8 @@ impl Estimate {
     /// The paired difference from `reference`, an estimate of another run of the same
     /// seed and persons (so the same jackknife groups, and the same random numbers in
     /// each): Δ = θᴮ − θᴬ with the jackknife standard error of the replicates
-    /// θᴮ₍g₎ − θᴬ₍g₎, tested at t₀.₉₇₅(k − 1). Null when either value is, or when the
+    /// θᴮ₍g₎ − θᴬ₍g₎, tested at t₀.₉₇₅(k − 1) (never marked below 5 groups, where a
+    /// single run gets no interval either). Null when either value is, or when the
     /// replicates are missing or of different numbers of groups.
     pub fn paired_difference_from(&self, reference: &Estimate) -> Option<Difference> {
         let d = self.value? - reference.value?;
@@ -73,7 +74,10 @@ impl Estimate {
         let q = super::stats::t975(reps.len() as f64 - 1.0);
         Some(Difference {
             value: d,
-            significant: d.abs() > q * se && d != 0.0,
+            // Below 5 groups a single run gets no interval, and a difference no test.
+            significant: reps.len() >= super::stats::MIN_GROUPS_FOR_INTERVAL
+                && d.abs() > q * se
+                && d != 0.0,
             se: Some(se),
             paired: true,
         })

@@ -286,7 +286,7 @@ impl ChunkSim {
             }
         }
         // Wrongful sanctions by path (no-errors counterfactual): persons and excess days.
-        let paths = errors.then(|| self.wrongful_paths());
+        let paths = errors.then(|| self.wrongful_paths(ctx));
         let mut by_path = [[0u64; 2]; 4];
         let c = g.contrast_mut(variant)?;
         c.records += cf.tally.records().iter().sum::<u64>();
@@ -325,19 +325,29 @@ impl ChunkSim {
     /// The path by which data errors can reach each person of the factual run: an
     /// erroneous record of their own, else one on a household member, else a listing
     /// through contacts, else none of these (system-wide: queue, chilling, scrutiny).
-    fn wrongful_paths(&self) -> impl Fn(usize) -> WrongfulPath + '_ {
+    fn wrongful_paths(&self, ctx: &Ctx<'_>) -> impl Fn(usize) -> WrongfulPath + '_ {
         let erroneous =
             |i: usize| self.lives.records[3 * i + 1] + self.lives.records[3 * i + 2] > 0;
-        let mut household = vec![false; self.household_start.len().saturating_sub(1)];
-        for i in 0..self.people.len() {
-            if erroneous(i) {
-                household[self.people.persons.household[i] as usize] = true;
+        // Reachable through a household member: a member with an erroneous record holds
+        // a household sanction treatment whose spill-over reaches this person.
+        let mut household = vec![false; self.people.len()];
+        let household_sanctions: Vec<usize> = (0..ctx.model.treatments.len())
+            .filter(|&t| {
+                let tr = &ctx.model.treatments[t];
+                tr.household && tr.kind == TreatmentKind::Sanction
+            })
+            .collect();
+        for e in (0..self.people.len()).filter(|&e| erroneous(e)) {
+            for &t in &household_sanctions {
+                for j in self.spillover_members(ctx, e as u32, t) {
+                    household[j as usize] = true;
+                }
             }
         }
         move |i| {
             if erroneous(i) {
                 WrongfulPath::Direct
-            } else if household[self.people.persons.household[i] as usize] {
+            } else if household[i] {
                 WrongfulPath::Household
             } else if self.lives.via_contacts[i] {
                 WrongfulPath::Association
