@@ -285,13 +285,18 @@ pub(super) fn audit(a: &Audit) -> String {
     let bars: Vec<Bar> = by_name(&a.disparate_impact)
         .into_iter()
         .flat_map(|(attr, rows)| {
-            rows.iter()
-                .filter_map(move |r| bar(format!("{attr} = {}", r.category), &r.ratio_sanctioned))
+            rows.iter().filter(|r| r.eligible).filter_map(move |r| {
+                let reference = if r.reference { " (reference)" } else { "" };
+                bar(
+                    format!("{attr} = {}{reference}", r.category),
+                    &r.ratio_sanctioned,
+                )
+            })
         })
         .collect();
     out.push_str(&bar_chart(
         "Sanction rate relative to the reference category (line: 95% interval)",
-        "rate ratio (1 = equal; above 1.25 fails the four-fifths rule)",
+        "adverse relative risk (1 = equal; eligible categories only; the four-fifths test of the Uniform Guidelines uses favourable rates, see the audit)",
         &bars,
     ));
     let amp: Vec<Bar> = by_name(&a.amplification)
