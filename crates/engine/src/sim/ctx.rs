@@ -327,8 +327,9 @@ impl<'m> Ctx<'m> {
 /// for each level (x, c) of `capture_level_categories` the mean among persons of
 /// category c of x. Attributes are drawn independently, so the mean of the product is
 /// the product of the means, with x's factor fixed at c's multiplier (so a single
-/// attribute's level is exactly that category's multiplier).
-fn capture_levels(model: &Model) -> Vec<Vec<f64>> {
+/// attribute's level is exactly that category's multiplier). Means are over the scored
+/// categories (`population.scored`): the unscored are never captured.
+pub(super) fn capture_levels(model: &Model) -> Vec<Vec<f64>> {
     let level = |fixed: Option<(usize, usize)>| -> Vec<f64> {
         model
             .sources
@@ -341,13 +342,28 @@ fn capture_levels(model: &Model) -> Vec<Vec<f64>> {
                     .enumerate()
                     .map(|(x, (a, m))| match fixed {
                         Some((fx, c)) if fx == x => m[c],
-                        _ => a
-                            .categories
-                            .shares
-                            .iter()
-                            .zip(m)
-                            .map(|(s, x)| s * x)
-                            .sum::<f64>(),
+                        // The mean over the persons the regime scores (only their
+                        // acts are captured): shares of unscored categories left out.
+                        _ => {
+                            let scored =
+                                |c: usize| model.scored.allowed.get(x).is_none_or(|v| v[c]);
+                            let shares = a.categories.shares.iter().enumerate();
+                            let total: f64 = shares
+                                .clone()
+                                .filter(|&(c, _)| scored(c))
+                                .map(|(_, s)| s)
+                                .sum();
+                            let mean: f64 = shares
+                                .filter(|&(c, _)| scored(c))
+                                .map(|(c, s)| s * m[c])
+                                .sum();
+                            let everyone = (0..m.len()).all(scored);
+                            match everyone {
+                                true => mean,
+                                false if total > 0.0 => mean / total,
+                                false => 1.0,
+                            }
+                        }
                     })
                     .product()
             })

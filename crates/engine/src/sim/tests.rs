@@ -296,3 +296,26 @@ fn attempt_process_is_poisson_and_additive() {
         );
     }
 }
+
+/// The equal-capture level is the mean capture multiplier over the persons the regime
+/// scores: with the minority (multiplier 2, share 0.1) unscored, the population level is
+/// the majority's 1, not 0.9 · 1 + 0.1 · 2 = 1.1.
+#[test]
+fn equal_capture_levels_average_over_the_scored() {
+    let text = include_str!("../../tests/cases/capture-level.toml");
+    let load = |t: &str| {
+        credsim_model::load(t, "levels", &credsim_model::Overrides::default())
+            .expect("loads")
+            .model
+    };
+    let everyone = super::ctx::capture_levels(&load(text));
+    assert!((everyone[0][0] - 1.1).abs() < 1e-12, "{everyone:?}");
+    let scored = text.replace(
+        "persons = 100000",
+        "persons = 100000\nscored = { group = [\"majority\"] }",
+    );
+    let levels = super::ctx::capture_levels(&load(&scored));
+    assert!((levels[0][0] - 1.0).abs() < 1e-12, "{levels:?}");
+    // The levels of each category stay that category's multiplier.
+    assert_eq!(levels[1..], [vec![1.0], vec![2.0]]);
+}
