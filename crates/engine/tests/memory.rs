@@ -61,8 +61,8 @@ fn default_preset_has_the_shape_the_sums_assume() {
 ///
 /// The equality also pins the size of the private `Event` (day u32, person u32, rank
 /// u8, tie u32, and `What`: 8-byte payload (the act's f64 time) plus tag = 16 bytes,
-/// align 8; laid out as 16 + 3·4 + 1 = 29, padded to 32): with 152 bytes of arrays,
-/// 200 holds only if `size_of::<Event>() == 32`.
+/// align 8; laid out as 16 + 3·4 + 1 = 29, padded to 32): with 204 bytes of arrays,
+/// 252 holds only if `size_of::<Event>() == 32`.
 #[test]
 fn chunk_bytes_per_person_of_the_default_preset() {
     let m = default_preset(None);
@@ -81,12 +81,13 @@ fn chunk_bytes_per_person_of_the_default_preset() {
         + 8 // multiplier: f64
         + 1 // reached: u8, the mechanisms that acted on the person (factual run)
         + 8 // assessed points: i64 (annual grading)
-        + 1; // assessment pending: bool (annual grading)
+        + 1 // assessment pending: bool (annual grading)
+        + 8; // the assessed grade's causes: u32 per kind (annual grading)
     // (no kept records, deterrence, chilling or contacts in this preset)
-    assert_eq!(arrays, 196);
+    assert_eq!(arrays, 204);
     let events = 1.5 * 32.0; // 1.5 pending events per person × 32-byte Event
-    let expected = arrays as f64 + events; // 196 + 48 = 244
-    assert_eq!(expected, 244.0);
+    let expected = arrays as f64 + events; // 204 + 48 = 252
+    assert_eq!(expected, 252.0);
     assert_eq!(chunk_bytes_per_person(&m), expected);
 }
 
@@ -106,7 +107,7 @@ fn persistent_and_in_flight_bytes() {
     );
     assert!((by_hand - 1.543938).abs() < 1e-6, "{by_hand}");
 
-    // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (244 B of chunk
+    // In flight, per thread: one chunk of 8192 persons × 1.5 slack × (252 B of chunk
     // state + 315 B of per-person outcomes) plus its tally, and the fold accumulator's
     // tally; plus 32 MB for binary and allocator.
     //
@@ -125,9 +126,9 @@ fn persistent_and_in_flight_bytes() {
     // × 8 B = 120 × 94 × 8 = 90,240 B.
     let tally = 120.0 * 94.0 * 8.0;
     assert_eq!(tally, 90_240.0);
-    let chunk = 8192.0 * 1.5 * (244.0 + outcomes) + tally; // 6,959,232 B
-    let in_flight = 2.0 * (chunk + tally) + 32e6; // 46,098,944 B
-    assert_eq!(in_flight, 46_098_944.0);
+    let chunk = 8192.0 * 1.5 * (252.0 + outcomes) + tally; // 7,057,536 B
+    let in_flight = 2.0 * (chunk + tally) + 32e6; // 46,295,552 B
+    assert_eq!(in_flight, 46_295_552.0);
     assert_eq!(est.in_flight, in_flight as u64);
     // The same at the national scale: in flight does not grow with persons.
     let national = MemoryEstimate::new(&default_preset(Some(NATIONAL)), 2);

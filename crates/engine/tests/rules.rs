@@ -688,3 +688,44 @@ fn false_record_rates_follow_their_category_multipliers() {
         );
     }
 }
+
+/// With a grading cadence, an own-scope sanction rests on the records behind the grade
+/// as assessed, not on records that arrived since: a `scope = "own"` rail ban keyed to
+/// D and a transport-domain record type start only in the months holding an assessment
+/// (periods 12 and 24 here), never in between, although transport records arrive all
+/// year. Without the cadence they start in other months too (the control).
+#[test]
+fn own_scope_causes_are_those_of_the_assessment() {
+    let text = graded_scenario("[grading]\nevery_days = 365\n")
+        .replace("scope = \"all\"", "scope = \"own\"")
+        .replace(
+            "[records.speeding]",
+            "[[behaviours]]\nid = \"fare_dodging\"\ndomain = \"transport\"\nrate_per_year = 0.5\n[records.fare_dodging]\npoints = -50\n[records.speeding]",
+        )
+        .replace(
+            "capture = { speeding = 1.0 }",
+            "capture = { speeding = 1.0, fare_dodging = 1.0 }",
+        );
+    let starts = |m: &Model| -> Vec<u64> {
+        let (o, _, _) = run_persons(m);
+        o.tally.periods.iter().map(|p| p.applications[0]).collect()
+    };
+    let graded = starts(&model(&text));
+    for (k, &n) in graded.iter().enumerate() {
+        if k != 12 && k != 24 {
+            assert_eq!(
+                n, 0,
+                "month {k}: an own-scope sanction started between assessments"
+            );
+        }
+    }
+    assert!(graded[12] > 0 && graded[24] > 0, "{graded:?}");
+    let continuous = starts(&model(&text.replace("[grading]\nevery_days = 365\n", "")));
+    assert!(
+        continuous
+            .iter()
+            .enumerate()
+            .any(|(k, &n)| k != 12 && k != 24 && n > 0),
+        "control: {continuous:?}"
+    );
+}

@@ -14,6 +14,9 @@ per_person! {
         assessed: i64 = 0, [Dims::when(d.graded)], init, warm;
         /// An assessment is scheduled for the person.
         pending: bool = false, [Dims::when(d.graded)], init, warm;
+        /// Domains of the records behind the assessed grade, `[person × 2 + kind]`
+        /// (sanction: adverse records; reward: favourable ones), as of the assessment.
+        cause: u32 = 0, [2 * Dims::when(d.graded)], init, cold;
     }
 }
 
@@ -27,6 +30,15 @@ impl ChunkSim {
         } else {
             self.points(i)
         }
+    }
+
+    /// Domains of the records behind the assessed grade for a treatment of this kind
+    /// (None without a grading cadence: the grade rests on the records active now).
+    #[inline]
+    pub(super) fn assessed_cause(&self, ctx: &Ctx<'_>, i: u32, kind: TreatmentKind) -> Option<u32> {
+        ctx.model.grading.is_some().then(|| {
+            self.people.grading.cause[2 * i as usize + (kind == TreatmentKind::Reward) as usize]
+        })
     }
 
     /// The score changed on `day`: schedules the person's next assessment, unless one
@@ -55,8 +67,13 @@ impl ChunkSim {
         let before = rules.score(self.people.grading.assessed[i as usize]);
         let now = self.points(i);
         self.people.grading.assessed[i as usize] = now;
+        // The grade's causes are those of this assessment until the next one.
+        let causes = [TreatmentKind::Sanction, TreatmentKind::Reward]
+            .map(|kind| self.live_cause_mask(ctx, i, kind));
+        let old = [2 * i as usize, 2 * i as usize + 1].map(|k| self.people.grading.cause[k]);
+        self.people.grading.cause[2 * i as usize..2 * i as usize + 2].copy_from_slice(&causes);
         self.tally.assessments += 1;
-        if rules.score(now) != before {
+        if rules.score(now) != before || causes != old {
             self.refresh(ctx, i, day, Some(before));
         }
     }

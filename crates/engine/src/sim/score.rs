@@ -131,7 +131,15 @@ impl ChunkSim {
     /// Domains of the person's active scored records that can cause a treatment of this
     /// kind, as a bit mask: adverse records (negative points) for a sanction, favourable
     /// ones (positive points) for a reward.
+    /// With a grading cadence, the causes of the grade as assessed.
     pub(super) fn cause_mask(&self, ctx: &Ctx<'_>, i: u32, kind: TreatmentKind) -> u32 {
+        self.assessed_cause(ctx, i, kind)
+            .unwrap_or_else(|| self.live_cause_mask(ctx, i, kind))
+    }
+
+    /// Domains of the person's records active now that can cause a treatment of this
+    /// kind, as a bit mask.
+    pub(super) fn live_cause_mask(&self, ctx: &Ctx<'_>, i: u32, kind: TreatmentKind) -> u32 {
         let s = ctx.scored_stride;
         let from = i as usize * 2 * s + if kind == TreatmentKind::Reward { s } else { 0 };
         self.people.score.scored[from..from + s]
