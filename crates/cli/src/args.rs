@@ -97,7 +97,7 @@ pub enum Command {
 }
 
 /// Which scenario to use.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScenarioArgs {
     /// Scenario file (TOML). Without it, --preset or the default preset is used.
     pub file: Option<PathBuf>,
@@ -106,7 +106,7 @@ pub struct ScenarioArgs {
     pub preset: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -156,6 +156,15 @@ pub struct RunArgs {
     /// type, domain, source, provenance, points). Large: about one row per record.
     #[arg(long)]
     pub records_table: bool,
+    /// Run R replicates (R ≥ 2): the scenario with R seeds, the first its own seed, the
+    /// others derived from it, each in a folder replicate-01 … of the output folder, and
+    /// pooled.json: every number of summary.json and every audit estimate as the mean
+    /// over the seeds, the standard deviation between them, the mean of the runs' own
+    /// standard errors and a t interval (docs/audit.md, "Replicates"). Read the pooled
+    /// interval for what the regime does in expectation; one run's interval holds its
+    /// population fixed.
+    #[arg(long, value_name = "R", value_parser = replicates)]
+    pub replicates: Option<u64>,
     /// Skip the audit (its counterfactual re-simulations); no audit.json is written.
     #[arg(long)]
     pub no_audit: bool,
@@ -234,6 +243,11 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
 fn persons(s: &str) -> Result<u64, String> {
     let max = credsim_model::validate::MAX_PERSONS;
     whole(s, 1, max, "the number of persons").map_err(|e| format!("{e}; person ids are 32-bit"))
+}
+
+/// `--replicates R`: 2 to 1,000 runs.
+fn replicates(s: &str) -> Result<u64, String> {
+    whole(s, 2, 1000, "the number of replicates")
 }
 
 /// `--set PATH=VALUE`.

@@ -75,7 +75,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(args) => run_scenario(args),
+        Command::Run(args) => match args.replicates {
+            Some(r) => run_replicates(args, r),
+            None => run_scenario(args).map(|folder| outln!("outputs: {}", folder.display())),
+        },
         Command::Presets => {
             print::presets();
             Ok(())
@@ -293,7 +296,64 @@ fn records_writer(
     }))
 }
 
-fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
+/// `credsim run --replicates R`: R runs of one scenario with seeds derived from its own,
+/// in one output folder (written atomically, as a run's), and their pooled numbers.
+fn run_replicates(args: args::RunArgs, r: u64) -> Result<(), CliError> {
+    let overrides = Overrides {
+        persons: args.persons,
+        years: args.years,
+        seed: args.seed,
+        sets: args.set.clone(),
+    };
+    let loaded = load(&args.scenario, &overrides)?;
+    let model = &loaded.model;
+    let target = output::Target::choose(args.out.as_deref(), model, args.force)?;
+    let staging = target.stage()?;
+    let width = r.to_string().len().max(2);
+    let (mut summaries, mut audits, mut typed, mut seeds) = (vec![], vec![], vec![], vec![]);
+    for k in 0..r {
+        let seed = credsim_engine::pool::replicate_seed(model.seed, k);
+        let mut run = args.clone();
+        run.replicates = None;
+        run.seed = Some(seed);
+        run.out = Some(staging.path(&format!("replicate-{:0width$}", k + 1)));
+        run.force = false;
+        run.quiet = true;
+        if !args.quiet {
+            eprintln!("replicate {}/{r}: seed {seed}", k + 1);
+        }
+        let folder = run_scenario(run)?;
+        summaries.push(folder::json::<serde_json::Value>(&folder, "summary.json")?);
+        if let Some(a) = folder::optional_json::<credsim_engine::Audit>(&folder, "audit.json")? {
+            audits.push(serde_json::to_value(&a).map_err(|e| CliError::Output(e.to_string()))?);
+            typed.push(a);
+        }
+        seeds.push(seed);
+    }
+    let pooled = serde_json::json!({
+        "credsim_version": credsim_engine::VERSION,
+        "scenario": model.name,
+        "scenario_seed": model.seed,
+        "seeds": seeds,
+        "replicates": r,
+        "overrides": output::override_args(&overrides),
+        "summary": credsim_engine::pool::pool(&summaries),
+        "audit": (!audits.is_empty()).then(|| credsim_engine::pool::pool(&audits)),
+    });
+    let text =
+        serde_json::to_string_pretty(&pooled).map_err(|e| CliError::Output(e.to_string()))?;
+    std::fs::write(staging.path("pooled.json"), text + "\n")
+        .map_err(|e| CliError::Output(format!("cannot write pooled.json: {e}")))?;
+    let folder = staging.finish()?;
+    if !args.quiet {
+        print::pooled(&typed, r);
+    }
+    outln!("outputs: {}", folder.display());
+    Ok(())
+}
+
+/// One run; returns its output folder.
+fn run_scenario(args: args::RunArgs) -> Result<std::path::PathBuf, CliError> {
     let overrides = Overrides {
         persons: args.persons,
         years: args.years,
@@ -427,6 +487,5 @@ fn run_scenario(args: args::RunArgs) -> Result<(), CliError> {
             print::audit_brief(a);
         }
     }
-    outln!("outputs: {}", folder.display());
-    Ok(())
+    Ok(folder)
 }

@@ -174,7 +174,7 @@ impl Staging {
     /// Writes the summary files and the report (from these values, not from the files),
     /// then renames the folder into place.
     pub fn commit(
-        mut self,
+        self,
         loaded: &Loaded,
         overrides: &Overrides,
         summary: &Summary,
@@ -205,6 +205,13 @@ impl Staging {
             scenario: Some((&loaded.scenario, &as_written)),
         };
         crate::report::write(&tmp, &report)?;
+        self.finish()
+    }
+
+    /// Renames the folder into place, its files written (a replicate set: its runs and
+    /// pooled.json).
+    pub fn finish(mut self) -> Result<PathBuf, CliError> {
+        let tmp = self.tmp.clone();
         // Complete: no longer a staging folder.
         fs::remove_file(tmp.join(STAGING_MARK)).map_err(|e| io("finish", &tmp, e))?;
         let folder = self.target.folder.clone();

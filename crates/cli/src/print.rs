@@ -200,6 +200,44 @@ fn acted(status: Status, name: &str) -> bool {
 }
 
 /// The few audit lines shown after a run.
+/// The key measures of a replicate set: mean over the seeds, its t interval, and the
+/// spread between seeds next to the runs' own standard errors.
+pub fn pooled(audits: &[Audit], r: u64) {
+    if audits.is_empty() {
+        outln!("{r} replicates (no audit); pooled.json has the summary's numbers pooled");
+        return;
+    }
+    outln!(
+        "Pooled over {r} seeds (mean [95% interval over seeds]; sd between seeds vs mean within-run se):"
+    );
+    for m in crate::measures::MEASURES {
+        let Some(label) = m.table else { continue };
+        let picked: Vec<&Estimate> = audits.iter().filter_map(|a| (m.get)(a)).collect();
+        let values: Vec<f64> = picked.iter().filter_map(|e| e.value).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let ses: Vec<f64> = picked.iter().filter_map(|e| e.se).collect();
+        let p = credsim_engine::pool::pooled(&values, Some(&ses));
+        let show = |x: Option<f64>| {
+            let e = Estimate {
+                value: x,
+                ..Estimate::default()
+            };
+            estimate(Some(&e), m.percent, Style::Terminal)
+        };
+        outln!(
+            "  {label}: {} [{}, {}]; sd {} vs se {} ({} runs)",
+            show(p.mean),
+            show(p.ci_low),
+            show(p.ci_high),
+            show(p.sd_between_seeds),
+            show(p.mean_within_se),
+            p.runs
+        );
+    }
+}
+
 pub fn audit_brief(a: &Audit) {
     outln!(
         "Audit (± 95% interval; `credsim audit FOLDER` shows all of it, docs/audit.md defines it)"

@@ -1271,3 +1271,47 @@ fn a_start_date_dates_the_outputs() {
         "calendar axis"
     );
 }
+
+/// `--replicates R`: R runs with derived seeds in one folder, and pooled.json whose
+/// means are the runs' means.
+#[test]
+fn replicates_are_pooled() {
+    let dir = scratch("replicates");
+    let o = credsim(
+        &dir,
+        &[
+            "run",
+            "--persons",
+            "20000",
+            "--years",
+            "2",
+            "--quiet",
+            "--replicates",
+            "2",
+            "--out",
+            "r",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let (a, b) = (
+        json(&dir.join("r/replicate-01/summary.json")),
+        json(&dir.join("r/replicate-02/summary.json")),
+    );
+    assert_ne!(a["seed"], b["seed"]);
+    let p = json(&dir.join("r/pooled.json"));
+    assert_eq!(p["seeds"][0], a["seed"]);
+    let n = |v: &serde_json::Value| v["sanctioned"]["persons_ever"].as_f64().expect("count");
+    assert_eq!(
+        p["summary"]["sanctioned"]["persons_ever"]["mean"].as_f64(),
+        Some((n(&a) + n(&b)) / 2.0)
+    );
+    let est = &p["audit"]["wrongful"]["persons_wrongly_sanctioned"];
+    assert_eq!(est["runs"], 2);
+    assert!(
+        est["mean_within_se"].is_number() && est["ci_low"].is_number(),
+        "{est}"
+    );
+    assert!(!dir.join("r/.credsim-staging").exists());
+    let bad = credsim(&dir, &["run", "--quiet", "--replicates", "1"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+}

@@ -9,6 +9,7 @@ mod buffers;
 pub mod cost;
 pub mod network;
 mod per_person;
+pub mod pool;
 pub mod population;
 pub mod rng;
 pub mod sim;
