@@ -296,15 +296,20 @@ fn records_writer(
     }))
 }
 
-/// `credsim run --replicates R`: R runs of one scenario with seeds derived from its own,
-/// in one output folder (written atomically, as a run's), and their pooled numbers.
-fn run_replicates(args: args::RunArgs, r: u64) -> Result<(), CliError> {
-    let overrides = Overrides {
+/// The scenario overrides of `credsim run`'s arguments.
+fn overrides_of(args: &args::RunArgs) -> Overrides {
+    Overrides {
         persons: args.persons,
         years: args.years,
         seed: args.seed,
         sets: args.set.clone(),
-    };
+    }
+}
+
+/// `credsim run --replicates R`: R runs of one scenario with seeds derived from its own,
+/// in one output folder (written atomically, as a run's), and their pooled numbers.
+fn run_replicates(args: args::RunArgs, r: u64) -> Result<(), CliError> {
+    let overrides = overrides_of(&args);
     let loaded = load(&args.scenario, &overrides)?;
     let model = &loaded.model;
     let target = output::Target::choose(args.out.as_deref(), model, args.force)?;
@@ -354,12 +359,7 @@ fn run_replicates(args: args::RunArgs, r: u64) -> Result<(), CliError> {
 
 /// One run; returns its output folder.
 fn run_scenario(args: args::RunArgs) -> Result<std::path::PathBuf, CliError> {
-    let overrides = Overrides {
-        persons: args.persons,
-        years: args.years,
-        seed: args.seed,
-        sets: args.set.clone(),
-    };
+    let overrides = overrides_of(&args);
     let loaded = load(&args.scenario, &overrides)?;
     warn(&args.scenario, &loaded);
     let model = &loaded.model;
