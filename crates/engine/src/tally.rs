@@ -226,6 +226,9 @@ counts! {
         pub granted: Vec<u64>,
         /// Appeals, repair and behavioural responses in the period.
         pub responses: ResponseTally,
+        /// Persons ever in each "ever" state by the period's end (cumulative; see
+        /// [`Layout`]'s `ever_*`).
+        pub ever: Vec<u64>,
     }
 }
 
@@ -365,6 +368,7 @@ impl Tally {
                     denied: vec![0; s],
                     granted: vec![0; s],
                     responses: ResponseTally::default(),
+                    ever: vec![0; 32],
                 };
                 model.period_ends.len()
             ],
@@ -481,6 +485,7 @@ mod tests {
             denied: vec![],
             granted: vec![],
             responses: ResponseTally::default(),
+            ever: vec![],
         };
         // 10 persons: ranks 1 → 900, 2–3 → 950, 4–10 → 1000.
         assert_eq!(p.score_quantile(0.1), Some(900));

@@ -663,3 +663,37 @@ fn score_distribution_adds_up_and_matches_the_poisson_window() {
         persons as f64 * p0
     );
 }
+
+/// The time series' cumulative columns: `ever_listed_L` never falls, is never below the
+/// persons on the list now, and ends at the summary's persons ever listed;
+/// `denied_attempts_to_date_S` adds up the month's denied attempts and ends at the
+/// summary's denied attempts of the service's domain.
+#[test]
+fn cumulative_columns_add_up() {
+    let toml = analytic_scenario(None, 20_000)
+        + "\n[[lists]]\nid = \"low\"\nkind = \"black\"\ntriggers = [{ grade = \"D\" }]\nduration_days = 200\n"
+        + "[[services]]\nid = \"rail\"\ndomain = \"traffic\"\nattempts_per_year = 2.0\n"
+        + "[[treatments]]\nid = \"ban\"\nkind = \"sanction\"\nservice = \"rail\"\ntrigger = { list = \"low\" }\nscope = \"all\"\n";
+    let m = model(&toml);
+    let (o, s) = run(&m);
+    let t = credsim_engine::summary::timeseries(&m, &o);
+    let col = |name: &str| t.column(name).unwrap_or_else(|| panic!("column {name}"));
+    let (now, ever) = (col("listed_low"), col("ever_listed_low"));
+    assert!(ever.windows(2).all(|w| w[0] <= w[1]));
+    assert!(now.iter().zip(&ever).all(|(n, e)| n <= e));
+    assert_eq!(
+        ever.last().copied(),
+        Some(s.listed["low"].persons_ever as f64)
+    );
+    let (month, to_date) = (
+        col("denied_attempts_traffic"),
+        col("denied_attempts_to_date_rail"),
+    );
+    let mut sum = 0.0;
+    for (m, d) in month.iter().zip(&to_date) {
+        sum += m;
+        assert_eq!(sum, *d);
+    }
+    assert_eq!(sum, s.sanctions["traffic"].attempts as f64);
+    assert!(sum > 0.0);
+}

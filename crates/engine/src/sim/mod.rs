@@ -453,7 +453,9 @@ impl ChunkSim {
                 self.lives.year_grade[i] = to;
             }
         }
-        let p = &mut self.tally.periods[k];
+        let t = &mut self.tally;
+        t.periods[k].ever.copy_from_slice(&t.ever);
+        let p = &mut t.periods[k];
         p.occupancy.copy_from_slice(&self.occupancy);
         p.score_sum = self.score_sum;
         if ctx.full {

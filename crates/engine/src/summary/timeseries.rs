@@ -77,6 +77,16 @@ pub mod column {
         format!("listed_{list}")
     }
 
+    /// Persons ever on a list by the period's end.
+    pub fn ever_listed(list: &str) -> String {
+        format!("ever_listed_{list}")
+    }
+
+    /// Denied attempts to use a service from the start to the period's end.
+    pub fn denied_attempts_to_date(service: &str) -> String {
+        format!("denied_attempts_to_date_{service}")
+    }
+
     /// The chilling factor in force for a category (or for everyone).
     pub fn chilling(category: Option<&str>) -> String {
         match category {
@@ -276,6 +286,18 @@ pub fn timeseries(model: &Model, outcome: &Outcome) -> Table {
     }
 }
 
+/// The services some sanction treatment restricts, in service order.
+fn sanctioned_services(model: &Model) -> Vec<usize> {
+    (0..model.services.len())
+        .filter(|&s| {
+            model
+                .treatments
+                .iter()
+                .any(|t| t.service == s && t.kind == TreatmentKind::Sanction)
+        })
+        .collect()
+}
+
 /// The columns' names, in the order of [`period_row`]'s cells.
 fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
     let mut columns = vec![
@@ -302,6 +324,7 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
     }
     for l in &model.lists {
         columns.push(column::listed(&l.id));
+        columns.push(column::ever_listed(&l.id));
     }
     columns.extend([column::SANCTIONED.into(), "under_scrutiny".into()]);
     for p in Provenance::ALL {
@@ -321,6 +344,9 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
     }
     for d in &model.domains {
         columns.push(format!("granted_attempts_{d}"));
+    }
+    for s in sanctioned_services(model) {
+        columns.push(column::denied_attempts_to_date(&model.services[s].id));
     }
     if groups.appeals {
         columns.extend(
@@ -381,6 +407,7 @@ fn period_row(
     }
     for l in 0..model.lists.len() {
         row.push(Cell::Int(p.occupancy[layout.list(l)] as i64));
+        row.push(Cell::Int(p.ever[layout.ever_list(l)] as i64));
     }
     row.push(Cell::Int(p.occupancy[layout.any_sanction()] as i64));
     row.push(Cell::Int(p.occupancy[layout.scrutiny()] as i64));
@@ -406,6 +433,13 @@ fn period_row(
         }
         row.extend(apps.into_iter().map(Cell::Int));
         row.extend(attempts.into_iter().map(Cell::Int));
+    }
+    for s in sanctioned_services(model) {
+        let to_date: u64 = outcome.tally.periods[..=k]
+            .iter()
+            .map(|q| q.denied[s])
+            .sum();
+        row.push(Cell::Int(to_date as i64));
     }
     let r = &p.responses;
     let int = |x: u64| Cell::Int(x as i64);
