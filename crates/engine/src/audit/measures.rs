@@ -18,9 +18,7 @@ mod impact;
 struct Counts<'a> {
     model: &'a Model,
     audit: &'a AuditTally,
-    /// Every group's counts added up.
-    all: GroupTally,
-    /// The jackknife's totals, built once.
+    /// The jackknife's totals (the whole population's included), built once.
     jackknife: super::tally::Jackknife,
     /// Persons in all groups.
     persons: f64,
@@ -30,6 +28,11 @@ struct Counts<'a> {
 }
 
 impl Counts<'_> {
+    /// Every group's counts added up.
+    fn all(&self) -> &GroupTally {
+        &self.jackknife.all
+    }
+
     /// The model has this counterfactual.
     fn has(&self, v: Variant) -> bool {
         self.audit.variants.contains(&v)
@@ -45,7 +48,7 @@ impl Counts<'_> {
 
     /// Whether the mechanism of counterfactual `v` acted anywhere in the run.
     fn status(&self, v: Variant) -> Status {
-        if self.all.acted & (1 << v.row()) != 0 {
+        if self.all().acted & (1 << v.row()) != 0 {
             Status::Acted
         } else {
             Status::NotTriggered
@@ -80,11 +83,11 @@ impl Audit {
         let cx = Counts {
             model,
             audit,
-            all: audit.total(None),
             jackknife: super::tally::Jackknife::new(audit),
             persons: audit.groups.iter().map(|g| g.persons).sum::<u64>() as f64,
             not_applicable: std::cell::Cell::new(false),
         };
+        let groups = audit.groups.iter().filter(|g| g.persons > 0).count();
         Audit {
             credsim_version: crate::VERSION.to_string(),
             scenario: model.name.clone(),
@@ -92,8 +95,8 @@ impl Audit {
             seed: model.seed,
             persons: model.persons,
             counterfactuals: audit.variants.iter().map(|v| v.label(model)).collect(),
-            jackknife_groups: audit.groups.iter().filter(|g| g.persons > 0).count(),
-            intervals: Intervals::for_groups(audit.groups.iter().filter(|g| g.persons > 0).count()),
+            jackknife_groups: groups,
+            intervals: Intervals::for_groups(groups),
             wrongful: cx.section(Variant::NoErrors, wrongful),
             cross_context: cross_context(&cx),
             disparate_impact: disparate_impact(&cx),
@@ -120,14 +123,8 @@ fn wrongful(cx: &Counts<'_>) -> Option<Wrongful> {
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_errors.only_factual, g.sanctioned)),
         person_days_wrongly_sanctioned: cx.est(|g| cx.total(g, g.no_errors.excess_days as f64)),
         gross_share_of_sanction_days: cx.est(|g| ratio(g.no_errors.excess_days, g.sanction_days)),
-        net_share_of_sanction_days_caused_by_errors: cx.est(|g| {
-            ratio(g.sanction_days, g.sanction_days.max(1))
-                .map(|_| {
-                    (g.sanction_days as f64 - g.no_errors.sanction_days as f64)
-                        / g.sanction_days as f64
-                })
-                .filter(|_| g.sanction_days > 0)
-        }),
+        net_share_of_sanction_days_caused_by_errors: cx
+            .est(|g| days_removed_share(g, &g.no_errors)),
         persons_spared_by_errors: cx.est(|g| cx.total(g, g.no_errors.only_counterfactual as f64)),
         person_days_spared_by_errors: cx.est(|g| cx.total(g, g.no_errors.spared_days as f64)),
         by_path: WrongfulPath::ALL
@@ -170,7 +167,7 @@ fn cross_context(cx: &Counts<'_>) -> CrossContext {
         })
     };
     let split = |parts: Parts| ContextSplit {
-        total: parts(&cx.all)[2],
+        total: parts(cx.all())[2],
         in_context: cx.est(move |g| ratio(parts(g)[0], parts(g)[2])),
         cross_context: cx.est(move |g| ratio(parts(g)[1], parts(g)[2])),
         no_own_record: cx.est(move |g| {
@@ -196,12 +193,7 @@ fn cross_context(cx: &Counts<'_>) -> CrossContext {
             share_of_sanctioned_persons: cx.est(|g| ratio(g.own_scope.only_factual, g.sanctioned)),
             sanction_days_only_through_scope: cx
                 .est(|g| cx.total(g, g.sanction_days as f64 - g.own_scope.sanction_days as f64)),
-            share_of_sanction_days: cx.est(|g| {
-                (g.sanction_days > 0).then(|| {
-                    (g.sanction_days as f64 - g.own_scope.sanction_days as f64)
-                        / g.sanction_days as f64
-                })
-            }),
+            share_of_sanction_days: cx.est(|g| days_removed_share(g, &g.own_scope)),
         }),
     }
 }
@@ -266,12 +258,7 @@ fn protected_conduct(cx: &Counts<'_>) -> Option<Protected> {
         status: cx.status(Variant::NoProtected),
         share_of_deductions: cx.est(|g| ratio(g.deducted_protected, g.deducted)),
         share_of_listed_persons: cx.est(|g| ratio(g.no_protected.listed_only_factual, g.listed)),
-        share_of_sanction_days: cx.est(|g| {
-            (g.sanction_days > 0).then(|| {
-                (g.sanction_days as f64 - g.no_protected.sanction_days as f64)
-                    / g.sanction_days as f64
-            })
-        }),
+        share_of_sanction_days: cx.est(|g| days_removed_share(g, &g.no_protected)),
     })
 }
 
@@ -282,12 +269,12 @@ fn amplification(cx: &Counts<'_>) -> IndexMap<String, Amplification> {
         .domains
         .iter()
         .enumerate()
-        .filter(|&(d, _)| cx.all.genuine[d] > 0)
+        .filter(|&(d, _)| cx.all().genuine[d] > 0)
         .map(|(d, name)| {
             (
                 name.clone(),
                 Amplification {
-                    genuine_records: cx.all.genuine[d],
+                    genuine_records: cx.all().genuine[d],
                     sanction_days_per_genuine_record: cx
                         .est(|g| ratio(g.amplified_days[d], g.genuine[d])),
                     denied_attempts_per_record: cx
@@ -317,12 +304,7 @@ fn scrutiny_feedback(cx: &Counts<'_>) -> Option<ScrutinyFeedback> {
             (g.records > 0)
                 .then(|| (g.records as f64 - g.no_scrutiny.records as f64) / g.records as f64)
         }),
-        share_of_sanction_days: cx.est(|g| {
-            (g.sanction_days > 0).then(|| {
-                (g.sanction_days as f64 - g.no_scrutiny.sanction_days as f64)
-                    / g.sanction_days as f64
-            })
-        }),
+        share_of_sanction_days: cx.est(|g| days_removed_share(g, &g.no_scrutiny)),
         persons_sanctioned_because_of_scrutiny: cx
             .est(|g| cx.total(g, g.no_scrutiny.only_factual as f64)),
     })
@@ -338,7 +320,7 @@ fn mobility(cx: &Counts<'_>) -> Mobility {
         .unwrap_or_default();
     let n = grades.len();
     let transitions: Vec<Vec<u64>> = (0..n)
-        .map(|a| (0..n).map(|b| cx.all.transitions[a * n + b]).collect())
+        .map(|a| (0..n).map(|b| cx.all().transitions[a * n + b]).collect())
         .collect();
     let transition_shares = transitions
         .iter()
@@ -348,7 +330,7 @@ fn mobility(cx: &Counts<'_>) -> Mobility {
         })
         .collect();
     let stays = |pick: fn(&GroupTally) -> &Vec<(u32, bool)>| Stays {
-        entered: pick(&cx.all).len() as u64,
+        entered: pick(cx.all()).len() as u64,
         median_days: cx.est(|g| km_quantile(pick(g), 0.5)),
         p90_days: cx.est(|g| km_quantile(pick(g), 0.9)),
         share_never_leaving: cx.est(|g| {
@@ -382,7 +364,7 @@ fn concentration(cx: &Counts<'_>) -> Concentration {
 fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
     let errors = cx.has(Variant::NoErrors);
     (cx.has(Variant::NoAppeals)).then(|| {
-        let r = &cx.all.responses;
+        let r = &cx.all().responses;
         let wrongful =
             |v: &Contrast, base: &Contrast| v.sanction_days as f64 - base.sanction_days as f64;
         let factual_wrongful =
@@ -462,7 +444,7 @@ fn appeals(cx: &Counts<'_>) -> Option<AppealsAudit> {
                 )
             }),
             erroneous_records_followed_365_days: cx
-                .all
+                .all()
                 .erroneous_arrivals
                 .iter()
                 .filter(|&&a| a.saturating_add(365) < h)
@@ -492,7 +474,7 @@ fn responses(cx: &Counts<'_>) -> Option<ResponsesAudit> {
             status: cx.status(Variant::NoResponses),
             change_in_violations: change(0),
             change_in_protected_conduct: change(1),
-            deterred_acts: cx.all.responses.deterred_acts,
+            deterred_acts: cx.all().responses.deterred_acts,
             change_in_sanction_days: days_change(|g| &g.no_responses),
             change_in_persons_sanctioned: cx.est(|g| {
                 let base = g.no_responses.sanctioned;
@@ -511,12 +493,7 @@ fn association(cx: &Counts<'_>) -> Option<AssociationAudit> {
         share_of_sanctioned_persons: cx.est(|g| ratio(g.no_association.only_factual, g.sanctioned)),
         persons_listed_only_through_contacts: cx
             .est(|g| cx.total(g, g.no_association.listed_only_factual as f64)),
-        share_of_sanction_days: cx.est(|g| {
-            (g.sanction_days > 0).then(|| {
-                (g.sanction_days as f64 - g.no_association.sanction_days as f64)
-                    / g.sanction_days as f64
-            })
-        }),
+        share_of_sanction_days: cx.est(|g| days_removed_share(g, &g.no_association)),
     })
 }
 
@@ -544,11 +521,18 @@ fn disproportion(cx: &Counts<'_>) -> Disproportion {
             .filter(|&(c, _)| c != 1 || cx.model.minor_gravity.is_some())
             .map(|(c, name)| GravityClass {
                 class: name.to_string(),
-                persons: cx.all.gravity_classes[c][0],
+                persons: cx.all().gravity_classes[c][0],
                 persons_sanctioned: cx.est(|g| cx.total(g, g.gravity_classes[c][1] as f64)),
                 sanction_days: cx.est(|g| cx.total(g, g.gravity_classes[c][2] as f64)),
                 share_of_sanction_days: share(c, 2, |g| g.sanction_days),
             })
             .collect(),
     }
+}
+
+/// The share of the factual run's sanction-days a counterfactual does not have (net:
+/// days it adds elsewhere are subtracted; None without sanction-days).
+fn days_removed_share(g: &GroupTally, without: &Contrast) -> Option<f64> {
+    (g.sanction_days > 0)
+        .then(|| (g.sanction_days as f64 - without.sanction_days as f64) / g.sanction_days as f64)
 }

@@ -22,10 +22,10 @@ pub(crate) use lives::{Lives, NEVER, Observed};
 pub use readings::Difference;
 pub use schema::*;
 pub use stats::{Estimate, FEW_GROUPS, MIN_GROUPS_FOR_INTERVAL, interval_quantile, t975};
-pub(crate) use tally::fair_pairs;
 pub use tally::{
     ACT_CLASSES, AuditTally, CategoryCounts, Contrast, FAIR, FairCounts, GroupTally, WrongfulPath,
 };
+pub(crate) use tally::{category_offsets, fair_pairs};
 pub use variant::Variant;
 pub use variant::carries_capture;
 pub(crate) use variant::{Reach, capture_level_categories};

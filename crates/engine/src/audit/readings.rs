@@ -71,13 +71,11 @@ impl Estimate {
         }
         let reps: Vec<f64> = b.iter().zip(a).map(|(y, x)| y - x).collect();
         let se = super::stats::jackknife_se(&reps)?;
-        let q = super::stats::t975(reps.len() as f64 - 1.0);
+        // Below 5 groups a single run gets no interval, and a difference no test.
+        let q = super::stats::interval_quantile(reps.len());
         Some(Difference {
             value: d,
-            // Below 5 groups a single run gets no interval, and a difference no test.
-            significant: reps.len() >= super::stats::MIN_GROUPS_FOR_INTERVAL
-                && d.abs() > q * se
-                && d != 0.0,
+            significant: q.is_some_and(|q| d.abs() > q * se) && d != 0.0,
             se: Some(se),
             paired: true,
         })

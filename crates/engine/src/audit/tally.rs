@@ -436,12 +436,29 @@ impl GroupTally {
     }
 }
 
+/// Where each attribute's categories start in the audit's flat per-category counts.
+pub(crate) fn category_offsets(model: &Model) -> Vec<usize> {
+    model
+        .attributes
+        .iter()
+        .scan(0, |acc, at| {
+            let o = *acc;
+            *acc += at.categories.values.len();
+            Some(o)
+        })
+        .collect()
+}
+
 /// Where each pair of attributes' cells start in [`GroupTally::fair`]: `(x, y, offset)`
 /// for x < y, after the marginal categories.
 pub(crate) fn fair_pairs(model: &Model) -> Vec<(usize, usize, usize)> {
     let k = |x: usize| model.attributes[x].categories.values.len();
     let n = model.attributes.len();
-    let mut at: usize = (0..n).map(k).sum();
+    let mut at: usize = model
+        .attributes
+        .iter()
+        .map(|a| a.categories.values.len())
+        .sum();
     let mut v = Vec::new();
     for x in 0..n {
         for y in x + 1..n {
@@ -455,10 +472,12 @@ pub(crate) fn fair_pairs(model: &Model) -> Vec<(usize, usize, usize)> {
 /// Entries of [`GroupTally::fair`].
 fn fair_cells(model: &Model) -> usize {
     let k = |x: usize| model.attributes[x].categories.values.len();
-    let marginal: usize = (0..model.attributes.len()).map(k).sum();
-    marginal
-        + fair_pairs(model)
+    match fair_pairs(model).last() {
+        Some(&(x, y, at)) => at + k(x) * k(y),
+        None => model
+            .attributes
             .iter()
-            .map(|&(x, y, _)| k(x) * k(y))
-            .sum::<usize>()
+            .map(|a| a.categories.values.len())
+            .sum(),
+    }
 }

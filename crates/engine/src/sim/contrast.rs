@@ -2,20 +2,7 @@
 //! counts and the contrast with a counterfactual, and the persons table.
 
 use super::*;
-use crate::audit::{ACT_CLASSES, fair_pairs};
-
-/// Where each attribute's categories start in the audit's flat per-category counts.
-pub(super) fn category_offsets(model: &Model) -> Vec<usize> {
-    model
-        .attributes
-        .iter()
-        .scan(0, |acc, at| {
-            let o = *acc;
-            *acc += at.categories.values.len();
-            Some(o)
-        })
-        .collect()
-}
+use crate::audit::{ACT_CLASSES, category_offsets, fair_pairs};
 
 /// A person's gravity class from the gravity of their genuine acts (sum G and largest
 /// act): 0 when G = 0 (no conduct of any gravity: a sanction is unjustified), 1 when

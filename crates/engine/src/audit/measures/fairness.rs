@@ -80,7 +80,7 @@ fn error_rates(cx: &Counts<'_>, x: &Group, r: Option<&Group>, base: usize) -> Er
         }
         _ => none(),
     };
-    let f = &cx.all.fair[at];
+    let f = &cx.all().fair[at];
     ErrorRates {
         positives: n(f, base, 0, 1) + n(f, base, 1, 1),
         false_positive_rate: est(fpr),
@@ -119,7 +119,7 @@ fn set(cx: &Counts<'_>, groups: Vec<Group>, reference: Option<usize>) -> Fairnes
                 let rewarded = rewards && !x.small;
                 FairnessGroup {
                     group: x.name.clone(),
-                    persons: persons(&cx.all.fair[at]),
+                    persons: persons(&cx.all().fair[at]),
                     eligible: x.eligible,
                     reference: r.is_some_and(|r| r.at == at),
                     too_small: x.small,
@@ -155,9 +155,7 @@ fn set(cx: &Counts<'_>, groups: Vec<Group>, reference: Option<usize>) -> Fairnes
 pub(super) fn fairness(cx: &Counts<'_>) -> Fairness {
     let m = cx.model;
     let values = |x: usize| &m.attributes[x].categories.values;
-    let offsets: Vec<usize> = (0..m.attributes.len())
-        .map(|x| (0..x).map(|j| values(j).len()).sum())
-        .collect();
+    let offsets = crate::audit::category_offsets(m);
     let attributes = m
         .attributes
         .iter()
@@ -187,7 +185,7 @@ pub(super) fn fairness(cx: &Counts<'_>) -> Fairness {
                         at,
                         name: format!("{} = {}, {} = {}", a.id, values(x)[c], b.id, values(y)[d]),
                         eligible: m.eligible(x, c) && m.eligible(y, d),
-                        small: persons(&cx.all.fair[at]) < MIN_CELL_PERSONS,
+                        small: persons(&cx.all().fair[at]) < MIN_CELL_PERSONS,
                     });
                 }
             }

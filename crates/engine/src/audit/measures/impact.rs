@@ -62,11 +62,11 @@ fn level_counts(g: &GroupTally, level: Option<usize>) -> Option<&CategoryCounts>
 /// the reference category, and the same under equal capture.
 pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<CategoryImpact>> {
     let mut disparate_impact = IndexMap::new();
-    let mut offset = 0;
+    let offsets = crate::audit::category_offsets(cx.model);
+    let levels = capture_levels(cx);
     for (x, attr) in cx.model.attributes.iter().enumerate() {
         let k = attr.categories.values.len();
-        let start = offset;
-        offset += k;
+        let start = offsets[x];
         let rate = move |cats: &CategoryCounts, c: usize, j: usize| {
             ratio(cats[start + c][j], cats[start + c][0])
         };
@@ -74,7 +74,6 @@ pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<Category
         let eligible: Vec<bool> = (0..k).map(|c| cx.model.eligible(x, c)).collect();
         let reference = reference(cx.model, x);
         let carries = crate::audit::carries_capture(cx.model, x);
-        let levels = capture_levels(cx);
         let rows = (0..k)
             .map(|c| {
                 let is_ref = reference == Some(c);
@@ -111,7 +110,7 @@ pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<Category
                 };
                 CategoryImpact {
                     category: attr.categories.values[c].clone(),
-                    persons: cx.all.categories[start + c][0],
+                    persons: cx.all().categories[start + c][0],
                     reference: is_ref,
                     eligible: eligible[c],
                     rate_sanctioned: cx.est(|g| rate(&g.categories, c, 1)),
@@ -155,7 +154,7 @@ pub(super) fn disparate_impact(cx: &Counts<'_>) -> IndexMap<String, Vec<Category
                             } else {
                                 format!("{j}+")
                             },
-                            persons: cx.all.categories_by_acts[start + c][j],
+                            persons: cx.all().categories_by_acts[start + c][j],
                             rate_sanctioned: cx.est(|g| {
                                 let n = &g.categories_by_acts[start + c];
                                 ratio(n[ACT_CLASSES + j], n[j])
