@@ -11,6 +11,7 @@ pub mod bench;
 pub mod compare;
 pub mod fmt;
 pub mod folder;
+pub mod job;
 pub mod measures;
 pub mod output;
 pub mod print;
