@@ -39,7 +39,7 @@ pub struct RecordLog {
     pub record_type: Vec<u16>,
     /// Source index.
     pub source: Vec<u16>,
-    /// Provenance (0 true, 1 false, 2 misattributed).
+    /// Provenance (0 true, 1 false, 2 misattributed, 3 tampered).
     pub provenance: Vec<u8>,
 }
 
@@ -70,6 +70,8 @@ pub struct PersonBatch {
     pub grade: Vec<Option<u8>>,
     /// Records that arrived, by provenance.
     pub records: [Vec<u32>; 3],
+    /// Tampered records filed on the person (empty without attacks).
+    pub records_tampered: Vec<u32>,
     /// Days under at least one sanction.
     pub sanction_days: Vec<u32>,
     /// Days on at least one list.

@@ -160,6 +160,13 @@ impl CostEstimate {
                     Some(Reach::Protected) => reached(protected),
                     Some(Reach::Scrutiny) => reached(adverse + false_records),
                     Some(Reach::Capture) => reached(captured),
+                    // At most the attacks' share of persons (an upper bound).
+                    Some(Reach::Tamper) => model
+                        .attacks
+                        .iter()
+                        .map(|a| a.share)
+                        .sum::<f64>()
+                        .min(1.0),
                 }
             })
             .sum();

@@ -109,10 +109,14 @@ pub enum Provenance {
     False = 1,
     /// About a real act of someone else.
     Misattributed = 2,
+    /// Inserted by an attack on the store (`[[attacks]]`; counted apart, in
+    /// [`TamperTally`], so runs without attacks keep their three-way counts).
+    Tampered = 3,
 }
 
 impl Provenance {
-    /// All provenances, in index order.
+    /// The provenances of every run, in index order (`Tampered` exists only with
+    /// attacks and is counted apart).
     pub const ALL: [Provenance; 3] = [
         Provenance::True,
         Provenance::False,
@@ -125,6 +129,7 @@ impl Provenance {
             Provenance::True => "true",
             Provenance::False => "false",
             Provenance::Misattributed => "misattributed",
+            Provenance::Tampered => "tampered",
         }
     }
 }
@@ -229,6 +234,73 @@ counts! {
         /// Persons ever in each "ever" state by the period's end (cumulative; see
         /// [`Layout`]'s `ever_*`).
         pub ever: Vec<u64>,
+        /// Tampered records that arrived in the period (0 without attacks).
+        pub tampered: u64,
+    }
+}
+
+/// Defences counted per attack (`credsim_model::Defence` order).
+pub const DEFENCES: usize = 5;
+
+counts! {
+    /// Tampering with the store (`[[attacks]]`; every vector empty without attacks).
+    /// Per attack a: `[a]`; per attack and defence d: `[a × DEFENCES + d]`, each defence
+    /// counted as if it were the only one (the periodic ones are decided when the record
+    /// is tampered with; complaints as they happen, until the record is repaired).
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct TamperTally {
+        /// Persons the attack hit (it inserted or deleted at least one record).
+        pub persons: Vec<u64>,
+        /// Records inserted or deleted.
+        pub records: Vec<u64>,
+        /// Tampered records that arrived, per source (inserts).
+        pub by_source: Vec<u64>,
+        /// Tampered records that arrived, per record type (inserts).
+        pub by_type: Vec<u64>,
+        /// Records the defence can see (its guarantee covers them).
+        pub visible: Vec<u64>,
+        /// Of those, detected before the horizon.
+        pub detected: Vec<u64>,
+        /// Σ days from tampering to detection over those.
+        pub detection_days: Vec<u64>,
+        /// Visible records detected at the first check after the tampering.
+        pub first_check: Vec<u64>,
+        /// Sampling: visible records by the number of audits left after the tampering,
+        /// `[a × (audits + 1) + n]` (for the analytic detection probability).
+        pub audits_left: Vec<u64>,
+        /// Records detected by some defence before the horizon.
+        pub detected_any: Vec<u64>,
+        /// Σ days from tampering to the first detection over those.
+        pub first_detection_days: Vec<u64>,
+        /// Records repaired before the horizon.
+        pub repaired: Vec<u64>,
+        /// Complaints that revealed tampered records (one per complaint).
+        pub complaints: u64,
+    }
+}
+
+impl TamperTally {
+    /// Empty counts for a model (no vectors without attacks).
+    pub fn new(model: &Model) -> TamperTally {
+        let a = model.attacks.len();
+        if a == 0 {
+            return TamperTally::default();
+        }
+        TamperTally {
+            persons: vec![0; a],
+            records: vec![0; a],
+            by_source: vec![0; model.sources.len()],
+            by_type: vec![0; model.behaviours.len()],
+            visible: vec![0; a * DEFENCES],
+            detected: vec![0; a * DEFENCES],
+            detection_days: vec![0; a * DEFENCES],
+            first_check: vec![0; a * DEFENCES],
+            audits_left: vec![0; a * (model.check_days(credsim_model::Defence::Sampling).len() + 1)],
+            detected_any: vec![0; a],
+            first_detection_days: vec![0; a],
+            repaired: vec![0; a],
+            complaints: 0,
+        }
     }
 }
 
@@ -311,6 +383,8 @@ counts! {
         pub assessments: u64,
         /// Appeals, repair and responses over the whole run.
         pub responses: ResponseTally,
+        /// Tampering with the store and its detection (empty without attacks).
+        pub tamper: TamperTally,
         /// Per reporting period.
         pub periods: Vec<PeriodTally>,
     }
@@ -357,6 +431,7 @@ impl Tally {
             events: 0,
             assessments: 0,
             responses: ResponseTally::default(),
+            tamper: TamperTally::new(model),
             periods: vec![
                 PeriodTally {
                     occupancy: vec![0; layout.len()],
@@ -369,6 +444,7 @@ impl Tally {
                     granted: vec![0; s],
                     responses: ResponseTally::default(),
                     ever: vec![0; 32],
+                    tampered: 0,
                 };
                 model.period_ends.len()
             ],
@@ -393,6 +469,7 @@ impl Tally {
             events: 0,
             assessments: 0,
             responses: ResponseTally::default(),
+            tamper: TamperTally::default(),
             periods: Vec::new(),
         }
     }
@@ -486,6 +563,7 @@ mod tests {
             granted: vec![],
             responses: ResponseTally::default(),
             ever: vec![],
+            tampered: 0,
         };
         // 10 persons: ranks 1 → 900, 2–3 → 950, 4–10 → 1000.
         assert_eq!(p.score_quantile(0.1), Some(900));

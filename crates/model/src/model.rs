@@ -10,6 +10,7 @@
 
 pub use crate::kinds::Status;
 pub use crate::section::appeals::{AppealRules, RepairRules};
+pub use crate::section::attacks::{Attack, Attacker, Check, Defence, Defences, Operation, WritePath};
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
 pub use crate::section::grading::Grading;
@@ -83,6 +84,10 @@ pub struct Model {
     pub network: Option<NetworkRules>,
     /// The audit's threshold of minor conduct (None: not assessed).
     pub minor_gravity: Option<f64>,
+    /// Tampering with the record store (empty: none).
+    pub attacks: Vec<Attack>,
+    /// The store's defences (all off without `[defences]`).
+    pub defences: Defences,
 }
 
 /// A discrete distribution over labelled outcomes.

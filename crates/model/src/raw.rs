@@ -15,6 +15,7 @@
 
 pub use crate::kinds::{Level, ListKind, Period, Scope, StatusTrigger, TreatmentKind};
 pub use crate::section::appeals::raw::{Appeals, ByTruth, Repair};
+pub use crate::section::attacks::raw::{Attack, Defences};
 pub use crate::section::behaviours::raw::{Behaviour, Deterrence};
 pub use crate::section::chilling::raw::Chilling;
 pub use crate::section::grading::raw::Grading;
@@ -92,4 +93,10 @@ pub struct Scenario {
     /// Social ties beyond households (needed by `contacts` list triggers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
+    /// Tampering with the record store (issue 17; docs/ODD.md §3.11).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacks: Vec<Attack>,
+    /// The record store's defences against tampering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defences: Option<Defences>,
 }

@@ -173,6 +173,8 @@ pub struct PersonsWriter {
     /// Category names of each attribute and grade names (dictionary values).
     attributes: Vec<(String, Arc<StringArray>)>,
     grades: Option<Arc<StringArray>>,
+    /// The model has attacks: a last column `records_tampered`.
+    tampered: bool,
 }
 
 impl PersonsWriter {
@@ -240,12 +242,17 @@ impl PersonsWriter {
             true,
         ));
         fields.push(Field::new("ever_rewarded", DataType::Boolean, false));
+        let tampered = !model.attacks.is_empty();
+        if tampered {
+            fields.push(Field::new("records_tampered", DataType::UInt32, false));
+        }
         let schema = Arc::new(Schema::new(fields));
         let props = prov.properties(&[("persons_table".into(), sampling.into())]);
         Ok(PersonsWriter {
             file: RowGroups::create(path, schema, props)?,
             attributes,
             grades,
+            tampered,
         })
     }
 
@@ -285,6 +292,9 @@ impl PersonsWriter {
             b.sanctioned_without_errors.clone(),
         )));
         columns.push(Arc::new(BooleanArray::from(b.ever_rewarded.clone())));
+        if self.tampered {
+            columns.push(Arc::new(UInt32Array::from(b.records_tampered.clone())));
+        }
         self.file.append(columns)
     }
 
@@ -337,7 +347,11 @@ impl RecordsWriter {
             types: names(model.behaviours.iter().map(|b| b.id.as_str()).collect()),
             sources: names(model.sources.iter().map(|s| s.id.as_str()).collect()),
             domains: names(model.domains.iter().map(String::as_str).collect()),
-            provenances: names(vec!["true", "false", "misattributed"]),
+            provenances: names(if model.attacks.is_empty() {
+                vec!["true", "false", "misattributed"]
+            } else {
+                vec!["true", "false", "misattributed", "tampered"]
+            }),
             type_info: model
                 .behaviours
                 .iter()

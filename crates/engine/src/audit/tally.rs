@@ -177,6 +177,13 @@ pub struct GroupTally {
     pub wrongful_paths: [[u64; 2]; 4],
     /// Counterfactual with every treatment of scope `own`.
     pub own_scope: Contrast,
+    /// Counterfactual without attacks on the record store.
+    pub no_attacks: Contrast,
+    /// The factual run's tampering and its detection (empty without attacks).
+    pub tamper: crate::tally::TamperTally,
+    /// Records that arrived in each reporting period, of every provenance (attacks
+    /// only: the store's size at each check, for the defences' cost).
+    pub store_by_period: Vec<u64>,
     /// The factual run's appeals, repair and responses.
     pub responses: crate::tally::ResponseTally,
     /// Filing day of every appeal (factual run).
@@ -212,6 +219,7 @@ impl GroupTally {
             Variant::NoResponses => &mut self.no_responses,
             Variant::NoAssociation => &mut self.no_association,
             Variant::OwnScope => &mut self.own_scope,
+            Variant::NoAttacks => &mut self.no_attacks,
             Variant::Factual | Variant::EqualCapture | Variant::EqualCaptureAt(_) => return None,
         })
     }
@@ -241,6 +249,12 @@ impl GroupTally {
             ],
             categories_by_acts: vec![[0; 2 * ACT_CLASSES]; cats],
             fair: vec![[0; FAIR]; fair_cells(model)],
+            tamper: crate::tally::TamperTally::new(model),
+            store_by_period: if model.attacks.is_empty() {
+                Vec::new()
+            } else {
+                vec![0; model.period_ends.len()]
+            },
             ..GroupTally::default()
         }
     }
@@ -314,6 +328,9 @@ impl GroupTally {
             .add(&o.instant_appeals_no_errors);
         self.no_responses.add(&o.no_responses);
         self.no_association.add(&o.no_association);
+        self.no_attacks.add(&o.no_attacks);
+        crate::tally::Counts::add(&mut self.tamper, &o.tamper);
+        add(&mut self.store_by_period, &o.store_by_period);
         self.own_scope.add(&o.own_scope);
         for (a, b) in self.wrongful_paths.iter_mut().zip(&o.wrongful_paths) {
             add(a, b);
@@ -431,6 +448,12 @@ impl GroupTally {
                 .collect(),
             categories_by_acts: vec![[0; 2 * ACT_CLASSES]; t.categories_by_acts.len()],
             fair: vec![[0; FAIR]; t.fair.len()],
+            tamper: {
+                let mut z = t.tamper.clone();
+                crate::tally::Counts::zero(&mut z);
+                z
+            },
+            store_by_period: vec![0; t.store_by_period.len()],
             ..GroupTally::default()
         }
     }

@@ -32,6 +32,8 @@ pub enum Variant {
     /// Every treatment has scope `own`: a sanction applies only while a record from its
     /// service's domain lies behind the status (no joint punishment across domains).
     OwnScope,
+    /// No attack on the record store (`[[attacks]]`): the store as the sources filed it.
+    NoAttacks,
     /// Every source's capture multipliers replaced by the mean level of one category of
     /// an attribute that carries capture multipliers: level `j` of
     /// [`capture_level_categories`], so everyone is watched as much as that category.
@@ -71,6 +73,8 @@ pub(crate) enum Reach {
     Scrutiny,
     /// Equal capture would have decided one of a member's acts otherwise.
     Capture,
+    /// An attack inserted or deleted a member's record.
+    Tamper,
 }
 
 /// One counterfactual: what it switches off, where it can differ, and when a model has it.
@@ -98,6 +102,8 @@ pub(crate) struct Spec {
     pub equal_capture: bool,
     /// Every treatment is read as scope `own` (household spill-over unchanged).
     pub own_scope: bool,
+    /// Attacks on the record store happen.
+    pub attacks: bool,
     /// Where it can differ from the factual run (None: anywhere).
     pub reach: Option<Reach>,
     /// Whether a model has the mechanism, so that the counterfactual is run.
@@ -117,6 +123,7 @@ const FACTUAL: Spec = Spec {
     protected_filed: true,
     equal_capture: false,
     own_scope: false,
+    attacks: true,
     reach: None,
     applies: |_| false,
 };
@@ -133,7 +140,7 @@ fn has_appeals_or_repair(m: &Model) -> bool {
 
 /// Every variant, in [`Variant`] order (which is the order of the audit's runs and of
 /// the bits of replay masks): the one table of what each counterfactual switches off.
-const SPECS: [Spec; 13] = [
+const SPECS: [Spec; 14] = [
     FACTUAL,
     Spec {
         variant: Variant::NoErrors,
@@ -229,6 +236,14 @@ const SPECS: [Spec; 13] = [
         ..FACTUAL
     },
     Spec {
+        variant: Variant::NoAttacks,
+        name: "no_attacks",
+        attacks: false,
+        reach: Some(Reach::Tamper),
+        applies: |m| !m.attacks.is_empty(),
+        ..FACTUAL
+    },
+    Spec {
         variant: Variant::EqualCaptureAt(0),
         name: "equal_capture_at",
         equal_capture: true,
@@ -260,7 +275,8 @@ impl Variant {
             Variant::NoResponses => 9,
             Variant::NoAssociation => 10,
             Variant::OwnScope => 11,
-            Variant::EqualCaptureAt(_) => 12,
+            Variant::NoAttacks => 12,
+            Variant::EqualCaptureAt(_) => 13,
         }
     }
 

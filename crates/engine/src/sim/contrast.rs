@@ -70,6 +70,7 @@ impl ChunkSim {
             ..PersonBatch::default()
         };
         let first_household = self.household_offset;
+        let tampered = (!m.attacks.is_empty()).then(|| self.tampered_per_person(ctx));
         for i in 0..self.people.len() {
             let person = self.first_person + i as u32;
             if let PersonsTable::Sample(p) = table
@@ -92,6 +93,9 @@ impl ChunkSim {
             b.grade.push(self.grade(i as u32).map(|g| g as u8));
             for (p, col) in b.records.iter_mut().enumerate() {
                 col.push(self.lives.records[3 * i + p]);
+            }
+            if let Some(t) = &tampered {
+                b.records_tampered.push(t[i]);
             }
             b.sanction_days.push(days);
             b.listed_days.push(self.lives.listed_days[i]);
@@ -117,6 +121,12 @@ impl ChunkSim {
         g.merge(&self.observed.group);
         g.responses.merge(&self.tally.responses);
         g.records += self.tally.records().iter().sum::<u64>();
+        if !m.attacks.is_empty() {
+            crate::tally::Counts::add(&mut g.tamper, &self.tally.tamper);
+            for (s, p) in g.store_by_period.iter_mut().zip(&self.tally.periods) {
+                *s += p.records.iter().sum::<u64>() + p.tampered;
+            }
+        }
         g.denied += self.tally.denied.iter().sum::<u64>();
         let a = m.attributes.len();
         let offsets = category_offsets(m);

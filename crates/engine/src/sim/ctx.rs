@@ -53,8 +53,15 @@ pub(super) struct Ctx<'m> {
     pub(super) instant_appeals: bool,
     /// Credit repair in effect.
     pub(super) repair: Option<&'m RepairRules>,
-    /// Adverse records are kept one by one (appeals or repair may remove them).
+    /// Adverse records are kept one by one (appeals, repair or attacks may remove them).
     pub(super) track_records: bool,
+    /// Attacks on the record store happen (off in the no-attacks counterfactual).
+    pub(super) attacks: bool,
+    /// Per defence (`credsim_model::Defence` order), the days it checks the store.
+    pub(super) check_days: Vec<Vec<u32>>,
+    /// Services a sanction can restrict and people attempt: where a person holding a
+    /// tampered record meets a sanction and may complain.
+    pub(super) complaint_services: Vec<usize>,
     /// Per behaviour, its deterrence slot (`usize::MAX`: none; none at all when
     /// responses are off).
     pub(super) deterrence_slot: Vec<usize>,
@@ -231,7 +238,15 @@ impl<'m> Ctx<'m> {
             appeals: model.appeals.as_ref().filter(|_| variant.appeals()),
             instant_appeals: variant.instant_appeals(),
             repair: model.repair.as_ref().filter(|_| variant.appeals()),
-            track_records: (model.appeals.is_some() || model.repair.is_some()) && variant.appeals(),
+            track_records: ((model.appeals.is_some() || model.repair.is_some())
+                && variant.appeals())
+                || (!model.attacks.is_empty() && variant.spec().attacks),
+            attacks: !model.attacks.is_empty() && variant.spec().attacks,
+            check_days: credsim_model::Defence::ALL
+                .iter()
+                .map(|&d| model.check_days(d))
+                .collect(),
+            complaint_services: complaint_services(model, &slots),
             deterrence_slot: deterrence_slots(model, variant),
             deterrence_slots: if !variant.spec().responses {
                 0
@@ -375,6 +390,18 @@ pub(super) fn capture_levels(model: &Model) -> Vec<Vec<f64>> {
                 .into_iter()
                 .map(|xc| level(Some(xc))),
         )
+        .collect()
+}
+
+/// Services some sanction restricts and people attempt (none without attacks).
+fn complaint_services(model: &Model, slots: &[(usize, TreatmentKind)]) -> Vec<usize> {
+    if model.attacks.is_empty() {
+        return Vec::new();
+    }
+    (0..model.services.len())
+        .filter(|&s| {
+            slots.contains(&(s, TreatmentKind::Sanction)) && model.services[s].attempts_per_day > 0.0
+        })
         .collect()
 }
 

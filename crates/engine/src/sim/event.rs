@@ -47,6 +47,20 @@ pub(super) enum What {
     },
     /// A grading date: the grade is assessed from the score (`grading.rs`).
     Assessment,
+    /// Attack `attack` hits the person (`tamper.rs`).
+    Tamper {
+        attack: u8,
+    },
+    /// Tampered record `tamp` (`ChunkSim::tampering`) is repaired.
+    Restore {
+        tamp: u32,
+    },
+    /// The person holding tampered record `tamp` attempts `service` and complains if
+    /// the attempt is denied.
+    Complaint {
+        tamp: u32,
+        service: u16,
+    },
 }
 
 impl What {
@@ -54,10 +68,14 @@ impl What {
         match self {
             What::ListEnd { .. } => 0,
             What::ScrutinyEnd { .. } => 1,
-            What::Expiry { .. } | What::Decision { .. } | What::Repair { .. } => 2,
-            What::Arrival { .. } | What::Association { .. } => 3,
+            What::Expiry { .. }
+            | What::Decision { .. }
+            | What::Repair { .. }
+            | What::Restore { .. } => 2,
+            What::Arrival { .. } | What::Association { .. } | What::Tamper { .. } => 3,
             What::Act { .. } | What::Replay { .. } => 4,
             What::Assessment => 5,
+            What::Complaint { .. } => 6,
         }
     }
 }

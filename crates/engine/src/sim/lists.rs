@@ -71,11 +71,25 @@ impl ChunkSim {
     }
 
     pub(super) fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
-        let idx = i as usize * ctx.model.lists.len() + l;
-        let was = self.people.lists.until[idx] > day;
         let until = ctx.model.lists[l]
             .duration_days
             .map_or(FOREVER, |d| day.saturating_add(d));
+        self.put_on_list_until(ctx, i, day, l, cause, until);
+    }
+
+    /// Puts person i on list l until day `until` (> day), or extends their term to it.
+    #[inline]
+    pub(super) fn put_on_list_until(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        l: usize,
+        cause: u32,
+        until: u32,
+    ) {
+        let idx = i as usize * ctx.model.lists.len() + l;
+        let was = self.people.lists.until[idx] > day;
         if !was {
             self.watch(i);
             self.people.lists.cause[idx] = 0;

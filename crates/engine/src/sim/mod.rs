@@ -33,6 +33,7 @@ mod replay;
 mod score;
 mod scrutiny;
 mod status;
+mod tamper;
 #[cfg(test)]
 mod tests;
 mod treatments;
@@ -176,6 +177,8 @@ struct ChunkSim {
     /// Misattributed records: (actor, person the record was filed on), both as indices
     /// in the factual run's chunk.
     misattributions: Vec<(u32, u32)>,
+    /// Records attacks inserted or deleted, in order of tampering (tamper.rs).
+    tampering: Vec<tamper::Tampered>,
 }
 
 impl ChunkSim {
@@ -240,6 +243,7 @@ impl ChunkSim {
                 (0..n as u32).collect()
             },
             misattributions: Vec::new(),
+            tampering: Vec::new(),
         };
         // Filled below, household by household (or taken from the factual run).
         c.people.persons.household.clear();
@@ -267,6 +271,7 @@ impl ChunkSim {
             }
             Some(f) => c.take_replays(ctx, f),
         }
+        c.schedule_attacks(ctx);
         c
     }
 
@@ -483,6 +488,11 @@ impl ChunkSim {
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => self.on_scrutiny_end(ctx, i, day, until),
             What::Assessment => self.assess(ctx, i, day),
+            What::Tamper { attack } => self.on_tamper(ctx, i, day, attack as usize),
+            What::Restore { tamp } => self.on_restore(ctx, day, tamp),
+            What::Complaint { tamp, service } => {
+                self.on_complaint(ctx, i, day, tamp, service as usize)
+            }
         }
     }
 
@@ -538,5 +548,6 @@ impl ChunkSim {
             }
         }
         self.close_treatments_at_horizon(ctx);
+        self.finish_tampering(ctx);
     }
 }

@@ -197,10 +197,11 @@ impl ChunkSim {
             }
             self.observed.protected_seen += 1;
         }
-        if provenance != Provenance::True as u8 {
+        let tampered = provenance == Provenance::Tampered as u8;
+        if provenance != Provenance::True as u8 && !tampered {
             self.observed.errors_seen += 1;
         }
-        if ctx.full {
+        if ctx.full && !tampered {
             self.lives.records[3 * i as usize + prov] += 1;
             if provenance != Provenance::True as u8 {
                 self.mark_reached(i, REACHED_BY_ERRORS);
@@ -231,9 +232,16 @@ impl ChunkSim {
                 }
             }
         }
-        self.tally.records_by_source[source][prov] += 1;
-        self.tally.records_by_type[b][prov] += 1;
-        self.tally.periods[self.period].records[prov] += 1;
+        if tampered {
+            // Counted apart, so that runs without attacks keep three provenances.
+            self.tally.tamper.by_source[source] += 1;
+            self.tally.tamper.by_type[b] += 1;
+            self.tally.periods[self.period].tampered += 1;
+        } else {
+            self.tally.records_by_source[source][prov] += 1;
+            self.tally.records_by_type[b][prov] += 1;
+            self.tally.periods[self.period].records[prov] += 1;
+        }
         self.tally.periods[self.period].records_by_source[source] += 1;
         let adverse = beh.adverse();
         let record = if ctx.track_records && adverse {
@@ -340,14 +348,22 @@ impl ChunkSim {
         self.add_points(ctx, i, day, -beh.points, beh.domain, -1);
     }
 
-    /// Removes a kept record: its points are taken back (unless it has expired) and a
-    /// listing it triggered is cut to the latest term a remaining record still backs.
+    /// Person i's latest kept record (`NO_RECORD`: none).
+    pub(super) fn last_kept(&self, i: u32) -> u32 {
+        self.people
+            .records
+            .last
+            .get(i as usize)
+            .copied()
+            .unwrap_or(NO_RECORD)
+    }
+
+    /// Removes a kept record by an appeal or repair (counted as such), see [`Self::unfile`].
     pub(super) fn remove_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
         let r = self.store.recs[record as usize];
         if r.flags & REC_REMOVED != 0 {
             return;
         }
-        self.store.recs[record as usize].flags |= REC_REMOVED;
         let truth = (r.flags & REC_ERRONEOUS != 0) as usize;
         self.tally.responses.removed[truth] += 1;
         self.tally.periods[self.period].responses.removed[truth] += 1;
@@ -357,6 +373,18 @@ impl ChunkSim {
                 .erroneous_removals
                 .push((r.day, day - r.day));
         }
+        self.unfile(ctx, day, record);
+    }
+
+    /// Takes a kept record out of the store: its points are taken back (unless it has
+    /// expired) and a listing it triggered is cut to the latest term a remaining record
+    /// still backs. Status is re-evaluated.
+    pub(super) fn unfile(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
+        let r = self.store.recs[record as usize];
+        if r.flags & REC_REMOVED != 0 {
+            return;
+        }
+        self.store.recs[record as usize].flags |= REC_REMOVED;
         let (i, b) = (r.person, r.behaviour as usize);
         let beh = &ctx.model.behaviours[b];
         if r.flags & REC_EXPIRED == 0 && beh.points != 0 && ctx.model.score.is_some() {
@@ -366,6 +394,40 @@ impl ChunkSim {
             for x in 0..beh.lists_triggered.len() {
                 let l = ctx.model.behaviours[b].lists_triggered[x];
                 self.shorten_listing(ctx, i, day, l);
+            }
+            self.update_treatments(ctx, i, day);
+        }
+    }
+
+    /// Puts a record taken out by [`Self::unfile`] back (the repair of a tampered
+    /// deletion): its points again unless its expiry has passed meanwhile, and the
+    /// listings it triggered for what is left of their terms (arrival + duration).
+    pub(super) fn restore_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
+        let r = self.store.recs[record as usize];
+        if r.flags & REC_REMOVED == 0 {
+            return;
+        }
+        let flags = &mut self.store.recs[record as usize].flags;
+        *flags &= !REC_REMOVED;
+        let (i, b) = (r.person, r.behaviour as usize);
+        let beh = &ctx.model.behaviours[b];
+        let (points, domain) = (beh.points, beh.domain);
+        if beh.expiry_days.is_some_and(|e| r.day.saturating_add(e) <= day) {
+            // Its expiry event found it taken out and left it: it is expired now.
+            *flags |= REC_EXPIRED;
+        } else if points != 0 && ctx.model.score.is_some() {
+            self.add_points(ctx, i, day, points, domain, 1);
+        }
+        let lists = &ctx.model.behaviours[b].lists_triggered;
+        if !lists.is_empty() {
+            for x in 0..lists.len() {
+                let l = ctx.model.behaviours[b].lists_triggered[x];
+                let until = ctx.model.lists[l]
+                    .duration_days
+                    .map_or(FOREVER, |d| r.day.saturating_add(d));
+                if until > day {
+                    self.put_on_list_until(ctx, i, day, l, 1 << domain, until);
+                }
             }
             self.update_treatments(ctx, i, day);
         }

@@ -25,6 +25,9 @@ pub(super) const REACHED_BY_SCRUTINY: u8 = 4;
 /// Equal capture would have decided one of the person's acts otherwise.
 pub(super) const REACHED_BY_CAPTURE: u8 = 8;
 
+/// An attack inserted or deleted one of the person's records.
+pub(super) const REACHED_BY_TAMPER: u8 = 16;
+
 impl ChunkSim {
     /// Notes that a mechanism (`REACHED_*` bit) acted on person i in the factual run.
     #[inline]
@@ -50,6 +53,7 @@ impl ChunkSim {
             Reach::Protected => REACHED_BY_PROTECTED,
             Reach::Scrutiny => REACHED_BY_SCRUTINY,
             Reach::Capture => REACHED_BY_CAPTURE,
+            Reach::Tamper => REACHED_BY_TAMPER,
         };
         if self.people.replay.reached.is_empty() {
             return None;
@@ -124,6 +128,8 @@ impl ChunkSim {
             }
             // Scope is read at every status change, not only at the factual applications.
             Variant::OwnScope => true,
+            // Some record was inserted or deleted.
+            Variant::NoAttacks => self.tally.tamper.records.iter().any(|&n| n > 0),
             // Some act was thinned (by deterrence or chilling).
             Variant::NoResponses => {
                 self.tally.responses.candidate_acts != self.tally.responses.performed_acts

@@ -137,6 +137,13 @@ impl ChunkSim {
         }
     }
 
+    /// Whether some sanction (own or household) restricts service s for person j now.
+    pub(super) fn restricted(&self, ctx: &Ctx<'_>, j: u32, s: usize) -> bool {
+        let slot = ctx.slot_of[s][TreatmentKind::Sanction as usize];
+        slot != usize::MAX
+            && self.people.treatments.holds[j as usize * ctx.slots.len() + slot] >> SINCE_BITS > 0
+    }
+
     /// Whether treatment t is applied to person i through their own status.
     #[inline]
     pub(super) fn treatment_active(&self, i: u32, t: usize) -> bool {

@@ -66,6 +66,7 @@ impl Summary {
                 first_day: g.first_day,
                 assessments: t.assessments,
             }),
+            tampering: tampering::tampering(model, t),
         }
     }
 }
@@ -235,23 +236,38 @@ fn final_state(model: &Model, t: &Tally, layout: &Layout, grades: &[String]) -> 
 /// Records by provenance, source and type.
 fn records(model: &Model, t: &Tally) -> Records {
     let records = t.records();
+    // Tampered records only with attacks, so other runs keep their three provenances.
+    let attacks = !model.attacks.is_empty();
+    let tampered = |v: &[u64], x: usize| attacks.then(|| v[x]);
+    let tampered_total: u64 = t.tamper.by_type.iter().sum();
     Records {
         true_: records[Provenance::True as usize],
         false_: records[Provenance::False as usize],
         misattributed: records[Provenance::Misattributed as usize],
-        total: records.iter().sum(),
+        tampered: attacks.then_some(tampered_total),
+        total: records.iter().sum::<u64>() + tampered_total,
         pending_at_end: t.records_pending,
         by_source: model
             .sources
             .iter()
             .zip(&t.records_by_source)
-            .map(|(s, &c)| (s.id.clone(), c.into()))
+            .enumerate()
+            .map(|(s, (src, &c))| {
+                let mut p = ByProvenance::from(c);
+                p.tampered = tampered(&t.tamper.by_source, s);
+                (src.id.clone(), p)
+            })
             .collect(),
         by_type: model
             .behaviours
             .iter()
             .zip(&t.records_by_type)
-            .map(|(b, &c)| (b.id.clone(), c.into()))
+            .enumerate()
+            .map(|(b, (beh, &c))| {
+                let mut p = ByProvenance::from(c);
+                p.tampered = tampered(&t.tamper.by_type, b);
+                (beh.id.clone(), p)
+            })
             .collect(),
     }
 }

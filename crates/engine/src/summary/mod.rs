@@ -11,8 +11,12 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 mod build;
+mod tampering;
 mod timeseries;
 
+pub use tampering::{
+    AttackCounts, DefenceCost, Tampering, defence_costs, records_by_period, store_at_checks,
+};
 pub use timeseries::*;
 
 /// `summary.json`. Field names are a contract: users' scripts read them.
@@ -71,6 +75,9 @@ pub struct Summary {
     /// The grading cadence (absent when grades follow every change of the score).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grading: Option<GradingCounts>,
+    /// Tampering with the record store and the defences' cost (absent without attacks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tampering: Option<Tampering>,
 }
 
 /// Persons by score at a few dates (year ends spread over the horizon, and its last
@@ -248,7 +255,10 @@ pub struct Records {
     pub false_: u64,
     /// Records of someone else's act.
     pub misattributed: u64,
-    /// All records (the sum of the three).
+    /// Records inserted by attacks on the store (absent without attacks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tampered: Option<u64>,
+    /// All records (the sum of the provenances).
     pub total: u64,
     /// Records created but due after the horizon (not counted above).
     pub pending_at_end: u64,
@@ -269,6 +279,9 @@ pub struct ByProvenance {
     pub false_: u64,
     /// Misattributed records.
     pub misattributed: u64,
+    /// Tampered records (absent without attacks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tampered: Option<u64>,
 }
 
 impl From<[u64; 3]> for ByProvenance {
@@ -277,6 +290,7 @@ impl From<[u64; 3]> for ByProvenance {
             true_: c[0],
             false_: c[1],
             misattributed: c[2],
+            tampered: None,
         }
     }
 }

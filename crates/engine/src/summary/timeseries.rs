@@ -330,6 +330,9 @@ fn column_names(model: &Model, groups: &Groups<'_>) -> Vec<String> {
     for p in Provenance::ALL {
         columns.push(format!("records_{}", p.name()));
     }
+    if !model.attacks.is_empty() {
+        columns.push(format!("records_{}", Provenance::Tampered.name()));
+    }
     for src in &model.sources {
         columns.push(format!("records_source_{}", src.id));
     }
@@ -413,6 +416,9 @@ fn period_row(
     row.push(Cell::Int(p.occupancy[layout.scrutiny()] as i64));
     for c in p.records {
         row.push(Cell::Int(c as i64));
+    }
+    if !model.attacks.is_empty() {
+        row.push(Cell::Int(p.tampered as i64));
     }
     for &c in &p.records_by_source {
         row.push(Cell::Int(c as i64));

@@ -13,6 +13,7 @@
 //! behaviours.
 
 pub(crate) mod appeals;
+pub(crate) mod attacks;
 pub(crate) mod behaviours;
 pub(crate) mod chilling;
 pub(crate) mod grading;
@@ -107,6 +108,13 @@ pub(crate) fn compile(
         &attributes.index,
     );
     let network = network::compile(&mut ck, s.network.as_ref());
+    let (attacks, defences) = attacks::compile(
+        &mut ck,
+        s,
+        (attributes, &behaviour_index, &list_index),
+        &behaviours,
+        horizon.days,
+    );
     let minor_gravity = s.minor_gravity.map(|g| {
         let path = crate::error::FieldPath::keys(&["minor_gravity"]);
         ck.non_negative(path, "gravity threshold", g)
@@ -141,6 +149,8 @@ pub(crate) fn compile(
         chilling,
         network,
         minor_gravity,
+        attacks,
+        defences,
     };
     check_references(located, &model)?;
     Ok(model)

@@ -1,0 +1,310 @@
+//! Tampering with the record store: attacks that insert or delete records
+//! (`[[attacks]]`), their detection by the store's defences (`[defences]`) and the
+//! repair that follows (docs/ODD.md §3.11).
+//!
+//! An attack hits each target person with its `share`, on a day drawn uniformly from
+//! its window (stream Tamper, keyed by attack and person, so every run of the audit
+//! hits the same persons on the same days). A tampered record is then decided, defence
+//! by defence, as if that defence were the only one: whether the defence can see it at
+//! all (`Attack::visible_to`, the guarantees and blind spots of RECORD-STORES.md) and,
+//! for the periodic defences, on which check it is found. The record is repaired
+//! `repair_days` after the first detection by any defence: an inserted record is
+//! removed, a deleted one restored with what is left of its term. Complaints are the one
+//! state-dependent defence: at each attempt denied by a sanction the person complains
+//! with `complaint_probability`, which reveals every tampered record filed on them.
+
+use super::*;
+use credsim_model::{Defence, Operation};
+use crate::tally::DEFENCES;
+
+/// A record an attack inserted or deleted.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tampered {
+    /// The kept record (`Store::recs`).
+    record: u32,
+    /// Local person.
+    person: u32,
+    /// Attack index.
+    attack: u8,
+    /// Day of the tampering.
+    day: u32,
+    /// First day some defence detects it (`NEVER`: not before the horizon).
+    detected: u32,
+    /// Repaired (removed or restored).
+    repaired: bool,
+    /// A complaint of the person revealed it.
+    complained: bool,
+}
+
+impl ChunkSim {
+    /// Schedules every attack's hits on this chunk's persons (none in the no-attacks
+    /// counterfactual). A person is a target when scored and in the attack's target
+    /// categories; hit with probability `share`, on a uniform day of the window.
+    pub(super) fn schedule_attacks(&mut self, ctx: &Ctx<'_>) {
+        if !ctx.attacks {
+            return;
+        }
+        let m = ctx.model;
+        let a = m.attributes.len();
+        for (x, at) in m.attacks.iter().enumerate() {
+            let width = (at.to_day - at.from_day) as u64 + 1;
+            for i in 0..self.people.len() as u32 {
+                let attrs = &self.people.persons.attrs[i as usize * a..(i as usize + 1) * a];
+                if !at.targets.contains(attrs) || !self.is_scored(ctx, i) {
+                    continue;
+                }
+                let mut st = ctx
+                    .keys
+                    .stream(Purpose::Tamper, x as u32, self.id(i) as u64, 0);
+                if st.uniform() >= at.share {
+                    continue;
+                }
+                let day = at.from_day + st.below(width) as u32;
+                self.push(ctx, day, i, What::Tamper { attack: x as u8 });
+            }
+        }
+    }
+
+    /// Attack x hits person i: inserts its record, or deletes the person's active
+    /// adverse records of its types (a listed-only attack skips persons not listed).
+    pub(super) fn on_tamper(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, x: usize) {
+        let at = &ctx.model.attacks[x];
+        if at.listed.is_some_and(|l| !self.listed(ctx, i, day, l)) {
+            return;
+        }
+        let mut hit = false;
+        match at.operation {
+            Operation::Insert => {
+                let before = self.store.recs.len() as u32;
+                let b = at.records[0];
+                self.arrival(ctx, i, day, b, at.source, Provenance::Tampered as u8);
+                if self.store.recs.len() as u32 > before {
+                    self.note_tampered(ctx, x, i, day, before);
+                    hit = true;
+                }
+            }
+            Operation::Delete => {
+                let mut doomed: Vec<u32> = Vec::new();
+                let mut r = self.last_kept(i);
+                while r != NO_RECORD {
+                    let rec = self.store.recs[r as usize];
+                    if rec.flags & (REC_REMOVED | REC_EXPIRED) == 0
+                        && at.records.contains(&(rec.behaviour as usize))
+                    {
+                        doomed.push(r);
+                    }
+                    r = rec.prev;
+                }
+                // Oldest first, so the order of deletions is the order of filing.
+                for &r in doomed.iter().rev() {
+                    self.unfile(ctx, day, r);
+                    self.note_tampered(ctx, x, i, day, r);
+                    hit = true;
+                }
+            }
+        }
+        if hit {
+            self.tally.tamper.persons[x] += 1;
+        }
+    }
+
+    /// Decides, defence by defence, whether and when kept record `record` (just
+    /// tampered with by attack x on day `day`) is detected, and schedules its repair.
+    fn note_tampered(&mut self, ctx: &Ctx<'_>, x: usize, i: u32, day: u32, record: u32) {
+        let m = ctx.model;
+        let at = &m.attacks[x];
+        let rec = self.store.recs[record as usize];
+        let id = self.id(i);
+        if ctx.full {
+            self.mark_reached(i, REACHED_BY_TAMPER);
+        }
+        let t = &mut self.tally.tamper;
+        t.records[x] += 1;
+        let mut first = NEVER;
+        let mut complaints = false;
+        for d in Defence::ALL {
+            let check = m.defences.checks[d as usize].as_ref();
+            let days = &ctx.check_days[d as usize];
+            // The checks up to today are behind the tampering; the entry a rewrite
+            // erases (a deleted record's filing) is anchored when one of them came after it.
+            let next = days.partition_point(|&c| c <= day);
+            let anchored_before = next > 0 && days[next - 1] > rec.day;
+            if d == Defence::Complaints {
+                if at.visible_to(d, None, false) && m.defences.complaint_probability > 0.0 {
+                    t.visible[x * DEFENCES + d as usize] += 1;
+                    complaints = true;
+                }
+                continue;
+            }
+            if !at.visible_to(d, check, anchored_before) {
+                continue;
+            }
+            t.visible[x * DEFENCES + d as usize] += 1;
+            let found = match (d, check) {
+                (Defence::Sampling, Some(c)) => {
+                    let left = days.len() - next;
+                    t.audits_left[x * (days.len() + 1) + left] += 1;
+                    let u = ctx
+                        .keys
+                        .stream(
+                            Purpose::TamperDetection,
+                            x as u32,
+                            id as u64,
+                            (rec.day as u64) << 16 | rec.behaviour as u64,
+                        )
+                        .uniform();
+                    // The audit on which it is first sampled: Geometric(share), by inversion.
+                    let j = if c.share >= 1.0 {
+                        1.0
+                    } else if c.share <= 0.0 {
+                        f64::INFINITY
+                    } else {
+                        ((1.0 - u).ln() / (1.0 - c.share).ln()).floor() + 1.0
+                    };
+                    (j <= left as f64).then(|| (days[next + j as usize - 1], j == 1.0))
+                }
+                _ => days.get(next).map(|&c| (c, true)),
+            };
+            if let Some((c, at_first)) = found {
+                let k = x * DEFENCES + d as usize;
+                t.detected[k] += 1;
+                t.detection_days[k] += (c - day) as u64;
+                t.first_check[k] += at_first as u64;
+                first = first.min(c);
+            }
+        }
+        let idx = self.tampering.len() as u32;
+        self.tampering.push(Tampered {
+            record,
+            person: i,
+            attack: x as u8,
+            day,
+            detected: first,
+            repaired: false,
+            complained: false,
+        });
+        if first != NEVER {
+            self.schedule_restore(ctx, idx, first);
+        }
+        if complaints {
+            self.schedule_complaint(ctx, idx, day);
+        }
+    }
+
+    /// The repair of tampered record `idx`, `repair_days` after its detection.
+    fn schedule_restore(&mut self, ctx: &Ctx<'_>, idx: u32, detected: u32) {
+        let at = detected.saturating_add(ctx.model.defences.repair_days);
+        if at < ctx.model.days {
+            let i = self.tampering[idx as usize].person;
+            self.push(ctx, at, i, What::Restore { tamp: idx });
+        }
+    }
+
+    /// Repairs tampered record `idx`: an inserted record is removed, a deleted one
+    /// restored (the first repair scheduled for it does it; later ones find it done).
+    pub(super) fn on_restore(&mut self, ctx: &Ctx<'_>, day: u32, idx: u32) {
+        let t = self.tampering[idx as usize];
+        if t.repaired {
+            return;
+        }
+        self.tampering[idx as usize].repaired = true;
+        self.tally.tamper.repaired[t.attack as usize] += 1;
+        match ctx.model.attacks[t.attack as usize].operation {
+            Operation::Insert => self.unfile(ctx, day, t.record),
+            Operation::Delete => self.restore_record(ctx, day, t.record),
+        }
+    }
+
+    /// Schedules the next attempt, on or after `from`, at which the person holding
+    /// tampered record `idx` would complain if the attempt is denied: the attempts of
+    /// every service a sanction can restrict (stream Attempts), each a complaint with
+    /// `complaint_probability` (stream Complaint, keyed by person, service and day).
+    fn schedule_complaint(&mut self, ctx: &Ctx<'_>, idx: u32, from: u32) {
+        let i = self.tampering[idx as usize].person;
+        let person = self.id(i);
+        let q = ctx.model.defences.complaint_probability;
+        let mut best: Option<(u32, usize)> = None;
+        for &s in &ctx.complaint_services {
+            let mut first = None;
+            attempts::for_each_attempt(ctx, person, s, from, ctx.model.days, |d| {
+                if first.is_none()
+                    && ctx
+                        .keys
+                        .stream(Purpose::Complaint, s as u32, person as u64, d as u64)
+                        .uniform()
+                        < q
+                {
+                    first = Some(d);
+                }
+            });
+            if let Some(d) = first
+                && best.is_none_or(|(b, _)| d < b)
+            {
+                best = Some((d, s));
+            }
+        }
+        if let Some((d, s)) = best {
+            self.push(
+                ctx,
+                d,
+                i,
+                What::Complaint {
+                    tamp: idx,
+                    service: s as u16,
+                },
+            );
+        }
+    }
+
+    /// A complaining attempt of the person holding tampered record `idx`: if a sanction
+    /// denies it, the complaint reveals every tampered record filed on them that is not
+    /// yet repaired; otherwise the next complaining attempt is awaited.
+    pub(super) fn on_complaint(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, idx: u32, s: usize) {
+        let t = self.tampering[idx as usize];
+        if t.repaired || t.complained {
+            return;
+        }
+        if !self.restricted(ctx, i, s) {
+            self.schedule_complaint(ctx, idx, day + 1);
+            return;
+        }
+        self.tally.tamper.complaints += 1;
+        for k in 0..self.tampering.len() {
+            let t = self.tampering[k];
+            let insert = ctx.model.attacks[t.attack as usize].operation == Operation::Insert;
+            if t.person != i || t.repaired || t.complained || !insert {
+                continue;
+            }
+            self.tampering[k].complained = true;
+            let c = t.attack as usize * DEFENCES + Defence::Complaints as usize;
+            self.tally.tamper.detected[c] += 1;
+            self.tally.tamper.detection_days[c] += (day - t.day) as u64;
+            if day < t.detected {
+                self.tampering[k].detected = day;
+                self.schedule_restore(ctx, k as u32, day);
+            }
+        }
+    }
+
+    /// At the horizon: records detected by some defence, and the days to detection.
+    pub(super) fn finish_tampering(&mut self, ctx: &Ctx<'_>) {
+        for t in &self.tampering {
+            if t.detected < ctx.model.days {
+                let x = t.attack as usize;
+                self.tally.tamper.detected_any[x] += 1;
+                self.tally.tamper.first_detection_days[x] += (t.detected - t.day) as u64;
+            }
+        }
+    }
+
+    /// Tampered records inserted on each person of the chunk (persons table).
+    pub(super) fn tampered_per_person(&self, ctx: &Ctx<'_>) -> Vec<u32> {
+        let mut n = vec![0; self.people.len()];
+        for t in &self.tampering {
+            if ctx.model.attacks[t.attack as usize].operation == Operation::Insert {
+                n[t.person as usize] += 1;
+            }
+        }
+        n
+    }
+}
