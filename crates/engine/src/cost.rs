@@ -161,12 +161,9 @@ impl CostEstimate {
                     Some(Reach::Scrutiny) => reached(adverse + false_records),
                     Some(Reach::Capture) => reached(captured),
                     // At most the attacks' share of persons (an upper bound).
-                    Some(Reach::Tamper) => model
-                        .attacks
-                        .iter()
-                        .map(|a| a.share)
-                        .sum::<f64>()
-                        .min(1.0),
+                    Some(Reach::Tamper) => {
+                        model.attacks.iter().map(|a| a.share).sum::<f64>().min(1.0)
+                    }
                 }
             })
             .sum();

@@ -295,7 +295,10 @@ impl TamperTally {
             detected: vec![0; a * DEFENCES],
             detection_days: vec![0; a * DEFENCES],
             first_check: vec![0; a * DEFENCES],
-            audits_left: vec![0; a * (model.check_days(credsim_model::Defence::Sampling).len() + 1)],
+            audits_left: vec![
+                0;
+                a * (model.check_days(credsim_model::Defence::Sampling).len() + 1)
+            ],
             detected_any: vec![0; a],
             first_detection_days: vec![0; a],
             repaired: vec![0; a],

@@ -10,7 +10,9 @@
 
 pub use crate::kinds::Status;
 pub use crate::section::appeals::{AppealRules, RepairRules};
-pub use crate::section::attacks::{Attack, Attacker, Check, Defence, Defences, Operation, WritePath};
+pub use crate::section::attacks::{
+    Attack, Attacker, Check, Defence, Defences, Operation, WritePath,
+};
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
 pub use crate::section::grading::Grading;

@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 
 mod fairness;
 mod impact;
+mod tampering;
 
 /// What every measure reads: the model, the audit's counts per jackknife group and
 /// their total over the whole population.
@@ -111,6 +112,7 @@ impl Audit {
             responses: cx.section(Variant::NoResponses, responses),
             association: cx.section(Variant::NoAssociation, association),
             disproportion: Some(disproportion(&cx)),
+            tampering: tampering::tampering(&cx),
         }
     }
 }

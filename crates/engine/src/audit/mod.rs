@@ -14,6 +14,7 @@ mod lives;
 mod measures;
 mod readings;
 mod schema;
+mod schema_tampering;
 mod stats;
 mod tally;
 mod variant;
@@ -21,6 +22,7 @@ mod variant;
 pub(crate) use lives::{Lives, NEVER, Observed};
 pub use readings::Difference;
 pub use schema::*;
+pub use schema_tampering::*;
 pub use stats::{Estimate, FEW_GROUPS, MIN_GROUPS_FOR_INTERVAL, interval_quantile, t975};
 pub use tally::{
     ACT_CLASSES, AuditTally, CategoryCounts, Contrast, FAIR, FairCounts, GroupTally, WrongfulPath,

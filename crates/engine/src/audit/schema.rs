@@ -55,6 +55,9 @@ pub struct Audit {
     /// of the conduct behind them (null only in audits written before it existed).
     #[serde(default)]
     pub disproportion: Option<Disproportion>,
+    /// Measure 14, tampering with the record store (absent without `[[attacks]]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tampering: Option<super::TamperingAudit>,
 }
 
 /// Measure 13.

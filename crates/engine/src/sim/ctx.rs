@@ -400,7 +400,8 @@ fn complaint_services(model: &Model, slots: &[(usize, TreatmentKind)]) -> Vec<us
     }
     (0..model.services.len())
         .filter(|&s| {
-            slots.contains(&(s, TreatmentKind::Sanction)) && model.services[s].attempts_per_day > 0.0
+            slots.contains(&(s, TreatmentKind::Sanction))
+                && model.services[s].attempts_per_day > 0.0
         })
         .collect()
 }

@@ -412,7 +412,10 @@ impl ChunkSim {
         let (i, b) = (r.person, r.behaviour as usize);
         let beh = &ctx.model.behaviours[b];
         let (points, domain) = (beh.points, beh.domain);
-        if beh.expiry_days.is_some_and(|e| r.day.saturating_add(e) <= day) {
+        if beh
+            .expiry_days
+            .is_some_and(|e| r.day.saturating_add(e) <= day)
+        {
             // Its expiry event found it taken out and left it: it is expired now.
             *flags |= REC_EXPIRED;
         } else if points != 0 && ctx.model.score.is_some() {

@@ -14,8 +14,8 @@
 //! with `complaint_probability`, which reveals every tampered record filed on them.
 
 use super::*;
-use credsim_model::{Defence, Operation};
 use crate::tally::DEFENCES;
+use credsim_model::{Defence, Operation};
 
 /// A record an attack inserted or deleted.
 #[derive(Debug, Clone, Copy)]

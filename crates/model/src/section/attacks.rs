@@ -249,7 +249,11 @@ pub struct Defences {
 pub(crate) fn compile(
     ck: &mut Checker<'_>,
     s: &crate::raw::Scenario,
-    names: (&Attributes<'_>, &HashMap<String, usize>, &HashMap<String, usize>),
+    names: (
+        &Attributes<'_>,
+        &HashMap<String, usize>,
+        &HashMap<String, usize>,
+    ),
     behaviours: &[Behaviour],
     days: u32,
 ) -> (Vec<Attack>, Defences) {
@@ -397,14 +401,22 @@ fn defences(ck: &mut Checker<'_>, d: &raw::Defences) -> Defences {
     };
     let mut checks = [None; 5];
     if let Some(r) = &d.reconciliation {
-        checks[1] = Some(check(every(ck, "reconciliation", r.every_periods), 1.0, true));
+        checks[1] = Some(check(
+            every(ck, "reconciliation", r.every_periods),
+            1.0,
+            true,
+        ));
     }
     if let Some(s) = &d.sampling {
         let share = ck.probability(p.key("sampling").key("share"), "sampling share", s.share);
         checks[2] = Some(check(every(ck, "sampling", s.every_periods), share, true));
     }
     if let Some(h) = &d.hash_chain {
-        checks[3] = Some(check(every(ck, "hash_chain", h.every_periods), 1.0, h.anchored));
+        checks[3] = Some(check(
+            every(ck, "hash_chain", h.every_periods),
+            1.0,
+            h.anchored,
+        ));
     }
     if let Some(m) = &d.merkle {
         checks[4] = Some(check(every(ck, "merkle", m.every_periods), 1.0, true));
@@ -427,12 +439,22 @@ fn defences(ck: &mut Checker<'_>, d: &raw::Defences) -> Defences {
 impl Attack {
     /// Whether `defence` (with its check, if periodic) can see a record this attack
     /// tampered with.
-    pub fn visible_to(&self, defence: Defence, check: Option<&Check>, anchored_before: bool) -> bool {
+    pub fn visible_to(
+        &self,
+        defence: Defence,
+        check: Option<&Check>,
+        anchored_before: bool,
+    ) -> bool {
         visible(defence, self, check, anchored_before)
     }
 }
 
-fn visible(defence: Defence, attack: &Attack, check: Option<&Check>, anchored_before: bool) -> bool {
+fn visible(
+    defence: Defence,
+    attack: &Attack,
+    check: Option<&Check>,
+    anchored_before: bool,
+) -> bool {
     let store = attack.path == WritePath::Store;
     let insert = attack.operation == Operation::Insert;
     match defence {
@@ -446,9 +468,9 @@ fn visible(defence: Defence, attack: &Attack, check: Option<&Check>, anchored_be
         Defence::Sampling => check.is_some() && store && insert,
         // A log proves history was not rewritten, not that entries are true: only a
         // rewrite of an anchored entry shows, and an unanchored chain is recomputed.
-        Defence::HashChain | Defence::Merkle => check.is_some_and(|c| {
-            c.anchored && attack.rewrites_log && !insert && anchored_before
-        }),
+        Defence::HashChain | Defence::Merkle => {
+            check.is_some_and(|c| c.anchored && attack.rewrites_log && !insert && anchored_before)
+        }
     }
 }
 
