@@ -174,6 +174,46 @@ fn restricted_counterfactuals_equal_full_ones() {
         .name
         .push_str(" (capture levels, misattribution 0.05)");
     models.push(levels);
+    // Attacks: a delisting and an inserted listing, found by reconciliation and
+    // complaints (the no-attacks counterfactual restricted to the households hit).
+    let attacked = format!(
+        "{}{}",
+        credsim_model::presets::find("debtor-blacklist")
+            .expect("preset")
+            .toml,
+        r#"
+[[attacks]]
+id = "delist"
+attacker = "insider"
+operation = "delete"
+from_day = 400
+to_day = 700
+share = 0.3
+listed = "defaulters"
+[[attacks]]
+id = "list"
+attacker = "outsider"
+operation = "insert"
+from_day = 200
+share = 0.01
+records = ["court_judgment_nonperformance"]
+source = "court"
+[defences]
+complaint_probability = 0.5
+reconciliation = { every_periods = 6 }
+"#
+    );
+    let attacked = credsim_model::load(
+        &attacked,
+        "attacked",
+        &credsim_model::Overrides {
+            persons: Some(20_000),
+            ..Default::default()
+        },
+    )
+    .expect("loads")
+    .model;
+    models.push(attacked);
     let (mut restricted, mut widened) = (0, 0);
     for m in models.iter().filter(|m| !m.coupled()) {
         let ctx = Ctx::new(m, Variant::Factual);
