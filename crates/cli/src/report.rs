@@ -6,6 +6,7 @@
 mod charts;
 mod scenario;
 mod sections;
+mod tampering;
 
 use crate::CliError;
 use crate::fmt::esc;
@@ -76,6 +77,7 @@ pub fn render(inputs: &Inputs) -> String {
     sections::grades(&mut body, s, inputs.series);
     sections::lists_and_sanctions(&mut body, s, inputs.series);
     sections::responses(&mut body, s, inputs.audit, inputs.series);
+    tampering::tampering(&mut body, s, inputs.audit);
     body.push_str("<h2>Audit</h2>");
     match inputs.audit {
         None => body.push_str(

@@ -43,6 +43,16 @@ pub const ALL: &[Preset] = &[
         summary: "Financial-only baseline: finance records, finance sanctions, no joint punishment",
         toml: include_str!("../../../scenarios/consumer-credit.toml"),
     },
+    Preset {
+        name: "debtor-insider",
+        summary: "debtor-blacklist under attack: an insider delists paying clients, an outsider lists rivals; every defence compared (assumed)",
+        toml: include_str!("../../../scenarios/debtor-insider.toml"),
+    },
+    Preset {
+        name: "debtor-wipe",
+        summary: "debtor-blacklist wiped ~14 months after its store was left open (Shanghai 2022 [S]); reconciliation and an anchored chain restore it",
+        toml: include_str!("../../../scenarios/debtor-wipe.toml"),
+    },
 ];
 
 /// Finds a preset by name.

@@ -72,3 +72,23 @@ fn responses_preset_extends_suining() {
     s.treatments.retain(|t| !t.id.starts_with("associate_"));
     assert_eq!(s, base);
 }
+
+/// The tampering presets are `debtor-blacklist` plus `[[attacks]]` and `[defences]`:
+/// removing them (and the name and description) gives back its scenario exactly.
+#[test]
+fn tampering_presets_extend_debtor_blacklist() {
+    let load = |name| {
+        presets::load(name, &Overrides::default())
+            .expect("preset")
+            .scenario
+    };
+    let base = load("debtor-blacklist");
+    for name in ["debtor-insider", "debtor-wipe"] {
+        let mut s = load(name);
+        assert!(!s.attacks.is_empty() && s.defences.is_some(), "{name}");
+        s.scenario = base.scenario.clone();
+        s.attacks.clear();
+        s.defences = None;
+        assert_eq!(s, base, "{name}");
+    }
+}

@@ -7,6 +7,7 @@ use credsim_engine::Audit;
 use credsim_engine::audit::{CrossContext, Mobility, Status, Stays};
 
 mod impact;
+mod tampering;
 
 use impact::{disparate_impact, fairness};
 
@@ -107,6 +108,7 @@ pub fn audit(a: &Audit) {
     );
     appeals(a);
     responses_and_association(a);
+    tampering::tampering(a);
     disproportion(a);
 }
 
