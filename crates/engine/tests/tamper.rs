@@ -381,8 +381,7 @@ fn deletions_show_only_to_reconciliation_and_anchored_rewrites() {
     let last = m
         .check_days(Defence::HashChain)
         .into_iter()
-        .filter(|&c| c <= 400)
-        .last()
+        .rfind(|&c| c <= 400)
         .expect("anchor");
     assert_eq!(last, 365);
     let [vis, det, _, _] = counts(&t, Defence::HashChain);

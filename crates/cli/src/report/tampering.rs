@@ -29,7 +29,9 @@ pub(super) fn tampering(body: &mut String, s: &Summary, audit: Option<&Audit>) {
     }
     body.push_str("</table>");
     if !counts.defences.is_empty() {
-        body.push_str("<table><tr><th>defence</th><th>checks</th><th>records checked (cost)</th></tr>");
+        body.push_str(
+            "<table><tr><th>defence</th><th>checks</th><th>records checked (cost)</th></tr>",
+        );
         for d in &counts.defences {
             let _ = write!(
                 body,

@@ -201,10 +201,13 @@ impl ChunkSim {
         if provenance != Provenance::True as u8 && !tampered {
             self.observed.errors_seen += 1;
         }
-        if ctx.full && !tampered {
-            self.lives.records[3 * i as usize + prov] += 1;
-            if provenance != Provenance::True as u8 {
-                self.mark_reached(i, REACHED_BY_ERRORS);
+        if ctx.full {
+            // Tampered records are counted per person by the attacks (`tamper.rs`).
+            if !tampered {
+                self.lives.records[3 * i as usize + prov] += 1;
+                if provenance != Provenance::True as u8 {
+                    self.mark_reached(i, REACHED_BY_ERRORS);
+                }
             }
             if beh.protected {
                 self.mark_reached(i, REACHED_BY_PROTECTED);

@@ -22,15 +22,33 @@ pub(super) fn tampering(a: &Audit) {
     let Some(t) = &a.tampering else {
         return;
     };
-    section(14, "Tampering with the record store (same lives without the attacks)");
+    section(
+        14,
+        "Tampering with the record store (same lives without the attacks)",
+    );
     if t.status == Status::NotTriggered {
         not_triggered("no attack inserted or deleted any record");
     } else {
-        line("persons sanctioned only because of the attacks", est(Some(&t.persons_harmed), false));
-        line("  sanction-days they caused", est(Some(&t.sanction_days_caused), false));
-        line("persons spared a sanction by the attacks", est(Some(&t.persons_helped), false));
-        line("  sanction-days evaded", est(Some(&t.sanction_days_evaded), false));
-        line("net share of sanction-days", est(Some(&t.net_share_of_sanction_days), true));
+        line(
+            "persons sanctioned only because of the attacks",
+            est(Some(&t.persons_harmed), false),
+        );
+        line(
+            "  sanction-days they caused",
+            est(Some(&t.sanction_days_caused), false),
+        );
+        line(
+            "persons spared a sanction by the attacks",
+            est(Some(&t.persons_helped), false),
+        );
+        line(
+            "  sanction-days evaded",
+            est(Some(&t.sanction_days_evaded), false),
+        );
+        line(
+            "net share of sanction-days",
+            est(Some(&t.net_share_of_sanction_days), true),
+        );
     }
     for at in &t.attacks {
         outln!(
@@ -39,7 +57,11 @@ pub(super) fn tampering(a: &Audit) {
             at.attacker,
             at.operation,
             at.path,
-            if at.rewrites_log { ", log rewritten" } else { "" },
+            if at.rewrites_log {
+                ", log rewritten"
+            } else {
+                ""
+            },
             thousands(at.records_tampered),
             thousands(at.records_undetected_at_end),
             est(Some(&at.share_detected), true),
@@ -47,10 +69,21 @@ pub(super) fn tampering(a: &Audit) {
         );
         outln!(
             "     {:<15} {:>10} {:>20} {:>9} {:>20} {:>9} {:>16} {:>8}",
-            "each alone", "visible", "detected", "analytic", "at first check", "analytic", "mean days", "analytic"
+            "each alone",
+            "visible",
+            "detected",
+            "analytic",
+            "at first check",
+            "analytic",
+            "mean days",
+            "analytic"
         );
         for d in &at.defences {
-            let name = if d.declared { d.defence.clone() } else { format!("({})", d.defence) };
+            let name = if d.declared {
+                d.defence.clone()
+            } else {
+                format!("({})", d.defence)
+            };
             outln!(
                 "     {:<15} {:>10} {:>20} {:>9} {:>20} {:>9} {:>16} {:>8}",
                 name,
@@ -64,5 +97,7 @@ pub(super) fn tampering(a: &Audit) {
             );
         }
     }
-    outln!("   (in parentheses: not declared; what each defence cannot catch: audit.json `blind_spots`, docs/ODD.md §3.11)");
+    outln!(
+        "   (in parentheses: not declared; what each defence cannot catch: audit.json `blind_spots`, docs/ODD.md §3.11)"
+    );
 }
