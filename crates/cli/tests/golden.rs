@@ -27,6 +27,8 @@ const CASES: &[(&str, &[&str])] = &[
     ("rongcheng", &["--preset", "rongcheng"]),
     ("consumer-credit", &["--preset", "consumer-credit"]),
     ("debtor-blacklist", &["--preset", "debtor-blacklist"]),
+    ("debtor-insider", &["--preset", "debtor-insider"]),
+    ("debtor-wipe", &["--preset", "debtor-wipe"]),
     ("coupled", &["tests/golden/coupled.toml"]),
     ("records-heavy", &["tests/golden/records-heavy.toml"]),
 ];

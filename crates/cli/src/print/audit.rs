@@ -108,8 +108,8 @@ pub fn audit(a: &Audit) {
     );
     appeals(a);
     responses_and_association(a);
-    tampering::tampering(a);
     disproportion(a);
+    tampering::tampering(a);
 }
 
 /// Measure 13.
