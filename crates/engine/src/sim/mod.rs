@@ -177,8 +177,8 @@ struct ChunkSim {
     /// Misattributed records: (actor, person the record was filed on), both as indices
     /// in the factual run's chunk.
     misattributions: Vec<(u32, u32)>,
-    /// Records attacks inserted or deleted, in order of tampering (tamper.rs).
-    tampering: Vec<tamper::Tampered>,
+    /// Records attacks inserted or deleted (tamper.rs).
+    tampering: tamper::Tampering,
 }
 
 impl ChunkSim {
@@ -243,7 +243,7 @@ impl ChunkSim {
                 (0..n as u32).collect()
             },
             misattributions: Vec::new(),
-            tampering: Vec::new(),
+            tampering: tamper::Tampering::default(),
         };
         // Filled below, household by household (or taken from the factual run).
         c.people.persons.household.clear();

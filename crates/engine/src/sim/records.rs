@@ -180,7 +180,6 @@ impl ChunkSim {
         }
     }
 
-    #[inline(always)]
     pub(super) fn arrival(
         &mut self,
         ctx: &Ctx<'_>,
@@ -236,9 +235,7 @@ impl ChunkSim {
                 }
             }
         }
-        if tampered {
-            self.count_tampered(b, source);
-        } else {
+        if !tampered {
             self.tally.records_by_source[source][prov] += 1;
             self.tally.records_by_type[b][prov] += 1;
             self.tally.periods[self.period].records[prov] += 1;
@@ -295,16 +292,9 @@ impl ChunkSim {
             };
             self.after_adverse_record(ctx, &adverse);
         }
-    }
-
-    /// A tampered record arrived: counted apart, so that runs without attacks keep three
-    /// provenances.
-    #[cold]
-    #[inline(never)]
-    fn count_tampered(&mut self, b: usize, source: usize) {
-        self.tally.tamper.by_source[source] += 1;
-        self.tally.tamper.by_type[b] += 1;
-        self.tally.periods[self.period].tampered += 1;
+        if tampered {
+            self.inserted(ctx, i, day, b, source, record);
+        }
     }
 
     /// What follows an adverse record once the regime has acted on it (points, lists,

@@ -36,6 +36,15 @@ pub(super) struct Tampered {
     complained: bool,
 }
 
+/// A chunk's tampered records, and the inserts on their way to the store.
+#[derive(Debug, Default)]
+pub(super) struct Tampering {
+    /// Records attacks inserted or deleted, in order of tampering.
+    list: Vec<Tampered>,
+    /// Inserts scheduled as arrivals and not yet filed: (person, day, attack).
+    pending: Vec<(u32, u32, u8)>,
+}
+
 impl ChunkSim {
     /// Schedules every attack's hits on this chunk's persons (none in the no-attacks
     /// counterfactual). A person is a target when scored and in the attack's target
@@ -75,13 +84,15 @@ impl ChunkSim {
         let mut hit = false;
         match at.operation {
             Operation::Insert => {
-                let before = self.store.recs.len() as u32;
-                let b = at.records[0];
-                self.arrival(ctx, i, day, b, at.source, Provenance::Tampered as u8);
-                if self.store.recs.len() as u32 > before {
-                    self.note_tampered(ctx, x, i, day, before);
-                    hit = true;
-                }
+                // Filed as an arrival of the same day (after this event), which calls
+                // `inserted`: the arrival keeps a single caller, so it stays inlined.
+                self.tampering.pending.push((i, day, x as u8));
+                let what = What::Arrival {
+                    behaviour: at.records[0] as u16,
+                    source: at.source as u16,
+                    provenance: Provenance::Tampered as u8,
+                };
+                self.push(ctx, day, i, what);
             }
             Operation::Delete => {
                 let mut doomed: Vec<u32> = Vec::new();
@@ -104,6 +115,33 @@ impl ChunkSim {
             }
         }
         if hit {
+            self.tally.tamper.persons[x] += 1;
+        }
+    }
+
+    /// A tampered record arrived (`records.rs::arrival`; kept as `record`): counted apart
+    /// from the three other provenances, and decided defence by defence.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn inserted(
+        &mut self,
+        ctx: &Ctx<'_>,
+        i: u32,
+        day: u32,
+        b: usize,
+        source: usize,
+        record: u32,
+    ) {
+        self.tally.tamper.by_source[source] += 1;
+        self.tally.tamper.by_type[b] += 1;
+        self.tally.periods[self.period].tampered += 1;
+        let pending = &mut self.tampering.pending;
+        let Some(k) = pending.iter().position(|&(p, d, _)| p == i && d == day) else {
+            return;
+        };
+        let x = pending.remove(k).2 as usize;
+        if record != NO_RECORD {
+            self.note_tampered(ctx, x, i, day, record);
             self.tally.tamper.persons[x] += 1;
         }
     }
@@ -173,8 +211,8 @@ impl ChunkSim {
                 first = first.min(c);
             }
         }
-        let idx = self.tampering.len() as u32;
-        self.tampering.push(Tampered {
+        let idx = self.tampering.list.len() as u32;
+        self.tampering.list.push(Tampered {
             record,
             person: i,
             attack: x as u8,
@@ -195,7 +233,7 @@ impl ChunkSim {
     fn schedule_restore(&mut self, ctx: &Ctx<'_>, idx: u32, detected: u32) {
         let at = detected.saturating_add(ctx.model.defences.repair_days);
         if at < ctx.model.days {
-            let i = self.tampering[idx as usize].person;
+            let i = self.tampering.list[idx as usize].person;
             self.push(ctx, at, i, What::Restore { tamp: idx });
         }
     }
@@ -203,11 +241,11 @@ impl ChunkSim {
     /// Repairs tampered record `idx`: an inserted record is removed, a deleted one
     /// restored (the first repair scheduled for it does it; later ones find it done).
     pub(super) fn on_restore(&mut self, ctx: &Ctx<'_>, day: u32, idx: u32) {
-        let t = self.tampering[idx as usize];
+        let t = self.tampering.list[idx as usize];
         if t.repaired {
             return;
         }
-        self.tampering[idx as usize].repaired = true;
+        self.tampering.list[idx as usize].repaired = true;
         self.tally.tamper.repaired[t.attack as usize] += 1;
         match ctx.model.attacks[t.attack as usize].operation {
             Operation::Insert => self.unfile(ctx, day, t.record),
@@ -220,7 +258,7 @@ impl ChunkSim {
     /// every service a sanction can restrict (stream Attempts), each a complaint with
     /// `complaint_probability` (stream Complaint, keyed by person, service and day).
     fn schedule_complaint(&mut self, ctx: &Ctx<'_>, idx: u32, from: u32) {
-        let i = self.tampering[idx as usize].person;
+        let i = self.tampering.list[idx as usize].person;
         let person = self.id(i);
         let q = ctx.model.defences.complaint_probability;
         let mut best: Option<(u32, usize)> = None;
@@ -260,7 +298,7 @@ impl ChunkSim {
     /// denies it, the complaint reveals every tampered record filed on them that is not
     /// yet repaired; otherwise the next complaining attempt is awaited.
     pub(super) fn on_complaint(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, idx: u32, s: usize) {
-        let t = self.tampering[idx as usize];
+        let t = self.tampering.list[idx as usize];
         if t.repaired || t.complained {
             return;
         }
@@ -269,18 +307,18 @@ impl ChunkSim {
             return;
         }
         self.tally.tamper.complaints += 1;
-        for k in 0..self.tampering.len() {
-            let t = self.tampering[k];
+        for k in 0..self.tampering.list.len() {
+            let t = self.tampering.list[k];
             let insert = ctx.model.attacks[t.attack as usize].operation == Operation::Insert;
             if t.person != i || t.repaired || t.complained || !insert {
                 continue;
             }
-            self.tampering[k].complained = true;
+            self.tampering.list[k].complained = true;
             let c = t.attack as usize * DEFENCES + Defence::Complaints as usize;
             self.tally.tamper.detected[c] += 1;
             self.tally.tamper.detection_days[c] += (day - t.day) as u64;
             if day < t.detected {
-                self.tampering[k].detected = day;
+                self.tampering.list[k].detected = day;
                 self.schedule_restore(ctx, k as u32, day);
             }
         }
@@ -288,7 +326,7 @@ impl ChunkSim {
 
     /// At the horizon: records detected by some defence, and the days to detection.
     pub(super) fn finish_tampering(&mut self, ctx: &Ctx<'_>) {
-        for t in &self.tampering {
+        for t in &self.tampering.list {
             if t.detected < ctx.model.days {
                 let x = t.attack as usize;
                 self.tally.tamper.detected_any[x] += 1;
@@ -300,7 +338,7 @@ impl ChunkSim {
     /// Tampered records inserted on each person of the chunk (persons table).
     pub(super) fn tampered_per_person(&self, ctx: &Ctx<'_>) -> Vec<u32> {
         let mut n = vec![0; self.people.len()];
-        for t in &self.tampering {
+        for t in &self.tampering.list {
             if ctx.model.attacks[t.attack as usize].operation == Operation::Insert {
                 n[t.person as usize] += 1;
             }
