@@ -126,7 +126,17 @@ impl CostEstimate {
             expiries += f * share;
         }
         let records = captured + false_records;
-        let events = acts + records + expiries;
+        // Attacks: one event per person hit (an upper bound: every target category), and
+        // an arrival per insert.
+        let tampering: f64 = model
+            .attacks
+            .iter()
+            .map(|a| {
+                let insert = a.operation == credsim_model::Operation::Insert;
+                a.share * if insert { 2.0 } else { 1.0 }
+            })
+            .sum();
+        let events = acts + records + expiries + tampering;
         // The share of persons in households with a record: those a mechanism (a
         // treatment, a counterfactual) can reach.
         let household = model.mean_household_size().max(1.0);
