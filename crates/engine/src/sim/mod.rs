@@ -30,6 +30,7 @@ mod observe;
 mod people;
 mod records;
 mod replay;
+mod roles;
 mod score;
 mod scrutiny;
 mod status;
@@ -538,5 +539,6 @@ impl ChunkSim {
             }
         }
         self.close_treatments_at_horizon(ctx);
+        self.account_roles(ctx);
     }
 }
