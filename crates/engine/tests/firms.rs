@@ -114,7 +114,10 @@ fn inspections_amplify_recorded_violations_as_their_rates_imply() {
     }
     let amp = &a.inspection_amplification["tax"];
     let rate = |share: f64| 2.0 / 365.0 * share * d;
-    let (g_high, g_low) = (recorded_share(rate(high), m.days), recorded_share(rate(low), m.days));
+    let (g_high, g_low) = (
+        recorded_share(rate(high), m.days),
+        recorded_share(rate(low), m.days),
+    );
     for (class, g) in [("high", g_high), ("low", g_low)] {
         let row = &amp.by_class[class];
         let v = row.recorded_per_violation.value.unwrap();
@@ -123,12 +126,18 @@ fn inspections_amplify_recorded_violations_as_their_rates_imply() {
         // The counterfactual inspects every class at the high class's share.
         let e = row.recorded_per_violation_equal_rates.value.unwrap();
         let se = row.recorded_per_violation_equal_rates.se.unwrap();
-        assert!((e - g_high).abs() < 4.0 * se, "{class} equal: {e} vs {g_high}");
+        assert!(
+            (e - g_high).abs() < 4.0 * se,
+            "{class} equal: {e} vs {g_high}"
+        );
     }
     let x = &amp.excess_low_over_high;
     let truth = g_low - g_high;
     assert!(truth > 0.3, "the test needs a clear excess: {truth}");
-    assert!((x.value.unwrap() - truth).abs() < 4.0 * x.se.unwrap(), "{x:?} vs {truth}");
+    assert!(
+        (x.value.unwrap() - truth).abs() < 4.0 * x.se.unwrap(),
+        "{x:?} vs {truth}"
+    );
     assert_eq!(amp.low_class.as_deref(), Some("low"));
     assert_eq!(amp.high_class.as_deref(), Some("high"));
 }
@@ -217,7 +226,11 @@ points = { v = 10.0 }
     for (class, p) in [("A", p[0]), ("B", p[1])] {
         let n = first.firms[class] as f64;
         let se = (20_000.0 * p * (1.0 - p)).sqrt();
-        assert!((n - 20_000.0 * p).abs() < 4.0 * se, "{class}: {n} vs {}", 20_000.0 * p);
+        assert!(
+            (n - 20_000.0 * p).abs() < 4.0 * se,
+            "{class}: {n} vs {}",
+            20_000.0 * p
+        );
     }
 }
 
@@ -299,7 +312,10 @@ restoration = {{ after_days = {after}, probability = {p}, handling_days = {handl
     let (s, a, _) = results(&model(&listing(60_000, years, 0.005, 0.0, &regime)));
     let l = &s.lists["black"];
     // Conservation: every entry has exited or is open at the horizon.
-    assert_eq!(l.entries, l.exits_at_term + l.exits_restored + l.open_at_horizon);
+    assert_eq!(
+        l.entries,
+        l.exits_at_term + l.exits_restored + l.open_at_horizon
+    );
     assert_eq!(l.applications, l.exits_restored + l.refused);
     assert_eq!(l.refused, 0, "a behaviour trigger is cured by the term");
     // An entry on a uniform day τ exits within the horizon T iff τ + D < T, with
@@ -310,11 +326,17 @@ restoration = {{ after_days = {after}, probability = {p}, handling_days = {handl
     let expected = p * (1.0 - short / t) + (1.0 - p) * (1.0 - term as f64 / t);
     let x = &a.time_on_lists["black"].exits_per_entry;
     let se = (expected * (1.0 - expected) / l.entries as f64).sqrt();
-    assert!((x.value.unwrap() - expected).abs() < 4.0 * se, "{x:?} vs {expected}");
+    assert!(
+        (x.value.unwrap() - expected).abs() < 4.0 * se,
+        "{x:?} vs {expected}"
+    );
     let restored = l.exits_restored as f64 / l.entries as f64;
     let expected = p * (1.0 - short / t);
     let se = (expected * (1.0 - expected) / l.entries as f64).sqrt();
-    assert!((restored - expected).abs() < 4.0 * se, "{restored} vs {expected}");
+    assert!(
+        (restored - expected).abs() < 4.0 * se,
+        "{restored} vs {expected}"
+    );
 }
 
 /// Every firm on a role list for the whole horizon: class `low` from day 0 for all.
@@ -370,13 +392,20 @@ fn roles_reach_the_representatives_and_only_them() {
     let q = 1.0 - 1.0 / n as f64;
     let distinct = n as f64 * (1.0 - q.powi(f as i32));
     let once = f as f64 * q.powi(f as i32 - 1);
-    assert!((r.persons as f64 - distinct).abs() < 40.0, "{} vs {distinct}", r.persons);
+    assert!(
+        (r.persons as f64 - distinct).abs() < 40.0,
+        "{} vs {distinct}",
+        r.persons
+    );
     let multi = distinct - once;
     assert!((r.persons_with_multiple_posts as f64 - multi).abs() < 4.0 * multi.sqrt());
     // Denied flights: Poisson(2 a year × person-days).
     let mean = 2.0 / 365.0 * r.person_days as f64;
     let denied = r.denied_attempts["flights"] as f64;
-    assert!((denied - mean).abs() < 4.0 * mean.sqrt(), "{denied} vs {mean}");
+    assert!(
+        (denied - mean).abs() < 4.0 * mean.sqrt(),
+        "{denied} vs {mean}"
+    );
     // Firm side: every firm listed from day 0 to the horizon, renewed each term.
     assert_eq!(r.firm_spells, f);
     assert_eq!(s.lists["defaulters"].entries, f);
@@ -424,12 +453,20 @@ roles = ["representative"]
 lists = ["black"]
 services = ["flights"]
 "#;
-    let text = listing(9_000, 3, 0.4, 0.05, regime).replace("observes = { v = 1.0 }", "observes = { v = 0.3 }\ndelay_days = 20");
+    let text = listing(9_000, 3, 0.4, 0.05, regime).replace(
+        "observes = { v = 1.0 }",
+        "observes = { v = 0.3 }\ndelay_days = 20",
+    );
     let m = model(&text);
     let outputs = |o: &Outcome| {
         let s = serde_json::to_string(&Summary::new(&m, o).firms).unwrap();
         let a = serde_json::to_string(&Audit::new(&m, o.audit.as_ref().unwrap()).firms).unwrap();
-        (s, a, o.firms.as_ref().unwrap().rows.clone(), o.tally.roles.clone())
+        (
+            s,
+            a,
+            o.firms.as_ref().unwrap().rows.clone(),
+            o.tally.roles.clone(),
+        )
     };
     let one = outputs(&run(&m, 1, Schedule::ChunkMajor));
     assert_eq!(one, outputs(&run(&m, 3, Schedule::ChunkMajor)));

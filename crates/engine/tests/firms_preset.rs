@@ -23,7 +23,9 @@ fn firm_preset_matches_the_published_class_shares_and_inspection_rates() {
         sets: vec![Set::parse("firms.per_person=20").unwrap()],
         ..Overrides::default()
     };
-    let m = presets::load("firms-2019", &overrides).expect("preset").model;
+    let m = presets::load("firms-2019", &overrides)
+        .expect("preset")
+        .model;
     let cancel = AtomicBool::new(false);
     let ctl = credsim_engine::Control {
         progress: &|_, _| {},
@@ -39,7 +41,11 @@ fn firm_preset_matches_the_published_class_shares_and_inspection_rates() {
     let s = Summary::new(&m, &o).firms.expect("firms");
     let at = |rating: &str| {
         let r = &s.ratings[rating];
-        let a = r.assessments.iter().find(|a| a.day == 1095).expect("2019 evaluation");
+        let a = r
+            .assessments
+            .iter()
+            .find(|a| a.day == 1095)
+            .expect("2019 evaluation");
         shares(&a.firms)
     };
     // Tax: A 5.85%, B+M 84.67%, C+D 9.49% (2019 evaluation [S]); C and D split with the
@@ -51,17 +57,35 @@ fn firm_preset_matches_the_published_class_shares_and_inspection_rates() {
     let customs = at("customs");
     let published_customs = [0.0022, 0.0176, 0.9756, 0.0046];
     eprintln!("customs {customs:?} vs {published_customs:?}");
-    for (name, got, want) in [("tax", &tax, &published), ("customs", &customs, &published_customs)] {
-        let tv: f64 = got.iter().zip(want.iter()).map(|(a, b)| (a - b).abs()).sum::<f64>() / 2.0;
-        assert!(tv < 0.01, "{name}: total-variation distance {tv}: {got:?} vs {want:?}");
+    for (name, got, want) in [
+        ("tax", &tax, &published),
+        ("customs", &customs, &published_customs),
+    ] {
+        let tv: f64 = got
+            .iter()
+            .zip(want.iter())
+            .map(|(a, b)| (a - b).abs())
+            .sum::<f64>()
+            / 2.0;
+        assert!(
+            tv < 0.01,
+            "{name}: total-variation distance {tv}: {got:?} vs {want:?}"
+        );
         for (g, w) in got.iter().zip(want.iter()) {
             assert!((g - w).abs() < 0.006, "{name}: {got:?} vs {want:?}");
         }
     }
     // C + D together is what 2019 published.
-    assert!((tax[2] + tax[3] - 0.0949).abs() < 0.006, "C+D {}", tax[2] + tax[3]);
+    assert!(
+        (tax[2] + tax[3] - 0.0949).abs() < 0.006,
+        "C+D {}",
+        tax[2] + tax[3]
+    );
     // Customs mean inspection rates 2019 [V]: inspected share of declarations by class.
-    let ins = s.ratings["customs"].inspections.as_ref().expect("inspections");
+    let ins = s.ratings["customs"]
+        .inspections
+        .as_ref()
+        .expect("inspections");
     for (class, rate) in [
         ("advanced_certified", 0.0057),
         ("general_certified", 0.0169),

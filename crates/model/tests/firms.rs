@@ -89,30 +89,174 @@ fn check(text: &str) -> Result<credsim_model::Loaded, credsim_model::ScenarioErr
 
 /// (what, from, to, field path, message fragment): `from` in BASE becomes `to`.
 const CASES: &[(&str, &str, &str, &str, &str)] = &[
-    ("both counts", "per_person = 0.1", "per_person = 0.1\ncount = 10", "firms", "exactly one of `per_person`"),
-    ("no firms", "per_person = 0.1", "per_person = 0.0", "firms.per_person", "0 firms"),
-    ("size share", "share = 0.9,", "share = 0.8,", "firms.sizes", "must sum to 1"),
-    ("employees", "employees = 4", "employees = 0", "firms.sizes.micro.employees", "> 0"),
-    ("holder category", "age = [\"adult\"]", "age = [\"grown\"]", "firms.holders.age[0]", "no category `grown`"),
-    ("behaviour domain", "domain = \"tax\"\nrate_per_year = 0.2", "domain = \"taxes\"\nrate_per_year = 0.2", "firms.behaviours[0].domain", "unknown domain `taxes`"),
-    ("unknown flag", "only = \"trader\"", "only = \"exporter\"", "firms.behaviours[1].only", "unknown flag `exporter`"),
-    ("capture", "observes = { arrears = 0.5 }", "observes = { arrears = 1.5 }", "firms.sources[0].observes.arrears", "outside the allowed range"),
-    ("observes unknown", "observes = { arrears = 0.5 }", "observes = { arear = 0.5 }", "firms.sources[0].observes.arear", "unknown firm behaviour `arear`"),
-    ("min order", "{ id = \"B\", min = 70.0 }", "{ id = \"B\", min = 95.0 }", "firms.ratings[0].classes[1].min", "below the previous class"),
-    ("last min", "{ id = \"D\" }", "{ id = \"D\", min = 10.0 }", "firms.ratings[0].classes[2].min", "give it no `min`"),
-    ("direct class", "class = \"D\", days = 730", "class = \"E\", days = 730", "firms.ratings[0].direct[0].class", "unknown class `E`"),
-    ("share missing", "A = 0.01, B = 0.03, D = 0.2", "A = 0.01, B = 0.03", "firms.ratings[0].inspections.share", "missing: `D`"),
-    ("reference", "reference = \"B\"", "reference = \"Z\"", "firms.ratings[0].inspections.reference", "unknown class `Z`"),
-    ("assessments", "every_days = 365", "every_days = 0", "firms.ratings[0].every_days", "at least 1 day"),
-    ("trigger classes", "classes = [\"D\"] }", "classes = [\"F\"] }", "firms.lists[0].trigger.classes[0]", "unknown class `F`"),
-    ("trigger kinds", "trigger = { rating = \"tax\", classes = [\"D\"] }", "trigger = { list = \"black\" }", "firms.lists[0].trigger.list", "a list's trigger is"),
-    ("restoration", "probability = 0.3", "probability = 3.0", "firms.lists[0].restoration.probability", "outside the allowed range"),
-    ("sanction trigger", "trigger = { list = \"black\" }", "trigger = { list = \"white\" }", "firms.sanctions[0].trigger.list", "unknown firm list `white`"),
-    ("role", "roles = [\"representative\"]", "roles = [\"director\"]", "firms.roles.roles[0]", "unknown role `director`"),
-    ("manager without managers", "roles = [\"representative\"]", "roles = [\"manager\"]", "firms.roles.roles", "set `firms.managers`"),
-    ("role service", "services = [\"flights\"]", "services = [\"trains\"]", "firms.roles.services[0]", "unknown service `trains`"),
-    ("mode", "mode = \"restrict\"", "mode = \"forbid\"", "firms.roles.mode", "TOML"),
-    ("budget", "rate_per_year = 0.2", "rate_per_year = 1e9", "firms", "events over the horizon"),
+    (
+        "both counts",
+        "per_person = 0.1",
+        "per_person = 0.1\ncount = 10",
+        "firms",
+        "exactly one of `per_person`",
+    ),
+    (
+        "no firms",
+        "per_person = 0.1",
+        "per_person = 0.0",
+        "firms.per_person",
+        "0 firms",
+    ),
+    (
+        "size share",
+        "share = 0.9,",
+        "share = 0.8,",
+        "firms.sizes",
+        "must sum to 1",
+    ),
+    (
+        "employees",
+        "employees = 4",
+        "employees = 0",
+        "firms.sizes.micro.employees",
+        "> 0",
+    ),
+    (
+        "holder category",
+        "age = [\"adult\"]",
+        "age = [\"grown\"]",
+        "firms.holders.age[0]",
+        "no category `grown`",
+    ),
+    (
+        "behaviour domain",
+        "domain = \"tax\"\nrate_per_year = 0.2",
+        "domain = \"taxes\"\nrate_per_year = 0.2",
+        "firms.behaviours[0].domain",
+        "unknown domain `taxes`",
+    ),
+    (
+        "unknown flag",
+        "only = \"trader\"",
+        "only = \"exporter\"",
+        "firms.behaviours[1].only",
+        "unknown flag `exporter`",
+    ),
+    (
+        "capture",
+        "observes = { arrears = 0.5 }",
+        "observes = { arrears = 1.5 }",
+        "firms.sources[0].observes.arrears",
+        "outside the allowed range",
+    ),
+    (
+        "observes unknown",
+        "observes = { arrears = 0.5 }",
+        "observes = { arear = 0.5 }",
+        "firms.sources[0].observes.arear",
+        "unknown firm behaviour `arear`",
+    ),
+    (
+        "min order",
+        "{ id = \"B\", min = 70.0 }",
+        "{ id = \"B\", min = 95.0 }",
+        "firms.ratings[0].classes[1].min",
+        "below the previous class",
+    ),
+    (
+        "last min",
+        "{ id = \"D\" }",
+        "{ id = \"D\", min = 10.0 }",
+        "firms.ratings[0].classes[2].min",
+        "give it no `min`",
+    ),
+    (
+        "direct class",
+        "class = \"D\", days = 730",
+        "class = \"E\", days = 730",
+        "firms.ratings[0].direct[0].class",
+        "unknown class `E`",
+    ),
+    (
+        "share missing",
+        "A = 0.01, B = 0.03, D = 0.2",
+        "A = 0.01, B = 0.03",
+        "firms.ratings[0].inspections.share",
+        "missing: `D`",
+    ),
+    (
+        "reference",
+        "reference = \"B\"",
+        "reference = \"Z\"",
+        "firms.ratings[0].inspections.reference",
+        "unknown class `Z`",
+    ),
+    (
+        "assessments",
+        "every_days = 365",
+        "every_days = 0",
+        "firms.ratings[0].every_days",
+        "at least 1 day",
+    ),
+    (
+        "trigger classes",
+        "classes = [\"D\"] }",
+        "classes = [\"F\"] }",
+        "firms.lists[0].trigger.classes[0]",
+        "unknown class `F`",
+    ),
+    (
+        "trigger kinds",
+        "trigger = { rating = \"tax\", classes = [\"D\"] }",
+        "trigger = { list = \"black\" }",
+        "firms.lists[0].trigger.list",
+        "a list's trigger is",
+    ),
+    (
+        "restoration",
+        "probability = 0.3",
+        "probability = 3.0",
+        "firms.lists[0].restoration.probability",
+        "outside the allowed range",
+    ),
+    (
+        "sanction trigger",
+        "trigger = { list = \"black\" }",
+        "trigger = { list = \"white\" }",
+        "firms.sanctions[0].trigger.list",
+        "unknown firm list `white`",
+    ),
+    (
+        "role",
+        "roles = [\"representative\"]",
+        "roles = [\"director\"]",
+        "firms.roles.roles[0]",
+        "unknown role `director`",
+    ),
+    (
+        "manager without managers",
+        "roles = [\"representative\"]",
+        "roles = [\"manager\"]",
+        "firms.roles.roles",
+        "set `firms.managers`",
+    ),
+    (
+        "role service",
+        "services = [\"flights\"]",
+        "services = [\"trains\"]",
+        "firms.roles.services[0]",
+        "unknown service `trains`",
+    ),
+    (
+        "mode",
+        "mode = \"restrict\"",
+        "mode = \"forbid\"",
+        "firms.roles.mode",
+        "TOML",
+    ),
+    (
+        "budget",
+        "rate_per_year = 0.2",
+        "rate_per_year = 1e9",
+        "firms",
+        "events over the horizon",
+    ),
 ];
 
 #[test]
@@ -142,7 +286,10 @@ fn each_broken_firm_scenario_gives_its_specific_error() {
             .unwrap_or_else(|| panic!("case `{what}`: no problem mentions `{fragment}`:\n{shown}"));
         assert_eq!(p.path.to_string(), path, "case `{what}`:\n{shown}");
         assert!(p.position.is_some(), "case `{what}`: located\n{shown}");
-        assert!(shown.contains("case.toml:"), "case `{what}`: the file is named\n{shown}");
+        assert!(
+            shown.contains("case.toml:"),
+            "case `{what}`: the file is named\n{shown}"
+        );
     }
 }
 

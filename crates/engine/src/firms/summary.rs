@@ -88,6 +88,8 @@ pub struct InspectionCounts {
     pub inspected: u64,
     /// Violations found.
     pub found: u64,
+    /// Share of occasions inspected (null without occasions).
+    pub share_inspected: Option<f64>,
 }
 
 /// One firm list's counts.
@@ -203,6 +205,8 @@ impl FirmSummary {
                                 occasions: t.occasions[r][c],
                                 inspected: t.inspected[r][c],
                                 found: t.found[r][c],
+                                share_inspected: (t.occasions[r][c] > 0)
+                                    .then(|| t.inspected[r][c] as f64 / t.occasions[r][c] as f64),
                             }),
                         )
                     }),
