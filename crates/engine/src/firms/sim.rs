@@ -179,6 +179,8 @@ struct Run<'a> {
     sanction_since: Vec<u32>,
     any_sanction_since: u32,
     role_since: u32,
+    /// A class or a listing changed since the sanctions were last evaluated.
+    dirty: bool,
 }
 
 /// Counts into the factual run's tally (counterfactual runs have none).
@@ -235,6 +237,7 @@ pub(super) fn simulate(
         sanction_since: vec![0; f.sanctions.len()],
         any_sanction_since: 0,
         role_since: 0,
+        dirty: true,
     };
     run.start();
     while let Some(ev) = run.s.heap.pop() {
@@ -395,6 +398,11 @@ impl Run<'_> {
     /// Snapshots the state at each period end up to `day` (state after every event
     /// of the days before the end).
     fn snapshot_before(&mut self, day: u32) {
+        if self.tally.is_none() {
+            let ends = &self.m.period_ends;
+            self.period += ends[self.period.min(ends.len())..].partition_point(|&e| e <= day);
+            return;
+        }
         while self.period < self.m.period_ends.len() && self.m.period_ends[self.period] <= day {
             let k = self.period;
             let (class, listed) = (self.class, self.listed);
@@ -593,6 +601,7 @@ impl Run<'_> {
             (day - since) as u64);
         self.class[r] = c;
         self.class_since[r] = day;
+        self.dirty = true;
         for l in 0..self.f.lists.len() {
             if let FirmTrigger::Rating { rating, classes } = self.f.lists[l].trigger
                 && rating == r
@@ -624,6 +633,7 @@ impl Run<'_> {
     fn enter(&mut self, l: usize, day: u32, cause: u32) {
         let list = &self.f.lists[l];
         let until = day.saturating_add(list.publicity_days);
+        self.dirty = true;
         if self.listed & (1 << l) != 0 {
             self.cause[l] |= cause;
             if until > self.until[l] {
@@ -688,6 +698,7 @@ impl Run<'_> {
 
     fn exit(&mut self, l: usize, day: u32, restored: bool) {
         let was_role = self.on_role_list();
+        self.dirty = true;
         self.listed &= !(1 << l);
         let spell = day - self.entered[l];
         self.life.exits[l] += 1;
@@ -720,7 +731,13 @@ impl Run<'_> {
         }
     }
 
+    /// Starts and stops sanctions to match the firm's classes and listings (only
+    /// after one of them changed: sanctions depend on nothing else).
     fn refresh_sanctions(&mut self, day: u32) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
         let f = self.f;
         for (k, s) in f.sanctions.iter().enumerate() {
             let (holds, cause) = match s.trigger {
