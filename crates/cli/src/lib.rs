@@ -451,6 +451,15 @@ pub fn run_scenario(args: args::RunArgs) -> Result<std::path::PathBuf, CliError>
         .as_ref()
         .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome);
+    if let (Some(f), Some(o)) = (&model.firms, &outcome.firms) {
+        credsim_tables::write_firms(
+            &staging.path("firms.parquet"),
+            f,
+            &o.rows,
+            &credsim_tables::Provenance::of(model),
+        )
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    }
     let run_info = output::RunInfo::new(
         model,
         &outcome,

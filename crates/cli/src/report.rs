@@ -4,6 +4,7 @@
 //! calls the same renderer. It formats numbers the engine computed; it computes none.
 
 mod charts;
+mod firms;
 mod scenario;
 mod sections;
 
@@ -76,6 +77,7 @@ pub fn render(inputs: &Inputs) -> String {
     sections::grades(&mut body, s, inputs.series);
     sections::lists_and_sanctions(&mut body, s, inputs.series);
     sections::responses(&mut body, s, inputs.audit, inputs.series);
+    firms::section(&mut body, s, inputs.audit, inputs.series);
     body.push_str("<h2>Audit</h2>");
     match inputs.audit {
         None => body.push_str(

@@ -27,6 +27,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("rongcheng", &["--preset", "rongcheng"]),
     ("consumer-credit", &["--preset", "consumer-credit"]),
     ("debtor-blacklist", &["--preset", "debtor-blacklist"]),
+    ("firms-2019", &["--preset", "firms-2019"]),
     ("coupled", &["tests/golden/coupled.toml"]),
     ("records-heavy", &["tests/golden/records-heavy.toml"]),
 ];

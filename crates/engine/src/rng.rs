@@ -62,6 +62,9 @@ pub enum Purpose {
     /// Attempts granted in one chunk and period (sub: service; entity: the chunk's
     /// first household; counter: period).
     GrantedAttempts = 15,
+    /// Everything about firms (`firms/`): sub-streams named there (entity: firm, or a
+    /// person for role-holders' codes).
+    Firms = 16,
 }
 
 /// A run's key: the seed, pre-mixed.

@@ -313,6 +313,8 @@ counts! {
         pub responses: ResponseTally,
         /// Per reporting period.
         pub periods: Vec<PeriodTally>,
+        /// Persons reached through the roles they hold in firms (`[firms.roles]`).
+        pub roles: crate::firms::RoleCounts,
     }
 }
 
@@ -372,6 +374,7 @@ impl Tally {
                 };
                 model.period_ends.len()
             ],
+            roles: crate::firms::RoleCounts::new(model),
         }
     }
 
@@ -394,6 +397,7 @@ impl Tally {
             assessments: 0,
             responses: ResponseTally::default(),
             periods: Vec::new(),
+            roles: Default::default(),
         }
     }
 

@@ -13,6 +13,8 @@ pub use crate::section::appeals::{AppealRules, RepairRules};
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
 pub use crate::section::dated::InForce;
+pub use crate::section::firms::rules as firms;
+pub use crate::section::firms::rules::FirmRules;
 pub use crate::section::grading::Grading;
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;
@@ -84,6 +86,8 @@ pub struct Model {
     pub network: Option<NetworkRules>,
     /// The audit's threshold of minor conduct (None: not assessed).
     pub minor_gravity: Option<f64>,
+    /// Firms, if any (`[firms]`).
+    pub firms: Option<FirmRules>,
 }
 
 /// A discrete distribution over labelled outcomes.

@@ -43,6 +43,11 @@ pub const ALL: &[Preset] = &[
         summary: "Financial-only baseline: finance records, finance sanctions, no joint punishment",
         toml: include_str!("../../../scenarios/consumer-credit.toml"),
     },
+    Preset {
+        name: "firms-2019",
+        summary: "Firms: tax and customs ratings 2019-2020, class-dependent inspections, lists, role restrictions",
+        toml: include_str!("../../../scenarios/firms-2019.toml"),
+    },
 ];
 
 /// Finds a preset by name.

@@ -17,6 +17,7 @@ pub use crate::kinds::{Level, ListKind, Period, Scope, StatusTrigger, TreatmentK
 pub use crate::section::appeals::raw::{Appeals, ByTruth, Repair};
 pub use crate::section::behaviours::raw::{Behaviour, Deterrence};
 pub use crate::section::chilling::raw::Chilling;
+pub use crate::section::firms::raw as firms;
 pub use crate::section::grading::raw::Grading;
 pub use crate::section::lists::raw::{ContactsTrigger, List, ListTrigger};
 pub use crate::section::network::raw::Network;
@@ -92,4 +93,8 @@ pub struct Scenario {
     /// Social ties beyond households (needed by `contacts` list triggers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
+    /// Firms: a second kind of entity, rated, listed and sanctioned, linked to persons
+    /// by their roles only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firms: Option<firms::Firms>,
 }

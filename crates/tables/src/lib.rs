@@ -21,6 +21,9 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+mod firms;
+pub use firms::write_firms;
+
 /// A failure to write a table.
 #[derive(Debug)]
 pub struct TableError(pub String);
@@ -57,7 +60,7 @@ impl Provenance {
         }
     }
 
-    fn properties(&self, extra: &[(String, String)]) -> WriterProperties {
+    pub(crate) fn properties(&self, extra: &[(String, String)]) -> WriterProperties {
         let kv = self
             .pairs
             .iter()

@@ -111,6 +111,11 @@ impl Audit {
             responses: cx.section(Variant::NoResponses, responses),
             association: cx.section(Variant::NoAssociation, association),
             disproportion: Some(disproportion(&cx)),
+            firms: model
+                .firms
+                .as_ref()
+                .zip(audit.firms.as_ref())
+                .map(|(f, a)| crate::firms::measures::FirmAudit::new(f, a)),
         }
     }
 }

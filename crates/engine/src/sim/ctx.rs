@@ -28,6 +28,8 @@ pub(super) struct Ctx<'m> {
     /// Keep a log of every record (factual run, records table).
     pub(super) log_records: bool,
     pub(super) keys: Keys,
+    /// The firms' role spells, sorted by person (factual run with `[firms.roles]`).
+    pub(super) roles: Option<&'m [crate::firms::RoleInterval]>,
     pub(super) layout: Layout,
     /// Lists with a score/grade condition.
     pub(super) condition_lists: Vec<usize>,
@@ -206,6 +208,7 @@ impl<'m> Ctx<'m> {
                 .position(|&v| v == variant)
                 .map_or(0, |p| 1 << p),
             keys: Keys::new(model.seed),
+            roles: None,
             false_per_person: model
                 .sources
                 .iter()

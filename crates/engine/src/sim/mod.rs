@@ -31,6 +31,7 @@ mod observe;
 mod people;
 mod records;
 mod replay;
+mod roles;
 mod score;
 mod scrutiny;
 mod status;
@@ -548,5 +549,6 @@ impl ChunkSim {
             }
         }
         self.close_treatments_at_horizon(ctx);
+        self.account_roles(ctx);
     }
 }

@@ -66,6 +66,11 @@ impl Summary {
                 first_day: g.first_day,
                 assessments: t.assessments,
             }),
+            firms: model
+                .firms
+                .as_ref()
+                .zip(outcome.firms.as_ref())
+                .map(|(f, o)| crate::firms::summary::FirmSummary::new(model, f, o, &t.roles)),
         }
     }
 }

@@ -71,6 +71,9 @@ pub struct Summary {
     /// The grading cadence (absent when grades follow every change of the score).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grading: Option<GradingCounts>,
+    /// Firms: ratings, inspections, lists, sanctions, roles (absent without `[firms]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firms: Option<crate::firms::summary::FirmSummary>,
 }
 
 /// Persons by score at a few dates (year ends spread over the horizon, and its last

@@ -16,6 +16,7 @@ pub(crate) mod appeals;
 pub(crate) mod behaviours;
 pub(crate) mod chilling;
 pub(crate) mod dated;
+pub(crate) mod firms;
 pub(crate) mod grading;
 pub(crate) mod lists;
 pub(crate) mod network;
@@ -109,6 +110,14 @@ pub(crate) fn compile(
         &attributes.index,
     );
     let network = network::compile(&mut ck, s.network.as_ref());
+    let firm_names = firms::Names {
+        domains: &domains,
+        attributes,
+        services: &service_index,
+        persons: population.persons,
+        days: horizon.days,
+    };
+    let firms = firms::compile(&mut ck, s.firms.as_ref(), &firm_names);
     let minor_gravity = s.minor_gravity.map(|g| {
         let path = crate::error::FieldPath::keys(&["minor_gravity"]);
         ck.non_negative(path, "gravity threshold", g)
@@ -143,6 +152,7 @@ pub(crate) fn compile(
         chilling,
         network,
         minor_gravity,
+        firms,
     };
     check_references(located, &model)?;
     Ok(model)
