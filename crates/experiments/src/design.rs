@@ -86,7 +86,8 @@ pub enum Value {
 
 /// How a parameter's values are spread: the marginal distribution a unit coordinate
 /// is mapped through.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Marginal {
     /// One of `n` listed values, equally likely: index ⌊u·n⌋.
     Choice(usize),
@@ -164,7 +165,7 @@ impl Marginal {
                 Ok(())
             }
             Marginal::Triangular { lo, mode, hi }
-                if !finite(&[lo, mode, hi]) || !(lo <= mode && mode <= hi && lo < hi) =>
+                if !(finite(&[lo, mode, hi]) && lo <= mode && mode <= hi && lo < hi) =>
             {
                 Err(format!(
                     "a triangular distribution needs lo ≤ mode ≤ hi and lo < hi (got {lo}, {mode}, {hi})"
@@ -302,7 +303,9 @@ pub fn normal_cdf(x: f64) -> f64 {
 }
 
 /// The standard normal quantile Φ⁻¹(p) for 0 < p < 1 (±∞ at 0 and 1): Wichura's
-/// algorithm AS 241 (PPND16), accurate to about 1 part in 10¹⁶.
+/// algorithm AS 241 (PPND16), accurate to about 1 part in 10¹⁶. The coefficients are
+/// written as published (some with more digits than an f64 holds).
+#[allow(clippy::excessive_precision)]
 pub fn normal_quantile(p: f64) -> f64 {
     if p.is_nan() {
         return f64::NAN;
