@@ -17,6 +17,7 @@ pub mod output;
 pub mod print;
 pub mod report;
 pub mod sensitivity;
+pub mod sweep;
 pub mod term;
 
 use crate::term::{out, outln};
@@ -83,6 +84,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Bench(args) => bench::run(args),
         Command::Sensitivity(args) => sensitivity::run(&args).map(drop),
+        Command::Sweep(args) => sweep::run(args),
         Command::Report { folder } => {
             report::rebuild(&folder)?;
             outln!("report: {}", folder.join("report.html").display());
