@@ -33,8 +33,7 @@ pub struct Report {
     pub bootstrap: usize,
     pub confidence: f64,
     pub bootstrap_seed: u64,
-    /// The measures with indices, ranked: largest total-order index (Sobol') or
-    /// largest μ*/sd (Morris) first.
+    /// The measures with indices, ranked by `rank_key`, largest first.
     pub measures: Vec<MeasureIndices>,
     /// Measures without indices, and why.
     pub skipped: Vec<Skipped>,
@@ -77,7 +76,8 @@ pub struct ParameterInfo {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MeasureIndices {
     pub measure: String,
-    /// The ranking key: max ST (Sobol') or max μ* / sd (Morris).
+    /// The ranking key: max ST (Sobol') or max μ* / sd (Morris), times the share of
+    /// the variance of the per-point outputs that is not seed noise.
     pub rank_key: f64,
     /// Mean and standard deviation of the per-point outputs over the design.
     pub mean: f64,
@@ -306,6 +306,9 @@ fn measure(
         Vec::new()
     };
     let sd_means = sd(&means);
+    // The part of the variance that is not seed noise discounts the key, so that a
+    // count too small to be more than noise does not head the ranking.
+    let signal = 1.0 - noise.map_or(0.0, |n| n.share_of_means);
     let (sobol, morris, rank_key) = match all {
         Indices::Sobol(s) => {
             let key = s.st.iter().map(|e| e.value).fold(f64::MIN, f64::max);
@@ -318,7 +321,7 @@ fn measure(
     };
     Ok(MeasureIndices {
         measure: name.to_owned(),
-        rank_key,
+        rank_key: rank_key * signal,
         mean: mean(&means),
         sd: sd_means,
         noise,

@@ -97,17 +97,18 @@ pub fn table(r: &Report, top: usize, file_note: &str) {
     if sobol {
         outln!(
             "Cells: total-order ST ± the {:.0}% bootstrap half-width (first-order S1); ranked by \
-             the largest ST.",
+             the largest ST times the share of variance that is not seed noise.",
             r.confidence * 100.0
         );
     } else {
         outln!(
             "Cells: μ* (mean absolute elementary effect, in the measure's units per full range \
-             of the parameter) and σ; ranked by the largest μ* / sd of the measure."
+             of the parameter) and σ; ranked by the largest μ* / sd of the measure times the share \
+             of variance that is not seed noise."
         );
     }
     outln!(
-        "noise: share of the variance of the per-point outputs that is seed noise; seed \
+        "seed noise: share of the variance of the per-point outputs that is seed noise; seed \
          spread: the largest range of an index over single replicates{}.",
         if sobol { "" } else { " (in sd of the measure)" }
     );
@@ -155,7 +156,7 @@ pub fn table(r: &Report, top: usize, file_note: &str) {
     for (p, w) in r.parameters.iter().zip(&widths) {
         head.push_str(&format!("  {:<w$}", clip(&p.name, *w)));
     }
-    head.push_str("  noise  seed spread");
+    head.push_str("  seed noise  seed spread");
     outln!("{}", head.trim_end());
     for (m, c) in r.measures.iter().zip(&cells) {
         let mut line = format!("{:<mw$}", clip(&m.measure, mw));
@@ -166,7 +167,7 @@ pub fn table(r: &Report, top: usize, file_note: &str) {
             .noise
             .map_or("–".into(), |n| format!("{:.3}", n.share_of_means));
         let spread = replicate_spread(m).map_or("–".into(), |x| format!("{x:.2}"));
-        line.push_str(&format!("  {noise:<5}  {spread}"));
+        line.push_str(&format!("  {noise:<10}  {spread}"));
         outln!("{}", line.trim_end());
     }
 }
