@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 
 /// SALib 1.5.1's numbers (fixtures/salib.py generated them).
 pub fn salib() -> serde_json::Value {
-    serde_json::from_str(include_str!("fixtures/salib.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/salib.json")).expect("fixture is JSON")
 }
 
 pub fn floats(v: &serde_json::Value) -> Vec<f64> {
