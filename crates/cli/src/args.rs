@@ -107,6 +107,14 @@ pub enum Command {
     /// Prints one row per run: persons, years, wall seconds, person-years per second,
     /// events per second, peak resident memory and bytes per person. Writes no outputs.
     Bench(BenchArgs),
+    /// Sensitivity indices of every measure of a finished `sobol` or `morris` sweep.
+    ///
+    /// Sobol' first- and total-order indices (S1, ST) with bootstrap intervals, or Morris
+    /// μ* and σ; replicates averaged per design point (and, under common random numbers,
+    /// also analysed one by one to show the seeds' influence). Prints the measures
+    /// ranked by their largest index and writes sensitivity.json and sensitivity.html
+    /// into the sweep folder. See docs/sensitivity.md.
+    Sensitivity(crate::sensitivity::SensitivityArgs),
 }
 
 /// Which scenario to use.

@@ -16,6 +16,7 @@ pub mod measures;
 pub mod output;
 pub mod print;
 pub mod report;
+pub mod sensitivity;
 pub mod sweep;
 pub mod term;
 
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Sensitivity(args) => sensitivity::run(&args).map(drop),
         Command::Sweep(args) => sweep::run(args),
         Command::Report { folder } => {
             report::rebuild(&folder)?;

@@ -157,7 +157,7 @@ impl Plan {
         })?;
         let root_seed = base.model.seed;
         let design_seed = spec.design.seed.unwrap_or(root_seed);
-        let points = points(&spec, design_seed);
+        let points = points(&spec, design_seed)?;
         let r = spec.runs.replicates;
         let runs = (0..points.len() as u64)
             .flat_map(|p| {
@@ -416,7 +416,7 @@ fn typed(p: &Parameter, values: impl Iterator<Item = Value>) -> Column {
 }
 
 /// The design points of the spec.
-fn points(spec: &Spec, seed: u64) -> Vec<Point> {
+fn points(spec: &Spec, seed: u64) -> Result<Vec<Point>, CliError> {
     let params = &spec.parameters;
     let d = params.len();
     let unit_rows = match spec.design.kind {
@@ -428,7 +428,7 @@ fn points(spec: &Spec, seed: u64) -> Vec<Point> {
                     _ => p.levels.unwrap_or(1),
                 })
                 .collect();
-            return design::grid(&levels)
+            return Ok(design::grid(&levels)
                 .into_iter()
                 .map(|row| Point {
                     values: row
@@ -439,7 +439,7 @@ fn points(spec: &Spec, seed: u64) -> Vec<Point> {
                         .collect(),
                     units: None,
                 })
-                .collect();
+                .collect());
         }
         Kind::Random => design::random(spec.design.points.unwrap_or(0), d, seed),
         Kind::Lhs => design::lhs(spec.design.points.unwrap_or(0), d, seed),
@@ -454,9 +454,10 @@ fn points(spec: &Spec, seed: u64) -> Vec<Point> {
             d,
             spec.design.levels.unwrap_or(4),
             seed,
-        ),
+        )
+        .map_err(|e| CliError::Usage(format!("`{}`: [design]: {e}", spec.file.display())))?,
     };
-    unit_rows
+    Ok(unit_rows
         .into_iter()
         .map(|u| Point {
             values: u
@@ -466,7 +467,7 @@ fn points(spec: &Spec, seed: u64) -> Vec<Point> {
                 .collect(),
             units: Some(u),
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
