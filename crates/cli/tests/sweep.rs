@@ -592,13 +592,14 @@ range = [0.1, 0.2]
     assert!(err.contains(&format!("bad2.toml:{line}:")), "{err}");
 }
 
-/// The tables' schemas (docs/sweep.md), provenance in their metadata, and optional
+/// The tables' schemas (docs/sweep.md), provenance in their metadata, audit estimates
+/// with their se (20,000 persons: enough households for jackknife groups), and optional
 /// time series parts with a run_id column.
 #[test]
 fn tables_have_the_documented_schema() {
     let dir = scratch("schema");
     let body = format!(
-        r#"{SMALL}
+        r#"{}
 [design]
 kind = "random"
 points = 3
@@ -615,7 +616,8 @@ normal = {{ mean = 0.3, sd = 0.05 }}
 name = "source"
 path = "sources.traffic_police.description"
 values = ["a", "b"]
-"#
+"#,
+        SMALL.replace("persons = 2000", "persons = 20000")
     );
     let file = spec(&dir, "random", &body);
     ok(&credsim(&dir, &["sweep", &file, "--out", "s", "--quiet"]));
@@ -659,7 +661,7 @@ values = ["a", "b"]
     );
     let results = read_results(&dir.join("s/results.parquet")).expect("results");
     let r0 = run_rows(&results, 0);
-    assert_eq!(r0["summary.persons"], (Some(2000.0), None));
+    assert_eq!(r0["summary.persons"], (Some(20000.0), None));
     assert!(
         r0.iter()
             .any(|(m, (_, se))| m.starts_with("audit.") && se.is_some()),
@@ -707,4 +709,72 @@ fn the_example_spec_runs_small() {
     assert_eq!(sweep["runs"], 80);
     let results = read_results(&dir.join("s/results.parquet")).expect("results");
     assert_eq!(results.run_id.last(), Some(&79));
+}
+
+/// Ctrl-C: the sweep stops with exit code 130, keeping the runs it finished; the same
+/// command then runs only the others, and the results equal an uninterrupted sweep's.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_sweep_resumes_where_it_stopped() {
+    let dir = scratch("interrupt");
+    let body = format!(
+        r#"{}
+[design]
+kind = "random"
+points = 24
+
+[[parameter]]
+name = "rate"
+path = "behaviours.traffic_violation.rate_per_year"
+range = [0.1, 0.5]
+"#,
+        SMALL.replace("persons = 2000", "persons = 20000")
+    );
+    let file = spec(&dir, "random", &body);
+    ok(&credsim(
+        &dir,
+        &["sweep", &file, "--out", "whole", "--quiet"],
+    ));
+    let whole = read_results(&dir.join("whole/results.parquet")).expect("whole");
+    let child = Command::new(env!("CARGO_BIN_EXE_credsim"))
+        .args(["sweep", &file, "--out", "cut", "--quiet"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Interrupt once the folder exists and some runs may have finished.
+    let started = std::time::Instant::now();
+    while !dir.join("cut/status.jsonl").exists() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let o = child.wait_with_output().expect("wait");
+    let done = status_lines(&dir.join("cut")).len();
+    if o.status.success() {
+        // It finished before the signal: nothing left to check but the results.
+        eprintln!("finished before the signal");
+        assert_eq!(done, 24);
+    } else {
+        assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+        assert!(
+            text(&o).contains("run the same command again"),
+            "{}",
+            text(&o)
+        );
+        assert!(!dir.join("cut/results.parquet").exists());
+        let again = credsim(&dir, &["sweep", &file, "--out", "cut"]);
+        ok(&again);
+        let want = format!("{} to do ({done} done)", 24 - done);
+        eprintln!("interrupted after {done} runs");
+        assert!(text(&again).contains(&want), "{want}: {}", text(&again));
+        assert_eq!(status_lines(&dir.join("cut")).len(), 24, "no run twice");
+    }
+    let cut = read_results(&dir.join("cut/results.parquet")).expect("cut");
+    assert!(cut == whole);
 }
