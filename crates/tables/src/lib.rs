@@ -4,6 +4,9 @@
 //!
 //! Writers only lay out what the engine computed; every file carries the credsim
 //! version, scenario, scenario hash and seed in its key-value metadata.
+//! `read` reads tables back as plain typed columns (a sweep's design and results).
+
+pub mod read;
 
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch,
@@ -23,6 +26,7 @@ use std::sync::Arc;
 
 mod firms;
 pub use firms::write_firms;
+pub mod sweep;
 
 /// A failure to write a table.
 #[derive(Debug)]

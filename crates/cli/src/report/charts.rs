@@ -34,7 +34,7 @@ fn nice_step(span: f64, most: usize) -> f64 {
 }
 
 /// Round ticks covering [lo, hi]: the axis runs from the first to the last.
-fn ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
+pub(crate) fn ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
     let step = nice_step((hi - lo).max(1e-9), most);
     let first = (lo / step + 1e-9).floor() * step;
     let last = (hi / step - 1e-9).ceil() * step;
