@@ -652,6 +652,13 @@ pub fn predictive_seed(seed: u64, i: usize) -> u64 {
     Stream::new(seed, u64::MAX, i as u64, Purpose::Seed).next_u64()
 }
 
+/// A standard normal number keyed by (seed, i, j), unrelated to the sampler's draws: the
+/// observation error added to posterior-predictive run i's value of statistic j.
+pub fn noise(seed: u64, i: usize, j: usize) -> f64 {
+    let key = ((i as u64) << 24) ^ j as u64;
+    Stream::new(seed, u64::MAX - 1, key, Purpose::Accept).normal()
+}
+
 /// Weighted median, 5% and 95% quantiles, mean and SD of one parameter.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Marginal {
