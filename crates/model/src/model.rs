@@ -12,6 +12,7 @@ pub use crate::kinds::Status;
 pub use crate::section::appeals::{AppealRules, RepairRules};
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
+pub use crate::section::dated::InForce;
 pub use crate::section::grading::Grading;
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;

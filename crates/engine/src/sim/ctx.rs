@@ -82,6 +82,8 @@ pub(super) struct Ctx<'m> {
     pub(super) day0_template: bool,
     /// Treatments by trigger and kind, as bit sets.
     pub(super) triggered: Triggered,
+    /// The dated treatments and lists, and the days they start or stop.
+    pub(super) dated: Dated,
     /// "Ever" bits of the audit's outcomes: sanctioned, any list, the lowest grade.
     pub(super) outcome_bits: (u32, u32, u32),
     /// The factual run notes the acts equal capture would decide otherwise (the
@@ -256,6 +258,7 @@ impl<'m> Ctx<'m> {
             day0_template: true,
             tally_shape: Tally::new(model).shape_list(),
             triggered: Triggered::of(model, variant.spec().own_scope),
+            dated: Dated::of(model),
             equal_capture_audited: variant == Variant::Factual
                 && Variant::applicable(model)
                     .iter()

@@ -47,6 +47,10 @@ pub(super) enum What {
     },
     /// A grading date: the grade is assessed from the score (`grading.rs`).
     Assessment,
+    /// A dated rule starts or stops (`dated.rs`): every person of the chunk is
+    /// re-evaluated. Its person is the index after everyone's, so it runs after all of
+    /// that day's events.
+    InForce,
 }
 
 impl What {
@@ -58,6 +62,7 @@ impl What {
             What::Arrival { .. } | What::Association { .. } => 3,
             What::Act { .. } | What::Replay { .. } => 4,
             What::Assessment => 5,
+            What::InForce => 6,
         }
     }
 }

@@ -70,7 +70,11 @@ impl ChunkSim {
         self.people.lists.until[i as usize * ctx.model.lists.len() + l] > day
     }
 
+    /// Puts person i on list l (or extends their term), if the list is in force.
     pub(super) fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
+        if !ctx.dated.list_in_force(ctx.model, l, day) {
+            return; // a dated list admits nobody outside its dates (`dated.rs`)
+        }
         let idx = i as usize * ctx.model.lists.len() + l;
         let was = self.people.lists.until[idx] > day;
         let until = ctx.model.lists[l]

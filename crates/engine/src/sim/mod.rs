@@ -19,6 +19,7 @@ mod chunk_major;
 mod contacts;
 mod contrast;
 mod ctx;
+mod dated;
 mod day0;
 mod deterrence;
 mod epoch_major;
@@ -56,6 +57,7 @@ use attempts::AttemptProcess;
 use chilling::Chill;
 pub use chunk_major::{run, run_with};
 use ctx::Ctx;
+use dated::Dated;
 use event::{Event, What, merge_events, sort_events};
 pub use memory::{MemoryEstimate, chunk_bytes_per_person, outcome_bytes_per_person};
 use people::People;
@@ -267,6 +269,7 @@ impl ChunkSim {
             }
             Some(f) => c.take_replays(ctx, f),
         }
+        c.schedule_in_force(ctx);
         c
     }
 
@@ -364,7 +367,13 @@ impl ChunkSim {
     pub(super) fn warm(&self, events: &[Event]) {
         let n = self.people.len();
         let mut persons: Vec<u32> = spare(events.len());
-        persons.extend(events.iter().map(|e| e.person));
+        // (A dated rule's event is on the index after everyone's: `dated.rs`.)
+        persons.extend(
+            events
+                .iter()
+                .map(|e| e.person)
+                .filter(|&p| (p as usize) < n),
+        );
         let mut sum = self
             .people
             .warm(&persons, n)
@@ -483,6 +492,7 @@ impl ChunkSim {
             What::ListEnd { list, until } => self.list_end(ctx, i, day, list as usize, until),
             What::ScrutinyEnd { until } => self.on_scrutiny_end(ctx, i, day, until),
             What::Assessment => self.assess(ctx, i, day),
+            What::InForce => self.in_force_changes(ctx, day),
         }
     }
 

@@ -15,6 +15,7 @@
 pub(crate) mod appeals;
 pub(crate) mod behaviours;
 pub(crate) mod chilling;
+pub(crate) mod dated;
 pub(crate) mod grading;
 pub(crate) mod lists;
 pub(crate) mod network;
@@ -67,7 +68,7 @@ pub(crate) fn compile(
         &mut behaviours,
         score.is_some(),
     );
-    let (lists, list_index) = lists::compile(
+    let (mut lists, list_index) = lists::compile(
         &mut ck,
         &s.lists,
         &behaviour_index,
@@ -90,13 +91,14 @@ pub(crate) fn compile(
         grades: &grades,
         lists: &list_index,
     };
-    let treatments = treatments::compile(
+    let mut treatments = treatments::compile(
         &mut ck,
         &s.treatments,
         &service_index,
         &statuses,
         attributes,
     );
+    dated::compile(&mut ck, s, &horizon, &mut lists, &mut treatments);
     let scrutiny = scrutiny::compile(&mut ck, s.scrutiny.as_ref(), &statuses);
     let appeals = appeals::compile(&mut ck, s.appeals.as_ref(), attributes);
     let repair = appeals::repair(&mut ck, s.repair.as_ref());
