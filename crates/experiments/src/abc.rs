@@ -11,9 +11,10 @@
 //! Wilkinson 2013, Stat. Appl. Genet. Mol. Biol. 12:129, as pyABC's `StochasticAcceptor`
 //! does it). Generation 0 draws N particles from the prior. Generation t has a tolerance
 //! ε_t: a candidate is drawn from the previous population (ancestor by weight) and
-//! perturbed by a multivariate normal kernel whose covariance is `kernel_scale` (2,
-//! Filippi et al. 2013, Stat. Appl. Genet. Mol. Biol. 12:87) times the previous
-//! population's weighted covariance, in the internal coordinates of the priors
+//! perturbed by a multivariate normal kernel ([`KernelKind`]: by default the optimal local
+//! covariance of Filippi et al. 2013, Stat. Appl. Genet. Mol. Biol. 12:87, built from the
+//! previous population tempered to ε_t; or `kernel_scale` × the previous population's
+//! weighted covariance for every ancestor), in the internal coordinates of the priors
 //! (logarithms for log-uniform priors); candidates outside the prior's support are
 //! redrawn without simulating. It is simulated once with its own seed and accepted with
 //! probability `min(1, exp(−(D − D_ref)/(2ε_t²)))`, D_ref the smallest deviance of the
@@ -63,6 +64,18 @@ pub struct Parameter {
     pub prior: Prior,
 }
 
+/// The perturbation kernel of the generations after the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KernelKind {
+    /// Multivariate normal with `kernel_scale` × the weighted covariance of the previous
+    /// population, the same for every ancestor (Beaumont et al. 2009 use 2 × the variances).
+    Global,
+    /// The optimal local covariance of Filippi et al. 2013 (OLCM): for ancestor i,
+    /// Σ_k ŵ_k (θ_k − θ_i)(θ_k − θ_i)ᵀ with ŵ the previous weights tempered to the new ε.
+    Local,
+}
+
 /// How the sampler runs and when it stops.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Settings {
@@ -79,7 +92,9 @@ pub struct Settings {
     pub max_simulations: u64,
     /// Cap on generations (generation 0, the prior sample, included).
     pub max_generations: usize,
-    /// Multiplier of the previous population's covariance in the perturbation kernel.
+    /// The perturbation kernel.
+    pub kernel: KernelKind,
+    /// Multiplier of the previous population's covariance in the global kernel.
     pub kernel_scale: f64,
     /// Simulations handed to the evaluator at once.
     pub batch: usize,
@@ -96,6 +111,7 @@ impl Default for Settings {
             min_acceptance: 0.01,
             max_simulations: 20_000,
             max_generations: 30,
+            kernel: KernelKind::Local,
             kernel_scale: 2.0,
             batch: 16,
             seed: 1,
@@ -275,33 +291,75 @@ pub enum AbcError {
     Kernel(String),
 }
 
-/// The perturbation kernel of a generation: ancestors, their weights and the Cholesky
-/// factor of the kernel's covariance, in internal coordinates.
+/// The perturbation kernel of a generation: ancestors, their weights, and per ancestor
+/// the Cholesky factor of its covariance (one shared factor for [`KernelKind::Global`])
+/// and its `ln det` term, in internal coordinates.
 struct Kernel<'a> {
     ancestors: &'a [Vec<f64>],
     weights: &'a [f64],
-    chol: Vec<Vec<f64>>,
+    chols: Vec<Vec<Vec<f64>>>,
+    half_ln_det: Vec<f64>,
+}
+
+/// The lower Cholesky factor of a covariance, floored on the diagonal when it is not
+/// positive definite (a constant coordinate, or collinear particles).
+fn factor(cov: &[Vec<f64>], mean: &[f64]) -> Vec<Vec<f64>> {
+    stats::cholesky(cov).unwrap_or_else(|| {
+        let d = cov.len();
+        let mut diag = vec![vec![0.0; d]; d];
+        for i in 0..d {
+            diag[i][i] = cov[i][i].max(1e-12 * (1.0 + mean[i] * mean[i])).sqrt();
+        }
+        diag
+    })
 }
 
 impl Kernel<'_> {
-    fn new<'a>(ancestors: &'a [Vec<f64>], weights: &'a [f64], scale: f64) -> Kernel<'a> {
-        let mut cov = stats::weighted_covariance(ancestors, weights);
-        cov.iter_mut().flatten().for_each(|c| *c *= scale);
-        let chol = stats::cholesky(&cov).unwrap_or_else(|| {
-            // A degenerate population (a coordinate constant, or two collinear): the
-            // component-wise kernel of Beaumont et al. 2009, floored.
-            let mean = stats::weighted_mean(ancestors, weights);
-            let d = cov.len();
-            let mut diag = vec![vec![0.0; d]; d];
-            for i in 0..d {
-                diag[i][i] = cov[i][i].max(1e-12 * (1.0 + mean[i] * mean[i])).sqrt();
+    /// `tempered`: the weights of the ancestors reweighted to the new ε (for the local
+    /// covariances).
+    fn new<'a>(
+        ancestors: &'a [Vec<f64>],
+        weights: &'a [f64],
+        tempered: &[f64],
+        settings: &Settings,
+    ) -> Kernel<'a> {
+        let chols: Vec<Vec<Vec<f64>>> = match settings.kernel {
+            KernelKind::Global => {
+                let mut cov = stats::weighted_covariance(ancestors, weights);
+                cov.iter_mut()
+                    .flatten()
+                    .for_each(|c| *c *= settings.kernel_scale);
+                let mean = stats::weighted_mean(ancestors, weights);
+                vec![factor(&cov, &mean); ancestors.len()]
             }
-            diag
-        });
+            KernelKind::Local => {
+                // Filippi et al. 2013 (OLCM): Σ_i = Σ_k ŵ_k (θ_k − θ_i)(θ_k − θ_i)ᵀ over the
+                // ancestors reweighted to the new ε, = Cov_ŵ + (m̂ − θ_i)(m̂ − θ_i)ᵀ.
+                let cov = stats::weighted_covariance(ancestors, tempered);
+                let mean = stats::weighted_mean(ancestors, tempered);
+                ancestors
+                    .iter()
+                    .map(|a| {
+                        let mut c = cov.clone();
+                        for (i, row) in c.iter_mut().enumerate() {
+                            for (j, x) in row.iter_mut().enumerate() {
+                                *x += (mean[i] - a[i]) * (mean[j] - a[j]);
+                            }
+                        }
+                        factor(&c, &mean)
+                    })
+                    .collect()
+            }
+        };
+        let half_ln_det = chols
+            .iter()
+            .map(|l| l.iter().enumerate().map(|(i, r)| r[i].ln()).sum())
+            .collect();
         Kernel {
             ancestors,
             weights,
-            chol,
+            chols,
+            half_ln_det,
         }
     }
 
@@ -317,28 +375,49 @@ impl Kernel<'_> {
                 break;
             }
         }
-        let z: Vec<f64> = (0..self.chol.len()).map(|_| s.normal()).collect();
+        let chol = &self.chols[j];
+        let z: Vec<f64> = (0..chol.len()).map(|_| s.normal()).collect();
         self.ancestors[j]
             .iter()
             .enumerate()
-            .map(|(a, x)| x + (0..=a).map(|b| self.chol[a][b] * z[b]).sum::<f64>())
+            .map(|(a, x)| x + (0..=a).map(|b| chol[a][b] * z[b]).sum::<f64>())
             .collect()
     }
 
-    /// ln Σ_j w_j K(θ | θ_j), up to a constant common to every θ.
+    /// ln Σ_j w_j K_j(θ | θ_j), up to a constant common to every θ.
     fn ln_density(&self, theta: &[f64]) -> f64 {
         let terms: Vec<f64> = self
             .ancestors
             .iter()
             .zip(self.weights)
-            .filter(|(_, w)| **w > 0.0)
-            .map(|(a, w)| {
+            .zip(self.chols.iter().zip(&self.half_ln_det))
+            .filter(|((_, w), _)| **w > 0.0)
+            .map(|((a, w), (chol, half))| {
                 let diff: Vec<f64> = theta.iter().zip(a).map(|(t, x)| t - x).collect();
-                let y = stats::forward(&self.chol, &diff);
-                w.ln() - 0.5 * y.iter().map(|v| v * v).sum::<f64>()
+                let y = stats::forward(chol, &diff);
+                w.ln() - half - 0.5 * y.iter().map(|v| v * v).sum::<f64>()
             })
             .collect();
         log_sum_exp(&terms)
+    }
+}
+
+/// The weights of a population reweighted from ε to ε' (the incremental weights of the
+/// tempering), normalised.
+fn retemper(distances: &[f64], weights: &[f64], from: f64, to: f64) -> Vec<f64> {
+    let d2: Vec<f64> = distances.iter().map(|d| d * d).collect();
+    let lo = d2.iter().copied().fold(f64::INFINITY, f64::min);
+    let db = 1.0 / (to * to) - 1.0 / (from * from);
+    let w: Vec<f64> = weights
+        .iter()
+        .zip(&d2)
+        .map(|(w, d)| w * (-(d - lo) * db / 2.0).exp())
+        .collect();
+    let total: f64 = w.iter().sum();
+    if total > 0.0 && total.is_finite() {
+        w.iter().map(|x| x / total).collect()
+    } else {
+        weights.to_vec()
     }
 }
 
@@ -464,9 +543,10 @@ pub fn run(
             generation: g,
             epsilon,
         });
-        let kernel = previous
-            .as_ref()
-            .map(|(acc, w, _)| Kernel::new(&acc.internal, w, settings.kernel_scale));
+        let kernel = previous.as_ref().map(|(acc, w, eps)| {
+            let tempered = retemper(&acc.distances, w, *eps, epsilon);
+            Kernel::new(&acc.internal, w, &tempered, settings)
+        });
         let most = ((n as f64 / settings.min_acceptance).ceil() as u64)
             .min(settings.max_simulations - used);
         let mut acc = Accepted::default();

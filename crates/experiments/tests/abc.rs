@@ -3,7 +3,7 @@
 //! (posterior by quadrature), and the interval coverage over truths drawn from the prior.
 
 use credsim_experiments::abc::{
-    self, Event, Fit, Job, Kind, ObservationError, Outputs, Parameter, Prior, Settings, Stop,
+    self, Event, Fit, Job, KernelKind, Kind, ObservationError, Outputs, Parameter, Prior, Settings, Stop,
     Target,
 };
 
@@ -90,12 +90,20 @@ const TOY: Conjugate = Conjugate {
     sigma: 1.0,
 };
 
+/// Both kernels (local covariance, the default, and the global 2 × covariance).
 #[test]
 fn normal_mean_matches_the_analytic_posterior() {
+    for kernel in [KernelKind::Local, KernelKind::Global] {
+        normal_mean_with(kernel);
+    }
+}
+
+fn normal_mean_with(kernel: KernelKind) {
     let settings = Settings {
         particles: 2000,
         max_simulations: 200_000,
         seed: 11,
+        kernel,
         ..Settings::default()
     };
     let y = 3.2;

@@ -159,7 +159,9 @@ pub fn check(
     predictive_years: Option<u32>,
 ) -> Result<(), CliError> {
     let centre: Vec<f64> = spec.parameters.iter().map(|p| central(&p.prior)).collect();
-    for (k, p) in spec.parameters.iter().enumerate() {
+    // Each parameter alone (the others as the scenario has them), so that a problem is
+    // its own.
+    for p in &spec.parameters {
         let (lo, hi) = p.prior.bounds();
         let (lo, hi) = match p.prior {
             credsim_experiments::abc::Prior::Normal { mean, sd, .. } => {
@@ -168,9 +170,7 @@ pub fn check(
             _ => (lo, hi),
         };
         for v in [lo, hi] {
-            let mut values = centre.clone();
-            values[k] = v;
-            if let Err(e) = base.load(spec, &spec.parameters, &values, fit_years, None) {
+            if let Err(e) = base.load(spec, std::slice::from_ref(p), &[v], fit_years, None) {
                 return Err(super::spec::problem(
                     file,
                     p.line,

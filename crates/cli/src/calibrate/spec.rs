@@ -59,6 +59,7 @@ struct RawAbc {
     max_simulations: Option<u64>,
     max_generations: Option<usize>,
     kernel_scale: Option<f64>,
+    kernel: Option<credsim_experiments::abc::KernelKind>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -276,6 +277,28 @@ fn line_of(text: &str, span: std::ops::Range<usize>) -> usize {
     text[..span.start.min(text.len())].matches('\n').count() + 1
 }
 
+/// The line of `key = …` in the table whose span starts at `span` (its lines up to the
+/// next table header; the table's first line if the key is absent).
+fn field_line(text: &str, span: std::ops::Range<usize>, key: &str) -> usize {
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let mut offset = start;
+    for (k, line) in text[start..].split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        if k > 0 && t.starts_with('[') {
+            break;
+        }
+        if t.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return line_of(text, offset..offset);
+        }
+        offset += line.len();
+    }
+    line_of(text, span)
+}
+
 fn date_of(d: &toml::value::Datetime) -> Option<Date> {
     let day = d.date.filter(|_| d.time.is_none() && d.offset.is_none())?;
     Date::new(i32::from(day.year), u32::from(day.month), u32::from(day.day))
@@ -378,6 +401,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
         min_acceptance: a.min_acceptance.unwrap_or(d.min_acceptance),
         max_simulations: a.max_simulations.unwrap_or(d.max_simulations),
         max_generations: a.max_generations.unwrap_or(d.max_generations),
+        kernel: a.kernel.unwrap_or(d.kernel),
         kernel_scale: a.kernel_scale.unwrap_or(d.kernel_scale),
         batch: d.batch,
         seed: c.seed.unwrap_or(1),
@@ -398,11 +422,12 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
     let mut parameters = Vec::new();
     for p in &raw.parameters {
         let line = line_of(text, p.span());
+        let field = |key: &str| field_line(text, p.span(), key);
         let r = p.get_ref();
         let what = format!("[[parameters]] `{}`", r.name);
-        unique(&r.name, line, &what)?;
+        unique(&r.name, field("name"), &what)?;
         credsim_model::Set::parse(&format!("{}=0", r.path))
-            .map_err(|e| at(line, &format!("{what} path"), &e))?;
+            .map_err(|e| at(field("path"), &format!("{what} path"), &e))?;
         let need = |x: Option<f64>, f: &str| {
             x.ok_or_else(|| {
                 at(
@@ -429,7 +454,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
             },
             other => {
                 return Err(at(
-                    line,
+                    field("prior"),
                     &format!("{what} prior"),
                     &format!("`{other}` is not a prior: use \"uniform\", \"log-uniform\" or \"normal\""),
                 ));
@@ -438,14 +463,16 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
         if !matches!(prior, Prior::Normal { .. }) && (r.mean.is_some() || r.sd.is_some()) {
             return Err(at(line, &what, "`mean` and `sd` belong to a normal prior only"));
         }
-        prior.check().map_err(|e| at(line, &what, &e))?;
+        prior
+            .check()
+            .map_err(|e| at(field("prior"), &format!("{what} prior"), &e))?;
         parameters.push(Parameter {
             name: r.name.clone(),
             path: r.path.clone(),
             prior,
             integer: r.integer,
             description: r.description.clone(),
-            line,
+            line: field("path"),
         });
     }
     if parameters.is_empty() {
@@ -469,18 +496,24 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
     };
     let mut targets = Vec::new();
     for t in &raw.targets {
-        let line = line_of(text, t.span());
+        let field = |key: &str| field_line(text, t.span(), key);
+        let line = field("date");
         let r = t.get_ref();
         let what = format!("[[targets]] `{}`", r.name);
-        unique(&r.name, line, &what)?;
+        unique(&r.name, field("name"), &what)?;
         let error = ObservationError {
             sd: r.sd,
             relative: r.sd_relative,
             rounding: r.rounding,
         };
-        let target = Target::new(r.observed, r.kind, &error).map_err(|e| at(line, &what, &e))?;
+        let target = Target::new(r.observed, r.kind, &error)
+            .map_err(|e| at(field("observed"), &format!("{what} observation error"), &e))?;
         if r.source.trim().is_empty() {
-            return Err(at(line, &format!("{what} source"), "say where the figure comes from"));
+            return Err(at(
+                field("source"),
+                &format!("{what} source"),
+                "say where the figure comes from",
+            ));
         }
         targets.push(TargetSpec {
             stat: stat(&r.name, &r.column, &r.date, r.scaled, line, &what)?,
@@ -496,10 +529,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
     }
     let mut predictions = Vec::new();
     for p in &raw.predictions {
-        let line = line_of(text, p.span());
+        let field = |key: &str| field_line(text, p.span(), key);
+        let line = field("date");
         let r = p.get_ref();
         let what = format!("[[predictions]] `{}`", r.name);
-        unique(&r.name, line, &what)?;
+        unique(&r.name, field("name"), &what)?;
         predictions.push(stat(&r.name, &r.column, &r.date, r.scaled, line, &what)?);
     }
     let runs = raw.predictive.runs.unwrap_or(100);
