@@ -166,7 +166,10 @@ fn recovers_known_parameters_from_credsim_itself() {
         .expect("json");
         for (k, t) in truth.iter().enumerate() {
             let p = &json["parameters"][k]["posterior"];
-            let (lo, hi) = (p["q05"].as_f64().unwrap_or(0.0), p["q95"].as_f64().unwrap_or(0.0));
+            let (lo, hi) = (
+                p["q05"].as_f64().unwrap_or(0.0),
+                p["q95"].as_f64().unwrap_or(0.0),
+            );
             checks += 1;
             covered += usize::from(lo <= *t && *t <= hi);
             eprintln!("truth {r} parameter {k}: {t:.4} in [{lo:.4}, {hi:.4}]");
@@ -225,12 +228,25 @@ fn bad_specs_are_located() {
     std::fs::write(dir.join("scenario.toml"), SCENARIO).expect("scenario");
     let good = spec_text(1, &[100.0; 4], &[5.0; 4]);
     let cases: &[(&str, &str, &[&str])] = &[
-        ("prior = \"uniform\"", "prior = \"beta\"", &["line 20", "`beta` is not a prior"]),
-        ("min = 0.2\n", "min = 5.0\n", &["line 20", "min (5) must be below max (4)"]),
+        (
+            "prior = \"uniform\"",
+            "prior = \"beta\"",
+            &["line 20", "`beta` is not a prior"],
+        ),
+        (
+            "min = 0.2\n",
+            "min = 5.0\n",
+            &["line 20", "min (5) must be below max (4)"],
+        ),
         (
             "date = 2021-12-30",
             "date = 2030-01-01",
-            &["line 34", "[[targets]] `listed_2`", "after the last period's end", "calibration.years"],
+            &[
+                "line 34",
+                "[[targets]] `listed_2`",
+                "after the last period's end",
+                "calibration.years",
+            ],
         ),
         (
             "column = \"ever_listed_defaulters\"",
@@ -243,8 +259,16 @@ fn bad_specs_are_located() {
             &["[[parameters]] `attempts`", "does not load"],
         ),
         ("sd = 5.0", "sd = 0.0", &["observation error is 0"]),
-        ("particles = 100", "particles = 100\nparticle = 3", &["unknown field `particle`", "line 8"]),
-        ("source = \"credsim itself\"", "source = \" \"", &["say where the figure comes from"]),
+        (
+            "particles = 100",
+            "particles = 100\nparticle = 3",
+            &["unknown field `particle`", "line 8"],
+        ),
+        (
+            "source = \"credsim itself\"",
+            "source = \" \"",
+            &["say where the figure comes from"],
+        ),
     ];
     for (from, to, wanted) in cases {
         assert!(good.contains(from), "{from}");

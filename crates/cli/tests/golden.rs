@@ -27,6 +27,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("rongcheng", &["--preset", "rongcheng"]),
     ("consumer-credit", &["--preset", "consumer-credit"]),
     ("debtor-blacklist", &["--preset", "debtor-blacklist"]),
+    (
+        "debtor-blacklist-national",
+        &["--preset", "debtor-blacklist-national"],
+    ),
     ("coupled", &["tests/golden/coupled.toml"]),
     ("records-heavy", &["tests/golden/records-heavy.toml"]),
 ];

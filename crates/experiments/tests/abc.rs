@@ -3,8 +3,8 @@
 //! (posterior by quadrature), and the interval coverage over truths drawn from the prior.
 
 use credsim_experiments::abc::{
-    self, Event, Fit, Job, KernelKind, Kind, ObservationError, Outputs, Parameter, Prior, Settings, Stop,
-    Target,
+    self, Event, Fit, Job, KernelKind, Kind, ObservationError, Outputs, Parameter, Prior, Settings,
+    Stop, Target,
 };
 
 /// A normal draw from a seed (Box–Muller on two SplitMix64 outputs), for the toy

@@ -2,9 +2,9 @@
 //! seeds), and from them the fit table (each target against its simulated interval),
 //! the held-out check and the predictions; printed as text.
 
+use super::Parallel;
 use super::simulate::{self, Scenario};
 use super::spec::{Role, Spec, Statistic};
-use super::Parallel;
 use crate::CliError;
 use crate::term::outln;
 use credsim_experiments::abc::{self, Fit, Generation, Kind, Marginal, Population, Stop, stats};
@@ -356,7 +356,12 @@ pub fn print(r: &Report) {
         }
     );
     outln!();
-    outln!("{:<22} {:>12} {:>26}  prior", "parameter", "median", "90% interval");
+    outln!(
+        "{:<22} {:>12} {:>26}  prior",
+        "parameter",
+        "median",
+        "90% interval"
+    );
     for p in &r.parameters {
         let m = &p.posterior;
         outln!(
@@ -405,7 +410,13 @@ pub fn print(r: &Report) {
     );
     if !r.predictions.is_empty() {
         outln!();
-        outln!("{:<24} {:>10} {:>12} {:>26}", "prediction", "date", "median", "90% interval");
+        outln!(
+            "{:<24} {:>10} {:>12} {:>26}",
+            "prediction",
+            "date",
+            "median",
+            "90% interval"
+        );
         for p in &r.predictions {
             outln!(
                 "{:<24} {:>10} {:>12} {:>26}",

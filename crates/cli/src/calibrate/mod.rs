@@ -86,8 +86,11 @@ pub fn run(args: &CalibrateArgs) -> Result<(), CliError> {
             crate::fmt::thousands(spec.abc.max_simulations),
         );
     }
-    let fitted: Vec<&spec::TargetSpec> =
-        spec.targets.iter().filter(|t| t.role == Role::Fit).collect();
+    let fitted: Vec<&spec::TargetSpec> = spec
+        .targets
+        .iter()
+        .filter(|t| t.role == Role::Fit)
+        .collect();
     let fit_stats: Vec<&Statistic> = fitted.iter().map(|t| &t.stat).collect();
     let targets: Vec<abc::Target> = fitted.iter().map(|t| t.target).collect();
     let params: Vec<abc::Parameter> = spec
@@ -114,13 +117,9 @@ pub fn run(args: &CalibrateArgs) -> Result<(), CliError> {
         })
     };
     let mut progress = Progress::new(args.quiet, started);
-    let result = abc::run(
-        &params,
-        &targets,
-        &spec.abc,
-        &mut evaluate,
-        &mut |e| progress.event(&e),
-    );
+    let result = abc::run(&params, &targets, &spec.abc, &mut evaluate, &mut |e| {
+        progress.event(&e)
+    });
     if cancel.load(Ordering::Relaxed) {
         return Err(CliError::Cancelled(
             "interrupted; no output folder was created".into(),
@@ -254,7 +253,11 @@ impl Progress {
                     } else {
                         String::new()
                     },
-                    if g.complete { "" } else { " (incomplete: discarded)" },
+                    if g.complete {
+                        ""
+                    } else {
+                        " (incomplete: discarded)"
+                    },
                     self.total,
                     self.started.elapsed().as_secs_f64()
                 );

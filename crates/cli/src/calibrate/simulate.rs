@@ -62,11 +62,7 @@ impl Scenario {
 }
 
 /// Runs a loaded scenario in memory (no audit) and returns its time series.
-pub fn series(
-    loaded: &Loaded,
-    threads: usize,
-    cancel: &AtomicBool,
-) -> Result<Table, CliError> {
+pub fn series(loaded: &Loaded, threads: usize, cancel: &AtomicBool) -> Result<Table, CliError> {
     if cancel.load(Ordering::Relaxed) {
         return Err(CliError::Cancelled("interrupted".into()));
     }
@@ -175,7 +171,10 @@ pub fn check(
                     file,
                     p.line,
                     &format!("[[parameters]] `{}`", p.name),
-                    &format!("at {v} (a bound of its prior) `{}` gives a scenario that does not load:\n{e}", p.path),
+                    &format!(
+                        "at {v} (a bound of its prior) `{}` gives a scenario that does not load:\n{e}",
+                        p.path
+                    ),
                 ));
             }
         }

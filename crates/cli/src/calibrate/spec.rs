@@ -301,7 +301,11 @@ fn field_line(text: &str, span: std::ops::Range<usize>, key: &str) -> usize {
 
 fn date_of(d: &toml::value::Datetime) -> Option<Date> {
     let day = d.date.filter(|_| d.time.is_none() && d.offset.is_none())?;
-    Date::new(i32::from(day.year), u32::from(day.month), u32::from(day.day))
+    Date::new(
+        i32::from(day.year),
+        u32::from(day.month),
+        u32::from(day.day),
+    )
 }
 
 fn check_name(name: &str) -> Result<(), String> {
@@ -320,7 +324,10 @@ fn check_name(name: &str) -> Result<(), String> {
 /// Reads and checks a spec file.
 pub fn read(file: &Path) -> Result<(Spec, String), CliError> {
     let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Usage(format!("cannot read calibration spec `{}`: {e}", file.display()))
+        CliError::Usage(format!(
+            "cannot read calibration spec `{}`: {e}",
+            file.display()
+        ))
     })?;
     let spec = parse(&text, file)?;
     Ok((spec, text))
@@ -414,7 +421,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
             return Err(at(
                 line,
                 what,
-                &format!("name `{n}` is used twice; names of parameters, targets and predictions must differ"),
+                &format!(
+                    "name `{n}` is used twice; names of parameters, targets and predictions must differ"
+                ),
             ));
         }
         Ok(())
@@ -429,13 +438,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
         credsim_model::Set::parse(&format!("{}=0", r.path))
             .map_err(|e| at(field("path"), &format!("{what} path"), &e))?;
         let need = |x: Option<f64>, f: &str| {
-            x.ok_or_else(|| {
-                at(
-                    line,
-                    &what,
-                    &format!("a {} prior needs `{f}`", r.prior),
-                )
-            })
+            x.ok_or_else(|| at(line, &what, &format!("a {} prior needs `{f}`", r.prior)))
         };
         let prior = match r.prior.as_str() {
             "uniform" => Prior::Uniform {
@@ -456,12 +459,18 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
                 return Err(at(
                     field("prior"),
                     &format!("{what} prior"),
-                    &format!("`{other}` is not a prior: use \"uniform\", \"log-uniform\" or \"normal\""),
+                    &format!(
+                        "`{other}` is not a prior: use \"uniform\", \"log-uniform\" or \"normal\""
+                    ),
                 ));
             }
         };
         if !matches!(prior, Prior::Normal { .. }) && (r.mean.is_some() || r.sd.is_some()) {
-            return Err(at(line, &what, "`mean` and `sd` belong to a normal prior only"));
+            return Err(at(
+                line,
+                &what,
+                "`mean` and `sd` belong to a normal prior only",
+            ));
         }
         prior
             .check()
@@ -476,9 +485,18 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
         });
     }
     if parameters.is_empty() {
-        return Err(at(1, "[[parameters]]", "the spec has no parameters to infer"));
+        return Err(at(
+            1,
+            "[[parameters]]",
+            "the spec has no parameters to infer",
+        ));
     }
-    let stat = |name: &str, column: &str, date: &toml::value::Datetime, scaled, line, what: &str| {
+    let stat = |name: &str,
+                column: &str,
+                date: &toml::value::Datetime,
+                scaled,
+                line,
+                what: &str| {
         let date = date_of(date).ok_or_else(|| {
             at(
                 line,
@@ -525,7 +543,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
         });
     }
     if !targets.iter().any(|t| t.role == Role::Fit) {
-        return Err(at(1, "[[targets]]", "the spec has no target with role = \"fit\""));
+        return Err(at(
+            1,
+            "[[targets]]",
+            "the spec has no target with role = \"fit\"",
+        ));
     }
     let mut predictions = Vec::new();
     for p in &raw.predictions {
@@ -538,7 +560,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, CliError> {
     }
     let runs = raw.predictive.runs.unwrap_or(100);
     if runs < 2 {
-        return Err(at(1, "[predictive] runs", "must be at least 2 (for intervals)"));
+        return Err(at(
+            1,
+            "[predictive] runs",
+            "must be at least 2 (for intervals)",
+        ));
     }
     Ok(Spec {
         name,

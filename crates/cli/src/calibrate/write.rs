@@ -105,10 +105,18 @@ pub fn all(
     let mut cols: Vec<(String, Vec<f64>)> = Vec::new();
     cols.push(("weight".into(), pop.weights.clone()));
     for (k, p) in c.spec.parameters.iter().enumerate() {
-        cols.push((p.name.clone(), pop.params.iter().map(|v| p.applied(v[k])).collect()));
+        cols.push((
+            p.name.clone(),
+            pop.params.iter().map(|v| p.applied(v[k])).collect(),
+        ));
     }
     cols.push(("distance".into(), pop.distances.clone()));
-    let fitted: Vec<_> = c.spec.targets.iter().filter(|t| t.role == Role::Fit).collect();
+    let fitted: Vec<_> = c
+        .spec
+        .targets
+        .iter()
+        .filter(|t| t.role == Role::Fit)
+        .collect();
     for (j, t) in fitted.iter().enumerate() {
         let sim: Vec<f64> = pop.outputs.iter().map(|o| o[j]).collect();
         cols.push((
