@@ -60,7 +60,7 @@ seed = {seed}
 factor = 1.0
 [abc]
 particles = 100
-max_simulations = 1500
+max_simulations = 8000
 [predictive]
 runs = 20
 [[parameters]]
@@ -109,23 +109,14 @@ fn args(spec: &Path, out: &Path) -> CalibrateArgs {
     }
 }
 
-/// A standard normal number from a seed (Box–Muller on SplitMix64), for the synthetic
-/// observation errors.
+/// A standard normal number from a seed, for the synthetic truths and observation errors
+/// (the sampler's keyed noise stream, unrelated to any stream a calibration draws).
 fn gauss(seed: u64) -> f64 {
-    let mix = |mut z: u64| {
-        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let (a, b) = (mix(seed), mix(mix(seed)));
-    let u = ((a >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    let v = ((b >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    credsim_experiments::abc::noise(seed ^ 0x7E57, 0, 0)
 }
 
 /// Truths drawn from the prior; observations = credsim's own simulation at the truth (a
-/// fresh seed) plus normal observation error of the stated SD (5% of the simulated
+/// fresh seed) plus normal observation error of the stated SD (10% of the simulated
 /// value): exactly the model the posterior assumes. Over 8 truths × 2 parameters the 90%
 /// intervals should hold the truth about 14.4 times in 16; Binomial(16, 0.9) ≥ 11 with
 /// probability 0.98 (a sampler ignoring the simulator's noise or shrinking ε below the
@@ -137,6 +128,7 @@ fn recovers_known_parameters_from_credsim_itself() {
     let cancel = AtomicBool::new(false);
     let mut covered = 0;
     let mut checks = 0;
+    let mut converged = 0;
     for r in 0..8u64 {
         let u = |k: u64| 0.5 * (1.0 + (gauss(100 * r + k) / std::f64::consts::SQRT_2).tanh());
         let truth = [0.02 * (25f64).powf(u(1)), 0.2 + 3.8 * u(2)];
@@ -150,7 +142,7 @@ fn recovers_known_parameters_from_credsim_itself() {
         let table = simulate::series(&loaded, 1, &cancel).expect("runs");
         let stats: Vec<&spec::Statistic> = s.targets.iter().map(|t| &t.stat).collect();
         let sim = simulate::read(&table, &stats, 1.0).expect("reads");
-        let sd: Vec<f64> = sim.iter().map(|v| (0.05 * v).max(1.0)).collect();
+        let sd: Vec<f64> = sim.iter().map(|v| (0.1 * v).max(1.0)).collect();
         let observed: Vec<f64> = sim
             .iter()
             .zip(&sd)
@@ -164,6 +156,11 @@ fn recovers_known_parameters_from_credsim_itself() {
             &std::fs::read_to_string(out.join("calibration.json")).expect("calibration.json"),
         )
         .expect("json");
+        eprintln!(
+            "truth {r}: converged {} at epsilon {}",
+            json["converged"], json["epsilon"]
+        );
+        converged += usize::from(json["converged"] == true);
         for (k, t) in truth.iter().enumerate() {
             let p = &json["parameters"][k]["posterior"];
             let (lo, hi) = (
@@ -178,6 +175,8 @@ fn recovers_known_parameters_from_credsim_itself() {
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("covered {covered} of {checks}");
     assert!(covered >= 11, "covered {covered} of {checks}");
+    // Coverage at the stated rate needs posteriors at ε = 1 (a tempered one is wider).
+    assert!(converged >= 6, "{converged} of 8 calibrations converged");
 }
 
 /// The example spec of the national preset runs end to end at a tiny size and writes
