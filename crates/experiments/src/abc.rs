@@ -96,7 +96,9 @@ pub struct Settings {
     pub kernel: KernelKind,
     /// Multiplier of the previous population's covariance in the global kernel.
     pub kernel_scale: f64,
-    /// Simulations handed to the evaluator at once.
+    /// Simulations handed to the evaluator at once (no effect on the result, so not
+    /// serialised).
+    #[serde(skip)]
     pub batch: usize,
     /// Root seed.
     pub seed: u64,
