@@ -267,3 +267,51 @@ until = 2015-11-01
     assert_eq!(a.audit, c.audit);
     assert!(a.tally.applications.iter().all(|&x| x > 0));
 }
+
+/// A treatment dated after the end of the run is in force on no day: the run and its
+/// audit (every counterfactual, here own-scope) are those of the scenario without it,
+/// except for its own (empty) per-treatment counts and the audit's labels drawn from the
+/// treatments as written.
+#[test]
+fn a_treatment_after_the_horizon_changes_nothing() {
+    let court = r#"[[services]]
+id = "court_services"
+domain = "court"
+attempts_per_year = 1.0
+"#;
+    let late = r#"[[treatments]]
+id = "late"
+kind = "sanction"
+service = "court_services"
+trigger = { list = "defaulters" }
+scope = "own"
+household = true
+from = 2016-06-01
+"#;
+    let without = model(&base(&format!("{court}{FLIGHT_BAN}")));
+    let with = model(&base(&format!("{court}{FLIGHT_BAN}{late}")));
+    assert!(with.treatments[1].in_force.never(with.days));
+    let (a, b) = (run_threads(&without, 2), run_threads(&with, 2));
+    let (x, y) = (&a.tally, &b.tally);
+    assert_eq!(y.applications[1] + y.spillover[1] + y.cross_context[1], 0);
+    assert_eq!(x.applications[..], y.applications[..1]);
+    assert_eq!(x.denied, y.denied);
+    assert_eq!(x.occupancy_days, y.occupancy_days);
+    assert_eq!(x.ever, y.ever);
+    assert_eq!(x.events, y.events);
+    for (p, q) in x.periods.iter().zip(&y.periods) {
+        assert_eq!(p.occupancy, q.occupancy);
+        assert_eq!(p.denied, q.denied);
+    }
+    let audit = |m: &Model, o: &Outcome| {
+        let tally = o.audit.as_ref().expect("audit ran");
+        let mut json = serde_json::to_value(credsim_engine::Audit::new(m, tally)).expect("json");
+        // Labels derived from the treatments as written, not from what they did: the
+        // domains the regime links and whether every treatment is joint punishment.
+        json["scenario_hash"] = serde_json::Value::Null;
+        json["cross_context"]["domain_map"] = serde_json::Value::Null;
+        json["cross_context"]["labelled_share_by_construction"] = serde_json::Value::Null;
+        json
+    };
+    assert_eq!(audit(&without, &a), audit(&with, &b));
+}

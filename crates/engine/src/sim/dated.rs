@@ -51,6 +51,16 @@ impl Dated {
     /// The treatments in force on `day`, as a bit set (every bit when none is dated).
     #[inline]
     pub(super) fn treatments_in_force(&self, model: &Model, day: u32) -> u32 {
+        if self.treatments == 0 {
+            return u32::MAX;
+        }
+        self.dated_in_force(model, day)
+    }
+
+    /// [`Self::treatments_in_force`] when some treatment is dated (off the hot path).
+    #[cold]
+    #[inline(never)]
+    fn dated_in_force(&self, model: &Model, day: u32) -> u32 {
         let mut out = u32::MAX;
         let mut dated = self.treatments;
         while dated != 0 {
@@ -81,6 +91,9 @@ impl ChunkSim {
 
     /// A dated rule starts or stops on `day`: lists that end lose everyone, lists that
     /// start take everyone whose condition holds, and each person's treatments follow.
+    /// (Rare: kept out of line so that the event dispatch stays as it was.)
+    #[cold]
+    #[inline(never)]
     pub(super) fn in_force_changes(&mut self, ctx: &Ctx<'_>, day: u32) {
         let m = ctx.model;
         let at = |f: credsim_model::InForce| (f.from == day, f.until == day);

@@ -95,6 +95,7 @@ impl ChunkSim {
     }
 
     /// The treatments in force whose trigger holds for person i on `day`, as a bit set.
+    #[inline]
     pub(super) fn triggers_holding(&self, ctx: &Ctx<'_>, i: u32, day: u32) -> u32 {
         let triggers = &ctx.triggered;
         let mut holding = self
