@@ -115,6 +115,54 @@ pub enum Command {
     /// ranked by their largest index and writes sensitivity.json and sensitivity.html
     /// into the sweep folder. See docs/sensitivity.md.
     Sensitivity(crate::sensitivity::SensitivityArgs),
+    /// Fit a scenario's unknown parameters to dated published figures by ABC-SMC.
+    ///
+    /// SPEC.toml names a base scenario or preset, the parameters (scenario key paths, as
+    /// `--set`) with priors, and dated targets (a time-series column at a date, with an
+    /// observed value, an observation error and a source); see docs/calibration.md.
+    /// Writes a new folder (default credsim-out/calibrate-NAME-NNN, atomically):
+    /// calibration.json (spec, seed, version, per-generation diagnostics, posterior and
+    /// fit tables), posterior.parquet (one row per particle), predictive.parquet (one row
+    /// per posterior-predictive run) and fit.html (each target against its simulated
+    /// interval). Runs go in parallel: --jobs runs at once, --threads each.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CalibrateArgs {
+    /// The calibration spec (TOML).
+    pub spec: PathBuf,
+    /// Output folder (replaced only with --force). Default: a new numbered
+    /// credsim-out/calibrate-NAME-NNN.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing --out folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Simulations run at once (default: the cores divided by --threads).
+    #[arg(long, value_name = "N", value_parser = jobs)]
+    pub jobs: Option<usize>,
+    /// Threads per simulation (default 1; runs × threads should not exceed the cores).
+    #[arg(long, value_name = "T", value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Replaces the spec's calibration.persons (e.g. a quick trial at a small size).
+    #[arg(long, value_name = "N", value_parser = persons)]
+    pub persons: Option<u64>,
+    /// Replaces the spec's abc.particles.
+    #[arg(long, value_name = "N")]
+    pub particles: Option<usize>,
+    /// Replaces the spec's abc.max_simulations.
+    #[arg(long, value_name = "N")]
+    pub max_simulations: Option<u64>,
+    /// Replaces the spec's predictive.runs.
+    #[arg(long, value_name = "N")]
+    pub predictive: Option<usize>,
+    /// Replaces the spec's calibration.seed.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Print only the output folder.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Which scenario to use.
@@ -345,6 +393,10 @@ fn seed(s: &str) -> Result<u64, String> {
 }
 
 /// `--threads`: at least one (leave it out for one per core).
+fn jobs(s: &str) -> Result<usize, String> {
+    whole(s, 1, 4096, "the number of simulations at once").map(|t| t as usize)
+}
+
 fn threads(s: &str) -> Result<usize, String> {
     whole(s, 1, 4096, "the number of threads")
         .map(|t| t as usize)

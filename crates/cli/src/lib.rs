@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod fmt;
 pub mod folder;
@@ -85,6 +86,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(args) => bench::run(args),
         Command::Sensitivity(args) => sensitivity::run(&args).map(drop),
         Command::Sweep(args) => sweep::run(args),
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Report { folder } => {
             report::rebuild(&folder)?;
             outln!("report: {}", folder.join("report.html").display());

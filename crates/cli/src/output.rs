@@ -23,6 +23,12 @@ impl Target {
     /// `--out DIR` exactly (refusing an existing folder without `--force`), or the first
     /// free `credsim-out/<scenario>-seed<seed>-NNN`.
     pub fn choose(out: Option<&Path>, model: &Model, force: bool) -> Result<Target, CliError> {
+        Target::choose_named(out, &format!("{}-seed{}", model.name, model.seed), force)
+    }
+
+    /// `--out DIR` exactly (refusing an existing folder without `--force`), or the first
+    /// free `credsim-out/<stem>-NNN`.
+    pub fn choose_named(out: Option<&Path>, stem: &str, force: bool) -> Result<Target, CliError> {
         if let Some(dir) = out {
             let exists = dir.exists();
             if exists && !force {
@@ -42,9 +48,14 @@ impl Target {
                 replace: exists,
             });
         }
+        Target::numbered(stem)
+    }
+
+    /// The first free `credsim-out/<stem>-NNN`.
+    fn numbered(stem: &str) -> Result<Target, CliError> {
         let root = Path::new(DEFAULT_ROOT);
         for n in 1..10_000 {
-            let folder = root.join(format!("{}-seed{}-{n:03}", model.name, model.seed));
+            let folder = root.join(format!("{stem}-{n:03}"));
             if !folder.exists() {
                 return Ok(Target {
                     folder,

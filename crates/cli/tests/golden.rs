@@ -28,6 +28,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("consumer-credit", &["--preset", "consumer-credit"]),
     ("debtor-blacklist", &["--preset", "debtor-blacklist"]),
     ("firms-2019", &["--preset", "firms-2019"]),
+    (
+        "debtor-blacklist-national",
+        &["--preset", "debtor-blacklist-national"],
+    ),
     ("coupled", &["tests/golden/coupled.toml"]),
     ("records-heavy", &["tests/golden/records-heavy.toml"]),
 ];

@@ -9,6 +9,7 @@
 //! Every random draw here is a pure function of a seed, so a design or a bootstrap
 //! is the same on every machine and thread count.
 
+pub mod abc;
 pub mod design;
 pub mod morris;
 pub mod rng;

@@ -39,6 +39,11 @@ pub const ALL: &[Preset] = &[
         toml: include_str!("../../../scenarios/debtor-blacklist.toml"),
     },
     Preset {
+        name: "debtor-blacklist-national",
+        summary: "debtor-blacklist at 1:1,411.78 national scale from 1 Oct 2013, dated bans, rates fitted by ABC-SMC to 2013-2017 counts",
+        toml: include_str!("../../../scenarios/debtor-blacklist-national.toml"),
+    },
+    Preset {
         name: "consumer-credit",
         summary: "Financial-only baseline: finance records, finance sanctions, no joint punishment",
         toml: include_str!("../../../scenarios/consumer-credit.toml"),
