@@ -13,10 +13,23 @@ use serde_json::Value;
 /// `list`, `treatment`, `service`, `domain`, `behaviour`), by its index otherwise. An
 /// estimate (an object with `value` and `se`) is one row with both; its interval and
 /// jackknife replicates are left out. Other numbers have no se. Strings, booleans and
-/// nulls outside estimates are left out.
+/// nulls outside estimates are left out, and so is `summary.seed` (the run's seed is in
+/// design.parquet).
 pub fn flatten(run_id: u64, prefix: &str, doc: &Value, out: &mut ResultRows) {
-    walk(run_id, prefix.to_string(), doc, out);
+    match doc {
+        // The run's seed identifies the run, it measures nothing (and with independent
+        // seeds it would look like an output that every parameter drives).
+        Value::Object(o) => {
+            for (k, x) in o.iter().filter(|(k, _)| !IDENTITY.contains(&k.as_str())) {
+                walk(run_id, format!("{prefix}.{k}"), x, out);
+            }
+        }
+        _ => walk(run_id, prefix.to_string(), doc, out),
+    }
 }
+
+/// Top-level numbers that identify a run rather than measure it.
+const IDENTITY: &[&str] = &["seed"];
 
 const ID_FIELDS: &[&str] = &[
     "id",
@@ -83,6 +96,7 @@ mod tests {
     fn flattened_by_hand() {
         let doc = json!({
             "persons": 2000,
+            "seed": 99,
             "name": "x",
             "final": {"mean_score": null, "shares": {"A": 0.5}},
             "e": {"value": 1.5, "se": 0.25, "ci_low": null, "replicates": [1.0, 2.0]},

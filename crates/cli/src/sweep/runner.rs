@@ -316,7 +316,11 @@ fn rotate(shared: &Shared, pending: &mut Pending) -> Result<(), CliError> {
         w.write(&f.rows).map_err(|e| fail(e.to_string()))?;
     }
     w.finish().map_err(|e| fail(e.to_string()))?;
-    let mut renames: Vec<(PathBuf, PathBuf)> = vec![(tmp, parts.join(&name))];
+    // The results part is renamed last: its presence is what makes the status lines
+    // count, so a kill between renames leaves at worst an orphaned time series (the
+    // runs are redone), never runs marked done without their time series.
+    let results_part = (tmp, parts.join(&name));
+    let mut renames: Vec<(PathBuf, PathBuf)> = vec![];
     if runs.iter().any(|f| f.series.is_some()) {
         let folder = shared.dir.join("timeseries");
         std::fs::create_dir_all(&folder)
@@ -338,6 +342,7 @@ fn rotate(shared: &Shared, pending: &mut Pending) -> Result<(), CliError> {
         })
         .collect();
     shared.log.append(&lines)?;
+    renames.push(results_part);
     for (from, to) in renames {
         std::fs::rename(&from, &to)
             .map_err(|e| fail(format!("cannot write `{}`: {e}", to.display())))?;

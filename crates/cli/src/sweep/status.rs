@@ -75,12 +75,15 @@ impl Log {
         })
     }
 
-    /// Appends lines in one write, and syncs them to disk.
+    /// Appends lines in one write (after a newline), and syncs them to disk.
     pub fn append(&self, lines: &[Line]) -> Result<(), CliError> {
         if lines.is_empty() {
             return Ok(());
         }
-        let mut text = String::new();
+        // Each write starts on a fresh line: if another process was killed mid-line,
+        // its torn bytes stay alone on their line (skipped by `read`) instead of
+        // swallowing this write's first line. Blank lines are skipped too.
+        let mut text = String::from("\n");
         for l in lines {
             let json = serde_json::to_string(l).map_err(|e| CliError::Output(e.to_string()))?;
             text.push_str(&json);
@@ -183,6 +186,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("parts")).expect("dir");
         std::fs::write(dir.join("parts/p1.parquet"), "x").expect("part");
         let log = Log::open(&dir).expect("log");
+        let log_other = Log::open(&dir).expect("log");
         log.append(&[
             line(0, Status::Succeeded, Some("p1.parquet")),
             line(1, Status::Succeeded, Some("gone.parquet")),
@@ -198,6 +202,10 @@ mod tests {
             .expect("open");
         f.write_all(b"{\"run_id\": 4, \"stat").expect("torn");
         drop(f);
+        // Another shard, whose log was opened before the tear, appends right after it.
+        log_other
+            .append(&[line(6, Status::Failed, None)])
+            .expect("append");
         let log = Log::open(&dir).expect("reopen");
         log.append(&[line(5, Status::Failed, None)])
             .expect("append");
@@ -208,7 +216,7 @@ mod tests {
         assert_eq!(done, [0, 3]);
         let mut failed: Vec<u64> = s.failed.keys().copied().collect();
         failed.sort();
-        assert_eq!(failed, [2, 5]);
+        assert_eq!(failed, [2, 5, 6]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
