@@ -89,6 +89,19 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Run a scenario over a design of parameter values and replicates (docs/sweep.md).
+    ///
+    /// SPEC.toml names a base scenario or preset, the parameters by key path (as
+    /// `credsim run --set` takes them) with values, a range or a distribution, a design
+    /// (grid, random, lhs, sobol, morris), replicates and seeds. The sweep folder
+    /// (default credsim-out/sweep-<spec name>) holds sweep.json, design.parquet (one row
+    /// per run), status.jsonl, parts/ and, once every run has succeeded or failed,
+    /// results.parquet (run_id, measure, value, se: every summary and audit number).
+    /// Runs go in parallel across the cores. Restarting the same command on the same
+    /// folder skips the runs already done (Ctrl-C stops cleanly); a failing run is
+    /// recorded with its error and the others go on; --shard I/N runs one slice, for
+    /// job arrays, and the last shard to finish writes results.parquet.
+    Sweep(SweepArgs),
     /// Measure speed and memory on the presets at several population sizes.
     ///
     /// Prints one row per run: persons, years, wall seconds, person-years per second,
@@ -184,6 +197,52 @@ pub struct RunArgs {
     pub ignore_time_check: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// The sweep spec (TOML; docs/sweep.md).
+    #[arg(required_unless_present = "collect")]
+    pub spec: Option<PathBuf>,
+    /// The sweep folder. Default: credsim-out/sweep-<spec file name>. An existing
+    /// folder of the same sweep is resumed; one of another sweep is refused.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Delete an existing folder of another sweep (or of this one) and start afresh.
+    #[arg(long)]
+    pub force: bool,
+    /// Number of persons of every run (replaces [base] persons), e.g. to try a spec small.
+    #[arg(long, value_name = "N", value_parser = persons)]
+    pub persons: Option<u64>,
+    /// Horizon in years of every run (replaces [base] years).
+    #[arg(long, value_name = "Y", value_parser = years)]
+    pub years: Option<u32>,
+    /// Run only slice I of N (1 ≤ I ≤ N): the runs whose id is I − 1 modulo N. Every
+    /// shard uses the same folder; the last to finish writes results.parquet.
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Runs at a time (default: one per core, or cores / threads per run).
+    #[arg(long, value_name = "J", value_parser = threads)]
+    pub jobs: Option<usize>,
+    /// Threads per run (default: the spec's [runs] threads, else cores / runs at a
+    /// time). Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Memory all concurrent runs may use together, in GiB (default: the memory
+    /// available); a run whose estimate exceeds its share is recorded as failed.
+    #[arg(long, value_name = "GIB")]
+    pub memory_limit: Option<f64>,
+    /// Time one run may take, in minutes (default: the spec's [runs] time_limit, 60);
+    /// a run estimated above it is recorded as failed.
+    #[arg(long, value_name = "MINUTES")]
+    pub time_limit: Option<f64>,
+    /// No progress bar or summary (standard output still names the results).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Only write results.parquet of a sweep folder whose runs have all succeeded or
+    /// failed (e.g. after shards were run elsewhere).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["spec", "out", "force", "shard", "jobs", "threads", "persons", "years"])]
+    pub collect: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Population sizes, comma-separated (1_000_000 and 1e6 are accepted).
@@ -250,6 +309,17 @@ fn replicates(s: &str) -> Result<u64, String> {
     whole(s, 2, 1000, "the number of replicates")
 }
 
+/// `--shard I/N`: 1 ≤ I ≤ N.
+fn shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{s}` is not a shard I/N with 1 ≤ I ≤ N (e.g. --shard 3/10)");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n) = (i.trim().parse::<u64>(), n.trim().parse::<u64>());
+    match (i, n) {
+        (Ok(i), Ok(n)) if 1 <= i && i <= n => Ok((i, n)),
+        _ => Err(bad()),
+    }
+}
+
 /// `--set PATH=VALUE`.
 fn set(s: &str) -> Result<credsim_model::Set, String> {
     credsim_model::Set::parse(s)
@@ -294,5 +364,9 @@ mod tests {
         assert!(threads("0").expect_err("0").contains("leave --threads out"));
         assert_eq!(threads("2"), Ok(2));
         assert_eq!(seed("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(shard("2/3"), Ok((2, 3)));
+        for bad in ["0/3", "4/3", "1", "a/b", "1/0"] {
+            assert!(shard(bad).is_err(), "{bad}");
+        }
     }
 }

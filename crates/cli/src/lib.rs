@@ -16,6 +16,7 @@ pub mod measures;
 pub mod output;
 pub mod print;
 pub mod report;
+pub mod sweep;
 pub mod term;
 
 use crate::term::{out, outln};
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Sweep(args) => sweep::run(args),
         Command::Report { folder } => {
             report::rebuild(&folder)?;
             outln!("report: {}", folder.join("report.html").display());

@@ -498,7 +498,7 @@ pub fn peak_rss() -> Option<u64> {
 }
 
 /// Memory available to new processes (MemAvailable), on Linux.
-fn available_memory() -> Option<u64> {
+pub fn available_memory() -> Option<u64> {
     let info = fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -21,6 +21,8 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod sweep;
+
 /// A failure to write a table.
 #[derive(Debug)]
 pub struct TableError(pub String);
