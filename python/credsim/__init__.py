@@ -5,7 +5,8 @@
 ``timeseries`` and ``persons`` as Arrow tables handed over without a copy
 (``pl.DataFrame(r.timeseries)``, ``pa.table(r.timeseries)``), and ``write(folder)`` for the
 folder ``credsim run`` writes. ``credsim.Scenario`` loads, validates, shows, changes (by key
-path, as ``--set``) and pickles scenarios. See docs/python.md.
+path, as ``--set``) and pickles scenarios. ``credsim.sweep`` runs a ``credsim sweep`` spec on
+any ``concurrent.futures.Executor`` (``credsim.ray.executor()`` for Ray). See docs/python.md.
 """
 
 from credsim._credsim import (
@@ -17,6 +18,7 @@ from credsim._credsim import (
     presets,
     run,
 )
+from credsim._sweep import SweepResult, sweep
 
 __all__ = [
     "Result",
@@ -26,4 +28,6 @@ __all__ = [
     "__version__",
     "presets",
     "run",
+    "sweep",
+    "SweepResult",
 ]

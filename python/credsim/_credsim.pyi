@@ -14,6 +14,9 @@ __all__ = [
     "run",
     "presets",
     "_restore_scenario",
+    "SweepPlan",
+    "_sweep_open",
+    "_sweep_batch",
 ]
 
 class ScenarioError(ValueError):
@@ -109,3 +112,36 @@ def run(
 ) -> Result: ...
 def presets() -> list[tuple[str, str]]: ...
 def _restore_scenario(text: str, source: str, sets: list[str]) -> Scenario: ...
+
+_Recipe = tuple[str, str, str, str, int | None, int | None, int | None, float | None, str]
+
+@final
+class SweepPlan:
+    """An opened sweep (in the driver): its folder, runs and the runs left."""
+
+    @property
+    def folder(self) -> str: ...
+    @property
+    def runs(self) -> int: ...
+    @property
+    def todo(self) -> list[int]: ...
+    @property
+    def done(self) -> int: ...
+    @property
+    def torn(self) -> int: ...
+    @property
+    def threads(self) -> int: ...
+    @property
+    def recipe(self) -> _Recipe: ...
+    def collect(self) -> tuple[int, int, int, int]: ...
+
+def _sweep_open(
+    spec: str | os.PathLike[str],
+    folder: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    persons: int | None = None,
+    years: int | None = None,
+    threads: int | None = None,
+    time_limit: float | None = None,
+) -> SweepPlan: ...
+def _sweep_batch(recipe: _Recipe, ids: list[int]) -> tuple[int, int, list[tuple[int, str]]]: ...

@@ -5,7 +5,7 @@
 
 mod result;
 mod scenario;
-
+mod sweep;
 mod table;
 
 use credsim_cli::job::{Job, Watch};
@@ -204,6 +204,6 @@ fn _credsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add_function(wrap_pyfunction!(scenario::_restore_scenario, m)?)?;
-
+    sweep::register(m)?;
     Ok(())
 }
