@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +134,19 @@ def sweep(
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+    if lost and len(lost) == len(batches):
+        raise RuntimeError(
+            f"every task of the sweep failed in the executor ({len(lost)} tasks), e.g. {lost[0]}; "
+            "nothing ran (with the default spawn pool, run the sweep from a script file or a notebook, "
+            "not from standard input)"
+        )
+    if lost:
+        warnings.warn(
+            f"{len(lost)} of {len(batches)} tasks failed in the executor (their runs have no status "
+            f"line; running the sweep again runs them), e.g. {lost[0]}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     runs, succeeded, failed, _torn = plan.collect()
     folder_path = Path(plan.folder)
     complete = succeeded + failed == runs

@@ -79,3 +79,12 @@ def test_record_batch_reader_streams_the_batches(result):
     batches = list(reader)
     assert len(batches) == result.persons.num_batches >= 3
     assert sum(b.num_rows for b in batches) == PERSONS
+
+
+def test_pandas_reads_it(result):
+    import pandas as pd
+
+    df = pd.DataFrame.from_arrow(result.timeseries)
+    assert list(df.columns) == result.timeseries.column_names
+    assert len(df) == result.timeseries.num_rows
+    assert (df["period"].to_numpy() == pa.table(result.timeseries).column("period").to_numpy()).all()
