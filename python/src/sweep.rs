@@ -169,11 +169,7 @@ fn plan_of(recipe: &Recipe) -> Result<Arc<Plan>, credsim_cli::CliError> {
 /// failed, the first errors as (run id, message)). Ctrl-C stops it; what was written
 /// stays for a restart.
 #[pyfunction]
-fn _sweep_batch(
-    py: Python<'_>,
-    recipe: RecipeTuple,
-    ids: Vec<u64>,
-) -> PyResult<BatchDone> {
+fn _sweep_batch(py: Python<'_>, recipe: RecipeTuple, ids: Vec<u64>) -> PyResult<BatchDone> {
     let recipe = from_tuple(recipe);
     let cancel = AtomicBool::new(false);
     let done = crate::interruptible(py, &cancel, || {
