@@ -12,7 +12,7 @@ __all__ = ["RayExecutor", "executor"]
 
 
 def _ray() -> Any:
-    import ray
+    import ray  # type: ignore[import-not-found,unused-ignore]  # optional: only this adapter needs Ray
 
     return ray
 
