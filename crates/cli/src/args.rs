@@ -355,7 +355,7 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
 }
 
 /// `--persons`: person ids are 32-bit; the model's limit.
-fn persons(s: &str) -> Result<u64, String> {
+pub fn persons(s: &str) -> Result<u64, String> {
     let max = credsim_model::validate::MAX_PERSONS;
     whole(s, 1, max, "the number of persons").map_err(|e| format!("{e}; person ids are 32-bit"))
 }
@@ -382,13 +382,13 @@ fn set(s: &str) -> Result<credsim_model::Set, String> {
 }
 
 /// `--years`: the model's longest horizon.
-fn years(s: &str) -> Result<u32, String> {
+pub fn years(s: &str) -> Result<u32, String> {
     let max = u64::from(credsim_model::validate::MAX_DAYS / 365);
     whole(s, 1, max, "the horizon in years").map(|y| y as u32)
 }
 
 /// `--seed`: any 64-bit number.
-fn seed(s: &str) -> Result<u64, String> {
+pub fn seed(s: &str) -> Result<u64, String> {
     whole(s, 0, u64::MAX, "the seed")
 }
 
@@ -397,7 +397,7 @@ fn jobs(s: &str) -> Result<usize, String> {
     whole(s, 1, 4096, "the number of simulations at once").map(|t| t as usize)
 }
 
-fn threads(s: &str) -> Result<usize, String> {
+pub fn threads(s: &str) -> Result<usize, String> {
     whole(s, 1, 4096, "the number of threads")
         .map(|t| t as usize)
         .map_err(|e| format!("{e}; leave --threads out for one thread per core"))

@@ -204,7 +204,7 @@ fn in_order<T>(
 
 /// Persons-table choice: `full`, `none` or `sample:N` (about N persons); by default
 /// full up to 10 million persons and a sample of 1 million above.
-fn persons_table(
+pub fn persons_table(
     arg: Option<&str>,
     persons: u64,
 ) -> Result<credsim_engine::PersonsTable, CliError> {
@@ -253,11 +253,10 @@ fn persons_writer(
     table: credsim_engine::PersonsTable,
     receiver: std::sync::mpsc::Receiver<(usize, credsim_engine::PersonBatch)>,
 ) -> Result<Option<Writer>, CliError> {
-    let sampling = match table {
-        credsim_engine::PersonsTable::None => return Ok(None),
-        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
-        credsim_engine::PersonsTable::Full => "full".into(),
-    };
+    if table == credsim_engine::PersonsTable::None {
+        return Ok(None);
+    }
+    let sampling = output::persons_table_name(table);
     let mut w = credsim_tables::PersonsWriter::create(
         &staging.path("persons.parquet"),
         model,
@@ -447,11 +446,7 @@ pub fn run_scenario(args: args::RunArgs) -> Result<std::path::PathBuf, CliError>
     }
 
     let mut summary = Summary::new(model, &outcome);
-    summary.persons_table = match table {
-        credsim_engine::PersonsTable::None => "none".into(),
-        credsim_engine::PersonsTable::Full => "full".into(),
-        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
-    };
+    summary.persons_table = output::persons_table_name(table);
     let audit = outcome
         .audit
         .as_ref()

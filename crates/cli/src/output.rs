@@ -516,6 +516,16 @@ pub fn available_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// The persons table's name in summary.json and the Parquet metadata: `none`, `full` or
+/// `sample:P` (P the probability of each person).
+pub fn persons_table_name(table: credsim_engine::PersonsTable) -> String {
+    match table {
+        credsim_engine::PersonsTable::None => "none".into(),
+        credsim_engine::PersonsTable::Full => "full".into(),
+        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
+    }
+}
+
 /// Bytes the persons-table writer holds at most: the row group in progress (up to 2²⁰
 /// rows) at 140 bytes a row (the national run held 138 MB for its 1,000,788 sampled rows).
 pub fn persons_table_bytes(table: credsim_engine::PersonsTable, persons: u64) -> u64 {

@@ -78,8 +78,9 @@ impl Provenance {
     }
 }
 
-/// Writes the time series (integer columns as Int64, fractional as Float64).
-pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result<(), TableError> {
+/// The time series as one Arrow record batch (integer columns as Int64, fractional as
+/// Float64, dates as Date32): what `timeseries.parquet` holds.
+pub fn timeseries_batch(table: &Table) -> Result<RecordBatch, TableError> {
     let fields: Vec<Field> = table
         .columns
         .iter()
@@ -121,11 +122,16 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
             }
         })
         .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| err(path, e))?;
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+        .map_err(|e| TableError(format!("cannot build the time series table: {e}")))
+}
+
+/// Writes the time series ([`timeseries_batch`]).
+pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result<(), TableError> {
+    let batch = timeseries_batch(table).map_err(|e| err(path, e))?;
     let file = File::create(path).map_err(|e| err(path, e))?;
-    let mut w =
-        ArrowWriter::try_new(file, schema, Some(prov.properties(&[]))).map_err(|e| err(path, e))?;
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(prov.properties(&[])))
+        .map_err(|e| err(path, e))?;
     w.write(&batch).map_err(|e| err(path, e))?;
     w.close().map_err(|e| err(path, e))?;
     Ok(())
@@ -219,7 +225,11 @@ impl RowGroups {
     fn append(&mut self, columns: Vec<ArrayRef>) -> Result<(), TableError> {
         let batch =
             RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&self.path, e))?;
-        self.writer.write(&batch).map_err(|e| err(&self.path, e))?;
+        self.append_batch(&batch)
+    }
+
+    fn append_batch(&mut self, batch: &RecordBatch) -> Result<(), TableError> {
+        self.writer.write(batch).map_err(|e| err(&self.path, e))?;
         self.rows += batch.num_rows() as u64;
         if self.writer.in_progress_rows() >= 1 << 20 {
             self.writer.flush().map_err(|e| err(&self.path, e))?;
@@ -233,22 +243,19 @@ impl RowGroups {
     }
 }
 
-/// Streams the persons table: one row group per batch of chunks, in person-id order.
-pub struct PersonsWriter {
-    file: RowGroups,
+/// The persons table's layout: its Arrow schema and the dictionaries of its category
+/// columns, turning the engine's rows of one chunk into a record batch.
+#[derive(Debug, Clone)]
+pub struct PersonsLayout {
+    schema: Arc<Schema>,
     /// Category names of each attribute and grade names (dictionary values).
     attributes: Vec<(String, Arc<StringArray>)>,
     grades: Option<Arc<StringArray>>,
 }
 
-impl PersonsWriter {
-    /// Creates the file; `sampling` is recorded in the metadata.
-    pub fn create(
-        path: &Path,
-        model: &Model,
-        prov: &Provenance,
-        sampling: &str,
-    ) -> Result<PersonsWriter, TableError> {
+impl PersonsLayout {
+    /// The layout of a model's persons table.
+    pub fn new(model: &Model) -> PersonsLayout {
         let dict = |name: &str| {
             Field::new(
                 name,
@@ -306,21 +313,26 @@ impl PersonsWriter {
             true,
         ));
         fields.push(Field::new("ever_rewarded", DataType::Boolean, false));
-        let schema = Arc::new(Schema::new(fields));
-        let props = prov.properties(&[("persons_table".into(), sampling.into())]);
-        Ok(PersonsWriter {
-            file: RowGroups::create(path, schema, props)?,
+        PersonsLayout {
+            schema: Arc::new(Schema::new(fields)),
             attributes,
             grades,
-        })
+        }
     }
 
-    /// Appends the rows of one chunk (chunks must come in id order).
-    pub fn write(&mut self, b: &PersonBatch) -> Result<(), TableError> {
-        let path = self.file.path.clone();
+    /// The table's schema.
+    pub fn schema(&self) -> Arc<Schema> {
+        self.schema.clone()
+    }
+
+    /// The rows of one chunk as a record batch.
+    pub fn batch(&self, b: &PersonBatch) -> Result<RecordBatch, TableError> {
+        let e = |e: arrow_schema::ArrowError| {
+            TableError(format!("cannot build the persons table: {e}"))
+        };
         let dict = |keys: UInt8Array, values: &Arc<StringArray>| -> Result<ArrayRef, TableError> {
             Ok(Arc::new(
-                DictionaryArray::try_new(keys, values.clone()).map_err(|e| err(&path, e))?,
+                DictionaryArray::try_new(keys, values.clone()).map_err(e)?,
             ))
         };
         let mut columns: Vec<ArrayRef> = vec![
@@ -351,7 +363,36 @@ impl PersonsWriter {
             b.sanctioned_without_errors.clone(),
         )));
         columns.push(Arc::new(BooleanArray::from(b.ever_rewarded.clone())));
-        self.file.append(columns)
+        RecordBatch::try_new(self.schema.clone(), columns).map_err(e)
+    }
+}
+
+/// Streams the persons table: one row group per batch of chunks, in person-id order.
+pub struct PersonsWriter {
+    file: RowGroups,
+    layout: PersonsLayout,
+}
+
+impl PersonsWriter {
+    /// Creates the file; `sampling` is recorded in the metadata.
+    pub fn create(
+        path: &Path,
+        model: &Model,
+        prov: &Provenance,
+        sampling: &str,
+    ) -> Result<PersonsWriter, TableError> {
+        let layout = PersonsLayout::new(model);
+        let props = prov.properties(&[("persons_table".into(), sampling.into())]);
+        Ok(PersonsWriter {
+            file: RowGroups::create(path, layout.schema(), props)?,
+            layout,
+        })
+    }
+
+    /// Appends the rows of one chunk (chunks must come in id order).
+    pub fn write(&mut self, b: &PersonBatch) -> Result<(), TableError> {
+        let batch = self.layout.batch(b).map_err(|e| err(&self.file.path, e))?;
+        self.file.append_batch(&batch)
     }
 
     /// Finishes the file; returns the number of rows.

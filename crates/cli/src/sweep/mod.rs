@@ -4,8 +4,10 @@
 //! and design.parquet, or the check that an existing folder is the same sweep
 //! (folder.rs) → the runs not yet done, on parallel workers writing part files and
 //! status lines (runner.rs, status.rs, rows.rs) → results.parquet once every run has
-//! succeeded or failed (collect.rs).
+//! succeeded or failed (collect.rs). Other front ends drive the same steps through
+//! batch.rs (the Python package's executors).
 
+pub mod batch;
 pub mod collect;
 pub mod folder;
 pub mod plan;
@@ -31,20 +33,14 @@ pub fn run(args: SweepArgs) -> Result<(), CliError> {
             "give a sweep spec (credsim sweep SPEC.toml) or --collect DIR".into(),
         ));
     };
-    let spec = spec::read(file).map_err(|e| CliError::Usage(e.0))?;
-    let mut spec = spec;
-    if args.persons.is_some() {
-        spec.base.persons = args.persons;
+    let mut spec = spec::read(file).map_err(|e| CliError::Usage(e.0))?;
+    batch::Adjust {
+        persons: args.persons,
+        years: args.years,
+        threads: args.threads,
+        time_limit: args.time_limit,
     }
-    if args.years.is_some() {
-        spec.base.years = args.years;
-    }
-    if let Some(t) = args.threads {
-        spec.runs.threads = Some(t);
-    }
-    if let Some(minutes) = args.time_limit {
-        spec.runs.time_limit = minutes;
-    }
+    .apply(&mut spec);
     let plan = plan::Plan::new(spec)?;
     let dir = args.out.clone().unwrap_or_else(|| default_folder(file));
     let sweep = folder::prepare(&plan, &dir, args.force)?;

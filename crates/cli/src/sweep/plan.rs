@@ -125,24 +125,35 @@ fn usage(spec: &Spec, message: String) -> CliError {
     CliError::Usage(format!("sweep spec `{}`: {message}", spec.file.display()))
 }
 
+/// The base scenario's text and the name errors give it (`preset NAME` or the path).
+pub fn base_scenario(spec: &Spec) -> Result<(String, String), CliError> {
+    Ok(match &spec.base.source {
+        Source::Preset(name) => (
+            credsim_model::presets::find(name)?.toml.to_string(),
+            format!("preset {name}"),
+        ),
+        Source::Scenario { path, .. } => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                usage(
+                    spec,
+                    format!("[base] scenario: cannot read `{}`: {e}", path.display()),
+                )
+            })?;
+            (text, path.display().to_string())
+        }
+    })
+}
+
 impl Plan {
     /// Loads the base scenario, draws the design and lays out the runs.
     pub fn new(spec: Spec) -> Result<Plan, CliError> {
-        let (base_text, base_file) = match &spec.base.source {
-            Source::Preset(name) => (
-                credsim_model::presets::find(name)?.toml.to_string(),
-                format!("preset {name}"),
-            ),
-            Source::Scenario { path, .. } => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    usage(
-                        &spec,
-                        format!("[base] scenario: cannot read `{}`: {e}", path.display()),
-                    )
-                })?;
-                (text, path.display().to_string())
-            }
-        };
+        let (base_text, base_file) = base_scenario(&spec)?;
+        Plan::with_base(spec, base_text, base_file)
+    }
+
+    /// [`Plan::new`] with the base scenario's text and name given (a worker on another
+    /// machine builds the driver's plan without its files).
+    pub fn with_base(spec: Spec, base_text: String, base_file: String) -> Result<Plan, CliError> {
         let fixed = Overrides {
             persons: spec.base.persons,
             years: spec.base.years,
