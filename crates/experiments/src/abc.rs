@@ -46,12 +46,13 @@
 //! batch (sequentially or on many threads).
 
 mod draw;
-pub mod normal;
+
 pub mod prior;
 pub mod stats;
 pub mod target;
 
-use draw::{Purpose, Stream};
+use crate::rng::Rng;
+use draw::{Purpose, stream};
 pub use prior::Prior;
 pub use target::{Kind, ObservationError, Target, distance};
 
@@ -366,7 +367,7 @@ impl Kernel<'_> {
     }
 
     /// A perturbed ancestor.
-    fn propose(&self, s: &mut Stream) -> Vec<f64> {
+    fn propose(&self, s: &mut Rng) -> Vec<f64> {
         let u = s.open01();
         let mut cum = 0.0;
         let mut j = self.ancestors.len() - 1;
@@ -475,7 +476,7 @@ fn ln_prior(params: &[Parameter], u: &[f64]) -> f64 {
 fn candidate(
     params: &[Parameter],
     kernel: Option<&Kernel>,
-    s: &mut Stream,
+    s: &mut Rng,
 ) -> Result<Vec<f64>, AbcError> {
     let Some(k) = kernel else {
         return Ok(params.iter().map(|p| p.prior.draw(s)).collect());
@@ -558,7 +559,7 @@ pub fn run(
             let mut batch = Vec::with_capacity(size as usize);
             let mut internal = Vec::with_capacity(size as usize);
             for i in k..k + size {
-                let mut s = Stream::new(settings.seed, g as u64, i, Purpose::Propose);
+                let mut s = stream(settings.seed, g as u64, i, Purpose::Propose);
                 let u = candidate(params, kernel.as_ref(), &mut s)?;
                 batch.push(Job {
                     generation: g,
@@ -568,7 +569,7 @@ pub fn run(
                         .zip(&u)
                         .map(|(p, &x)| p.prior.from_internal(x))
                         .collect(),
-                    seed: Stream::new(settings.seed, g as u64, i, Purpose::Seed).next_u64(),
+                    seed: stream(settings.seed, g as u64, i, Purpose::Seed).next_u64(),
                 });
                 internal.push(u);
             }
@@ -605,7 +606,7 @@ pub fn run(
                     .sum();
                 let p_accept = (-(d2 - d_ref) / (2.0 * epsilon * epsilon)).exp();
                 best = best.min(d2);
-                let mut s = Stream::new(settings.seed, g as u64, job.index, Purpose::Accept);
+                let mut s = stream(settings.seed, g as u64, job.index, Purpose::Accept);
                 if epsilon.is_infinite() || s.open01() < p_accept {
                     acc.internal.push(u);
                     acc.distances.push(d2.sqrt());
@@ -716,7 +717,7 @@ pub fn resample(population: &Population, m: usize, seed: u64) -> Vec<usize> {
     let last = population.weights.len().saturating_sub(1);
     (0..m)
         .map(|i| {
-            let u = Stream::new(seed, 0, i as u64, Purpose::Resample).open01();
+            let u = stream(seed, 0, i as u64, Purpose::Resample).open01();
             let mut cum = 0.0;
             for (j, w) in population.weights.iter().enumerate() {
                 cum += w;
@@ -731,14 +732,14 @@ pub fn resample(population: &Population, m: usize, seed: u64) -> Vec<usize> {
 
 /// A seed for the i-th posterior-predictive run, unrelated to the sampler's.
 pub fn predictive_seed(seed: u64, i: usize) -> u64 {
-    Stream::new(seed, u64::MAX, i as u64, Purpose::Seed).next_u64()
+    stream(seed, u64::MAX, i as u64, Purpose::Seed).next_u64()
 }
 
 /// A standard normal number keyed by (seed, i, j), unrelated to the sampler's draws: the
 /// observation error added to posterior-predictive run i's value of statistic j.
 pub fn noise(seed: u64, i: usize, j: usize) -> f64 {
     let key = ((i as u64) << 24) ^ j as u64;
-    Stream::new(seed, u64::MAX - 1, key, Purpose::Accept).normal()
+    stream(seed, u64::MAX - 1, key, Purpose::Accept).normal()
 }
 
 /// Weighted median, 5% and 95% quantiles, mean and SD of one parameter.

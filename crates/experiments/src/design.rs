@@ -9,19 +9,12 @@
 //! function, [`Marginal::at_level`] a grid level. Every draw is a pure function of
 //! (seed, dimension, row): a design is the same on every machine.
 
-/// The splitmix64 finaliser: a bijection of u64 whose output bits all depend on every
-/// input bit.
-pub fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::normal;
+use crate::rng::Rng;
 
 /// A uniform draw in [0, 1) (53 bits) keyed by (seed, stream, index).
-pub fn uniform(seed: u64, stream: u64, index: u64) -> f64 {
-    let k = mix(mix(mix(seed) ^ stream) ^ index);
-    (k >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+fn uniform(seed: u64, stream: u64, index: u64) -> f64 {
+    Rng::at(seed, stream, index).uniform()
 }
 
 /// Full factorial over `levels[j]` levels of each dimension: every combination of
@@ -153,9 +146,9 @@ impl Marginal {
                 }
                 let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
                 let mass = if a > 0.0 {
-                    normal_cdf(-a) - normal_cdf(-b)
+                    normal::cdf(-a) - normal::cdf(-b)
                 } else {
-                    normal_cdf(b) - normal_cdf(a)
+                    normal::cdf(b) - normal::cdf(a)
                 };
                 if mass < 1e-12 {
                     return Err(format!(
@@ -201,19 +194,19 @@ impl Marginal {
                 let k = (a + u * (b - a)).exp().floor() as i64;
                 Value::Int(k.clamp(lo, hi))
             }
-            Marginal::Normal { mean, sd } => Value::Float(mean + sd * normal_quantile(inner)),
+            Marginal::Normal { mean, sd } => Value::Float(mean + sd * normal::quantile(inner)),
             Marginal::LogNormal { mu, sigma } => {
-                Value::Float((mu + sigma * normal_quantile(inner)).exp())
+                Value::Float((mu + sigma * normal::quantile(inner)).exp())
             }
             Marginal::TruncatedNormal { mean, sd, lo, hi } => {
                 let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
                 // Work in the lower tail, where the CDF is accurate relative to its size.
                 let z = if a > 0.0 {
-                    let (pa, pb) = (normal_cdf(-b), normal_cdf(-a));
-                    -normal_quantile((pb - u * (pb - pa)).clamp(EDGE * EDGE, 1.0 - EDGE))
+                    let (pa, pb) = (normal::cdf(-b), normal::cdf(-a));
+                    -normal::quantile((pb - u * (pb - pa)).clamp(EDGE * EDGE, 1.0 - EDGE))
                 } else {
-                    let (pa, pb) = (normal_cdf(a), normal_cdf(b));
-                    normal_quantile((pa + u * (pb - pa)).clamp(EDGE * EDGE, 1.0 - EDGE))
+                    let (pa, pb) = (normal::cdf(a), normal::cdf(b));
+                    normal::quantile((pa + u * (pb - pa)).clamp(EDGE * EDGE, 1.0 - EDGE))
                 };
                 Value::Float((mean + sd * z).clamp(lo, hi))
             }
@@ -268,132 +261,6 @@ impl Marginal {
             _ => None,
         }
     }
-}
-
-/// The standard normal CDF Φ(x), accurate to a few units in the last place relative to
-/// min(Φ(x), 1 − Φ(x)): Marsaglia's Taylor series of Φ − ½ for |x| < 3, Laplace's
-/// continued fraction of the tail beyond.
-pub fn normal_cdf(x: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    let density = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    if x.abs() < 3.0 {
-        // Φ(x) = ½ + φ(x)(x + x³/3 + x⁵/(3·5) + …)
-        let (mut sum, mut term, mut k) = (x, x, 1.0);
-        loop {
-            k += 2.0;
-            term *= x * x / k;
-            let next = sum + term;
-            if next == sum {
-                break;
-            }
-            sum = next;
-        }
-        return 0.5 + density(x) * sum;
-    }
-    // Q(t) = φ(t) / (t + 1/(t + 2/(t + 3/(t + …)))), t = |x| ≥ 3, evaluated from the tail.
-    let t = x.abs();
-    let mut f = t;
-    for k in (1..=200).rev() {
-        f = t + k as f64 / f;
-    }
-    let tail = density(t) / f;
-    if x < 0.0 { tail } else { 1.0 - tail }
-}
-
-/// The standard normal quantile Φ⁻¹(p) for 0 < p < 1 (±∞ at 0 and 1): Wichura's
-/// algorithm AS 241 (PPND16), accurate to about 1 part in 10¹⁶. The coefficients are
-/// written as published (some with more digits than an f64 holds).
-#[allow(clippy::excessive_precision)]
-pub fn normal_quantile(p: f64) -> f64 {
-    if p.is_nan() {
-        return f64::NAN;
-    }
-    if p <= 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if p >= 1.0 {
-        return f64::INFINITY;
-    }
-    fn poly(c: &[f64], x: f64) -> f64 {
-        c.iter().rev().fold(0.0, |acc, &k| acc * x + k)
-    }
-    const A: [f64; 8] = [
-        3.387_132_872_796_366_6,
-        1.331_416_678_917_843_8e2,
-        1.971_590_950_306_551_4e3,
-        1.373_169_376_550_946_1e4,
-        4.592_195_393_154_987_1e4,
-        6.726_577_092_700_870_1e4,
-        3.343_057_558_358_812_8e4,
-        2.509_080_928_730_122_7e3,
-    ];
-    const B: [f64; 8] = [
-        1.0,
-        4.231_333_070_160_091_1e1,
-        6.871_870_074_920_579_1e2,
-        5.394_196_021_424_751_1e3,
-        2.121_379_430_158_659_6e4,
-        3.930_789_580_009_271_1e4,
-        2.872_908_573_572_194_3e4,
-        5.226_495_278_852_854_6e3,
-    ];
-    const C: [f64; 8] = [
-        1.423_437_110_749_683_6,
-        4.630_337_846_156_545_3,
-        5.769_497_221_460_691_4,
-        3.647_848_324_763_204_6,
-        1.270_458_252_452_368_4,
-        2.417_807_251_774_506_1e-1,
-        2.272_384_498_926_918_5e-2,
-        7.745_450_142_783_414_1e-4,
-    ];
-    const D: [f64; 8] = [
-        1.0,
-        2.053_191_626_637_758_8,
-        1.676_384_830_183_803_8,
-        6.897_673_349_851_000_5e-1,
-        1.481_039_764_274_800_7e-1,
-        1.519_866_656_361_645_7e-2,
-        5.475_938_084_995_345e-4,
-        1.050_750_071_644_416_8e-9,
-    ];
-    const E: [f64; 8] = [
-        6.657_904_643_501_103_8,
-        5.463_784_911_164_114_4,
-        1.784_826_539_917_291_3,
-        2.965_605_718_285_048_9e-1,
-        2.653_218_952_657_612_3e-2,
-        1.242_660_947_388_078_4e-3,
-        2.711_555_568_743_487_6e-5,
-        2.010_334_399_292_288_1e-7,
-    ];
-    const F: [f64; 8] = [
-        1.0,
-        5.998_322_065_558_879_4e-1,
-        1.369_298_809_227_358_1e-1,
-        1.487_536_129_085_061_5e-2,
-        7.868_691_311_456_132_6e-4,
-        1.846_318_317_510_054_7e-5,
-        1.421_511_758_316_445_9e-7,
-        2.044_263_103_389_939_8e-15,
-    ];
-    let q = p - 0.5;
-    if q.abs() <= 0.425 {
-        let r = 0.180625 - q * q;
-        return q * poly(&A, r) / poly(&B, r);
-    }
-    let r = if q < 0.0 { p } else { 1.0 - p };
-    let r = (-r.ln()).sqrt();
-    let z = if r <= 5.0 {
-        let r = r - 1.6;
-        poly(&C, r) / poly(&D, r)
-    } else {
-        let r = r - 5.0;
-        poly(&E, r) / poly(&F, r)
-    };
-    if q < 0.0 { -z } else { z }
 }
 
 #[cfg(test)]
@@ -476,39 +343,6 @@ mod tests {
         assert!(c.abs() < 5.0 * 0.0071, "{c}");
     }
 
-    /// Published values of Φ and Φ⁻¹ (R's pnorm/qnorm to 16 digits).
-    #[test]
-    fn normal_cdf_and_quantile_match_published_values() {
-        for (x, p) in [
-            (0.0, 0.5),
-            (1.96, 0.975_002_104_851_780_1),
-            (-1.0, 0.158_655_253_931_457_05),
-            (-3.0, 0.001_349_898_031_630_094_6),
-            (-5.0, 2.866_515_718_791_939e-7),
-            (-10.0, 7.619_853_024_160_527e-24),
-            (2.5, 0.993_790_334_674_223_8),
-        ] {
-            assert!(close(normal_cdf(x), p, 1e-13), "Φ({x}) = {}", normal_cdf(x));
-        }
-        for (p, z) in [
-            (0.975, 1.959_963_984_540_054),
-            (0.5, 0.0),
-            (0.1, -1.281_551_565_544_600_5),
-            (1e-10, -6.361_340_902_404_056),
-        ] {
-            assert!(
-                (normal_quantile(p) - z).abs() <= 1e-14 * z.abs().max(1.0),
-                "Φ⁻¹({p}) = {}",
-                normal_quantile(p)
-            );
-        }
-        // The two are inverse to each other across the range.
-        for k in 1..100 {
-            let p = k as f64 / 100.0;
-            assert!(close(normal_cdf(normal_quantile(p)), p, 1e-13), "{p}");
-        }
-    }
-
     /// Quantile functions worked by hand.
     #[test]
     fn marginals_map_unit_coordinates_by_hand() {
@@ -556,7 +390,7 @@ mod tests {
             hi: 6.0,
         };
         let m = f(tail.clone(), 0.5);
-        let q = |x: f64| normal_cdf(-x);
+        let q = |x: f64| normal::cdf(-x);
         assert!(close(q(m), (q(5.0) + q(6.0)) / 2.0, 1e-10), "{m}");
         assert!(tail.check().is_ok());
         // Triangular on [0, 2] with mode 1: the median is the mode; u = 1/8 gives 0.5.

@@ -12,6 +12,7 @@
 pub mod abc;
 pub mod design;
 pub mod morris;
+pub mod normal;
 pub mod rng;
 pub mod sobol;
 pub mod stats;

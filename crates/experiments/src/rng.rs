@@ -1,5 +1,12 @@
-//! The random numbers of designs and bootstraps: SplitMix64 streams keyed by a seed,
-//! so every design and every bootstrap is a pure function of its seed.
+//! The random numbers of the crate: one SplitMix64 mixer and one stream type, [`Rng`],
+//! for sweep designs (`design`), Morris trajectories, Sobol' and Morris bootstraps and
+//! ABC-SMC (`abc`). Every stream is a pure function of its key, so every design,
+//! bootstrap and sampler run is the same on every machine and thread count.
+//!
+//! Three ways of keying a stream are kept, because each pins the outputs of its users
+//! (designs in spec files and tests, SALib-checked bootstraps, ABC fits): [`Rng::new`]
+//! (seed, purpose), [`Rng::keyed`] (seed and a list of parts: ABC's generation,
+//! candidate and purpose) and [`Rng::at`] (seed, stream, index: a design's coordinate).
 //!
 //! The generator is written here (a few lines) rather than taken from `rand`, so its
 //! output is pinned by the golden values below and cannot change with a dependency bump.
@@ -14,6 +21,18 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// SplitMix64's step from state `z`: the golden-ratio increment, then [`mix`] (the
+/// first output of a stream whose state is `z`).
+pub fn step(z: u64) -> u64 {
+    mix(z.wrapping_add(GOLDEN_RATIO))
+}
+
+/// The 64-bit key of (seed, purpose): the state of [`Rng::new`]'s stream, also the
+/// scrambling seed of the Sobol' blocks.
+pub fn key(seed: u64, purpose: u64) -> u64 {
+    mix(mix(seed ^ GOLDEN_RATIO) ^ purpose.wrapping_mul(GOLDEN_RATIO))
+}
+
 /// A SplitMix64 stream (Steele, Lea and Flood 2014).
 #[derive(Debug, Clone)]
 pub struct Rng {
@@ -25,7 +44,27 @@ impl Rng {
     /// a design and its bootstrap).
     pub fn new(seed: u64, purpose: u64) -> Self {
         Rng {
-            state: mix(mix(seed ^ GOLDEN_RATIO) ^ purpose.wrapping_mul(GOLDEN_RATIO)),
+            state: key(seed, purpose),
+        }
+    }
+
+    /// A stream keyed by a seed and any number of parts (ABC-SMC's generation,
+    /// candidate and purpose): each part is folded in by one mix.
+    pub fn keyed(seed: u64, parts: &[u64]) -> Self {
+        let mut k = mix(seed ^ GOLDEN_RATIO);
+        for &part in parts {
+            k = mix(k ^ part
+                .wrapping_mul(GOLDEN_RATIO)
+                .wrapping_add(0x2545_F491_4F6C_DD1D));
+        }
+        Rng { state: k }
+    }
+
+    /// A counter-based stream keyed by (seed, stream, index): a design's coordinate
+    /// `stream` of row `index` is its first [`uniform`](Rng::uniform).
+    pub fn at(seed: u64, stream: u64, index: u64) -> Self {
+        Rng {
+            state: step(step(seed) ^ stream) ^ index,
         }
     }
 
@@ -60,6 +99,18 @@ impl Rng {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// A uniform number in the open interval (0, 1) (53 bits, never 0 or 1).
+    pub fn open01(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A standard normal draw (Box–Muller on two [`open01`](Rng::open01) numbers; one
+    /// of the pair is used).
+    pub fn normal(&mut self) -> f64 {
+        let (u, v) = (self.open01(), self.open01());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+
     /// A random permutation of `0..n` (Fisher–Yates).
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut p: Vec<usize> = (0..n).collect();
@@ -82,6 +133,45 @@ mod tests {
         let mut r = Rng { state: 0 };
         assert_eq!(r.next_u64(), 0xe220_a839_7b1d_cdaf);
         assert_eq!(r.next_u64(), 0x6e78_9e6a_a1b9_65f4);
+    }
+
+    /// The three keyings, pinned: `at` is the first output of SplitMix64 three steps
+    /// deep (the formula the designs were written with), `keyed` with no parts starts
+    /// from the seed's mix, and different keys give different streams.
+    #[test]
+    fn keyings_are_pinned_and_distinct() {
+        let (seed, stream, index) = (42u64, 7u64, 3u64);
+        let direct = step(step(step(seed) ^ stream) ^ index);
+        assert_eq!(Rng::at(seed, stream, index).next_u64(), direct);
+        assert_eq!(
+            Rng::keyed(seed, &[]).next_u64(),
+            step(mix(seed ^ GOLDEN_RATIO))
+        );
+        assert_eq!(Rng::new(seed, 5).next_u64(), step(key(seed, 5)));
+        let a = Rng::keyed(1, &[0, 0, 1]).next_u64();
+        assert_ne!(a, Rng::keyed(1, &[0, 1, 1]).next_u64());
+        assert_ne!(a, Rng::keyed(1, &[1, 0, 1]).next_u64());
+        assert_ne!(a, Rng::keyed(1, &[0, 0, 2]).next_u64());
+        assert_eq!(a, Rng::keyed(1, &[0, 0, 1]).next_u64());
+        assert_ne!(Rng::at(1, 0, 0).next_u64(), Rng::at(1, 0, 1).next_u64());
+    }
+
+    /// Box–Muller draws: mean 0 ± 5 SE (1/√n), variance 1 ± 5 SE (√(2/n)); open01 never
+    /// gives 0 or 1.
+    #[test]
+    fn normal_moments_are_right() {
+        let n = 200_000;
+        let mut s = Rng::keyed(7, &[0, 0, 3]);
+        let (mut m, mut m2) = (0.0, 0.0);
+        for _ in 0..n {
+            let z = s.normal();
+            m += z;
+            m2 += z * z;
+        }
+        assert!((m / n as f64).abs() < 5.0 / (n as f64).sqrt());
+        assert!((m2 / n as f64 - 1.0).abs() < 5.0 * (2.0 / n as f64).sqrt());
+        let u = Rng { state: u64::MAX }.open01();
+        assert!(u > 0.0 && u < 1.0);
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! Joe–Kuo direction numbers), seeded: its first 2^m points are stratified in every
 //! coordinate, and different seeds give independent randomisations.
 
-use crate::rng::{GOLDEN_RATIO, Rng, mix};
+use crate::rng::{Rng, key};
 use crate::stats::{AnalysisError, Estimate, check_outputs, z_of};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +44,7 @@ pub fn sobol_points(n: usize, dims: usize, seed: u64) -> Vec<Vec<f64>> {
             (0..dims)
                 .map(|k| {
                     let block = ((i / POINTS) as u64) << 32 | (k / DIMENSIONS) as u64;
-                    let s = mix(mix(seed ^ GOLDEN_RATIO) ^ block.wrapping_mul(GOLDEN_RATIO));
+                    let s = key(seed, block);
                     f64::from(sobol_burley::sample(
                         (i % POINTS) as u32,
                         (k % DIMENSIONS) as u32,

@@ -187,7 +187,7 @@ fn a_lower_bound_gives_the_normal_cdf_likelihood() {
     let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
     for i in 0..n {
         let x = lo + (i as f64 + 0.5) * h;
-        let l = abc::normal::cdf((x - y) / sigma);
+        let l = credsim_experiments::normal::cdf((x - y) / sigma);
         z += l;
         m1 += x * l;
         m2 += x * x * l;

@@ -4,13 +4,18 @@
 //!
 //! Writers only lay out what the engine computed; every file carries the credsim
 //! version, scenario, scenario hash and seed in its key-value metadata.
-//! `read` reads tables back as plain typed columns (a sweep's design and results).
+//! `read` reads tables back as plain typed columns (the one reader: a sweep's design and
+//! results); `columns` writes small tables of typed columns (a sweep's design, a
+//! calibration's posterior).
 
+pub mod columns;
 pub mod read;
+
+pub use columns::{Column, write_columns};
 
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch,
-    StringArray, UInt8Array, UInt32Array, UInt64Array,
+    StringArray, UInt8Array, UInt32Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use credsim_engine::PersonBatch;
@@ -131,65 +136,6 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
     let batch = timeseries_batch(table).map_err(|e| err(path, e))?;
     let file = File::create(path).map_err(|e| err(path, e))?;
     let mut w = ArrowWriter::try_new(file, batch.schema(), Some(prov.properties(&[])))
-        .map_err(|e| err(path, e))?;
-    w.write(&batch).map_err(|e| err(path, e))?;
-    w.close().map_err(|e| err(path, e))?;
-    Ok(())
-}
-
-/// One column of a small table of numbers ([`write_columns`]).
-#[derive(Debug, Clone, Copy)]
-pub enum Values<'a> {
-    /// Unsigned integers (ids, seeds).
-    U64(&'a [u64]),
-    /// Numbers; NaN is written as null.
-    F64(&'a [f64]),
-}
-
-impl Values<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Values::U64(v) => v.len(),
-            Values::F64(v) => v.len(),
-        }
-    }
-}
-
-/// Writes a table of named numeric columns of equal length in one row group (the
-/// posterior sample of a calibration, its posterior-predictive runs), with the
-/// provenance and `extra` key-value metadata.
-pub fn write_columns(
-    path: &Path,
-    columns: &[(String, Values<'_>)],
-    prov: &Provenance,
-    extra: &[(String, String)],
-) -> Result<(), TableError> {
-    let rows = columns.first().map_or(0, |(_, v)| v.len());
-    if let Some((name, _)) = columns.iter().find(|(_, v)| v.len() != rows) {
-        return Err(err(path, format!("column `{name}` has a different length")));
-    }
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(name, v)| match v {
-            Values::U64(_) => Field::new(name, DataType::UInt64, false),
-            Values::F64(_) => Field::new(name, DataType::Float64, true),
-        })
-        .collect();
-    let arrays: Vec<ArrayRef> = columns
-        .iter()
-        .map(|(_, v)| -> ArrayRef {
-            match v {
-                Values::U64(x) => Arc::new(UInt64Array::from_iter_values(x.iter().copied())),
-                Values::F64(x) => Arc::new(Float64Array::from_iter(
-                    x.iter().map(|&y| (!y.is_nan()).then_some(y)),
-                )),
-            }
-        })
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(path, e))?;
-    let file = File::create(path).map_err(|e| err(path, e))?;
-    let mut w = ArrowWriter::try_new(file, schema, Some(prov.properties(extra)))
         .map_err(|e| err(path, e))?;
     w.write(&batch).map_err(|e| err(path, e))?;
     w.close().map_err(|e| err(path, e))?;

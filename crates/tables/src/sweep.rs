@@ -3,79 +3,12 @@
 //! `results.parquet` consolidated from them: run_id, measure, value, se) and their
 //! reader. The layout only: which runs and rows go where is the sweep runner's.
 
+use super::read::{Column, read_columns};
 use super::{Provenance, RowGroups, TableError, err};
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, UInt32Array, UInt64Array,
-};
+use arrow_array::{Float64Array, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
-
-/// One typed column of the design table (None: null).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Column {
-    /// Unsigned 64-bit integers, never null (ids, seeds).
-    U64(Vec<u64>),
-    /// Unsigned 32-bit integers, never null (replicate).
-    U32(Vec<u32>),
-    /// Signed integers.
-    I64(Vec<Option<i64>>),
-    /// Real numbers.
-    F64(Vec<Option<f64>>),
-    /// Booleans.
-    Bool(Vec<Option<bool>>),
-    /// Text.
-    Utf8(Vec<Option<String>>),
-}
-
-impl Column {
-    fn array(&self) -> (DataType, bool, ArrayRef) {
-        match self {
-            Column::U64(v) => (
-                DataType::UInt64,
-                false,
-                Arc::new(UInt64Array::from(v.clone())),
-            ),
-            Column::U32(v) => (
-                DataType::UInt32,
-                false,
-                Arc::new(UInt32Array::from(v.clone())),
-            ),
-            Column::I64(v) => (DataType::Int64, true, Arc::new(Int64Array::from(v.clone()))),
-            Column::F64(v) => (
-                DataType::Float64,
-                true,
-                Arc::new(Float64Array::from(v.clone())),
-            ),
-            Column::Bool(v) => (
-                DataType::Boolean,
-                true,
-                Arc::new(BooleanArray::from(v.clone())),
-            ),
-            Column::Utf8(v) => (DataType::Utf8, true, Arc::new(StringArray::from(v.clone()))),
-        }
-    }
-}
-
-/// Writes named typed columns of equal length as one table (the design).
-pub fn write_columns(
-    path: &Path,
-    columns: &[(String, Column)],
-    prov: &Provenance,
-) -> Result<(), TableError> {
-    let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = columns
-        .iter()
-        .map(|(name, c)| {
-            let (t, nullable, a) = c.array();
-            (Field::new(name, t, nullable), a)
-        })
-        .unzip();
-    let mut w = RowGroups::create(path, Arc::new(Schema::new(fields)), prov.properties(&[]))?;
-    w.append(arrays)?;
-    w.finish().map(|_| ())
-}
 
 /// Long result rows: one per (run, measure).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -192,46 +125,32 @@ impl ResultsWriter {
     }
 }
 
-/// Reads a long result table back (a part file or results.parquet).
+/// Reads a long result table back (a part file or results.parquet), through the
+/// generic reader.
 pub fn read_results(path: &Path) -> Result<ResultRows, TableError> {
-    let bad =
-        |e: &dyn std::fmt::Display| TableError(format!("cannot read `{}`: {e}", path.display()));
-    let file = File::open(path).map_err(|e| bad(&e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .map_err(|e| bad(&e))?;
+    let bad = |e: &str| TableError(format!("cannot read `{}`: {e}", path.display()));
+    let t = read_columns(path, Some(&["run_id", "measure", "value", "se"]))?;
+    let column = |name: &str| {
+        t.get(name)
+            .ok_or_else(|| bad(&format!("no column `{name}`")))
+    };
+    let (run, measure, value, se) = (
+        column("run_id")?,
+        column("measure")?,
+        column("value")?,
+        column("se")?,
+    );
+    let (Column::UInt(run), Column::Text(measure), Column::Float(value), Column::Float(se)) =
+        (run, measure, value, se)
+    else {
+        return Err(bad("the columns do not have the result table's types"));
+    };
     let mut out = ResultRows::default();
-    for batch in reader {
-        let batch = batch.map_err(|e| bad(&e))?;
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .ok_or_else(|| bad(&format!("no column `{name}`")))
+    for i in 0..t.rows {
+        let (Some(r), Some(m)) = (run[i], measure.get(i)) else {
+            return Err(bad(&format!("row {i} has a null run_id or measure")));
         };
-        let (run, measure, value, se) = (
-            column("run_id")?,
-            column("measure")?,
-            column("value")?,
-            column("se")?,
-        );
-        let typed = (
-            run.as_any().downcast_ref::<UInt64Array>(),
-            measure.as_any().downcast_ref::<StringArray>(),
-            value.as_any().downcast_ref::<Float64Array>(),
-            se.as_any().downcast_ref::<Float64Array>(),
-        );
-        let (Some(run), Some(measure), Some(value), Some(se)) = typed else {
-            return Err(bad(&"the columns do not have the result table's types"));
-        };
-        for i in 0..batch.num_rows() {
-            let opt = |a: &Float64Array| (!a.is_null(i)).then(|| a.value(i));
-            out.push(
-                run.value(i),
-                measure.value(i).to_string(),
-                opt(value),
-                opt(se),
-            );
-        }
+        out.push(r, m.to_string(), value[i], se[i]);
     }
     Ok(out)
 }
@@ -265,12 +184,6 @@ mod tests {
         assert_eq!(sorted.run_id, [1, 1, 3]);
         assert_eq!(sorted.measure[0], "audit.x");
         assert_eq!(rows.filter(|r| r == 3).len(), 1);
-        let cols = vec![
-            ("run_id".to_string(), Column::U64(vec![0, 1])),
-            ("x".to_string(), Column::F64(vec![Some(0.5), None])),
-            ("s".to_string(), Column::Utf8(vec![Some("a".into()), None])),
-        ];
-        write_columns(&dir.join("d.parquet"), &cols, &prov).expect("design");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

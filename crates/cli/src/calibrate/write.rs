@@ -8,7 +8,7 @@ use crate::CliError;
 use crate::output::Staging;
 use credsim_experiments::abc::Fit;
 use credsim_model::Loaded;
-use credsim_tables::{Provenance, Values, write_columns};
+use credsim_tables::{Column, Provenance, write_columns};
 use std::path::Path;
 
 /// The format of calibration.json.
@@ -125,12 +125,11 @@ pub fn all(
         ));
         cols.push((format!("sim.{}", t.stat.name), sim));
     }
-    let seeds = pop.seeds.clone();
-    let mut columns: Vec<(String, Values)> = vec![
-        ("particle".into(), Values::U64(&particle)),
-        ("seed".into(), Values::U64(&seeds)),
+    let mut columns: Vec<(String, Column)> = vec![
+        ("particle".into(), Column::U64(particle)),
+        ("seed".into(), Column::U64(pop.seeds.clone())),
     ];
-    columns.extend(cols.iter().map(|(k, v)| (k.clone(), Values::F64(v))));
+    columns.extend(cols.iter().map(|(k, v)| (k.clone(), Column::floats(v))));
     write_columns(&staging.path("posterior.parquet"), &columns, &prov, &extra).map_err(out)?;
     // predictive.parquet: one row per posterior-predictive run.
     let run: Vec<u64> = (0..pred.runs.len() as u64).collect();
@@ -152,11 +151,11 @@ pub fn all(
             pred.runs.iter().map(|r| r.values[j]).collect(),
         ));
     }
-    let mut columns: Vec<(String, Values)> = vec![
-        ("run".into(), Values::U64(&run)),
-        ("particle".into(), Values::U64(&part)),
-        ("seed".into(), Values::U64(&rseed)),
+    let mut columns: Vec<(String, Column)> = vec![
+        ("run".into(), Column::U64(run)),
+        ("particle".into(), Column::U64(part)),
+        ("seed".into(), Column::U64(rseed)),
     ];
-    columns.extend(pcols.iter().map(|(k, v)| (k.clone(), Values::F64(v))));
+    columns.extend(pcols.iter().map(|(k, v)| (k.clone(), Column::floats(v))));
     write_columns(&staging.path("predictive.parquet"), &columns, &prov, &extra).map_err(out)
 }

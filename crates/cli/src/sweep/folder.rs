@@ -173,10 +173,11 @@ pub fn prepare(plan: &Plan, dir: &Path, force: bool) -> Result<Value, CliError> 
     }
     let text = serde_json::to_string_pretty(&sweep).map_err(|e| out(dir, e))? + "\n";
     std::fs::write(staging.join("sweep.json"), text).map_err(|e| out(&staging, e))?;
-    credsim_tables::sweep::write_columns(
+    credsim_tables::write_columns(
         &staging.join("design.parquet"),
         &plan.design_columns(),
         &provenance(&sweep),
+        &[],
     )
     .map_err(|e| CliError::Output(e.to_string()))?;
     std::fs::write(staging.join(super::status::FILE), "").map_err(|e| out(&staging, e))?;

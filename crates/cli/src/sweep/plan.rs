@@ -7,7 +7,7 @@ use super::spec::{Kind, Parameter, Seeds, Source, Spec};
 use crate::CliError;
 use credsim_experiments::design::{self, Marginal, Value};
 use credsim_model::{FieldPath, Loaded, Overrides, Set};
-use credsim_tables::sweep::Column;
+use credsim_tables::Column;
 
 /// One design point.
 #[derive(Debug, Clone, PartialEq)]

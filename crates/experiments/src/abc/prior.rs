@@ -2,8 +2,8 @@
 //! its density and its draws, in the *internal* coordinate the sampler perturbs in
 //! (the logarithm for a log-uniform prior, the value itself otherwise).
 
-use super::draw::Stream;
-use super::normal::{cdf, ln_cdf, quantile};
+use crate::normal::{cdf, ln_cdf, quantile};
+use crate::rng::Rng;
 
 /// The prior of one parameter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -157,7 +157,7 @@ impl Prior {
     }
 
     /// A draw of the internal coordinate.
-    pub(super) fn draw(&self, s: &mut Stream) -> f64 {
+    pub(super) fn draw(&self, s: &mut Rng) -> f64 {
         let v = s.open01();
         match *self {
             Prior::Uniform { min, max } => (min + v * (max - min)).clamp(min, max),
