@@ -287,8 +287,11 @@ pub enum AbcError {
     /// Bad parameters, targets or settings.
     #[error("{0}")]
     Spec(String),
-    /// The simulator failed on every candidate of the first batch.
-    #[error("every simulation of the first batch failed; the first error: {0}")]
+    /// The simulator failed on each of the first N candidates of the prior sample (in
+    /// index order, whatever the batch size).
+    #[error(
+        "the first simulations of the prior sample (as many as particles) all failed; the first error: {0}"
+    )]
     Simulator(String),
     /// The perturbation kernel could not find a candidate inside the prior.
     #[error("{0}")]
@@ -599,21 +602,23 @@ pub fn run(
                 }
                 k = job.index + 1;
                 let outputs = match result {
-                    Ok(v) if v.len() == targets.len() && v.iter().all(|x| x.is_finite()) => v,
-                    Ok(v) => {
-                        failures += 1;
-                        first_failure.get_or_insert_with(|| {
-                            format!(
-                                "the simulator returned {} values ({} targets), or values that are not finite: {v:?}",
-                                v.len(),
-                                targets.len()
-                            )
-                        });
-                        continue;
-                    }
+                    Ok(v) if v.len() == targets.len() && v.iter().all(|x| x.is_finite()) => Ok(v),
+                    Ok(v) => Err(format!(
+                        "the simulator returned {} values ({} targets), or values that are not finite: {v:?}",
+                        v.len(),
+                        targets.len()
+                    )),
+                    Err(e) => Err(e),
+                };
+                let outputs = match outputs {
+                    Ok(v) => v,
                     Err(e) => {
                         failures += 1;
-                        first_failure.get_or_insert(e);
+                        let first = first_failure.get_or_insert(e);
+                        // Batch-independent: decided at candidate n − 1 in index order.
+                        if successes == 0 && k >= n as u64 {
+                            return Err(AbcError::Simulator(first.clone()));
+                        }
                         continue;
                     }
                 };
@@ -639,9 +644,6 @@ pub fn run(
                 simulations: k,
                 accepted: acc.internal.len(),
             });
-            if successes == 0 {
-                return Err(AbcError::Simulator(first_failure.unwrap_or_default()));
-            }
         }
         used += k;
         let complete = acc.internal.len() == n;

@@ -337,6 +337,57 @@ fn deterministic_whatever_the_batch_size() {
     assert_ne!(a.population, run(16, 10).population);
 }
 
+/// Failures do not make the result depend on the batch size: with the first 40 of the
+/// prior sample's candidates failing (N = 50), batch sizes 1 and 37 both go on and give
+/// the same population (an abort decided per batch stopped after the first batch); with
+/// the first 50 failing and the 51st succeeding, both abort with the first error.
+#[test]
+fn failures_give_the_same_result_whatever_the_batch_size() {
+    let run = |batch, failing: u64| {
+        let settings = Settings {
+            particles: 50,
+            batch,
+            seed: 5,
+            ..Settings::default()
+        };
+        let s = TOY.s;
+        let mut eval = |jobs: &[Job]| -> Vec<Outputs> {
+            jobs.iter()
+                .map(|j| {
+                    if j.generation == 0 && j.index < failing {
+                        Err(format!("candidate {} failed", j.index))
+                    } else {
+                        Ok(vec![j.params[0] + s * gauss(j.seed)])
+                    }
+                })
+                .collect()
+        };
+        abc::run(
+            &TOY.params(),
+            &[TOY.target(1.0)],
+            &settings,
+            &mut eval,
+            &mut |_| {},
+        )
+    };
+    let a = run(1, 40).expect("batch 1 goes on");
+    let b = run(37, 40).expect("batch 37 goes on");
+    assert_eq!(a.population, b.population);
+    assert_eq!(a.generations, b.generations);
+    assert_eq!(a.generations[0].failures, 40);
+    assert_eq!(
+        a.generations[0].first_failure.as_deref(),
+        Some("candidate 0 failed")
+    );
+    for batch in [1, 37, 64] {
+        let err = run(batch, 50).map(|_| ());
+        assert!(
+            matches!(&err, Err(abc::AbcError::Simulator(m)) if m == "candidate 0 failed"),
+            "batch {batch}: {err:?}"
+        );
+    }
+}
+
 /// Two parameters on a ridge (only their sum is observed) and two targets: the sum is
 /// pinned, each part is not; ESS and acceptance are reported for every generation.
 #[test]
