@@ -17,10 +17,12 @@
 //! weighted covariance for every ancestor), in the internal coordinates of the priors
 //! (logarithms for log-uniform priors); candidates outside the prior's support are
 //! redrawn without simulating. It is simulated once with its own seed and accepted with
-//! probability `min(1, exp(−(D − D_ref)/(2ε_t²)))`, D_ref the smallest deviance of the
-//! previous generations (pyABC's "maximum found" normalisation: with a model that can
-//! fit, D_ref ≈ 0 and changes nothing; with misfit it keeps acceptance possible).
-//! Accepted particles get the importance weight `π(θ) / Σ_j w_j K(θ | θ_j)`, normalised.
+//! probability `min(1, p)`, `p = exp(−(D − D_ref)/(2ε_t²))`, D_ref the smallest deviance
+//! of the previous generations (pyABC's "maximum found" normalisation: with misfit it
+//! keeps acceptance possible). Accepted particles get the importance weight
+//! `max(1, p) · π(θ) / Σ_j w_j K(θ | θ_j)`, normalised: the factor max(1, p) corrects the
+//! cap at 1 (pyABC's `apply_importance_weighting`), so acceptance × weight is p for every
+//! D, also for a D below D_ref (without it the target would be flat where D < D_ref).
 //! So generation t samples the posterior with the likelihood raised to 1/ε_t², and **at
 //! ε = 1 the exact posterior under the error model**, the simulator's own noise included.
 //! ε is not shrunk below 1: that would ignore the observation error.
@@ -286,8 +288,11 @@ pub enum AbcError {
     /// Bad parameters, targets or settings.
     #[error("{0}")]
     Spec(String),
-    /// The simulator failed on every candidate of the first batch.
-    #[error("every simulation of the first batch failed; the first error: {0}")]
+    /// The simulator failed on each of the first N candidates of the prior sample (in
+    /// index order, whatever the batch size).
+    #[error(
+        "the first simulations of the prior sample (as many as particles) all failed; the first error: {0}"
+    )]
     Simulator(String),
     /// The perturbation kernel could not find a candidate inside the prior.
     #[error("{0}")]
@@ -499,6 +504,24 @@ struct Accepted {
     distances: Vec<f64>,
     outputs: Vec<Vec<f64>>,
     seeds: Vec<u64>,
+    /// ln max(1, p) of each: the importance correction of an acceptance probability
+    /// capped at 1.
+    ln_boost: Vec<f64>,
+}
+
+/// The acceptance of a simulation with total deviance `d2` at tolerance `epsilon`,
+/// relative to `d_ref`: the probability `min(1, p)` and the log of the importance
+/// factor `max(1, p)`, `p = exp(−(d2 − d_ref)/(2ε²))`. Their product is p for every
+/// d2, so an accepted particle weighted by the factor samples the likelihood raised
+/// to 1/ε² exactly, also where d2 < d_ref (pyABC's `apply_importance_weighting`);
+/// without the factor the target would be capped at `exp(−d_ref/(2ε²))` and flat where
+/// the likelihood is highest. ε = ∞ accepts everything with factor 1.
+fn acceptance(d2: f64, d_ref: f64, epsilon: f64) -> (f64, f64) {
+    if epsilon.is_infinite() {
+        return (1.0, 0.0);
+    }
+    let ln_p = -(d2 - d_ref) / (2.0 * epsilon * epsilon);
+    (ln_p.min(0.0).exp(), ln_p.max(0.0))
 }
 
 /// Runs ABC-SMC. `evaluate` runs a batch of simulations (in any order, on any number of
@@ -580,21 +603,23 @@ pub fn run(
                 }
                 k = job.index + 1;
                 let outputs = match result {
-                    Ok(v) if v.len() == targets.len() && v.iter().all(|x| x.is_finite()) => v,
-                    Ok(v) => {
-                        failures += 1;
-                        first_failure.get_or_insert_with(|| {
-                            format!(
-                                "the simulator returned {} values ({} targets), or values that are not finite: {v:?}",
-                                v.len(),
-                                targets.len()
-                            )
-                        });
-                        continue;
-                    }
+                    Ok(v) if v.len() == targets.len() && v.iter().all(|x| x.is_finite()) => Ok(v),
+                    Ok(v) => Err(format!(
+                        "the simulator returned {} values ({} targets), or values that are not finite: {v:?}",
+                        v.len(),
+                        targets.len()
+                    )),
+                    Err(e) => Err(e),
+                };
+                let outputs = match outputs {
+                    Ok(v) => v,
                     Err(e) => {
                         failures += 1;
-                        first_failure.get_or_insert(e);
+                        let first = first_failure.get_or_insert(e);
+                        // Batch-independent: decided at candidate n − 1 in index order.
+                        if successes == 0 && k >= n as u64 {
+                            return Err(AbcError::Simulator(first.clone()));
+                        }
                         continue;
                     }
                 };
@@ -604,10 +629,11 @@ pub fn run(
                     .zip(&outputs)
                     .map(|(t, &s)| t.deviance(s))
                     .sum();
-                let p_accept = (-(d2 - d_ref) / (2.0 * epsilon * epsilon)).exp();
+                let (p_accept, ln_boost) = acceptance(d2, d_ref, epsilon);
                 best = best.min(d2);
                 let mut s = stream(settings.seed, g as u64, job.index, Purpose::Accept);
                 if epsilon.is_infinite() || s.open01() < p_accept {
+                    acc.ln_boost.push(ln_boost);
                     acc.internal.push(u);
                     acc.distances.push(d2.sqrt());
                     acc.outputs.push(outputs);
@@ -619,9 +645,6 @@ pub fn run(
                 simulations: k,
                 accepted: acc.internal.len(),
             });
-            if successes == 0 {
-                return Err(AbcError::Simulator(first_failure.unwrap_or_default()));
-            }
         }
         used += k;
         let complete = acc.internal.len() == n;
@@ -631,7 +654,8 @@ pub fn run(
             let ln_w: Vec<f64> = acc
                 .internal
                 .iter()
-                .map(|u| ln_prior(params, u) - kern.ln_density(u))
+                .zip(&acc.ln_boost)
+                .map(|(u, b)| ln_prior(params, u) - kern.ln_density(u) + b)
                 .collect();
             let total = log_sum_exp(&ln_w);
             ln_w.iter().map(|l| (l - total).exp()).collect()

@@ -7,6 +7,7 @@ use super::simulate::{self, Scenario};
 use super::spec::{Role, Spec, Statistic};
 use crate::CliError;
 use crate::term::outln;
+use credsim_engine::summary::Table;
 use credsim_experiments::abc::{self, Fit, Generation, Kind, Marginal, Population, Stop, stats};
 use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
@@ -14,6 +15,9 @@ use std::sync::atomic::AtomicBool;
 /// One posterior-predictive run.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// Its number i (keys its seed and its observation noise; runs that failed leave
+    /// gaps).
+    pub index: usize,
     /// The particle it ran (index into the posterior).
     pub particle: usize,
     /// Its seed.
@@ -50,9 +54,15 @@ pub struct Predictive {
     pub bands: Vec<Band>,
     /// Their horizon in years (None: the scenario's).
     pub years: Option<u32>,
+    /// Runs that failed (left out of every table; the posterior is unaffected).
+    pub failures: usize,
+    /// The first failure's message, in run order.
+    pub first_failure: Option<String>,
 }
 
-/// Runs the posterior-predictive simulations.
+/// Runs the posterior-predictive simulations. A run that fails is counted and left
+/// out, never an error: the sampler's posterior is complete by then and is written
+/// whatever the predictive runs do (an interruption still cancels).
 #[allow(clippy::too_many_arguments)]
 pub fn predictive(
     spec: &Spec,
@@ -72,32 +82,47 @@ pub fn predictive(
         .collect();
     let refs: Vec<&Statistic> = stats.iter().collect();
     let particles = abc::resample(population, spec.predictive_runs, spec.seed);
-    let done: Vec<(Run, credsim_engine::summary::Table)> = pool.install(|| {
-        particles
-            .par_iter()
-            .enumerate()
-            .map(|(i, &particle)| {
-                let seed = abc::predictive_seed(spec.seed, i);
-                let loaded = base.load(
-                    spec,
-                    &spec.parameters,
-                    &population.params[particle],
-                    years,
-                    Some(seed),
-                )?;
-                let table = simulate::series(&loaded, parallel.threads, cancel)?;
-                let values = simulate::read(&table, &refs, factor).map_err(CliError::Usage)?;
-                Ok((
-                    Run {
-                        particle,
-                        seed,
-                        values,
-                    },
-                    table,
-                ))
-            })
-            .collect::<Result<Vec<_>, CliError>>()
-    })?;
+    let one = |i: usize, particle: usize| -> Result<(Run, Table), CliError> {
+        let seed = abc::predictive_seed(spec.seed, i);
+        let loaded = base.load(
+            spec,
+            &spec.parameters,
+            &population.params[particle],
+            years,
+            Some(seed),
+        )?;
+        let table = simulate::series(&loaded, parallel.threads, cancel)?;
+        let values = simulate::read(&table, &refs, factor).map_err(CliError::Usage)?;
+        Ok((
+            Run {
+                index: i,
+                particle,
+                seed,
+                values,
+            },
+            table,
+        ))
+    };
+    // At most `jobs` runs in the pool at once, as the sampler's batches: each run waits
+    // for its own per-run pool (job::execute), and a rayon worker that waits steals
+    // other queued runs onto its stack, so with all runs queued at once the nesting grew
+    // with their number and overflowed the worker's stack.
+    let indexed: Vec<(usize, usize)> = particles.iter().copied().enumerate().collect();
+    let mut results: Vec<Result<(Run, Table), CliError>> = Vec::with_capacity(indexed.len());
+    for chunk in indexed.chunks(parallel.jobs.max(1)) {
+        results.extend(pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&(i, particle)| one(i, particle))
+                .collect::<Vec<_>>()
+        }));
+    }
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(CliError::Cancelled(
+            "interrupted; no output folder was created".into(),
+        ));
+    }
+    let (done, failures, first_failure) = gather(results);
     let mut columns: Vec<(String, bool)> = Vec::new();
     for s in &stats {
         if !columns.contains(&(s.column.clone(), s.scaled)) {
@@ -142,7 +167,26 @@ pub fn predictive(
         runs: done.into_iter().map(|(r, _)| r).collect(),
         bands,
         years,
+        failures,
+        first_failure,
     })
+}
+
+/// The runs that succeeded, in run order, the number that failed and the first
+/// failure's message.
+fn gather<T>(results: Vec<Result<T, CliError>>) -> (Vec<T>, usize, Option<String>) {
+    let mut done = Vec::with_capacity(results.len());
+    let (mut failures, mut first_failure) = (0, None);
+    for r in results {
+        match r {
+            Ok(x) => done.push(x),
+            Err(e) => {
+                failures += 1;
+                first_failure.get_or_insert_with(|| e.to_string());
+            }
+        }
+    }
+    (done, failures, first_failure)
 }
 
 /// A parameter's posterior.
@@ -240,6 +284,12 @@ pub struct Report {
     pub simulations: u64,
     /// Per-generation diagnostics.
     pub generations: Vec<Generation>,
+    /// Posterior-predictive runs done, failed, and the first failure.
+    pub predictive_runs: usize,
+    /// Failed posterior-predictive runs.
+    pub predictive_failures: usize,
+    /// The first failure's message.
+    pub predictive_first_failure: Option<String>,
 }
 
 impl Report {
@@ -265,8 +315,8 @@ impl Report {
                 let sim = column(j);
                 let noisy: Vec<f64> = sim
                     .iter()
-                    .enumerate()
-                    .map(|(i, v)| v + t.target.sd * abc::noise(spec.seed, i, j))
+                    .zip(&pred.runs)
+                    .map(|(v, r)| v + t.target.sd * abc::noise(spec.seed, r.index, j))
                     .collect();
                 let simulated = Interval::of(&sim);
                 let observation = Interval::of(&noisy);
@@ -311,6 +361,9 @@ impl Report {
             epsilon: fit.population.epsilon,
             simulations: fit.simulations,
             generations: fit.generations.clone(),
+            predictive_runs: pred.runs.len(),
+            predictive_failures: pred.failures,
+            predictive_first_failure: pred.first_failure.clone(),
         }
     }
 }
@@ -355,6 +408,14 @@ pub fn print(r: &Report) {
             " (above 1: a tempered, wider approximation)"
         }
     );
+    if r.predictive_failures > 0 {
+        outln!(
+            "warning: {} of {} posterior-predictive runs failed and are left out of the tables below; the first error: {}",
+            r.predictive_failures,
+            r.predictive_failures + r.predictive_runs,
+            r.predictive_first_failure.as_deref().unwrap_or("")
+        );
+    }
     outln!();
     outln!(
         "{:<22} {:>12} {:>26}  prior",
@@ -426,5 +487,27 @@ pub fn print(r: &Report) {
                 format!("[{}, {}]", num(p.simulated.q05), num(p.simulated.q95))
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Failed runs are counted and left out; the rest keep their order.
+    #[test]
+    fn failed_runs_are_counted_not_fatal() {
+        let results: Vec<Result<usize, CliError>> = vec![
+            Ok(0),
+            Err(CliError::Usage("first".into())),
+            Ok(2),
+            Err(CliError::Usage("second".into())),
+        ];
+        let (done, failures, first) = gather(results);
+        assert_eq!(done, vec![0, 2]);
+        assert_eq!(failures, 2);
+        assert!(first.is_some_and(|m| m.contains("first")));
+        let (done, failures, first) = gather::<usize>(vec![]);
+        assert!(done.is_empty() && failures == 0 && first.is_none());
     }
 }

@@ -78,6 +78,8 @@ pub fn all(
         "predictions": report.predictions,
         "predictive": {
             "runs": pred.runs.len(),
+            "failures": pred.failures,
+            "first_failure": pred.first_failure,
             "years": pred.years,
             "bands": pred.bands,
         },
@@ -132,7 +134,7 @@ pub fn all(
     columns.extend(cols.iter().map(|(k, v)| (k.clone(), Column::floats(v))));
     write_columns(&staging.path("posterior.parquet"), &columns, &prov, &extra).map_err(out)?;
     // predictive.parquet: one row per posterior-predictive run.
-    let run: Vec<u64> = (0..pred.runs.len() as u64).collect();
+    let run: Vec<u64> = pred.runs.iter().map(|r| r.index as u64).collect();
     let part: Vec<u64> = pred.runs.iter().map(|r| r.particle as u64).collect();
     let rseed: Vec<u64> = pred.runs.iter().map(|r| r.seed).collect();
     let mut pcols: Vec<(String, Vec<f64>)> = Vec::new();
