@@ -564,6 +564,23 @@ range = [0.1, 0.2]
             "simulation.seed cannot be a parameter",
         ),
         (param.to_string(), "missing field `base`"),
+        (
+            format!(
+                "{SMALL}{}",
+                param.replace("kind = \"lhs\"\npoints = 4", "kind = \"sobol\"\nn = 1")
+            ),
+            "`n` must be at least 2",
+        ),
+        (
+            format!(
+                "{SMALL}{}",
+                param.replace(
+                    "kind = \"lhs\"\npoints = 4",
+                    "kind = \"morris\"\ntrajectories = 1"
+                )
+            ),
+            "`trajectories` must be at least 2",
+        ),
     ];
     for (i, (body, want)) in cases.iter().enumerate() {
         let file = spec(&dir, &format!("bad{i}"), body);

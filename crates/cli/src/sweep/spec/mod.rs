@@ -377,10 +377,22 @@ impl Check<'_> {
                     format!("`{key}` does not apply to a {} design", name(k)),
                 );
             }
-            if ok && value == Some(0) {
+            // Sobol' and Morris analyses need two base rows or trajectories at least
+            // (`credsim sensitivity` would refuse the finished sweep otherwise).
+            let min = if matches!(key, "n" | "trajectories") {
+                2
+            } else {
+                1
+            };
+            if ok && value.is_some_and(|v| v < min) {
+                let why = if min == 2 {
+                    " (the sensitivity analysis needs two to estimate variances)"
+                } else {
+                    ""
+                };
                 self.at(
                     keys(&["design", key]),
-                    format!("`{key}` must be at least 1"),
+                    format!("`{key}` must be at least {min}{why}"),
                 );
             }
         }
