@@ -2,37 +2,16 @@
 //! as specified, resumable (killed, sharded, torn status line), failures recorded,
 //! bad specs located, and the tables as docs/sweep.md describes them.
 
+mod common;
+
 use arrow_array::{Array, Float64Array, RecordBatch, StringArray, UInt32Array, UInt64Array};
 use arrow_schema::DataType;
+use common::{credsim, scratch, text};
 use credsim_tables::sweep::{ResultRows, read_results};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn credsim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("credsim runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("credsim-sweep-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn ok(o: &Output) {
     assert!(o.status.success(), "{}", text(o));
