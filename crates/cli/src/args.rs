@@ -89,11 +89,80 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Run a scenario over a design of parameter values and replicates (docs/sweep.md).
+    ///
+    /// SPEC.toml names a base scenario or preset, the parameters by key path (as
+    /// `credsim run --set` takes them) with values, a range or a distribution, a design
+    /// (grid, random, lhs, sobol, morris), replicates and seeds. The sweep folder
+    /// (default credsim-out/sweep-<spec name>) holds sweep.json, design.parquet (one row
+    /// per run), status.jsonl, parts/ and, once every run has succeeded or failed,
+    /// results.parquet (run_id, measure, value, se: every summary and audit number).
+    /// Runs go in parallel across the cores. Restarting the same command on the same
+    /// folder skips the runs already done (Ctrl-C stops cleanly); a failing run is
+    /// recorded with its error and the others go on; --shard I/N runs one slice, for
+    /// job arrays, and the last shard to finish writes results.parquet.
+    Sweep(SweepArgs),
     /// Measure speed and memory on the presets at several population sizes.
     ///
     /// Prints one row per run: persons, years, wall seconds, person-years per second,
     /// events per second, peak resident memory and bytes per person. Writes no outputs.
     Bench(BenchArgs),
+    /// Sensitivity indices of every measure of a finished `sobol` or `morris` sweep.
+    ///
+    /// Sobol' first- and total-order indices (S1, ST) with bootstrap intervals, or Morris
+    /// μ* and σ; replicates averaged per design point (and, under common random numbers,
+    /// also analysed one by one to show the seeds' influence). Prints the measures
+    /// ranked by their largest index and writes sensitivity.json and sensitivity.html
+    /// into the sweep folder. See docs/sensitivity.md.
+    Sensitivity(crate::sensitivity::SensitivityArgs),
+    /// Fit a scenario's unknown parameters to dated published figures by ABC-SMC.
+    ///
+    /// SPEC.toml names a base scenario or preset, the parameters (scenario key paths, as
+    /// `--set`) with priors, and dated targets (a time-series column at a date, with an
+    /// observed value, an observation error and a source); see docs/calibration.md.
+    /// Writes a new folder (default credsim-out/calibrate-NAME-NNN, atomically):
+    /// calibration.json (spec, seed, version, per-generation diagnostics, posterior and
+    /// fit tables), posterior.parquet (one row per particle), predictive.parquet (one row
+    /// per posterior-predictive run) and fit.html (each target against its simulated
+    /// interval). Runs go in parallel: --jobs runs at once, --threads each.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CalibrateArgs {
+    /// The calibration spec (TOML).
+    pub spec: PathBuf,
+    /// Output folder (replaced only with --force). Default: a new numbered
+    /// credsim-out/calibrate-NAME-NNN.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing --out folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Simulations run at once (default: the cores divided by --threads).
+    #[arg(long, value_name = "N", value_parser = jobs)]
+    pub jobs: Option<usize>,
+    /// Threads per simulation (default 1; runs × threads should not exceed the cores).
+    #[arg(long, value_name = "T", value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Replaces the spec's calibration.persons (e.g. a quick trial at a small size).
+    #[arg(long, value_name = "N", value_parser = persons)]
+    pub persons: Option<u64>,
+    /// Replaces the spec's abc.particles.
+    #[arg(long, value_name = "N")]
+    pub particles: Option<usize>,
+    /// Replaces the spec's abc.max_simulations.
+    #[arg(long, value_name = "N")]
+    pub max_simulations: Option<u64>,
+    /// Replaces the spec's predictive.runs.
+    #[arg(long, value_name = "N")]
+    pub predictive: Option<usize>,
+    /// Replaces the spec's calibration.seed.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Print only the output folder.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Which scenario to use.
@@ -184,6 +253,52 @@ pub struct RunArgs {
     pub ignore_time_check: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// The sweep spec (TOML; docs/sweep.md).
+    #[arg(required_unless_present = "collect")]
+    pub spec: Option<PathBuf>,
+    /// The sweep folder. Default: credsim-out/sweep-<spec file name>. An existing
+    /// folder of the same sweep is resumed; one of another sweep is refused.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Delete an existing folder of another sweep (or of this one) and start afresh.
+    #[arg(long)]
+    pub force: bool,
+    /// Number of persons of every run (replaces [base] persons), e.g. to try a spec small.
+    #[arg(long, value_name = "N", value_parser = persons)]
+    pub persons: Option<u64>,
+    /// Horizon in years of every run (replaces [base] years).
+    #[arg(long, value_name = "Y", value_parser = years)]
+    pub years: Option<u32>,
+    /// Run only slice I of N (1 ≤ I ≤ N): the runs whose id is I − 1 modulo N. Every
+    /// shard uses the same folder; the last to finish writes results.parquet.
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Runs at a time (default: one per core, or cores / threads per run).
+    #[arg(long, value_name = "J", value_parser = threads)]
+    pub jobs: Option<usize>,
+    /// Threads per run (default: the spec's [runs] threads, else cores / runs at a
+    /// time). Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Memory all concurrent runs may use together, in GiB (default: the memory
+    /// available); a run whose estimate exceeds its share is recorded as failed.
+    #[arg(long, value_name = "GIB")]
+    pub memory_limit: Option<f64>,
+    /// Time one run may take, in minutes (default: the spec's [runs] time_limit, 60);
+    /// a run estimated above it is recorded as failed.
+    #[arg(long, value_name = "MINUTES")]
+    pub time_limit: Option<f64>,
+    /// No progress bar or summary (standard output still names the results).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Only write results.parquet of a sweep folder whose runs have all succeeded or
+    /// failed (e.g. after shards were run elsewhere).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["spec", "out", "force", "shard", "jobs", "threads", "persons", "years"])]
+    pub collect: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Population sizes, comma-separated (1_000_000 and 1e6 are accepted).
@@ -240,7 +355,7 @@ fn whole(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
 }
 
 /// `--persons`: person ids are 32-bit; the model's limit.
-fn persons(s: &str) -> Result<u64, String> {
+pub fn persons(s: &str) -> Result<u64, String> {
     let max = credsim_model::validate::MAX_PERSONS;
     whole(s, 1, max, "the number of persons").map_err(|e| format!("{e}; person ids are 32-bit"))
 }
@@ -250,24 +365,39 @@ fn replicates(s: &str) -> Result<u64, String> {
     whole(s, 2, 1000, "the number of replicates")
 }
 
+/// `--shard I/N`: 1 ≤ I ≤ N.
+fn shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{s}` is not a shard I/N with 1 ≤ I ≤ N (e.g. --shard 3/10)");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n) = (i.trim().parse::<u64>(), n.trim().parse::<u64>());
+    match (i, n) {
+        (Ok(i), Ok(n)) if 1 <= i && i <= n => Ok((i, n)),
+        _ => Err(bad()),
+    }
+}
+
 /// `--set PATH=VALUE`.
 fn set(s: &str) -> Result<credsim_model::Set, String> {
     credsim_model::Set::parse(s)
 }
 
 /// `--years`: the model's longest horizon.
-fn years(s: &str) -> Result<u32, String> {
+pub fn years(s: &str) -> Result<u32, String> {
     let max = u64::from(credsim_model::validate::MAX_DAYS / 365);
     whole(s, 1, max, "the horizon in years").map(|y| y as u32)
 }
 
 /// `--seed`: any 64-bit number.
-fn seed(s: &str) -> Result<u64, String> {
+pub fn seed(s: &str) -> Result<u64, String> {
     whole(s, 0, u64::MAX, "the seed")
 }
 
 /// `--threads`: at least one (leave it out for one per core).
-fn threads(s: &str) -> Result<usize, String> {
+fn jobs(s: &str) -> Result<usize, String> {
+    whole(s, 1, 4096, "the number of simulations at once").map(|t| t as usize)
+}
+
+pub fn threads(s: &str) -> Result<usize, String> {
     whole(s, 1, 4096, "the number of threads")
         .map(|t| t as usize)
         .map_err(|e| format!("{e}; leave --threads out for one thread per core"))
@@ -294,5 +424,9 @@ mod tests {
         assert!(threads("0").expect_err("0").contains("leave --threads out"));
         assert_eq!(threads("2"), Ok(2));
         assert_eq!(seed("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(shard("2/3"), Ok((2, 3)));
+        for bad in ["0/3", "4/3", "1", "a/b", "1/0"] {
+            assert!(shard(bad).is_err(), "{bad}");
+        }
     }
 }

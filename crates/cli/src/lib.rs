@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod fmt;
 pub mod folder;
@@ -16,6 +17,8 @@ pub mod measures;
 pub mod output;
 pub mod print;
 pub mod report;
+pub mod sensitivity;
+pub mod sweep;
 pub mod term;
 
 use crate::term::{out, outln};
@@ -81,6 +84,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Sensitivity(args) => sensitivity::run(&args).map(drop),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Report { folder } => {
             report::rebuild(&folder)?;
             outln!("report: {}", folder.join("report.html").display());
@@ -198,7 +204,7 @@ fn in_order<T>(
 
 /// Persons-table choice: `full`, `none` or `sample:N` (about N persons); by default
 /// full up to 10 million persons and a sample of 1 million above.
-fn persons_table(
+pub fn persons_table(
     arg: Option<&str>,
     persons: u64,
 ) -> Result<credsim_engine::PersonsTable, CliError> {
@@ -247,11 +253,10 @@ fn persons_writer(
     table: credsim_engine::PersonsTable,
     receiver: std::sync::mpsc::Receiver<(usize, credsim_engine::PersonBatch)>,
 ) -> Result<Option<Writer>, CliError> {
-    let sampling = match table {
-        credsim_engine::PersonsTable::None => return Ok(None),
-        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
-        credsim_engine::PersonsTable::Full => "full".into(),
-    };
+    if table == credsim_engine::PersonsTable::None {
+        return Ok(None);
+    }
+    let sampling = output::persons_table_name(table);
     let mut w = credsim_tables::PersonsWriter::create(
         &staging.path("persons.parquet"),
         model,
@@ -441,16 +446,21 @@ pub fn run_scenario(args: args::RunArgs) -> Result<std::path::PathBuf, CliError>
     }
 
     let mut summary = Summary::new(model, &outcome);
-    summary.persons_table = match table {
-        credsim_engine::PersonsTable::None => "none".into(),
-        credsim_engine::PersonsTable::Full => "full".into(),
-        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
-    };
+    summary.persons_table = output::persons_table_name(table);
     let audit = outcome
         .audit
         .as_ref()
         .map(|a| credsim_engine::Audit::new(model, a));
     let series = timeseries(model, &outcome);
+    if let (Some(f), Some(o)) = (&model.firms, &outcome.firms) {
+        credsim_tables::write_firms(
+            &staging.path("firms.parquet"),
+            f,
+            &o.rows,
+            &credsim_tables::Provenance::of(model),
+        )
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    }
     let run_info = output::RunInfo::new(
         model,
         &outcome,

@@ -23,6 +23,12 @@ impl Target {
     /// `--out DIR` exactly (refusing an existing folder without `--force`), or the first
     /// free `credsim-out/<scenario>-seed<seed>-NNN`.
     pub fn choose(out: Option<&Path>, model: &Model, force: bool) -> Result<Target, CliError> {
+        Target::choose_named(out, &format!("{}-seed{}", model.name, model.seed), force)
+    }
+
+    /// `--out DIR` exactly (refusing an existing folder without `--force`), or the first
+    /// free `credsim-out/<stem>-NNN`.
+    pub fn choose_named(out: Option<&Path>, stem: &str, force: bool) -> Result<Target, CliError> {
         if let Some(dir) = out {
             let exists = dir.exists();
             if exists && !force {
@@ -42,9 +48,14 @@ impl Target {
                 replace: exists,
             });
         }
+        Target::numbered(stem)
+    }
+
+    /// The first free `credsim-out/<stem>-NNN`.
+    fn numbered(stem: &str) -> Result<Target, CliError> {
         let root = Path::new(DEFAULT_ROOT);
         for n in 1..10_000 {
-            let folder = root.join(format!("{}-seed{}-{n:03}", model.name, model.seed));
+            let folder = root.join(format!("{stem}-{n:03}"));
             if !folder.exists() {
                 return Ok(Target {
                     folder,
@@ -498,11 +509,21 @@ pub fn peak_rss() -> Option<u64> {
 }
 
 /// Memory available to new processes (MemAvailable), on Linux.
-fn available_memory() -> Option<u64> {
+pub fn available_memory() -> Option<u64> {
     let info = fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// The persons table's name in summary.json and the Parquet metadata: `none`, `full` or
+/// `sample:P` (P the probability of each person).
+pub fn persons_table_name(table: credsim_engine::PersonsTable) -> String {
+    match table {
+        credsim_engine::PersonsTable::None => "none".into(),
+        credsim_engine::PersonsTable::Full => "full".into(),
+        credsim_engine::PersonsTable::Sample(p) => format!("sample:{p}"),
+    }
 }
 
 /// Bytes the persons-table writer holds at most: the row group in progress (up to 2²⁰

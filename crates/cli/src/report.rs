@@ -3,7 +3,8 @@
 //! memory; `credsim report FOLDER` reads the same values back from the folder and
 //! calls the same renderer. It formats numbers the engine computed; it computes none.
 
-mod charts;
+pub(crate) mod charts;
+mod firms;
 mod scenario;
 mod sections;
 mod tampering;
@@ -78,6 +79,7 @@ pub fn render(inputs: &Inputs) -> String {
     sections::lists_and_sanctions(&mut body, s, inputs.series);
     sections::responses(&mut body, s, inputs.audit, inputs.series);
     tampering::tampering(&mut body, s, inputs.audit);
+    firms::section(&mut body, s, inputs.audit, inputs.series);
     body.push_str("<h2>Audit</h2>");
     match inputs.audit {
         None => body.push_str(
@@ -94,4 +96,4 @@ pub fn render(inputs: &Inputs) -> String {
     )
 }
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}.meta{color:#555}.note{color:#555;font-size:.92em}svg{width:100%;height:auto;margin:.6em 0 1.2em}.title{font-weight:600;font-size:14px}.tick{font-size:11px;fill:#333}.axis{font-size:12px;fill:#333}.grid{stroke:#ddd}table{border-collapse:collapse;width:100%;font-size:.9em;margin:.6em 0}td,th{border-bottom:1px solid #e3e3e3;padding:.3em .5em;text-align:left;vertical-align:top}.ci{color:#666}.flag{background:#fbe3e4;color:#8a1f25;padding:0 .3em;border-radius:3px;font-size:.85em}pre{white-space:pre-wrap;font-size:.8em;background:#f7f7f7;padding:1em}footer{margin-top:2em;color:#777;font-size:.85em}@media print{details{display:none}svg{page-break-inside:avoid}}";
+pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}.meta{color:#555}.note{color:#555;font-size:.92em}svg{width:100%;height:auto;margin:.6em 0 1.2em}.title{font-weight:600;font-size:14px}.tick{font-size:11px;fill:#333}.axis{font-size:12px;fill:#333}.grid{stroke:#ddd}table{border-collapse:collapse;width:100%;font-size:.9em;margin:.6em 0}td,th{border-bottom:1px solid #e3e3e3;padding:.3em .5em;text-align:left;vertical-align:top}.ci{color:#666}.flag{background:#fbe3e4;color:#8a1f25;padding:0 .3em;border-radius:3px;font-size:.85em}pre{white-space:pre-wrap;font-size:.8em;background:#f7f7f7;padding:1em}footer{margin-top:2em;color:#777;font-size:.85em}@media print{details{display:none}svg{page-break-inside:avoid}}";

@@ -29,6 +29,11 @@ const CASES: &[(&str, &[&str])] = &[
     ("debtor-blacklist", &["--preset", "debtor-blacklist"]),
     ("debtor-insider", &["--preset", "debtor-insider"]),
     ("debtor-wipe", &["--preset", "debtor-wipe"]),
+    ("firms-2019", &["--preset", "firms-2019"]),
+    (
+        "debtor-blacklist-national",
+        &["--preset", "debtor-blacklist-national"],
+    ),
     ("coupled", &["tests/golden/coupled.toml"]),
     ("records-heavy", &["tests/golden/records-heavy.toml"]),
 ];

@@ -105,6 +105,8 @@ pub struct Outcome {
     /// Chilling: the factor on protected conduct in force in each period, per category
     /// of the chilling attribute (one category without one). Empty without chilling.
     pub chilling: Vec<Vec<f64>>,
+    /// The firm pass (None without `[firms]`).
+    pub firms: Option<crate::firms::FirmOutcome>,
 }
 
 /// Order in which chunks and periods are simulated. Both give identical results.

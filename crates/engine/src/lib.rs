@@ -7,6 +7,7 @@ mod api;
 pub mod audit;
 mod buffers;
 pub mod cost;
+pub mod firms;
 pub mod network;
 mod per_person;
 pub mod pool;

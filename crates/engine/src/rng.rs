@@ -62,15 +62,18 @@ pub enum Purpose {
     /// Attempts granted in one chunk and period (sub: service; entity: the chunk's
     /// first household; counter: period).
     GrantedAttempts = 15,
+    /// Everything about firms (`firms/`): sub-streams named there (entity: firm, or a
+    /// person for role-holders' codes).
+    Firms = 16,
     /// Whether an attack hits a target person, and on which day (sub: attack; entity:
     /// person).
-    Tamper = 16,
+    Tamper = 17,
     /// The sampling audits' draws for one tampered record (sub: attack; entity: person;
     /// counter: the record's day and type).
-    TamperDetection = 17,
+    TamperDetection = 18,
     /// Whether a person holding a tampered record complains at an attempt denied on a
     /// day (sub: service; entity: person; counter: day).
-    Complaint = 18,
+    Complaint = 19,
 }
 
 /// A run's key: the seed, pre-mixed.

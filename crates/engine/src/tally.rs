@@ -390,6 +390,8 @@ counts! {
         pub tamper: TamperTally,
         /// Per reporting period.
         pub periods: Vec<PeriodTally>,
+        /// Persons reached through the roles they hold in firms (`[firms.roles]`).
+        pub roles: crate::firms::RoleCounts,
     }
 }
 
@@ -451,6 +453,7 @@ impl Tally {
                 };
                 model.period_ends.len()
             ],
+            roles: crate::firms::RoleCounts::new(model),
         }
     }
 
@@ -474,6 +477,7 @@ impl Tally {
             responses: ResponseTally::default(),
             tamper: TamperTally::default(),
             periods: Vec::new(),
+            roles: Default::default(),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Tampering with the record store (`[[attacks]]`, `[defences]`; docs/ODD.md §3.11):
+//! Tampering with the record store (`[[attacks]]`, `[defences]`; docs/ODD.md §3.12):
 //! each defence's detection against its analytic value, each defence's blind spot, the
 //! repair, the no-attacks counterfactual against a separate run, and the same results
 //! at any thread count and on both schedules. Tolerances are 4 standard errors of the

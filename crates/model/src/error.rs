@@ -137,6 +137,16 @@ fn render(file: &str, problems: &[Problem]) -> String {
     out
 }
 
+/// Problems of any TOML file (a sweep spec, say), one after the other, each as
+/// `file:line:col: field `…`: message` with the excerpt of the source line.
+pub fn render_problems(file: &str, problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| one(file, p))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Warnings about a scenario, one after the other, each as `warning: file:line:col: …`
 /// with the excerpt of the source line.
 pub fn render_warnings(file: &str, warnings: &[Problem]) -> String {
@@ -171,14 +181,16 @@ fn one(file: &str, p: &Problem) -> String {
     out
 }
 
-/// The source text with its span tree, used to place problems.
-pub(crate) struct Located<'a> {
+/// The source text with its span tree, used to place problems (in scenarios, and in
+/// other TOML files such as sweep specs).
+pub struct Located<'a> {
     text: &'a str,
     tree: Option<Spanned<DeTable<'a>>>,
 }
 
 impl<'a> Located<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
+    /// Parses the span tree of `text` (no tree if it is not TOML).
+    pub fn new(text: &'a str) -> Self {
         Located {
             text,
             tree: DeTable::parse(text).ok(),
@@ -186,13 +198,13 @@ impl<'a> Located<'a> {
     }
 
     /// A problem at a field path, placed at the field's value (or key) in the source.
-    pub(crate) fn problem(&self, path: FieldPath, message: String) -> Problem {
+    pub fn problem(&self, path: FieldPath, message: String) -> Problem {
         let span = self.tree.as_ref().and_then(|t| span_of(t, &path.0));
         self.at_span(path, message, span)
     }
 
     /// A problem at a byte span.
-    pub(crate) fn at_span(
+    pub fn at_span(
         &self,
         path: FieldPath,
         message: String,
@@ -228,7 +240,7 @@ impl<'a> Located<'a> {
     }
 
     /// The field path of the deepest node holding a byte offset.
-    pub(crate) fn path_at(&self, offset: usize) -> FieldPath {
+    pub fn path_at(&self, offset: usize) -> FieldPath {
         let mut path = Vec::new();
         if let Some(tree) = &self.tree {
             path_in_table(tree.get_ref(), offset, &mut path);

@@ -19,7 +19,7 @@ pub mod set;
 pub mod validate;
 mod warnings;
 
-pub use error::{FieldPath, Problem, ScenarioError, render_warnings};
+pub use error::{FieldPath, Located, Problem, ScenarioError, render_problems, render_warnings};
 pub use kinds::{Level, ListKind, Period, Scope, Status, TreatmentKind};
 pub use model::*;
 pub use raw::Scenario;

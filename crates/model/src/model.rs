@@ -15,6 +15,9 @@ pub use crate::section::attacks::{
 };
 pub use crate::section::behaviours::{Behaviour, Deterrence};
 pub use crate::section::chilling::ChillingRules;
+pub use crate::section::dated::InForce;
+pub use crate::section::firms::rules as firms;
+pub use crate::section::firms::rules::FirmRules;
 pub use crate::section::grading::Grading;
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;
@@ -90,6 +93,8 @@ pub struct Model {
     pub attacks: Vec<Attack>,
     /// The store's defences (all off without `[defences]`).
     pub defences: Defences,
+    /// Firms, if any (`[firms]`).
+    pub firms: Option<FirmRules>,
 }
 
 /// A discrete distribution over labelled outcomes.

@@ -39,6 +39,11 @@ pub const ALL: &[Preset] = &[
         toml: include_str!("../../../scenarios/debtor-blacklist.toml"),
     },
     Preset {
+        name: "debtor-blacklist-national",
+        summary: "debtor-blacklist at 1:1,411.78 national scale from 1 Oct 2013, dated bans, rates fitted by ABC-SMC to 2013-2017 counts",
+        toml: include_str!("../../../scenarios/debtor-blacklist-national.toml"),
+    },
+    Preset {
         name: "consumer-credit",
         summary: "Financial-only baseline: finance records, finance sanctions, no joint punishment",
         toml: include_str!("../../../scenarios/consumer-credit.toml"),
@@ -52,6 +57,11 @@ pub const ALL: &[Preset] = &[
         name: "debtor-wipe",
         summary: "debtor-blacklist wiped ~14 months after its store was left open (Shanghai 2022 [S]); reconciliation and an anchored chain restore it",
         toml: include_str!("../../../scenarios/debtor-wipe.toml"),
+    },
+    Preset {
+        name: "firms-2019",
+        summary: "Firms: tax and customs ratings 2019-2020, class-dependent inspections, lists, role restrictions",
+        toml: include_str!("../../../scenarios/firms-2019.toml"),
     },
 ];
 

@@ -18,6 +18,7 @@ pub use crate::section::appeals::raw::{Appeals, ByTruth, Repair};
 pub use crate::section::attacks::raw::{Attack, Defences};
 pub use crate::section::behaviours::raw::{Behaviour, Deterrence};
 pub use crate::section::chilling::raw::Chilling;
+pub use crate::section::firms::raw as firms;
 pub use crate::section::grading::raw::Grading;
 pub use crate::section::lists::raw::{ContactsTrigger, List, ListTrigger};
 pub use crate::section::network::raw::Network;
@@ -93,10 +94,14 @@ pub struct Scenario {
     /// Social ties beyond households (needed by `contacts` list triggers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
-    /// Tampering with the record store (issue 17; docs/ODD.md §3.11).
+    /// Tampering with the record store (issue 17; docs/ODD.md §3.12).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attacks: Vec<Attack>,
     /// The record store's defences against tampering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defences: Option<Defences>,
+    /// Firms: a second kind of entity, rated, listed and sanctioned, linked to persons
+    /// by their roles only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firms: Option<firms::Firms>,
 }

@@ -12,7 +12,41 @@ pub(crate) fn check(model: &Model, located: &Located<'_>) -> Vec<Problem> {
     capped_capture(model, located, &mut out);
     capped_under_scrutiny(model, located, &mut out);
     own_scope_never_applies(model, located, &mut out);
+    never_in_force(model, located, &mut out);
     out
+}
+
+/// A list or treatment dated (`from`, `until`) so that it is in force on no day of the
+/// run: it has no effect (a shorter `--years` than the scenario was written for, or a
+/// date outside the run).
+fn never_in_force(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) {
+    let lists = model.lists.iter().map(|l| ("lists", &l.id, l.in_force));
+    let treatments = model
+        .treatments
+        .iter()
+        .map(|t| ("treatments", &t.id, t.in_force));
+    let mut index = [0usize; 2];
+    for (table, id, in_force) in lists.chain(treatments) {
+        let x = &mut index[usize::from(table == "treatments")];
+        let path = FieldPath::keys(&[table]).index(*x);
+        *x += 1;
+        if !in_force.never(model.days) {
+            continue;
+        }
+        let (field, when) = if in_force.from >= model.days {
+            ("from", "takes effect after the end of the run")
+        } else {
+            ("until", "ends before the start of the run")
+        };
+        let what = &table[..table.len() - 1];
+        out.push(located.problem(
+            path.key(field),
+            format!(
+                "{what} `{id}` {when} (a run of {} days): it is in force on no day of the run and has no effect",
+                model.days
+            ),
+        ));
+    }
 }
 
 /// A behaviour no source records never produces a record: the regime never sees it.

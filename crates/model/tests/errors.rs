@@ -656,6 +656,54 @@ fn start_must_be_a_date() {
     );
 }
 
+/// `from` and `until` of a treatment or a list: a date needs `simulation.start`, must be
+/// a calendar date, and `until` comes after `from`; each problem is located at its field.
+/// A `from` before the start is day 0; dates compile to days since the start.
+#[test]
+fn dated_rules_need_a_calendar_and_an_order() {
+    let started = BASE.replace("seed = 1\n", "seed = 1\nstart = 2014-01-01\n");
+    let dated = |base: &str, fields: &str| {
+        base.replace("scope = \"all\"", &format!("scope = \"all\"\n{fields}"))
+    };
+    for (text, path, message) in [
+        (
+            dated(BASE, "from = 2014-07-01"),
+            "treatments[0].from",
+            "`from = 2014-07-01` needs a calendar: set `simulation.start`",
+        ),
+        (
+            dated(&started, "from = 2014-07-01\nuntil = 2014-07-01"),
+            "treatments[0].until",
+            "`until` must be after `from`",
+        ),
+        (
+            dated(&started, "from = 2014-07-01T10:00:00"),
+            "treatments[0].from",
+            "from `2014-07-01T10:00:00` is not allowed: give a calendar date without a time",
+        ),
+        (
+            started.replace(
+                "duration_days = 730\n",
+                "duration_days = 730\nuntil = 0999-01-01\n",
+            ),
+            "lists[0].until",
+            "until `0999-01-01` is not allowed",
+        ),
+    ] {
+        let Err(e) = load(&text) else {
+            panic!("accepted: {path}");
+        };
+        let p = &e.problems()[0];
+        assert_eq!(p.path.to_string(), path, "{e}");
+        assert!(p.message.contains(message), "{e}");
+        assert!(e.to_string().contains("case.toml:"), "located: {e}");
+    }
+    let l = load(&dated(&started, "from = 2013-01-01\nuntil = 2014-07-01")).expect("valid");
+    assert_eq!(l.model.treatments[0].in_force.from, 0);
+    assert_eq!(l.model.treatments[0].in_force.until, 181);
+    assert_eq!(l.model.lists[0].in_force, credsim_model::InForce::ALWAYS);
+}
+
 #[test]
 fn a_grading_cadence_needs_a_score() {
     let text = r#"domains = ["traffic"]

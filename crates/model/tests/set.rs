@@ -135,3 +135,28 @@ fn bad_sets_name_the_set_and_what_is_allowed() {
     assert!(Set::parse("a..b=1").is_err());
     assert!(Set::parse("=1").is_err());
 }
+
+/// A dated rule is set like any field: `--set treatments.ID.from=DATE` takes a TOML date
+/// (sweeps and calibration move a rule's date this way); a date that breaks a rule is
+/// refused with the usual message, naming the `--set`.
+#[test]
+fn a_rule_date_is_set_by_path() {
+    let loaded = presets::load(
+        "debtor-blacklist",
+        &sets(&["treatments.no_flights.from=2014-07-01"]),
+    )
+    .expect("loads");
+    let t = loaded
+        .model
+        .treatments
+        .iter()
+        .find(|t| t.id == "no_flights")
+        .expect("no_flights");
+    assert_eq!(t.in_force.from, 273); // 1 Oct 2013 + 273 days
+    let e = error(
+        "debtor-blacklist",
+        &["treatments.no_loans.until=2015-01-01"],
+    );
+    assert!(e.contains("`until` must be after `from`"), "{e}");
+    assert!(e.contains("--set"), "{e}");
+}

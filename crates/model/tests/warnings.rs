@@ -135,3 +135,25 @@ fn presets_warn_only_where_they_should() {
         }
     }
 }
+
+/// A treatment or list dated so that it is in force on no day of the run (here after a
+/// one-year run from 2014-01-01, or until its start) is loaded, with a warning at the
+/// date; one in force for part of the run is not warned about.
+#[test]
+fn a_rule_never_in_force_is_warned_about() {
+    let dated = |field: &str| {
+        BASE.replace("seed = 1\n", "seed = 1\nstart = 2014-01-01\n")
+            .replace("scope = \"all\"", &format!("scope = \"all\"\n{field}"))
+    };
+    let w = warnings(&dated("from = 2015-01-01"));
+    assert!(w.contains("field `treatments[0].from`"), "{w}");
+    assert!(
+        w.contains("treatment `no_flights` takes effect after the end of the run"),
+        "{w}"
+    );
+    let w = warnings(&dated("until = 2013-06-01"));
+    assert!(w.contains("field `treatments[0].until`"), "{w}");
+    assert!(w.contains("ends before the start of the run"), "{w}");
+    let w = warnings(&dated("from = 2014-12-31"));
+    assert!(!w.contains("no effect"), "{w}");
+}

@@ -4,6 +4,14 @@
 //!
 //! Writers only lay out what the engine computed; every file carries the credsim
 //! version, scenario, scenario hash and seed in its key-value metadata.
+//! `read` reads tables back as plain typed columns (the one reader: a sweep's design and
+//! results); `columns` writes small tables of typed columns (a sweep's design, a
+//! calibration's posterior).
+
+pub mod columns;
+pub mod read;
+
+pub use columns::{Column, write_columns};
 
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch,
@@ -20,6 +28,10 @@ use parquet::file::properties::WriterProperties;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
+
+mod firms;
+pub use firms::write_firms;
+pub mod sweep;
 
 /// A failure to write a table.
 #[derive(Debug)]
@@ -57,7 +69,7 @@ impl Provenance {
         }
     }
 
-    fn properties(&self, extra: &[(String, String)]) -> WriterProperties {
+    pub(crate) fn properties(&self, extra: &[(String, String)]) -> WriterProperties {
         let kv = self
             .pairs
             .iter()
@@ -71,8 +83,9 @@ impl Provenance {
     }
 }
 
-/// Writes the time series (integer columns as Int64, fractional as Float64).
-pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result<(), TableError> {
+/// The time series as one Arrow record batch (integer columns as Int64, fractional as
+/// Float64, dates as Date32): what `timeseries.parquet` holds.
+pub fn timeseries_batch(table: &Table) -> Result<RecordBatch, TableError> {
     let fields: Vec<Field> = table
         .columns
         .iter()
@@ -114,11 +127,16 @@ pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result
             }
         })
         .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| err(path, e))?;
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+        .map_err(|e| TableError(format!("cannot build the time series table: {e}")))
+}
+
+/// Writes the time series ([`timeseries_batch`]).
+pub fn write_timeseries(path: &Path, table: &Table, prov: &Provenance) -> Result<(), TableError> {
+    let batch = timeseries_batch(table).map_err(|e| err(path, e))?;
     let file = File::create(path).map_err(|e| err(path, e))?;
-    let mut w =
-        ArrowWriter::try_new(file, schema, Some(prov.properties(&[]))).map_err(|e| err(path, e))?;
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(prov.properties(&[])))
+        .map_err(|e| err(path, e))?;
     w.write(&batch).map_err(|e| err(path, e))?;
     w.close().map_err(|e| err(path, e))?;
     Ok(())
@@ -153,7 +171,11 @@ impl RowGroups {
     fn append(&mut self, columns: Vec<ArrayRef>) -> Result<(), TableError> {
         let batch =
             RecordBatch::try_new(self.schema.clone(), columns).map_err(|e| err(&self.path, e))?;
-        self.writer.write(&batch).map_err(|e| err(&self.path, e))?;
+        self.append_batch(&batch)
+    }
+
+    fn append_batch(&mut self, batch: &RecordBatch) -> Result<(), TableError> {
+        self.writer.write(batch).map_err(|e| err(&self.path, e))?;
         self.rows += batch.num_rows() as u64;
         if self.writer.in_progress_rows() >= 1 << 20 {
             self.writer.flush().map_err(|e| err(&self.path, e))?;
@@ -167,9 +189,11 @@ impl RowGroups {
     }
 }
 
-/// Streams the persons table: one row group per batch of chunks, in person-id order.
-pub struct PersonsWriter {
-    file: RowGroups,
+/// The persons table's layout: its Arrow schema and the dictionaries of its category
+/// columns, turning the engine's rows of one chunk into a record batch.
+#[derive(Debug, Clone)]
+pub struct PersonsLayout {
+    schema: Arc<Schema>,
     /// Category names of each attribute and grade names (dictionary values).
     attributes: Vec<(String, Arc<StringArray>)>,
     grades: Option<Arc<StringArray>>,
@@ -177,14 +201,9 @@ pub struct PersonsWriter {
     tampered: bool,
 }
 
-impl PersonsWriter {
-    /// Creates the file; `sampling` is recorded in the metadata.
-    pub fn create(
-        path: &Path,
-        model: &Model,
-        prov: &Provenance,
-        sampling: &str,
-    ) -> Result<PersonsWriter, TableError> {
+impl PersonsLayout {
+    /// The layout of a model's persons table.
+    pub fn new(model: &Model) -> PersonsLayout {
         let dict = |name: &str| {
             Field::new(
                 name,
@@ -246,22 +265,27 @@ impl PersonsWriter {
         if tampered {
             fields.push(Field::new("records_tampered", DataType::UInt32, false));
         }
-        let schema = Arc::new(Schema::new(fields));
-        let props = prov.properties(&[("persons_table".into(), sampling.into())]);
-        Ok(PersonsWriter {
-            file: RowGroups::create(path, schema, props)?,
+        PersonsLayout {
+            schema: Arc::new(Schema::new(fields)),
             attributes,
             grades,
             tampered,
-        })
+        }
     }
 
-    /// Appends the rows of one chunk (chunks must come in id order).
-    pub fn write(&mut self, b: &PersonBatch) -> Result<(), TableError> {
-        let path = self.file.path.clone();
+    /// The table's schema.
+    pub fn schema(&self) -> Arc<Schema> {
+        self.schema.clone()
+    }
+
+    /// The rows of one chunk as a record batch.
+    pub fn batch(&self, b: &PersonBatch) -> Result<RecordBatch, TableError> {
+        let e = |e: arrow_schema::ArrowError| {
+            TableError(format!("cannot build the persons table: {e}"))
+        };
         let dict = |keys: UInt8Array, values: &Arc<StringArray>| -> Result<ArrayRef, TableError> {
             Ok(Arc::new(
-                DictionaryArray::try_new(keys, values.clone()).map_err(|e| err(&path, e))?,
+                DictionaryArray::try_new(keys, values.clone()).map_err(e)?,
             ))
         };
         let mut columns: Vec<ArrayRef> = vec![
@@ -295,7 +319,36 @@ impl PersonsWriter {
         if self.tampered {
             columns.push(Arc::new(UInt32Array::from(b.records_tampered.clone())));
         }
-        self.file.append(columns)
+        RecordBatch::try_new(self.schema.clone(), columns).map_err(e)
+    }
+}
+
+/// Streams the persons table: one row group per batch of chunks, in person-id order.
+pub struct PersonsWriter {
+    file: RowGroups,
+    layout: PersonsLayout,
+}
+
+impl PersonsWriter {
+    /// Creates the file; `sampling` is recorded in the metadata.
+    pub fn create(
+        path: &Path,
+        model: &Model,
+        prov: &Provenance,
+        sampling: &str,
+    ) -> Result<PersonsWriter, TableError> {
+        let layout = PersonsLayout::new(model);
+        let props = prov.properties(&[("persons_table".into(), sampling.into())]);
+        Ok(PersonsWriter {
+            file: RowGroups::create(path, layout.schema(), props)?,
+            layout,
+        })
+    }
+
+    /// Appends the rows of one chunk (chunks must come in id order).
+    pub fn write(&mut self, b: &PersonBatch) -> Result<(), TableError> {
+        let batch = self.layout.batch(b).map_err(|e| err(&self.file.path, e))?;
+        self.file.append_batch(&batch)
     }
 
     /// Finishes the file; returns the number of rows.

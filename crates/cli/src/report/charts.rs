@@ -34,7 +34,7 @@ fn nice_step(span: f64, most: usize) -> f64 {
 }
 
 /// Round ticks covering [lo, hi]: the axis runs from the first to the last.
-fn ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
+pub(crate) fn ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
     let step = nice_step((hi - lo).max(1e-9), most);
     let first = (lo / step + 1e-9).floor() * step;
     let last = (hi / step - 1e-9).ceil() * step;
@@ -239,7 +239,7 @@ fn value_range(values: impl Iterator<Item = f64> + Clone, scale: Scale) -> Optio
 
 /// The time axis of the report's charts: the end of each reporting period in years,
 /// since the start or as calendar years.
-pub(super) struct Time {
+pub(crate) struct Time {
     /// One value per reporting period.
     pub x: Vec<f64>,
     /// Where the axis starts (0, or the start date's calendar year).
@@ -261,7 +261,7 @@ impl Time {
     }
 
     /// Calendar years when the scenario has a start date, else years since the start.
-    pub(super) fn of(series: &credsim_engine::summary::Table) -> Time {
+    pub(crate) fn of(series: &credsim_engine::summary::Table) -> Time {
         match series.calendar_years() {
             Some(x) if !x.is_empty() => Time {
                 from: x[0].floor(),
@@ -363,6 +363,103 @@ pub(super) fn line_chart(
         }
         f.legend(&mut svg, k, color, name);
     }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// An observed figure on a band chart.
+pub(crate) struct Marker {
+    /// Date (same axis as the band).
+    pub x: f64,
+    /// Value.
+    pub y: f64,
+    /// Half-width of its error bar (none: 0).
+    pub bar: f64,
+    /// A lower bound (drawn as ▲ with the bar below only).
+    pub lower: bool,
+    /// Held out of the fit (drawn open).
+    pub held_out: bool,
+}
+
+/// A posterior-predictive band over time: the median as a line, the 5–95% range shaded,
+/// and the observed figures as markers with error bars (filled: fitted; open: held out;
+/// triangles: lower bounds).
+pub(crate) fn band_chart(
+    title: &str,
+    y_label: &str,
+    time: &Time,
+    band: [&[f64]; 3],
+    markers: &[Marker],
+) -> String {
+    let [q05, q50, q95] = band;
+    let x = &time.x;
+    let n = x.len().min(q05.len()).min(q50.len()).min(q95.len());
+    if n == 0 {
+        return format!("<p class=\"note\">{}: no data.</p>", esc(title));
+    }
+    let values = q95[..n]
+        .iter()
+        .copied()
+        .chain(markers.iter().map(|m| m.y + m.bar));
+    let Some((lo, hi)) = value_range(values, Scale::FromZero) else {
+        return format!("<p class=\"note\">{}: no data.</p>", esc(title));
+    };
+    let x_ticks = time.ticks();
+    let f = Frame::new(&x_ticks, lo, hi, false);
+    let mut svg = f.open(title, y_label, time.label, &x_ticks);
+    let color = PALETTE[0];
+    let top: Vec<String> = (0..n)
+        .filter_map(|i| Some(format!("{:.1},{:.1}", f.px(x[i]), f.py(q95[i])?)))
+        .collect();
+    let bottom: Vec<String> = (0..n)
+        .rev()
+        .filter_map(|i| Some(format!("{:.1},{:.1}", f.px(x[i]), f.py(q05[i])?)))
+        .collect();
+    let mid: Vec<String> = (0..n)
+        .filter_map(|i| Some(format!("{:.1},{:.1}", f.px(x[i]), f.py(q50[i])?)))
+        .collect();
+    let _ = write!(
+        svg,
+        "<polygon points=\"{} {}\" fill=\"{color}\" fill-opacity=\"0.25\" class=\"mark\"/><polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" class=\"mark\"/>",
+        top.join(" "),
+        bottom.join(" "),
+        mid.join(" ")
+    );
+    let dot = PALETTE[3];
+    for m in markers {
+        let (Some(y), Some(y0), Some(y1)) = (
+            f.py(m.y),
+            f.py(m.y - m.bar),
+            f.py(if m.lower { m.y } else { m.y + m.bar }),
+        ) else {
+            continue;
+        };
+        let px = f.px(m.x);
+        let fill = if m.held_out { "white" } else { dot };
+        let _ = write!(
+            svg,
+            "<line x1=\"{px:.1}\" x2=\"{px:.1}\" y1=\"{y0:.1}\" y2=\"{y1:.1}\" stroke=\"{dot}\" stroke-width=\"1.5\"/>"
+        );
+        if m.lower {
+            let _ = write!(
+                svg,
+                "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{fill}\" stroke=\"{dot}\" stroke-width=\"1.5\"/>",
+                px - 5.0,
+                y + 4.0,
+                px + 5.0,
+                y + 4.0,
+                px,
+                y - 5.0
+            );
+        } else {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{px:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{fill}\" stroke=\"{dot}\" stroke-width=\"1.5\"/>"
+            );
+        }
+    }
+    f.legend(&mut svg, 0, color, "simulated: median, 90%");
+    f.legend(&mut svg, 1, dot, "published (open: held out)");
     svg.push_str("</svg>");
     svg
 }

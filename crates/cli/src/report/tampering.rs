@@ -1,4 +1,4 @@
-//! The report's section on tampering with the record store (measure 14 and the
+//! The report's section on tampering with the record store (measure 15 and the
 //! summary's counts): harm and help, and each defence's detection beside its analytic
 //! value and its blind spots.
 

@@ -69,6 +69,7 @@ fn tally(rng: &mut Rng, k: usize, n: u64) -> AuditTally {
         variants: Vec::new(),
         queue_at_end: 0,
         groups,
+        firms: None,
     }
 }
 

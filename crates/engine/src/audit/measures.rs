@@ -113,6 +113,11 @@ impl Audit {
             association: cx.section(Variant::NoAssociation, association),
             disproportion: Some(disproportion(&cx)),
             tampering: tampering::tampering(&cx),
+            firms: model
+                .firms
+                .as_ref()
+                .zip(audit.firms.as_ref())
+                .map(|(f, a)| crate::firms::measures::FirmAudit::new(f, a)),
         }
     }
 }

@@ -55,9 +55,13 @@ pub struct Audit {
     /// of the conduct behind them (null only in audits written before it existed).
     #[serde(default)]
     pub disproportion: Option<Disproportion>,
-    /// Measure 14, tampering with the record store (absent without `[[attacks]]`).
+    /// Measure 15, tampering with the record store (absent without `[[attacks]]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tampering: Option<super::TamperingAudit>,
+    /// Firms: the inspection loop, wrongful listings, cross-agency sanctions, time on
+    /// lists, persons reached through roles, burden (absent without `[firms]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firms: Option<crate::firms::measures::FirmAudit>,
 }
 
 /// Measure 13.

@@ -1,10 +1,10 @@
-//! `audit.json`'s `tampering` section (measure 14): what attacks on the record store
+//! `audit.json`'s `tampering` section (measure 15): what attacks on the record store
 //! did to people, and what each defence detected. Defined in docs/audit.md.
 
 use super::{Estimate, Status};
 use serde::{Deserialize, Serialize};
 
-/// Measure 14 (present only with `[[attacks]]`).
+/// Measure 15 (present only with `[[attacks]]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TamperingAudit {
     /// "acted", or "not_triggered": no attack inserted or deleted any record, so every
@@ -78,6 +78,6 @@ pub struct DefenceDetection {
     /// Its analytic value (periodic checks: the mean wait to the next check over the
     /// attack's window, days uniform).
     pub analytic_mean_days_to_detection: Option<f64>,
-    /// What it cannot catch (docs/ODD.md §3.11).
+    /// What it cannot catch (docs/ODD.md §3.12).
     pub blind_spots: String,
 }

@@ -49,7 +49,7 @@ impl Estimate {
     /// A value with its delete-a-group jackknife replicates θ₍g₎ (k of them):
     /// se = √((k−1)/k · Σ (θ₍g₎ − θ̄)²), interval value ± t₀.₉₇₅(k−1) se when
     /// k ≥ [`MIN_GROUPS_FOR_INTERVAL`].
-    pub(super) fn jackknife(value: Option<f64>, replicates: Option<Vec<f64>>) -> Estimate {
+    pub(crate) fn jackknife(value: Option<f64>, replicates: Option<Vec<f64>>) -> Estimate {
         let value = value.filter(|v| v.is_finite());
         let reps = replicates
             .filter(|r| r.len() >= 2 && value.is_some() && r.iter().all(|x| x.is_finite()))

@@ -362,6 +362,8 @@ pub struct AuditTally {
     pub queue_at_end: u64,
     /// Per group.
     pub groups: Vec<GroupTally>,
+    /// The firms' audit counts (None without `[firms]`).
+    pub firms: Option<crate::firms::FirmAuditTally>,
 }
 
 impl AuditTally {
@@ -371,6 +373,7 @@ impl AuditTally {
             variants: Variant::applicable(model),
             queue_at_end: 0,
             groups: vec![GroupTally::new(model); GROUPS],
+            firms: None,
         }
     }
 

@@ -14,12 +14,32 @@ pub fn run_with(
     control: &Control<'_>,
     options: Options,
 ) -> Result<Outcome, Cancelled> {
+    let keys = Keys::new(model.seed);
+    let pop = Population::build(model, &keys);
+    // Firms first, in their own pass: their listings reach persons through roles,
+    // delivered to the persons' chunks by person id.
+    let firms = crate::firms::run(model, &keys, &pop, options.audit);
+    let mut outcome = run_persons(model, &pop, firms.as_ref(), control, options)?;
+    if let Some(f) = firms {
+        crate::firms::attach(&mut outcome, f);
+    }
+    Ok(outcome)
+}
+
+/// The persons' run, with the firms' role spells (if any) delivered to their chunks.
+fn run_persons(
+    model: &Model,
+    pop: &Population,
+    firms: Option<&crate::firms::FirmOutcome>,
+    control: &Control<'_>,
+    options: Options,
+) -> Result<Outcome, Cancelled> {
     let mut ctx = Ctx::new(model, Variant::Factual);
     ctx.log_records = options.records_table;
+    ctx.roles = firms.map(|f| f.roles.as_slice());
     let ctx = ctx;
-    let pop = Population::build(model, &ctx.keys);
     if model.coupled() || options.schedule == Schedule::EpochMajor {
-        return epoch_major::run_epoch_major(&ctx, &pop, control, options);
+        return epoch_major::run_epoch_major(&ctx, pop, control, options);
     }
     let total = pop.chunks.len();
     let done = AtomicUsize::new(0);
@@ -36,7 +56,7 @@ pub fn run_with(
     let variants = Ctx::counterfactuals(model, audit);
     let simulate =
         |ctx: &Ctx<'_>, range: &ChunkRange, replay: Option<&ChunkSim>, only: Option<&[bool]>| {
-            ChunkSim::simulate(ctx, &pop, range, replay, only)
+            ChunkSim::simulate(ctx, pop, range, replay, only)
         };
     // Tallies hold integers only, so the merge order cannot change the result.
     let (tally, audit_tally) = pop
@@ -109,6 +129,7 @@ pub fn run_with(
             },
         )?;
     Ok(Outcome {
+        firms: None,
         households: pop.households() as u64,
         chunks: total,
         tally,

@@ -28,6 +28,9 @@ impl ChunkSim {
     pub(super) fn association(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, c: usize, enter: bool) {
         // (`contacts_met` was set at the boundary, before this day's list ends.)
         let l = ctx.contact_lists[c].0;
+        if enter && !ctx.dated.list_in_force(ctx.model, l, day) {
+            return; // entered on the day the list takes effect (`dated.rs`)
+        }
         if enter {
             if !self.listed(ctx, i, day, l) {
                 if ctx.full {

@@ -28,6 +28,8 @@ pub(super) struct Ctx<'m> {
     /// Keep a log of every record (factual run, records table).
     pub(super) log_records: bool,
     pub(super) keys: Keys,
+    /// The firms' role spells, sorted by person (factual run with `[firms.roles]`).
+    pub(super) roles: Option<&'m [crate::firms::RoleInterval]>,
     pub(super) layout: Layout,
     /// Lists with a score/grade condition.
     pub(super) condition_lists: Vec<usize>,
@@ -89,6 +91,8 @@ pub(super) struct Ctx<'m> {
     pub(super) day0_template: bool,
     /// Treatments by trigger and kind, as bit sets.
     pub(super) triggered: Triggered,
+    /// The dated treatments and lists, and the days they start or stop.
+    pub(super) dated: Dated,
     /// "Ever" bits of the audit's outcomes: sanctioned, any list, the lowest grade.
     pub(super) outcome_bits: (u32, u32, u32),
     /// The factual run notes the acts equal capture would decide otherwise (the
@@ -211,6 +215,7 @@ impl<'m> Ctx<'m> {
                 .position(|&v| v == variant)
                 .map_or(0, |p| 1 << p),
             keys: Keys::new(model.seed),
+            roles: None,
             false_per_person: model
                 .sources
                 .iter()
@@ -271,6 +276,7 @@ impl<'m> Ctx<'m> {
             day0_template: true,
             tally_shape: Tally::new(model).shape_list(),
             triggered: Triggered::of(model, variant.spec().own_scope),
+            dated: Dated::of(model),
             equal_capture_audited: variant == Variant::Factual
                 && Variant::applicable(model)
                     .iter()

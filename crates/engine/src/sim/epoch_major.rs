@@ -87,6 +87,7 @@ pub(super) fn run_epoch_major(
         }
     }
     Ok(Outcome {
+        firms: None,
         households: pop.households() as u64,
         chunks: total,
         tally,

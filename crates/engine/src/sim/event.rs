@@ -61,6 +61,10 @@ pub(super) enum What {
         tamp: u32,
         service: u16,
     },
+    /// A dated rule starts or stops (`dated.rs`): every person of the chunk is
+    /// re-evaluated. Its person is the index after everyone's, so it runs after all of
+    /// that day's events.
+    InForce,
 }
 
 impl What {
@@ -76,6 +80,7 @@ impl What {
             What::Act { .. } | What::Replay { .. } => 4,
             What::Assessment => 5,
             What::Complaint { .. } => 6,
+            What::InForce => 7,
         }
     }
 }

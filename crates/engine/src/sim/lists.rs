@@ -70,6 +70,7 @@ impl ChunkSim {
         self.people.lists.until[i as usize * ctx.model.lists.len() + l] > day
     }
 
+    /// Puts person i on list l (or extends their term), if the list is in force.
     pub(super) fn put_on_list(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, l: usize, cause: u32) {
         let until = ctx.model.lists[l]
             .duration_days
@@ -88,6 +89,9 @@ impl ChunkSim {
         cause: u32,
         until: u32,
     ) {
+        if !ctx.dated.list_in_force(ctx.model, l, day) {
+            return; // a dated list admits nobody outside its dates (`dated.rs`)
+        }
         let idx = i as usize * ctx.model.lists.len() + l;
         let was = self.people.lists.until[idx] > day;
         if !was {

@@ -19,6 +19,7 @@ mod chunk_major;
 mod contacts;
 mod contrast;
 mod ctx;
+mod dated;
 mod day0;
 mod deterrence;
 mod epoch_major;
@@ -30,6 +31,7 @@ mod observe;
 mod people;
 mod records;
 mod replay;
+mod roles;
 mod score;
 mod scrutiny;
 mod status;
@@ -57,6 +59,7 @@ use attempts::AttemptProcess;
 use chilling::Chill;
 pub use chunk_major::{run, run_with};
 use ctx::Ctx;
+use dated::Dated;
 use event::{Event, What, merge_events, sort_events};
 pub use memory::{MemoryEstimate, chunk_bytes_per_person, outcome_bytes_per_person};
 use people::People;
@@ -272,6 +275,7 @@ impl ChunkSim {
             Some(f) => c.take_replays(ctx, f),
         }
         c.schedule_attacks(ctx);
+        c.schedule_in_force(ctx);
         c
     }
 
@@ -369,7 +373,13 @@ impl ChunkSim {
     pub(super) fn warm(&self, events: &[Event]) {
         let n = self.people.len();
         let mut persons: Vec<u32> = spare(events.len());
-        persons.extend(events.iter().map(|e| e.person));
+        // (A dated rule's event is on the index after everyone's: `dated.rs`.)
+        persons.extend(
+            events
+                .iter()
+                .map(|e| e.person)
+                .filter(|&p| (p as usize) < n),
+        );
         let mut sum = self
             .people
             .warm(&persons, n)
@@ -493,6 +503,7 @@ impl ChunkSim {
             What::Complaint { tamp, service } => {
                 self.on_complaint(ctx, i, day, tamp, service as usize)
             }
+            What::InForce => self.in_force_changes(ctx, day),
         }
     }
 
@@ -549,5 +560,6 @@ impl ChunkSim {
         }
         self.close_treatments_at_horizon(ctx);
         self.finish_tampering(ctx);
+        self.account_roles(ctx);
     }
 }

@@ -1,6 +1,6 @@
 //! Tampering with the record store: attacks that insert or delete records
 //! (`[[attacks]]`), their detection by the store's defences (`[defences]`) and the
-//! repair that follows (docs/ODD.md §3.11).
+//! repair that follows (docs/ODD.md §3.12).
 //!
 //! An attack hits each target person with its `share`, on a day drawn uniformly from
 //! its window (stream Tamper, keyed by attack and person, so every run of the audit

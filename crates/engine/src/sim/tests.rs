@@ -28,6 +28,23 @@ fn every_preset(persons: u64, years: Option<u32>) -> Vec<Model> {
         .collect()
 }
 
+/// A model with its treatments and lists dated (`from`, `until`, by day), alternately
+/// from day 200, until day 500 and from 300 until 700 (dated rules, `dated.rs`).
+fn dated(mut m: Model) -> Model {
+    use credsim_model::InForce;
+    let spans = [(200, u32::MAX), (0, 500), (300, 700)];
+    for (x, t) in m.treatments.iter_mut().enumerate() {
+        let (from, until) = spans[x % 3];
+        t.in_force = InForce { from, until };
+    }
+    for (x, l) in m.lists.iter_mut().enumerate() {
+        let (from, until) = spans[(x + 1) % 3];
+        l.in_force = InForce { from, until };
+    }
+    m.name.push_str(" (dated rules)");
+    m
+}
+
 fn same_lives(a: &ChunkSim, b: &ChunkSim, ctx: &Ctx<'_>, what: &str) {
     assert_eq!(a.tally, b.tally, "{what}: tally");
     assert_eq!(a.observed.group, b.observed.group, "{what}: audit counts");
@@ -51,6 +68,8 @@ fn day0_template_equals_per_person() {
         t.household = true;
     }
     models.push(household);
+    models.push(dated(models[0].clone()));
+    models.push(dated(preset("debtor-blacklist", 20_000, Some(3))));
     for m in &models {
         let fast = Ctx::new(m, Variant::Factual);
         let mut slow = Ctx::new(m, Variant::Factual);
@@ -214,6 +233,8 @@ reconciliation = { every_periods = 6 }
     .expect("loads")
     .model;
     models.push(attacked);
+    models.push(dated(preset("suining-2010", 20_000, Some(3))));
+    models.push(dated(preset("debtor-blacklist", 20_000, Some(3))));
     let (mut restricted, mut widened) = (0, 0);
     for m in models.iter().filter(|m| !m.coupled()) {
         let ctx = Ctx::new(m, Variant::Factual);

@@ -28,17 +28,8 @@ impl ChunkSim {
         // The causes of the grade for a sanction and for a reward, each computed once
         // (treatments do not change records).
         let mut grade_cause: [Option<u32>; 2] = [None; 2];
-        // The treatments whose trigger holds, as a bit set.
         let triggers = &ctx.triggered;
-        let mut holding = self
-            .grade(i)
-            .and_then(|g| triggers.by_grade.get(g).copied())
-            .unwrap_or(0);
-        for (l, &mask) in triggers.by_list.iter().enumerate() {
-            if mask != 0 && self.listed(ctx, i, day, l) {
-                holding |= mask;
-            }
-        }
+        let holding = self.triggers_holding(ctx, i, day);
         // Treatments of scope `all` apply exactly while their trigger holds: only those
         // whose application differs from it change. Counterfactuals skip rewards (they
         // measure sanctions only).
@@ -101,6 +92,28 @@ impl ChunkSim {
         {
             self.start_scrutiny(ctx, i, day, true);
         }
+    }
+
+    /// The treatments in force whose trigger holds for person i on `day`, as a bit set.
+    #[inline]
+    pub(super) fn triggers_holding(&self, ctx: &Ctx<'_>, i: u32, day: u32) -> u32 {
+        let triggers = &ctx.triggered;
+        let mut holding = self
+            .grade(i)
+            .and_then(|g| triggers.by_grade.get(g).copied())
+            .unwrap_or(0);
+        for (l, &mask) in triggers.by_list.iter().enumerate() {
+            if mask != 0 && self.listed(ctx, i, day, l) {
+                holding |= mask;
+            }
+        }
+        holding & ctx.dated.treatments_in_force(ctx.model, day)
+    }
+
+    /// The treatments applied to person i through their own status, as a bit set.
+    #[inline]
+    pub(super) fn active_treatments(&self, i: u32) -> u32 {
+        self.people.treatments.active[i as usize]
     }
 
     /// Whether person i holds a sanction in some service now.

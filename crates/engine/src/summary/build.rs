@@ -67,6 +67,11 @@ impl Summary {
                 assessments: t.assessments,
             }),
             tampering: tampering::tampering(model, t),
+            firms: model
+                .firms
+                .as_ref()
+                .zip(outcome.firms.as_ref())
+                .map(|(f, o)| crate::firms::summary::FirmSummary::new(model, f, o, &t.roles)),
         }
     }
 }

@@ -78,6 +78,9 @@ pub struct Summary {
     /// Tampering with the record store and the defences' cost (absent without attacks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tampering: Option<Tampering>,
+    /// Firms: ratings, inspections, lists, sanctions, roles (absent without `[firms]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firms: Option<crate::firms::summary::FirmSummary>,
 }
 
 /// Persons by score at a few dates (year ends spread over the horizon, and its last

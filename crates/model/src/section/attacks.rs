@@ -1,6 +1,6 @@
 //! `[[attacks]]` and `[defences]`: tampering with the record store (records inserted
 //! or deleted by someone with write access) and the store's defences, each with the
-//! detection guarantee and the blind spots of docs/ODD.md §3.11.
+//! detection guarantee and the blind spots of docs/ODD.md §3.12.
 
 use super::behaviours::Behaviour;
 use super::population::{Attributes, Categories};
@@ -432,7 +432,7 @@ fn defences(ck: &mut Checker<'_>, d: &raw::Defences) -> Defences {
     }
 }
 
-/// What a defence can see of a tampered record (docs/ODD.md §3.11): the guarantee and
+/// What a defence can see of a tampered record (docs/ODD.md §3.12): the guarantee and
 /// the blind spots, as one rule. `anchored_before` says whether the record's log entry
 /// (a deleted record's arrival) predates the last anchor or signed tree head before the
 /// attack.

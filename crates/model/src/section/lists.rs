@@ -2,6 +2,7 @@
 //! scores, contacts) and for how long.
 
 use super::behaviours::Behaviour;
+use super::dated::InForce;
 use super::network::raw::Network;
 use crate::error::FieldPath;
 use crate::kinds::{ListKind, Status};
@@ -28,6 +29,13 @@ pub mod raw {
         pub duration_days: Option<u32>,
         /// What puts a person on the list (any one suffices).
         pub triggers: Vec<ListTrigger>,
+        /// The date the list starts admitting persons (a TOML local date; needs `simulation.start`).
+        /// Absent: in force from the start.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub from: Option<toml::value::Datetime>,
+        /// The date the rule list is closed: everyone on it leaves (absent: never).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub until: Option<toml::value::Datetime>,
         /// Free text.
         #[serde(default)]
         pub description: String,
@@ -79,6 +87,9 @@ pub struct List {
     /// Enough contacts holding a status lists a person (then the list has no other
     /// trigger).
     pub contacts: Option<ContactsCondition>,
+    /// The days the list is in force (`from`, `until`): it admits nobody before
+    /// `from`, and everyone leaves it on `until`.
+    pub in_force: InForce,
 }
 
 /// A contacts trigger of a list.
@@ -154,6 +165,7 @@ pub(crate) fn compile(
             score_below: None,
             score_at_least: None,
             contacts: None,
+            in_force: InForce::ALWAYS, // (`dated::compile`)
         };
         if l.triggers.is_empty() {
             ck.fail(p.key("triggers"), "a list needs at least one trigger");

@@ -16,6 +16,8 @@ pub(crate) mod appeals;
 pub(crate) mod attacks;
 pub(crate) mod behaviours;
 pub(crate) mod chilling;
+pub(crate) mod dated;
+pub(crate) mod firms;
 pub(crate) mod grading;
 pub(crate) mod lists;
 pub(crate) mod network;
@@ -68,7 +70,7 @@ pub(crate) fn compile(
         &mut behaviours,
         score.is_some(),
     );
-    let (lists, list_index) = lists::compile(
+    let (mut lists, list_index) = lists::compile(
         &mut ck,
         &s.lists,
         &behaviour_index,
@@ -91,13 +93,14 @@ pub(crate) fn compile(
         grades: &grades,
         lists: &list_index,
     };
-    let treatments = treatments::compile(
+    let mut treatments = treatments::compile(
         &mut ck,
         &s.treatments,
         &service_index,
         &statuses,
         attributes,
     );
+    dated::compile(&mut ck, s, &horizon, &mut lists, &mut treatments);
     let scrutiny = scrutiny::compile(&mut ck, s.scrutiny.as_ref(), &statuses);
     let appeals = appeals::compile(&mut ck, s.appeals.as_ref(), attributes);
     let repair = appeals::repair(&mut ck, s.repair.as_ref());
@@ -115,6 +118,14 @@ pub(crate) fn compile(
         &behaviours,
         horizon.days,
     );
+    let firm_names = firms::Names {
+        domains: &domains,
+        attributes,
+        services: &service_index,
+        persons: population.persons,
+        days: horizon.days,
+    };
+    let firms = firms::compile(&mut ck, s.firms.as_ref(), &firm_names);
     let minor_gravity = s.minor_gravity.map(|g| {
         let path = crate::error::FieldPath::keys(&["minor_gravity"]);
         ck.non_negative(path, "gravity threshold", g)
@@ -151,6 +162,7 @@ pub(crate) fn compile(
         minor_gravity,
         attacks,
         defences,
+        firms,
     };
     check_references(located, &model)?;
     Ok(model)

@@ -52,6 +52,8 @@ pub(crate) struct Horizon {
     pub(crate) per_year: u32,
     /// Calendar date of day 0.
     pub(crate) start: Option<Date>,
+    /// `simulation.start` is given but is not a valid date (already reported).
+    pub(crate) start_invalid: bool,
 }
 
 /// Checks the scenario's name (it names output folders).
@@ -102,21 +104,14 @@ pub(crate) fn compile(ck: &mut Checker<'_>, s: &raw::Simulation) -> Horizon {
         Period::Quarter => 4,
         Period::Year => 1,
     };
-    let start = s.start.as_ref().and_then(|t| {
-        let date = t.date.filter(|_| t.time.is_none() && t.offset.is_none());
-        let valid = date.and_then(|d| Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
-        let in_range = valid.filter(|d| (1000..=9000).contains(&d.year));
-        if in_range.is_none() {
-            ck.fail(
-                sim.key("start"),
-                format!("start `{t}` is not allowed: give a calendar date without a time, e.g. start = 2010-01-01"),
-            );
-        }
-        in_range
-    });
+    let start = s
+        .start
+        .as_ref()
+        .and_then(|t| super::dated::calendar_date(ck, sim.key("start"), "start", t));
     Horizon {
         days,
         per_year,
+        start_invalid: s.start.is_some() && start.is_none(),
         start,
     }
 }

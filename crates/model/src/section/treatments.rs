@@ -1,6 +1,7 @@
 //! `[[treatments]]`: sanctions and rewards, each on one service, triggered by a
 //! grade or a list.
 
+use super::dated::InForce;
 use super::population::{Attributes, Categories};
 use crate::error::FieldPath;
 use crate::kinds::{Scope, Status, TreatmentKind};
@@ -36,6 +37,13 @@ pub mod raw {
         /// Absent: every other member.
         #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
         pub household_members: crate::raw::Named<Vec<String>>,
+        /// The date the rule takes effect (a TOML local date; needs `simulation.start`).
+        /// Absent: in force from the start.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub from: Option<toml::value::Datetime>,
+        /// The date the rule stops being in force (absent: never).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub until: Option<toml::value::Datetime>,
         /// Free text, e.g. the legal basis.
         #[serde(default)]
         pub description: String,
@@ -59,6 +67,8 @@ pub struct Treatment {
     pub household: bool,
     /// The household members the spill-over reaches (everyone: every other member).
     pub household_members: Categories,
+    /// The days it is in force (`from`, `until`).
+    pub in_force: InForce,
 }
 
 /// Checks the treatments and compiles them.
@@ -102,6 +112,7 @@ pub(crate) fn compile(
             scope: t.scope,
             household: t.household,
             household_members,
+            in_force: InForce::ALWAYS, // (`dated::compile`)
         });
     }
     out

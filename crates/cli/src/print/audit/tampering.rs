@@ -1,4 +1,4 @@
-//! Measure 14 in `credsim audit`: tampering with the record store, and what each defence
+//! Measure 15 in `credsim audit`: tampering with the record store, and what each defence
 //! alone detects beside its analytic value.
 
 use super::super::est;
@@ -17,7 +17,7 @@ fn analytic(x: Option<f64>, percent: bool) -> String {
     }
 }
 
-/// Prints measure 14 (nothing without attacks).
+/// Prints measure 15 (nothing without attacks).
 pub(super) fn tampering(a: &Audit) {
     let Some(t) = &a.tampering else {
         return;
@@ -98,6 +98,6 @@ pub(super) fn tampering(a: &Audit) {
         }
     }
     outln!(
-        "   (in parentheses: not declared; what each defence cannot catch: audit.json `blind_spots`, docs/ODD.md §3.11)"
+        "   (in parentheses: not declared; what each defence cannot catch: audit.json `blind_spots`, docs/ODD.md §3.12)"
     );
 }

@@ -1,4 +1,4 @@
-//! Tampering with the record store (measure 14): harm and help through the
+//! Tampering with the record store (measure 15): harm and help through the
 //! no-attacks counterfactual, and detection per defence with its analytic value beside
 //! the simulated one. Definitions: docs/audit.md.
 
@@ -7,7 +7,7 @@ use super::*;
 use crate::tally::DEFENCES;
 use credsim_model::{Attack, Defence, Operation, WritePath};
 
-/// What each defence cannot catch, as the model implements it (docs/ODD.md §3.11).
+/// What each defence cannot catch, as the model implements it (docs/ODD.md §3.12).
 fn blind_spots(d: Defence) -> &'static str {
     match d {
         Defence::Complaints => {
@@ -45,7 +45,7 @@ fn next_check(days: &[u32], a: &Attack) -> (Option<f64>, Option<f64>) {
     (Some(share), mean)
 }
 
-/// Measure 14, or None without attacks.
+/// Measure 15, or None without attacks.
 pub(super) fn tampering(cx: &Counts<'_>) -> Option<TamperingAudit> {
     let m = cx.model;
     if m.attacks.is_empty() || !cx.has(Variant::NoAttacks) {
