@@ -456,3 +456,130 @@ fn threads_and_schedules_agree() {
     let epoch = credsim_engine::run_with(&m, &control(&cancel), options).expect("runs");
     assert_eq!(one, json(&epoch));
 }
+
+fn alter(share: f64, day: u32, shift: i32, path: &str, rewrite: bool) -> String {
+    format!(
+        r#"
+[[attacks]]
+id = "redating"
+attacker = "vendor"
+operation = "alter"
+path = "{path}"
+rewrites_log = {rewrite}
+from_day = {day}
+share = {share}
+listed = "defaulters"
+shift_days = {shift}
+"#
+    )
+}
+
+/// Back-dating a record past its whole term takes its person off the list exactly as
+/// deleting it would, and its repair restores exactly what a deletion's repair does:
+/// the same sanction-days, the same days evaded, the same detections by
+/// reconciliation. Unlike the deletion, the altered record is still in the store, so
+/// sampling can see it; the subject, helped, never complains.
+#[test]
+fn back_dating_past_the_term_acts_as_a_deletion() {
+    let run = |attack: &str| {
+        let m = model(&debtors(
+            20_000,
+            0.3,
+            365,
+            1.0,
+            21,
+            &(attack.to_string() + &all_defences(0.5, 3, 0.5, true)),
+        ));
+        let o = run_threads(&m, 2);
+        (Summary::new(&m, &o), audit_total(&o))
+    };
+    let (sd, td) = run(&delete(0.3, 400, "store", false));
+    let (sa, ta) = run(&alter(0.3, 400, -3650, "store", false));
+    assert!(td.tamper.records[0] > 300);
+    assert_eq!(ta.tamper.records[0], td.tamper.records[0]);
+    assert_eq!(sa.sanctioned.person_days, sd.sanctioned.person_days);
+    assert_eq!(ta.no_attacks.spared_days, td.no_attacks.spared_days);
+    assert!(ta.no_attacks.spared_days > 0);
+    assert_eq!(ta.no_attacks.excess_days, 0);
+    assert_eq!(
+        counts(&ta, Defence::Reconciliation),
+        counts(&td, Defence::Reconciliation)
+    );
+    assert_eq!(counts(&ta, Defence::Complaints)[0], 0);
+    assert_eq!(counts(&td, Defence::Sampling)[0], 0);
+    assert_eq!(counts(&ta, Defence::Sampling)[0], ta.tamper.records[0]);
+}
+
+/// Moving a record's date later (clamped to the day of the attack) extends its
+/// person's term: with the shift beyond the term, everyone hit on day t is listed
+/// until t + L, so a person whose latest record is a days old gains a days. Given
+/// listing at t, a is Exp(λ) truncated to [0, L) (records at rate λ, stationary):
+/// E[a] = 1/λ − L·e^(−λL)/(1 − e^(−λL)). The subject is harmed and can complain.
+#[test]
+fn a_later_date_extends_the_term_by_the_records_age() {
+    let (rate, l, t) = (0.05, 365u32, 800u32);
+    let m = model(&debtors(
+        100_000,
+        rate,
+        l,
+        1.0,
+        22,
+        &(alter(1.0, t, 3650, "store", false) + "[defences]\ncomplaint_probability = 0.0\n"),
+    ));
+    let o = run_threads(&m, 2);
+    let tt = audit_total(&o);
+    let persons = tt.tamper.persons[0] as f64;
+    assert!(persons > 3_000.0, "{persons}");
+    let lambda = rate / 365.0;
+    let lf = l as f64;
+    let q = (-lambda * lf).exp();
+    let mean_age = 1.0 / lambda - lf * q / (1.0 - q);
+    // Age roughly uniform on [0, L): SD ≤ L/√12 per person; a new record in the gained
+    // days (probability ≤ λ·L per person) shortens the gain by at most L.
+    let expected = persons * mean_age;
+    let tolerance = 4.0 * persons.sqrt() * lf / 12f64.sqrt() + persons * lambda * lf * lf;
+    let excess = tt.no_attacks.excess_days as f64;
+    assert!(
+        (excess - expected).abs() <= tolerance,
+        "days added {excess}, expected {expected} ± {tolerance}"
+    );
+    assert_eq!(tt.no_attacks.spared_days, 0);
+    assert!(
+        m.attacks[0].visible_to(Defence::Complaints, None, false),
+        "a harmed subject can complain"
+    );
+}
+
+/// Re-dating and repairing conserve the store: when reconciliation has given every
+/// altered record back its date before the horizon, each person's final score (points
+/// that expire 365 days after a record's date) and list state equal those of the run
+/// without the attack. A record expiring twice, or never, would break this.
+#[test]
+fn repaired_alterations_leave_the_final_state_of_a_run_without_them() {
+    let scored = |extra: &str| {
+        debtors(20_000, 0.8, 200, 1.0, 23, extra).replace(
+            "[[services]]",
+            "[score]\nbase = 1000\n[records.default]\npoints = -50\nexpiry_days = 365\n[[services]]",
+        )
+    };
+    let attacks = alter(0.5, 300, -120, "store", false)
+        + &alter(0.5, 500, 90, "store", false).replace("\"redating\"", "\"postdating\"")
+        + &all_defences(0.0, 3, 0.2, true);
+    let factual = model(&scored(&attacks));
+    let plain = model(&scored(""));
+    let (of, rows_f) = common::run_persons(&factual, Schedule::ChunkMajor);
+    let (_, rows_p) = common::run_persons(&plain, Schedule::ChunkMajor);
+    let t = audit_total(&of);
+    assert!(t.tamper.records[0] > 1_000 && t.tamper.records[1] > 1_000);
+    assert_eq!(
+        t.tamper.repaired[0] + t.tamper.repaired[1],
+        t.tamper.records[0] + t.tamper.records[1]
+    );
+    let scores = |rows: &[credsim_engine::PersonBatch]| -> Vec<Option<i64>> {
+        rows.iter().flat_map(|b| b.score.iter().copied()).collect()
+    };
+    assert_eq!(scores(&rows_f), scores(&rows_p));
+    // While altered, the back-dated records expired early and the post-dated ones late:
+    // sanction-days differ, both ways.
+    assert!(t.no_attacks.spared_days > 0 && t.no_attacks.excess_days > 0);
+}

@@ -41,6 +41,10 @@ pub(super) const REC_ERRONEOUS: u8 = 4;
 /// An appeal of it will be upheld when decided.
 pub(super) const REC_UPHELD: u8 = 8;
 
+/// An attack (or its repair) gave the record another date (`tamper.rs`): only an
+/// expiry on the day its current date implies counts.
+pub(super) const REC_ALTERED: u8 = 16;
+
 /// The chunk's store of adverse records kept one by one (appeals or repair may remove
 /// them), and the appeals filed this period for the review office.
 #[derive(Debug, Default)]
@@ -340,8 +344,16 @@ impl ChunkSim {
     ) {
         if record != NO_RECORD {
             let r = &mut self.store.recs[record as usize];
-            if r.flags & REC_REMOVED != 0 {
-                return; // its points were taken back when it was removed
+            if r.flags & (REC_REMOVED | REC_ALTERED) != 0 {
+                if r.flags & REC_REMOVED != 0 {
+                    return; // its points were taken back when it was removed
+                }
+                let due = ctx.model.behaviours[behaviour as usize]
+                    .expiry_days
+                    .map(|e| r.day.saturating_add(e));
+                if r.flags & REC_EXPIRED != 0 || due != Some(day) {
+                    return; // scheduled for a date the record no longer has
+                }
             }
             r.flags |= REC_EXPIRED;
         }

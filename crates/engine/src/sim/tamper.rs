@@ -1,4 +1,4 @@
-//! Tampering with the record store: attacks that insert or delete records
+//! Tampering with the record store: attacks that insert, delete or re-date records
 //! (`[[attacks]]`), their detection by the store's defences (`[defences]`) and the
 //! repair that follows (docs/ODD.md §3.12).
 //!
@@ -9,7 +9,8 @@
 //! all (`Attack::visible_to`, the guarantees and blind spots of RECORD-STORES.md) and,
 //! for the periodic defences, on which check it is found. The record is repaired
 //! `repair_days` after the first detection by any defence: an inserted record is
-//! removed, a deleted one restored with what is left of its term. Complaints are the one
+//! removed, a deleted one restored with what is left of its term, an altered one given
+//! back its date. Complaints are the one
 //! state-dependent defence: at each attempt denied by a sanction the person complains
 //! with `complaint_probability`, which reveals every tampered record filed on them.
 
@@ -28,6 +29,8 @@ pub(super) struct Tampered {
     attack: u8,
     /// Day of the tampering.
     day: u32,
+    /// The record's true date (an alteration gives it another).
+    true_day: u32,
     /// First day some defence detects it (`NEVER`: not before the horizon).
     detected: u32,
     /// Repaired (removed or restored).
@@ -94,7 +97,7 @@ impl ChunkSim {
                 };
                 self.push(ctx, day, i, what);
             }
-            Operation::Delete => {
+            Operation::Delete | Operation::Alter => {
                 let mut doomed: Vec<u32> = Vec::new();
                 let mut r = self.last_kept(i);
                 while r != NO_RECORD {
@@ -108,8 +111,15 @@ impl ChunkSim {
                 }
                 // Oldest first, so the order of deletions is the order of filing.
                 for &r in doomed.iter().rev() {
-                    self.unfile(ctx, day, r);
+                    // Decided on the record as filed (its true date and log entry).
                     self.note_tampered(ctx, x, i, day, r);
+                    if at.operation == Operation::Delete {
+                        self.unfile(ctx, day, r);
+                    } else {
+                        let true_day = self.store.recs[r as usize].day as i64;
+                        let new = (true_day + at.shift_days as i64).clamp(0, day as i64);
+                        self.redate(ctx, day, r, new as u32);
+                    }
                     hit = true;
                 }
             }
@@ -217,6 +227,7 @@ impl ChunkSim {
             person: i,
             attack: x as u8,
             day,
+            true_day: rec.day,
             detected: first,
             repaired: false,
             complained: false,
@@ -250,6 +261,36 @@ impl ChunkSim {
         match ctx.model.attacks[t.attack as usize].operation {
             Operation::Insert => self.unfile(ctx, day, t.record),
             Operation::Delete => self.restore_record(ctx, day, t.record),
+            Operation::Alter => self.redate(ctx, day, t.record, t.true_day),
+        }
+    }
+
+    /// Gives kept record `record` the date `new` on day `day` (an alteration, or its
+    /// repair): the regime's view of it is rebuilt as if it had been filed on `new`.
+    /// Its points are taken out and put back unless its expiry at the new date has
+    /// passed, its listings are cut back and extended to the new terms, and its expiry
+    /// moves to the new date (an altered record's expiry events at other dates are
+    /// ignored, `records.rs::on_expiry`).
+    fn redate(&mut self, ctx: &Ctx<'_>, day: u32, record: u32, new: u32) {
+        self.unfile(ctx, day, record);
+        let r = &mut self.store.recs[record as usize];
+        r.day = new;
+        r.flags = (r.flags & !REC_EXPIRED) | REC_ALTERED;
+        let (i, b) = (r.person, r.behaviour as usize);
+        self.restore_record(ctx, day, record);
+        let beh = &ctx.model.behaviours[b];
+        if beh.points != 0
+            && ctx.model.score.is_some()
+            && let Some(e) = beh.expiry_days
+        {
+            let end = new.saturating_add(e);
+            if end > day && end < ctx.model.days {
+                let what = What::Expiry {
+                    behaviour: b as u16,
+                    record,
+                };
+                self.push(ctx, end, i, what);
+            }
         }
     }
 
@@ -309,8 +350,9 @@ impl ChunkSim {
         self.tally.tamper.complaints += 1;
         for k in 0..self.tampering.list.len() {
             let t = self.tampering.list[k];
-            let insert = ctx.model.attacks[t.attack as usize].operation == Operation::Insert;
-            if t.person != i || t.repaired || t.complained || !insert {
+            let seen =
+                ctx.model.attacks[t.attack as usize].visible_to(Defence::Complaints, None, false);
+            if t.person != i || t.repaired || t.complained || !seen {
                 continue;
             }
             self.tampering.list[k].complained = true;

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::tally::{Tally, TamperTally};
-use credsim_model::{Defence, Operation};
+use credsim_model::Defence;
 
 /// `tampering` in summary.json (absent without attacks).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,11 +109,7 @@ pub(super) fn tampering(model: &Model, t: &Tally) -> Option<Tampering> {
             .enumerate()
             .map(|(x, a)| AttackCounts {
                 id: a.id.clone(),
-                operation: match a.operation {
-                    Operation::Insert => "insert",
-                    Operation::Delete => "delete",
-                }
-                .to_string(),
+                operation: a.operation.name().into(),
                 persons_hit: c.persons[x],
                 records_tampered: c.records[x],
                 records_detected: c.detected_any[x],

@@ -41,6 +41,10 @@ pub mod raw {
         Insert,
         /// Deletes the person's active adverse records of the types in `records`.
         Delete,
+        /// Shifts the date of the person's active adverse records of the types in
+        /// `records` by `shift_days` (earlier: shorter terms and earlier expiry; later:
+        /// longer ones), never past the day of the attack.
+        Alter,
     }
 
     /// Where the tampering is written.
@@ -91,6 +95,9 @@ pub mod raw {
         /// Insert: the source the inserted record claims to come from.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub source: Option<String>,
+        /// Alter: days added to each record's date (negative: back-dated).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub shift_days: Option<i32>,
         /// Free text.
         #[serde(default)]
         pub description: String,
@@ -154,6 +161,17 @@ pub mod raw {
 
 pub use raw::{Attacker, Operation, WritePath};
 
+impl Operation {
+    /// Name in outputs (as in the scenario file).
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Insert => "insert",
+            Operation::Delete => "delete",
+            Operation::Alter => "alter",
+        }
+    }
+}
+
 /// The defences, in the order of their counts in outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -199,8 +217,10 @@ pub struct Attack {
     pub id: String,
     /// Who did it.
     pub attacker: Attacker,
-    /// Insert or delete.
+    /// Insert, delete or alter.
     pub operation: Operation,
+    /// Alter: days added to each record's date (0 for the other operations).
+    pub shift_days: i32,
     /// Store or input path.
     pub path: WritePath,
     /// The log is rewritten to hide the change.
@@ -215,8 +235,8 @@ pub struct Attack {
     pub targets: Categories,
     /// Only persons on this list on the day (index).
     pub listed: Option<usize>,
-    /// Insert: the type filed. Delete: the types deleted (every adverse type when the
-    /// scenario names none).
+    /// Insert: the type filed. Delete and alter: the types deleted or altered (every
+    /// adverse type when the scenario names none).
     pub records: Vec<usize>,
     /// Insert: the source index the record claims.
     pub source: usize,
@@ -318,6 +338,22 @@ pub(crate) fn compile(
             records.push(b);
         }
         let mut source = 0;
+        let shift_days = a.shift_days.unwrap_or(0);
+        match (a.operation, a.shift_days) {
+            (Operation::Alter, None | Some(0)) => ck.fail(
+                p.key("shift_days"),
+                "an alter names a non-zero shift_days (days added to each record's date; negative back-dates it)",
+            ),
+            (Operation::Alter, Some(d)) if d.unsigned_abs() > MAX_DAYS => ck.fail(
+                p.key("shift_days"),
+                format!("shift_days {d} is outside the allowed range [-{MAX_DAYS}, {MAX_DAYS}]"),
+            ),
+            (Operation::Insert | Operation::Delete, Some(_)) => ck.fail(
+                p.key("shift_days"),
+                "only an alter takes shift_days",
+            ),
+            _ => {}
+        }
         match a.operation {
             Operation::Insert => {
                 if records.len() != 1 {
@@ -334,11 +370,11 @@ pub(crate) fn compile(
                     ),
                 }
             }
-            Operation::Delete => {
+            Operation::Delete | Operation::Alter => {
                 if a.source.is_some() {
                     ck.fail(
                         p.key("source"),
-                        "a delete takes no source (it deletes records of any source)",
+                        "a delete or alter takes no source (it acts on records of any source)",
                     );
                 }
                 if records.is_empty() {
@@ -352,6 +388,7 @@ pub(crate) fn compile(
             id: a.id.clone(),
             attacker: a.attacker,
             operation: a.operation,
+            shift_days,
             path: a.path,
             rewrites_log: a.rewrites_log,
             from_day: a.from_day,
@@ -457,17 +494,21 @@ fn visible(
 ) -> bool {
     let store = attack.path == WritePath::Store;
     let insert = attack.operation == Operation::Insert;
+    // An insert or an alteration leaves a record in the store; a deletion leaves none.
+    let present = attack.operation != Operation::Delete;
     match defence {
-        // The subject holds the truth about their own file, whatever the path; a
-        // deletion helps them, so they never complain of it.
-        Defence::Complaints => insert,
+        // The subject holds the truth about their own file, whatever the path, and
+        // complains of what harms them: an inserted record, or a date moved later
+        // (a longer term). A deletion or a back-dated record helps them.
+        Defence::Complaints => insert || attack.shift_days > 0,
         // The sources hold the truth unless the attack went through them.
         Defence::Reconciliation => check.is_some() && store,
         // Samples of the store's records, checked against the sources: an omission
         // cannot be sampled.
-        Defence::Sampling => check.is_some() && store && insert,
+        Defence::Sampling => check.is_some() && store && present,
         // A log proves history was not rewritten, not that entries are true: only a
-        // rewrite of an anchored entry shows, and an unanchored chain is recomputed.
+        // rewrite of an anchored entry shows (a deletion or an in-place alteration of
+        // it), and an unanchored chain is recomputed.
         Defence::HashChain | Defence::Merkle => {
             check.is_some_and(|c| c.anchored && attack.rewrites_log && !insert && anchored_before)
         }

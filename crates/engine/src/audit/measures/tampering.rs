@@ -5,22 +5,22 @@
 use super::super::stats::ratio;
 use super::*;
 use crate::tally::DEFENCES;
-use credsim_model::{Attack, Defence, Operation, WritePath};
+use credsim_model::{Attack, Defence, WritePath};
 
 /// What each defence cannot catch, as the model implements it (docs/ODD.md §3.12).
 fn blind_spots(d: Defence) -> &'static str {
     match d {
         Defence::Complaints => {
-            "catches only an inserted record whose subject meets a sanction and complains; never a deletion (it helps its subject) nor a record that sanctions nobody"
+            "catches only an inserted record, or one re-dated later, whose subject meets a sanction and complains; never a deletion or a back-dated record (they help their subject) nor a record that sanctions nobody"
         }
         Defence::Reconciliation => {
             "misses whatever went through a source's normal input path: the source agrees with the store"
         }
         Defence::Sampling => {
-            "misses deletions (an omission cannot be sampled) and input-path records; finds a record only on an audit that samples it"
+            "misses deletions (an omission cannot be sampled) and input-path records; finds an inserted or re-dated record only on an audit that samples it"
         }
         Defence::HashChain => {
-            "misses every change written through the logged interface (the log is intact), every insert (appended after the last anchor), rewrites of entries after the last anchor, and all rewrites when unanchored (the chain is recomputed)"
+            "misses every change written through the logged interface (the log is intact), every insert (appended after the last anchor), every alteration written as a new entry, rewrites of entries after the last anchor, and all rewrites when unanchored (the chain is recomputed)"
         }
         Defence::Merkle => {
             "as the anchored chain: catches rewrites of entries committed in a published tree head only; misses true-looking appends, omissions and entries after the last head; split views need gossip (one view modelled)"
@@ -72,11 +72,7 @@ pub(super) fn tampering(cx: &Counts<'_>) -> Option<TamperingAudit> {
                 attacker: format!("{:?}", a.attacker)
                     .to_lowercase()
                     .replace("cleanupjob", "cleanup_job"),
-                operation: match a.operation {
-                    Operation::Insert => "insert",
-                    Operation::Delete => "delete",
-                }
-                .into(),
+                operation: a.operation.name().into(),
                 path: match a.path {
                     WritePath::Store => "store",
                     WritePath::Input => "input",
