@@ -583,3 +583,34 @@ fn repaired_alterations_leave_the_final_state_of_a_run_without_them() {
     // sanction-days differ, both ways.
     assert!(t.no_attacks.spared_days > 0 && t.no_attacks.excess_days > 0);
 }
+
+/// A run shortened by `--years` is the first years of the longer run: an attack window
+/// that extends past its end hits, month by month, exactly the records the longer run's
+/// attack hits in those months, and nothing after.
+#[test]
+fn a_shortened_run_keeps_the_attacks_first_hits() {
+    let text = |years: u32| {
+        debtors(
+            10_000,
+            0.3,
+            365,
+            1.0,
+            24,
+            &insert(0.05, 300, "store", false),
+        )
+        .replace("years = 4", &format!("years = {years}"))
+        .replace("from_day = 300", "from_day = 300\nto_day = 1000")
+    };
+    let long = run_threads(&model(&text(4)), 2);
+    let short = run_threads(&model(&text(2)), 2);
+    let monthly =
+        |o: &Outcome| -> Vec<u64> { o.tally.periods.iter().map(|p| p.tampered).collect() };
+    let (l, s) = (monthly(&long), monthly(&short));
+    assert_eq!(s.len(), 24);
+    assert_eq!(s[..], l[..24]);
+    assert!(s.iter().sum::<u64>() > 100, "hits inside the short run");
+    assert!(
+        l[24..].iter().sum::<u64>() > 0,
+        "and after it, in the long run"
+    );
+}

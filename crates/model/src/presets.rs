@@ -59,6 +59,11 @@ pub const ALL: &[Preset] = &[
         toml: include_str!("../../../scenarios/debtor-wipe.toml"),
     },
     Preset {
+        name: "debtor-weeding",
+        summary: "debtor-blacklist hit by a defective clean-up job at the scale of the UK PNC case (2020-21 [V]); only reconciliation finds the logged deletions",
+        toml: include_str!("../../../scenarios/debtor-weeding.toml"),
+    },
+    Preset {
         name: "firms-2019",
         summary: "Firms: tax and customs ratings 2019-2020, class-dependent inspections, lists, role restrictions",
         toml: include_str!("../../../scenarios/firms-2019.toml"),

@@ -13,7 +13,38 @@ pub(crate) fn check(model: &Model, located: &Located<'_>) -> Vec<Problem> {
     capped_under_scrutiny(model, located, &mut out);
     own_scope_never_applies(model, located, &mut out);
     never_in_force(model, located, &mut out);
+    attacks_beyond_the_run(model, located, &mut out);
     out
+}
+
+/// An attack whose window starts after the run ends never happens; one that ends after
+/// it hits only on the days inside the run (a shorter `--years` than the scenario was
+/// written for).
+fn attacks_beyond_the_run(model: &Model, located: &Located<'_>, out: &mut Vec<Problem>) {
+    for (x, a) in model.attacks.iter().enumerate() {
+        let path = FieldPath::keys(&["attacks"]).index(x);
+        let message = match a.days_in_run(model.days) {
+            None => format!(
+                "attack `{}` starts on day {}, after the end of the run ({} days): it never happens",
+                a.id, a.from_day, model.days
+            ),
+            Some(w) if *w.end() < a.to_day => format!(
+                "attack `{}` runs to day {}, after the end of the run ({} days): only its hits drawn on days {}-{} happen",
+                a.id,
+                a.to_day,
+                model.days,
+                w.start(),
+                w.end()
+            ),
+            Some(_) => continue,
+        };
+        let field = if a.from_day >= model.days {
+            "from_day"
+        } else {
+            "to_day"
+        };
+        out.push(located.problem(path.key(field), message));
+    }
 }
 
 /// A list or treatment dated (`from`, `until`) so that it is in force on no day of the

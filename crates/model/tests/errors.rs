@@ -749,10 +749,10 @@ fn broken_attacks_name_their_field() {
             "an insert names exactly one record type",
         ),
         (
-            "an attack after the horizon",
-            "operation = \"delete\"\nfrom_day = 800\nshare = 0.1",
-            "attacks[0].from_day",
-            "is not before the horizon (730 days)",
+            "an attack window past any horizon",
+            "operation = \"delete\"\nfrom_day = 800\nto_day = 99999999\nshare = 0.1",
+            "attacks[0].to_day",
+            "to_day 99999999 must lie between from_day 800 and 36500",
         ),
         (
             "an attack share above 1",

@@ -83,7 +83,7 @@ fn tampering_presets_extend_debtor_blacklist() {
             .scenario
     };
     let base = load("debtor-blacklist");
-    for name in ["debtor-insider", "debtor-wipe"] {
+    for name in ["debtor-insider", "debtor-wipe", "debtor-weeding"] {
         let mut s = load(name);
         assert!(!s.attacks.is_empty() && s.defences.is_some(), "{name}");
         s.scenario = base.scenario.clone();

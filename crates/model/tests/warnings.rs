@@ -157,3 +157,31 @@ fn a_rule_never_in_force_is_warned_about() {
     let w = warnings(&dated("from = 2014-12-31"));
     assert!(!w.contains("no effect"), "{w}");
 }
+
+/// An attack whose window starts after the end of the run (here a one-year run) is
+/// loaded, with a warning at `from_day` that it never happens; one that ends after the
+/// run is warned about at `to_day`; one inside the run is not warned about.
+#[test]
+fn an_attack_beyond_the_run_is_warned_about() {
+    let attack = |window: &str| {
+        format!(
+            "{BASE}\n[[attacks]]\nid = \"wipe\"\nattacker = \"outsider\"\noperation = \"delete\"\nshare = 1.0\n{window}\n"
+        )
+    };
+    let w = warnings(&attack("from_day = 400"));
+    assert!(w.contains("field `attacks[0].from_day`"), "{w}");
+    assert!(
+        w.contains(
+            "attack `wipe` starts on day 400, after the end of the run (365 days): it never happens"
+        ),
+        "{w}"
+    );
+    let w = warnings(&attack("from_day = 300\nto_day = 500"));
+    assert!(w.contains("field `attacks[0].to_day`"), "{w}");
+    assert!(
+        w.contains("only its hits drawn on days 300-364 happen"),
+        "{w}"
+    );
+    let w = warnings(&attack("from_day = 300\nto_day = 364"));
+    assert!(!w.contains("attack `wipe`"), "{w}");
+}

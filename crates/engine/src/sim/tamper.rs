@@ -72,6 +72,9 @@ impl ChunkSim {
                     continue;
                 }
                 let day = at.from_day + st.below(width) as u32;
+                if day >= m.days {
+                    continue; // drawn after the end of a shortened run: never happens
+                }
                 self.push(ctx, day, i, What::Tamper { attack: x as u8 });
             }
         }

@@ -116,7 +116,6 @@ pub(crate) fn compile(
         s,
         (attributes, &behaviour_index, &list_index),
         &behaviours,
-        horizon.days,
     );
     let firm_names = firms::Names {
         domains: &domains,

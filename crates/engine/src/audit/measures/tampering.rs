@@ -28,11 +28,14 @@ fn blind_spots(d: Defence) -> &'static str {
     }
 }
 
-/// For a record tampered with on a uniform day of the attack's window: the
-/// probability that a check follows before the horizon, and the mean wait to it.
-fn next_check(days: &[u32], a: &Attack) -> (Option<f64>, Option<f64>) {
-    let window = a.from_day..=a.to_day;
-    let n = (a.to_day - a.from_day + 1) as f64;
+/// For a record tampered with on a uniform day of the attack's window within the run
+/// (`horizon` days): the probability that a check follows before the horizon, and the
+/// mean wait to it.
+fn next_check(days: &[u32], a: &Attack, horizon: u32) -> (Option<f64>, Option<f64>) {
+    let Some(window) = a.days_in_run(horizon) else {
+        return (None, None);
+    };
+    let n = (window.end() - window.start() + 1) as f64;
     let waits: Vec<u32> = window
         .filter_map(|t| {
             let next = days.partition_point(|&c| c <= t);
@@ -136,7 +139,7 @@ fn defence(cx: &Counts<'_>, x: usize, a: &Attack, d: Defence) -> DefenceDetectio
             _ => {
                 // Every visible record is found at the next check: the analytic values
                 // for a record tampered with on a uniform day of the window.
-                let (s, w) = next_check(&days, a);
+                let (s, w) = next_check(&days, a, m.days);
                 share = s;
                 first = s;
                 wait = w;
