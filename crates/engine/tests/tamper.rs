@@ -614,3 +614,27 @@ fn a_shortened_run_keeps_the_attacks_first_hits() {
         "and after it, in the long run"
     );
 }
+
+/// An appeal upheld while an attack has deleted its record still stands when the
+/// deletion is repaired: with every appeal upheld 60 days after filing, the persons
+/// listed at the end are those of the run without the attack (the records of the last
+/// 60 days), although the deleted records come back a year later.
+#[test]
+fn an_appeal_upheld_during_a_deletion_survives_the_repair() {
+    let appeals = "[appeals]\nprobability = { genuine = 1.0, erroneous = 1.0 }\nsuccess = { genuine = 1.0, erroneous = 1.0 }\nprocessing_days = 60\ncapacity_per_month_per_100k = 1000000\n";
+    let text = |attack: &str| debtors(20_000, 0.5, 3650, 1.0, 25, &(appeals.to_string() + attack));
+    let attacked = model(&text(
+        &(delete(0.5, 400, "store", false)
+            + "[defences]\nreconciliation = { every_periods = 24 }\n"),
+    ));
+    let plain = model(&text(""));
+    let o = run_threads(&attacked, 2);
+    let t = audit_total(&o);
+    assert!(t.tamper.records[0] > 300, "records deleted while in appeal");
+    assert_eq!(t.tamper.repaired[0], t.tamper.records[0]);
+    let listed = |m: &Model, o: &Outcome| Summary::new(m, o).final_state.listed["defaulters"];
+    assert_eq!(
+        listed(&attacked, &o),
+        listed(&plain, &run_threads(&plain, 2))
+    );
+}

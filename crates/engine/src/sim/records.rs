@@ -45,6 +45,10 @@ pub(super) const REC_UPHELD: u8 = 8;
 /// expiry on the day its current date implies counts.
 pub(super) const REC_ALTERED: u8 = 16;
 
+/// An upheld appeal was decided while an attack had taken the record out: the repair
+/// of the deletion must not bring it back (`tamper.rs`).
+pub(super) const REC_OVERRULED: u8 = 32;
+
 /// The chunk's store of adverse records kept one by one (appeals or repair may remove
 /// them), and the appeals filed this period for the review office.
 #[derive(Debug, Default)]
@@ -375,6 +379,9 @@ impl ChunkSim {
     pub(super) fn remove_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
         let r = self.store.recs[record as usize];
         if r.flags & REC_REMOVED != 0 {
+            // Already out (an attack's deletion, or an earlier removal): the removal
+            // still stands if the record is ever restored.
+            self.store.recs[record as usize].flags |= REC_OVERRULED;
             return;
         }
         let truth = (r.flags & REC_ERRONEOUS != 0) as usize;
@@ -417,8 +424,8 @@ impl ChunkSim {
     /// listings it triggered for what is left of their terms (arrival + duration).
     pub(super) fn restore_record(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
         let r = self.store.recs[record as usize];
-        if r.flags & REC_REMOVED == 0 {
-            return;
+        if r.flags & REC_REMOVED == 0 || r.flags & REC_OVERRULED != 0 {
+            return; // in the store, or removed by an appeal upheld meanwhile
         }
         let flags = &mut self.store.recs[record as usize].flags;
         *flags &= !REC_REMOVED;

@@ -275,6 +275,11 @@ impl ChunkSim {
     /// moves to the new date (an altered record's expiry events at other dates are
     /// ignored, `records.rs::on_expiry`).
     fn redate(&mut self, ctx: &Ctx<'_>, day: u32, record: u32, new: u32) {
+        if self.store.recs[record as usize].flags & REC_REMOVED != 0 {
+            // Removed meanwhile (an upheld appeal): only its date is repaired.
+            self.store.recs[record as usize].day = new;
+            return;
+        }
         self.unfile(ctx, day, record);
         let r = &mut self.store.recs[record as usize];
         r.day = new;
