@@ -52,6 +52,8 @@ impl ChunkSim {
     /// Schedules every attack's hits on this chunk's persons (none in the no-attacks
     /// counterfactual). A person is a target when scored and in the attack's target
     /// categories; hit with probability `share`, on a uniform day of the window.
+    #[cold]
+    #[inline(never)]
     pub(super) fn schedule_attacks(&mut self, ctx: &Ctx<'_>) {
         if !ctx.attacks {
             return;
@@ -82,6 +84,8 @@ impl ChunkSim {
 
     /// Attack x hits person i: inserts its record, or deletes the person's active
     /// adverse records of its types (a listed-only attack skips persons not listed).
+    #[cold]
+    #[inline(never)]
     pub(super) fn on_tamper(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, x: usize) {
         let at = &ctx.model.attacks[x];
         if at.listed.is_some_and(|l| !self.listed(ctx, i, day, l)) {
@@ -254,6 +258,8 @@ impl ChunkSim {
 
     /// Repairs tampered record `idx`: an inserted record is removed, a deleted one
     /// restored (the first repair scheduled for it does it; later ones find it done).
+    #[cold]
+    #[inline(never)]
     pub(super) fn on_restore(&mut self, ctx: &Ctx<'_>, day: u32, idx: u32) {
         let t = self.tampering.list[idx as usize];
         if t.repaired {
@@ -346,6 +352,8 @@ impl ChunkSim {
     /// A complaining attempt of the person holding tampered record `idx`: if a sanction
     /// denies it, the complaint reveals every tampered record filed on them that is not
     /// yet repaired; otherwise the next complaining attempt is awaited.
+    #[cold]
+    #[inline(never)]
     pub(super) fn on_complaint(&mut self, ctx: &Ctx<'_>, i: u32, day: u32, idx: u32, s: usize) {
         let t = self.tampering.list[idx as usize];
         if t.repaired || t.complained {
