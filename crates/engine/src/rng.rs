@@ -65,6 +65,11 @@ pub enum Purpose {
     /// Everything about firms (`firms/`): sub-streams named there (entity: firm, or a
     /// person for role-holders' codes).
     Firms = 16,
+    // 17–19: the record-store tampering half of issue 17.
+    /// Record-store leaks (`identity.rs`, `sim/leaks.rs`): identity attributes (sub 1–3;
+    /// entity: person), store coverage (sub 0x100 + store) and leak samples (sub 0x200 +
+    /// leak).
+    Leaks = 20,
 }
 
 /// A run's key: the seed, pre-mixed.

@@ -315,6 +315,8 @@ counts! {
         pub periods: Vec<PeriodTally>,
         /// Persons reached through the roles they hold in firms (`[firms.roles]`).
         pub roles: crate::firms::RoleCounts,
+        /// Record-store leaks (`[[leaks]]`; empty without).
+        pub leaks: crate::leaks::LeakTally,
     }
 }
 
@@ -375,6 +377,7 @@ impl Tally {
                 model.period_ends.len()
             ],
             roles: crate::firms::RoleCounts::new(model),
+            leaks: crate::leaks::LeakTally::new(model),
         }
     }
 
@@ -398,6 +401,7 @@ impl Tally {
             responses: ResponseTally::default(),
             periods: Vec::new(),
             roles: Default::default(),
+            leaks: Default::default(),
         }
     }
 

@@ -347,6 +347,8 @@ pub struct AuditTally {
     pub groups: Vec<GroupTally>,
     /// The firms' audit counts (None without `[firms]`).
     pub firms: Option<crate::firms::FirmAuditTally>,
+    /// The leaks' counts, copied from the factual tally (None without `[[leaks]]`).
+    pub leaks: Option<crate::leaks::LeakTally>,
 }
 
 impl AuditTally {
@@ -357,6 +359,7 @@ impl AuditTally {
             queue_at_end: 0,
             groups: vec![GroupTally::new(model); GROUPS],
             firms: None,
+            leaks: None,
         }
     }
 

@@ -23,6 +23,9 @@ pub fn run_with(
     if let Some(f) = firms {
         crate::firms::attach(&mut outcome, f);
     }
+    if let Some(a) = outcome.audit.as_mut().filter(|_| model.leaks.is_some()) {
+        a.leaks = Some(outcome.tally.leaks.clone()); // measure 15 (leaks/measures.rs)
+    }
     Ok(outcome)
 }
 

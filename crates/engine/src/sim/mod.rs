@@ -25,6 +25,7 @@ mod deterrence;
 mod epoch_major;
 mod event;
 mod grading;
+mod leaks;
 mod lists;
 mod memory;
 mod observe;
@@ -271,6 +272,7 @@ impl ChunkSim {
             Some(f) => c.take_replays(ctx, f),
         }
         c.schedule_in_force(ctx);
+        c.schedule_leaks(ctx);
         c
     }
 
@@ -494,6 +496,7 @@ impl ChunkSim {
             What::ScrutinyEnd { until } => self.on_scrutiny_end(ctx, i, day, until),
             What::Assessment => self.assess(ctx, i, day),
             What::InForce => self.in_force_changes(ctx, day),
+            What::Leak { leak } => self.on_leak(ctx, day, leak as usize),
         }
     }
 

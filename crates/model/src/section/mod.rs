@@ -18,6 +18,7 @@ pub(crate) mod chilling;
 pub(crate) mod dated;
 pub(crate) mod firms;
 pub(crate) mod grading;
+pub(crate) mod leaks;
 pub(crate) mod lists;
 pub(crate) mod network;
 pub(crate) mod population;
@@ -122,6 +123,18 @@ pub(crate) fn compile(
         let path = crate::error::FieldPath::keys(&["minor_gravity"]);
         ck.non_negative(path, "gravity threshold", g)
     });
+    // Record-store leaks (issue 17).
+    let leak_names = leaks::Names {
+        attributes: &attributes.index,
+        categories: population
+            .attributes
+            .iter()
+            .map(|a| a.categories.values.clone())
+            .collect(),
+        lists: &list_index,
+        horizon: &horizon,
+    };
+    let leaks = leaks::compile(&mut ck, s, &leak_names);
     ck.finish()?;
 
     let model = Model {
@@ -153,6 +166,7 @@ pub(crate) fn compile(
         network,
         minor_gravity,
         firms,
+        leaks,
     };
     check_references(located, &model)?;
     Ok(model)
