@@ -87,7 +87,10 @@ pub fn id_valid(code: &str) -> bool {
 /// scenarios; China's 2020 census sex ratio 105.07 would change shares by ≈1%).
 #[inline]
 pub fn sex(keys: &Keys, id: u32) -> u8 {
-    (keys.stream(Purpose::Leaks, SUB_SEX, id as u64, 0).next_u64() >> 63) as u8
+    (keys
+        .stream(Purpose::Leaks, SUB_SEX, id as u64, 0)
+        .next_u64()
+        >> 63) as u8
 }
 
 /// The birth date as a calendar day number (days since 1970-01-01): uniform over the
@@ -158,8 +161,7 @@ mod tests {
             max_age: 100,
             scale: 1.0,
             age_bands,
-            day0: credsim_model::calendar::Date::new(2010, 1, 1)
-                .map_or(0, |d| d.days()),
+            day0: credsim_model::calendar::Date::new(2010, 1, 1).map_or(0, |d| d.days()),
         }
     }
 

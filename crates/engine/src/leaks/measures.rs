@@ -252,7 +252,11 @@ fn leak(model: &Model, rules: &LeakRules, l: &Leak, c: &LeakCounts) -> LeakAudit
 /// store; a person is linked when the key is unique in at least two of its stores.
 fn linkage(l: &Leak, c: &LeakCounts, s: f64) -> Linkage {
     let stores = l.stores.len();
-    let all: u8 = if stores >= 8 { u8::MAX } else { (1u8 << stores) - 1 };
+    let all: u8 = if stores >= 8 {
+        u8::MAX
+    } else {
+        (1u8 << stores) - 1
+    };
     let (mut several, mut linked, mut full) = (0u64, 0u64, 0u64);
     let runs = &c.link.runs;
     let mut i = 0;

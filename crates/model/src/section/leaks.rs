@@ -239,7 +239,11 @@ pub(crate) fn compile(
     }
     let identity = identity(ck, s.identity.as_ref(), names);
     let store_path = FieldPath::keys(&["stores"]);
-    let store_index = ck.ids(&store_path, "store", s.stores.iter().map(|x| x.name.as_str()));
+    let store_index = ck.ids(
+        &store_path,
+        "store",
+        s.stores.iter().map(|x| x.name.as_str()),
+    );
     let stores: Vec<Store> = s
         .stores
         .iter()
@@ -264,11 +268,7 @@ pub(crate) fn compile(
     })
 }
 
-fn identity(
-    ck: &mut Checker<'_>,
-    raw: Option<&raw::Identity>,
-    names: &Names<'_>,
-) -> IdentityRules {
+fn identity(ck: &mut Checker<'_>, raw: Option<&raw::Identity>, names: &Names<'_>) -> IdentityRules {
     let d = raw::Identity::default();
     let r = raw.unwrap_or(&d);
     let p = FieldPath::keys(&["identity"]);
@@ -279,7 +279,10 @@ fn identity(
         if v == 0 || v > u64::from(u32::MAX) {
             ck.fail(
                 p.key(field),
-                format!("{field} must be a whole number of persons from 1 to {}", u32::MAX),
+                format!(
+                    "{field} must be a whole number of persons from 1 to {}",
+                    u32::MAX
+                ),
             );
         }
     }
@@ -376,7 +379,10 @@ fn store(ck: &mut Checker<'_>, p: &FieldPath, st: &raw::Store, names: &Names<'_>
         }
     };
     if st.tables.is_empty() {
-        ck.fail(p.key("tables"), "a store needs at least one table of attributes");
+        ck.fail(
+            p.key("tables"),
+            "a store needs at least one table of attributes",
+        );
     }
     let tables = st
         .tables
@@ -442,13 +448,19 @@ fn leak(
 ) -> Leak {
     let day = leak_day(ck, &p.key("date"), &l.date, names.horizon);
     if l.window_days == Some(0) {
-        ck.fail(p.key("window_days"), "window_days must be at least 1 (or left out: to the horizon)");
+        ck.fail(
+            p.key("window_days"),
+            "window_days must be at least 1 (or left out: to the horizon)",
+        );
     }
     let mut ix: Vec<usize> = Vec::new();
     for (k, name) in l.stores.iter().enumerate() {
         let s = ck.lookup(p.key("stores").index(k), "store", store_index, name);
         if ix.contains(&s) && store_index.contains_key(name) {
-            ck.fail(p.key("stores").index(k), format!("store `{name}` is named twice"));
+            ck.fail(
+                p.key("stores").index(k),
+                format!("store `{name}` is named twice"),
+            );
         }
         ix.push(s);
     }
@@ -473,10 +485,16 @@ fn leak(
         }
         "federated" => {
             if l.stores.len() < 2 {
-                ck.fail(p.key("stores"), "a federated leak reads two or more stores (one per agency)");
+                ck.fail(
+                    p.key("stores"),
+                    "a federated leak reads two or more stores (one per agency)",
+                );
             }
             if l.join_on.is_empty() {
-                ck.fail(p.key("join_on"), "a federated leak needs join_on: the shared keys its stores are joined on");
+                ck.fail(
+                    p.key("join_on"),
+                    "a federated leak needs join_on: the shared keys its stores are joined on",
+                );
             }
             Topology::Federated
         }
@@ -545,7 +563,10 @@ fn leak(
     for (k, set) in l.quasi_identifier_sets.iter().enumerate() {
         let sp = p.key("quasi_identifier_sets").index(k);
         if set.is_empty() {
-            ck.fail(sp.clone(), "a quasi-identifier set names at least one attribute");
+            ck.fail(
+                sp.clone(),
+                "a quasi-identifier set names at least one attribute",
+            );
         }
         for (j, n) in set.iter().enumerate() {
             if set[..j].contains(n) {
@@ -586,7 +607,10 @@ fn leak_day(ck: &mut Checker<'_>, p: &FieldPath, v: &toml::Value, h: &Horizon) -
             };
             let d = date.days() - start.days();
             if d < 0 {
-                ck.fail(p.clone(), format!("date {date} is before the start of the run ({start})"));
+                ck.fail(
+                    p.clone(),
+                    format!("date {date} is before the start of the run ({start})"),
+                );
                 return 0;
             }
             d.min(i64::from(u32::MAX - 1)) as u32
@@ -609,7 +633,10 @@ fn leak_scope(ck: &mut Checker<'_>, p: &FieldPath, v: &toml::Value) -> (LeakScop
         toml::Value::Table(t) if t.len() == 1 => {
             if let Some(f) = t.get("sample").and_then(toml::Value::as_float) {
                 if !(f > 0.0 && f <= 1.0) {
-                    ck.fail(p.key("sample"), format!("sample `{f}` is not allowed: a fraction in (0, 1]"));
+                    ck.fail(
+                        p.key("sample"),
+                        format!("sample `{f}` is not allowed: a fraction in (0, 1]"),
+                    );
                 }
                 (LeakScope::Sample(f), None)
             } else if let Some(n) = t.get("table").and_then(toml::Value::as_str) {
