@@ -239,11 +239,7 @@ pub(crate) fn compile(
     }
     let identity = identity(ck, s.identity.as_ref(), names);
     let store_path = FieldPath::keys(&["stores"]);
-    let store_index = ck.ids(
-        &store_path,
-        "store",
-        s.stores.iter().map(|x| x.name.as_str()),
-    );
+    let store_index = names_index(ck, &store_path, "store", s.stores.iter().map(|x| &x.name));
     let stores: Vec<Store> = s
         .stores
         .iter()
@@ -251,7 +247,7 @@ pub(crate) fn compile(
         .map(|(x, st)| store(ck, &store_path.index(x), st, names))
         .collect();
     let leak_path = FieldPath::keys(&["leaks"]);
-    ck.ids(&leak_path, "leak", s.leaks.iter().map(|x| x.name.as_str()));
+    names_index(ck, &leak_path, "leak", s.leaks.iter().map(|x| &x.name));
     if s.leaks.len() > 255 {
         ck.fail(leak_path.clone(), "at most 255 leaks are allowed");
     }
@@ -266,6 +262,30 @@ pub(crate) fn compile(
         stores,
         leaks,
     })
+}
+
+/// Indexes the `name`s of an array of tables, reporting empty and duplicate ones.
+fn names_index<'s>(
+    ck: &mut Checker<'_>,
+    path: &FieldPath,
+    what: &str,
+    names: impl Iterator<Item = &'s String>,
+) -> HashMap<String, usize> {
+    let mut index = HashMap::new();
+    for (i, name) in names.enumerate() {
+        if name.is_empty() {
+            ck.fail(
+                path.index(i).key("name"),
+                format!("{what} name must not be empty"),
+            );
+        } else if index.insert(name.clone(), i).is_some() {
+            ck.fail(
+                path.index(i).key("name"),
+                format!("duplicate {what} name `{name}`: names must be unique"),
+            );
+        }
+    }
+    index
 }
 
 fn identity(ck: &mut Checker<'_>, raw: Option<&raw::Identity>, names: &Names<'_>) -> IdentityRules {
