@@ -28,6 +28,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("consumer-credit", &["--preset", "consumer-credit"]),
     ("debtor-blacklist", &["--preset", "debtor-blacklist"]),
     ("firms-2019", &["--preset", "firms-2019"]),
+    ("police-dashboard", &["--preset", "police-dashboard"]),
     (
         "debtor-blacklist-national",
         &["--preset", "debtor-blacklist-national"],

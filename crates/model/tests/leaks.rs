@@ -181,6 +181,13 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "a federated leak needs join_on",
     ),
     (
+        "join key missing from a store",
+        "join_on = [\"id_number\"]",
+        "join_on = [\"birth_date\"]",
+        "leaks[1].join_on[0]",
+        "join key `birth_date` is not held by store `courts`",
+    ),
+    (
         "unknown topology",
         "topology = \"federated\"",
         "topology = \"distributed\"",

@@ -97,8 +97,11 @@ pub struct QuasiIdentifiers {
     pub population_unique_share: f64,
     /// Share of the population in classes of fewer than 5.
     pub population_below_5_share: f64,
-    /// (1 − 1/d)^(z−1) averaged over the cells' sizes z, where the values are uniform
-    /// (identity attributes, no `age` bands); null otherwise.
+    /// The expected unique share if persons draw their values independently:
+    /// Σ_c p_c (1 − p_c)^(z−1) averaged over the cells' sizes z, which is
+    /// (1 − 1/d)^(z−1) for d equally likely combinations ([`analytic_unique`]); null
+    /// where values are not independent (household-level attributes, age beside a
+    /// birth date, birth years).
     pub analytic_unique_share: Option<f64>,
     /// Persons in the leaked table with every attribute of the set.
     pub leaked_persons: u64,
@@ -193,6 +196,7 @@ fn leak(model: &Model, rules: &LeakRules, l: &Leak, c: &LeakCounts) -> LeakAudit
                 population_unique_share: share(pop.persons_below(2), n).unwrap_or(0.0),
                 population_below_5_share: share(pop.persons_below(5), n).unwrap_or(0.0),
                 analytic_unique_share: analytic_unique(
+                    model,
                     &rules.identity,
                     set.iter().map(|(_, f)| f),
                     model.persons,
@@ -311,26 +315,67 @@ fn field_name(f: &Field) -> &'static str {
         .map_or("attribute", |(n, _)| n)
 }
 
-/// The expected unique share when every value combination within a cell is equally
-/// likely: Σ_cells z (1 − 1/d)^(z−1) / N, the cells being the intersections of the
-/// location units named (the whole population without one) and d the number of
-/// combinations of the other attributes. None when a value is not uniform (population
-/// attributes, `age` bands) or a field has no such form.
+/// The expected unique share when persons draw their values independently of each
+/// other: within a cell of z persons, a person whose combination has probability p is
+/// alone with probability (1 − p)^(z−1), so the share is
+/// Σ_cells z Σ_c p_c (1 − p_c)^(z−1) / N, the cells being the intersections of the
+/// location units named (the whole population without one). With d equally likely
+/// combinations this is (1 − 1/d)^(z−1). Birth dates are uniform within each `age`
+/// band (exact: piecewise uniform); person-level attributes have their shares. None
+/// when the values are not independent across or within persons (household-level
+/// attributes, `age` beside a birth date or year, birth years, which straddle calendar
+/// years).
 pub fn analytic_unique<'f>(
+    model: &Model,
     r: &IdentityRules,
     fields: impl Iterator<Item = &'f Field>,
     persons: u64,
 ) -> Option<f64> {
-    let (mut d, mut units) = (1f64, Vec::new());
+    // The combination distribution as (probability, number of combinations with it).
+    let mut dist: Vec<(f64, f64)> = vec![(1.0, 1.0)];
+    let mut units = Vec::new();
+    let mut dated = false;
+    let mut aged = false;
+    let times = |dist: &mut Vec<(f64, f64)>, by: &[(f64, f64)]| {
+        *dist = dist
+            .iter()
+            .flat_map(|&(p, n)| by.iter().map(move |&(q, m)| (p * q, n * m)))
+            .filter(|&(p, _)| p > 0.0)
+            .collect();
+    };
     for f in fields {
         match f {
-            Field::Identity(IdField::Sex) => d *= 2.0,
-            Field::Identity(IdField::BirthDate) if r.age_bands.is_none() => {
-                d *= f64::from(r.birth_years * YEAR_DAYS)
+            Field::Identity(IdField::Sex) => times(&mut dist, &[(0.5, 2.0)]),
+            Field::Identity(IdField::BirthDate) => {
+                dated = true;
+                let by: Vec<(f64, f64)> = match &r.age_bands {
+                    None => {
+                        let d = f64::from(r.birth_years * YEAR_DAYS);
+                        vec![(1.0 / d, d)]
+                    }
+                    Some((a, bands)) => {
+                        let shares = &model.attributes[*a].categories.shares;
+                        bands
+                            .iter()
+                            .zip(shares)
+                            .map(|(&(from, to), &s)| {
+                                let d = f64::from((to + 1 - from) * YEAR_DAYS);
+                                (s / d, d)
+                            })
+                            .collect()
+                    }
+                };
+                times(&mut dist, &by);
             }
-            Field::Identity(IdField::BirthYear) if r.age_bands.is_none() => {
-                // Birth years straddle calendar years: not exactly uniform.
-                return None;
+            Field::Attribute(a) => {
+                let attr = &model.attributes[*a];
+                if attr.level != credsim_model::Level::Person {
+                    return None;
+                }
+                aged |= r.age_bands.as_ref().is_some_and(|(x, _)| x == a);
+                let by: Vec<(f64, f64)> =
+                    attr.categories.shares.iter().map(|&s| (s, 1.0)).collect();
+                times(&mut dist, &by);
             }
             Field::Identity(IdField::County) => units.push(r.county_persons),
             Field::Identity(IdField::Postcode) => units.push(r.postcode_persons),
@@ -338,7 +383,7 @@ pub fn analytic_unique<'f>(
             _ => return None,
         }
     }
-    if persons == 0 {
+    if persons == 0 || (dated && aged) {
         return None;
     }
     // Cell boundaries: multiples of each unit's size, up to the population.
@@ -348,12 +393,14 @@ pub fn analytic_unique<'f>(
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let q = 1.0 - 1.0 / d;
     let sum: f64 = cuts
         .windows(2)
         .map(|w| {
             let z = (w[1] - w[0]) as f64;
-            z * q.powf(z - 1.0)
+            z * dist
+                .iter()
+                .map(|&(p, n)| n * p * (1.0 - p).powf(z - 1.0))
+                .sum::<f64>()
         })
         .sum();
     Some(sum / persons as f64)

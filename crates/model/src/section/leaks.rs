@@ -580,6 +580,20 @@ fn leak(
                 .collect()
         })
         .collect();
+    for (k, n) in l.join_on.iter().enumerate() {
+        let holds = |s: &&Store| {
+            s.tables.iter().any(|t| {
+                table_name.as_ref().is_none_or(|x| x == &t.name)
+                    && t.attributes.iter().any(|a| &a.name == n)
+            })
+        };
+        if let Some(s) = held.iter().find(|s| !holds(s)) {
+            ck.fail(
+                p.key("join_on").index(k),
+                format!("join key `{n}` is not held by store `{}`: every store of a federated leak must hold each join key", s.name),
+            );
+        }
+    }
     for (k, set) in l.quasi_identifier_sets.iter().enumerate() {
         let sp = p.key("quasi_identifier_sets").index(k);
         if set.is_empty() {
