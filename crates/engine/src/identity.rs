@@ -16,11 +16,11 @@ use crate::rng::{Keys, Purpose};
 use credsim_model::IdentityRules;
 
 /// Sub-streams of purpose `Leaks` (identity draws; coverage and samples in
-/// `sim/leaks.rs` use `SUB_COVERAGE + store` and `SUB_SAMPLE + leak`).
+/// `sim/leaks.rs` use `SUB_COVERAGE` and `SUB_SAMPLE + leak`).
 const SUB_SEX: u32 = 1;
 const SUB_BIRTH: u32 = 2;
 const SUB_SEQUENCE: u32 = 3;
-/// Coverage of store s: sub-stream `SUB_COVERAGE + s`.
+/// Share coverage of every store: one uniform per person (nested coverage).
 pub(crate) const SUB_COVERAGE: u32 = 0x100;
 /// The sample of leak l: sub-stream `SUB_SAMPLE + l`.
 pub(crate) const SUB_SAMPLE: u32 = 0x200;

@@ -67,7 +67,7 @@ pub enum Purpose {
     Firms = 16,
     // 17–19: the record-store tampering half of issue 17.
     /// Record-store leaks (`identity.rs`, `sim/leaks.rs`): identity attributes (sub 1–3;
-    /// entity: person), store coverage (sub 0x100 + store) and leak samples (sub 0x200 +
+    /// entity: person), store coverage (sub 0x100, one draw per person for every store) and leak samples (sub 0x200 +
     /// leak).
     Leaks = 20,
 }

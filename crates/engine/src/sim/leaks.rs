@@ -1,7 +1,8 @@
 //! Record-store leaks in the event loop: on a leak's day, after every person's events
 //! of that day ([`What::Leak`], on the person index after everyone's), which persons
 //! each of its stores holds is read from the simulated state (a drawn share, the
-//! persons on a list that day, or those with a record by then), the leak's scope and
+//! persons on a list that day, or those with a record by then; share coverage is nested:
+//! one uniform draw per person for every store), the leak's scope and
 //! sample applied, and the chunk's counts and class keys tallied (factual run only).
 //! A scenario without leaks schedules no such event.
 
@@ -64,17 +65,16 @@ impl ChunkSim {
                 .any(|&r| r > 0);
             let mut mask = 0u8;
             let mut exposed = 0u64;
+            // One uniform per person decides every share coverage (nested coverage:
+            // stores of the same share hold the same persons, so a centralised store
+            // and federated ones of equal coverage are compared on the same persons).
+            let u = ctx
+                .keys
+                .stream(Purpose::Leaks, SUB_COVERAGE, id as u64, 0)
+                .uniform();
             for (k, cov) in plan.coverage.iter().enumerate() {
-                let store = leak.stores[k] as u32;
                 let held = match *cov {
-                    Coverage::Share(p) => {
-                        p >= 1.0
-                            || ctx
-                                .keys
-                                .stream(Purpose::Leaks, SUB_COVERAGE + store, id as u64, 0)
-                                .uniform()
-                                < p
-                    }
+                    Coverage::Share(p) => u < p,
                     Coverage::List(l) => self.listed(ctx, i, day, l),
                     Coverage::Recorded => recorded,
                 };
