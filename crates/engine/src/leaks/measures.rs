@@ -5,7 +5,7 @@
 //! Counts are also given times `identity.scale`; shares are not scaled.
 
 use super::plan::Plan;
-use super::tally::{LeakCounts, LeakTally};
+use super::tally::{LeakCounts, LeakTally, min_class, persons, persons_below};
 use crate::identity::YEAR_DAYS;
 use credsim_model::{Field, IdField, IdentityRules, Leak, LeakRules, LeakScope, Model, Role};
 use serde::{Deserialize, Serialize};
@@ -176,25 +176,25 @@ fn leak(model: &Model, rules: &LeakRules, l: &Leak, c: &LeakCounts) -> LeakAudit
         .iter()
         .enumerate()
         .map(|(k, set)| {
-            let pop = &c.population[k];
-            let leaked = &c.leaked[k];
-            let n = pop.persons();
-            let lp = leaked.persons();
+            let pop = c.population[k].runs();
+            let leaked = c.leaked[k].runs();
+            let n = persons(&pop);
+            let lp = persons(&leaked);
             // Leaked classes unique in the population: a merge join on the keys.
             let mut unique_in_pop = 0u64;
             let mut j = 0;
-            for &(key, m) in &leaked.runs {
-                while j < pop.runs.len() && pop.runs[j].0 < key {
+            for &(key, m) in &leaked {
+                while j < pop.len() && pop[j].0 < key {
                     j += 1;
                 }
-                if j < pop.runs.len() && pop.runs[j] == (key, 1) {
+                if j < pop.len() && pop[j] == (key, 1) {
                     unique_in_pop += u64::from(m);
                 }
             }
             QuasiIdentifiers {
                 attributes: set.iter().map(|(n, _)| n.clone()).collect(),
-                population_unique_share: share(pop.persons_below(2), n).unwrap_or(0.0),
-                population_below_5_share: share(pop.persons_below(5), n).unwrap_or(0.0),
+                population_unique_share: share(persons_below(&pop, 2), n).unwrap_or(0.0),
+                population_below_5_share: share(persons_below(&pop, 5), n).unwrap_or(0.0),
                 analytic_unique_share: analytic_unique(
                     model,
                     &rules.identity,
@@ -202,10 +202,10 @@ fn leak(model: &Model, rules: &LeakRules, l: &Leak, c: &LeakCounts) -> LeakAudit
                     model.persons,
                 ),
                 leaked_persons: lp,
-                leaked_classes: leaked.runs.len() as u64,
-                k_anonymity: leaked.min_class().map(u64::from),
-                leaked_unique_share: share(leaked.persons_below(2), lp),
-                leaked_below_5_share: share(leaked.persons_below(5), lp),
+                leaked_classes: leaked.len() as u64,
+                k_anonymity: min_class(&leaked).map(u64::from),
+                leaked_unique_share: share(persons_below(&leaked, 2), lp),
+                leaked_below_5_share: share(persons_below(&leaked, 5), lp),
                 leaked_unique_in_population: count(unique_in_pop, s),
                 with_direct_identifier_k: (c.singled_out > 0).then_some(1),
             }
@@ -262,7 +262,7 @@ fn linkage(l: &Leak, c: &LeakCounts, s: f64) -> Linkage {
         (1u8 << stores) - 1
     };
     let (mut several, mut linked, mut full) = (0u64, 0u64, 0u64);
-    let runs = &c.link.runs;
+    let runs = &c.link.runs();
     let mut i = 0;
     while i < runs.len() {
         let key = runs[i].0.0;

@@ -6,11 +6,40 @@
 use crate::tally::Counts;
 use credsim_model::Model;
 
-/// Equivalence classes: (key, persons) sorted by key, keys distinct.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Equivalence classes: (key, persons) runs sorted by key. Held as a few sorted levels
+/// of geometrically decreasing size (a merge joins the smallest levels while the newest
+/// is at least half its predecessor), so that adding the chunks one by one costs
+/// O(n log n), not O(n · chunks); [`Classes::runs`] joins the levels. Equality compares
+/// the joined classes, whatever the levels.
+#[derive(Debug, Clone, Default)]
 pub struct Classes<K> {
-    /// The classes.
-    pub runs: Vec<(K, u32)>,
+    levels: Vec<Vec<(K, u32)>>,
+}
+
+/// Joins two sorted runs; counts of equal keys add.
+fn join<K: Ord + Copy>(a: &[(K, u32)], b: &[(K, u32)]) -> Vec<(K, u32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 impl<K: Ord + Copy> Classes<K> {
@@ -24,61 +53,65 @@ impl<K: Ord + Copy> Classes<K> {
                 _ => runs.push((k, 1)),
             }
         }
-        Classes { runs }
+        Classes {
+            levels: if runs.is_empty() {
+                Vec::new()
+            } else {
+                vec![runs]
+            },
+        }
     }
 
-    /// Adds another set of classes (a sorted merge; counts of equal keys add).
+    /// Adds another set of classes (counts of equal keys add).
     pub fn merge(&mut self, o: &Classes<K>) {
-        if o.runs.is_empty() {
-            return;
-        }
-        if self.runs.is_empty() {
-            self.runs = o.runs.clone();
-            return;
-        }
-        let mut out = Vec::with_capacity(self.runs.len() + o.runs.len());
-        let (a, b) = (&self.runs, &o.runs);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i]);
-                    i += 1;
+        for level in &o.levels {
+            self.levels.push(level.clone());
+            while let [.., a, b] = self.levels.as_slice() {
+                if 2 * b.len() < a.len() {
+                    break;
                 }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j]);
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push((a[i].0, a[i].1 + b[j].1));
-                    i += 1;
-                    j += 1;
-                }
+                let joined = join(a, b);
+                self.levels.pop();
+                self.levels.pop();
+                self.levels.push(joined);
             }
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        self.runs = out;
     }
 
-    /// Persons in classes of fewer than `k` persons.
-    pub fn persons_below(&self, k: u32) -> u64 {
-        self.runs
-            .iter()
-            .filter(|r| r.1 < k)
-            .map(|r| u64::from(r.1))
-            .sum()
+    /// The classes, sorted by key, keys distinct.
+    pub fn runs(&self) -> Vec<(K, u32)> {
+        match self.levels.as_slice() {
+            [] => Vec::new(),
+            [one] => one.clone(),
+            [first, rest @ ..] => rest.iter().fold(first.clone(), |acc, l| join(&acc, l)),
+        }
     }
+}
 
-    /// Persons in all classes.
-    pub fn persons(&self) -> u64 {
-        self.runs.iter().map(|r| u64::from(r.1)).sum()
+impl<K: Ord + Copy> PartialEq for Classes<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.runs() == other.runs()
     }
+}
 
-    /// The smallest class (None: no persons).
-    pub fn min_class(&self) -> Option<u32> {
-        self.runs.iter().map(|r| r.1).min()
-    }
+impl<K: Ord + Copy> Eq for Classes<K> {}
+
+/// What a class list says: persons in classes below `k`, all persons, the smallest class.
+pub fn persons_below<K>(runs: &[(K, u32)], k: u32) -> u64 {
+    runs.iter()
+        .filter(|r| r.1 < k)
+        .map(|r| u64::from(r.1))
+        .sum()
+}
+
+/// Persons in all classes.
+pub fn persons<K>(runs: &[(K, u32)]) -> u64 {
+    runs.iter().map(|r| u64::from(r.1)).sum()
+}
+
+/// The smallest class (None: no persons).
+pub fn min_class<K>(runs: &[(K, u32)]) -> Option<u32> {
+    runs.iter().map(|r| r.1).min()
 }
 
 impl<K: Ord + Copy> Counts for Classes<K> {
@@ -86,7 +119,7 @@ impl<K: Ord + Copy> Counts for Classes<K> {
         self.merge(other);
     }
     fn zero(&mut self) {
-        self.runs.clear();
+        self.levels.clear();
     }
     fn shape(&self, _: &mut Vec<usize>) {}
 }
@@ -200,7 +233,8 @@ impl Counts for LeakTally {
 mod tests {
     use super::*;
 
-    /// Classes merged from any split of the keys equal the classes of all of them.
+    /// Classes merged from any split of the keys, chunk by chunk in either order or as a
+    /// tree, equal the classes of all of them.
     #[test]
     fn classes_merge_like_one_list() {
         let keys: Vec<u64> = (0..1000u64).map(|i| (i * 7919) % 97).collect();
@@ -214,10 +248,31 @@ mod tests {
             b2.merge(&Classes::of(&mut keys[..cut].to_vec()));
             assert_eq!(b2, whole);
         }
-        assert_eq!(whole.persons(), 1000);
-        assert_eq!(whole.runs.len(), 97);
+        // Chunks of 10 one by one, and as two halves merged into each other.
+        let mut seq = Classes::default();
+        let (mut left, mut right) = (Classes::default(), Classes::default());
+        for (x, chunk) in keys.chunks(10).enumerate() {
+            let c = Classes::of(&mut chunk.to_vec());
+            seq.merge(&c);
+            if x < 50 {
+                left.merge(&c)
+            } else {
+                right.merge(&c)
+            }
+        }
+        assert!(
+            seq.levels.len() <= 12,
+            "levels stay logarithmic: {}",
+            seq.levels.len()
+        );
+        left.merge(&right);
+        assert_eq!(seq, whole);
+        assert_eq!(left, whole);
+        let runs = whole.runs();
+        assert_eq!(persons(&runs), 1000);
+        assert_eq!(runs.len(), 97);
         // 1000 = 97·10 + 30: 30 classes of 11 and 67 of 10.
-        assert_eq!(whole.min_class(), Some(10));
-        assert_eq!(whole.persons_below(11), 670);
+        assert_eq!(min_class(&runs), Some(10));
+        assert_eq!(persons_below(&runs, 11), 670);
     }
 }
