@@ -356,3 +356,20 @@ quasi_identifier_sets = [["postcode", "birth_date", "sex"]]
         "{analytic} vs {expected}"
     );
 }
+
+/// summary.json's headline counts equal the audit's, with and without the audit.
+#[test]
+fn the_summary_repeats_the_audit_counts() {
+    let m = whole_store(5_000, "", r#"[["sex"]]"#);
+    let out = run_threads(&m, 2);
+    let s = credsim_engine::summary::Summary::new(&m, &out);
+    let a = credsim_engine::Audit::new(&m, out.audit.as_ref().expect("audit"));
+    let (s, a) = (
+        &s.leaks.expect("summary")[0],
+        &a.leaks.expect("audit").leaks[0],
+    );
+    assert_eq!(s.persons_exposed, 5_000);
+    assert_eq!(s.persons_exposed, a.persons_exposed.simulated);
+    assert_eq!(s.exposure_person_days, a.exposure_person_days.simulated);
+    assert_eq!(s.exposure_person_days, 5_000 * (365 - 100));
+}

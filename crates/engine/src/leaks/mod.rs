@@ -5,6 +5,7 @@
 
 pub mod measures;
 pub mod plan;
+pub mod summary;
 pub mod tally;
 
 pub use measures::LeaksAudit;
