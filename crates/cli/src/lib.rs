@@ -13,6 +13,7 @@ pub mod compare;
 pub mod fmt;
 pub mod folder;
 pub mod job;
+pub mod leaks;
 pub mod measures;
 pub mod output;
 pub mod print;

@@ -70,7 +70,7 @@ fn firms_table_agrees_with_the_summary_and_its_codes_never_validate() {
             assert_ne!(code[17], right, "firm {} has a valid code", ids.value(i));
             if reps.is_valid(i) {
                 let p = reps.value(i).as_bytes();
-                let right = credsim_engine::firms::codes::id_check(&p[..17]).unwrap();
+                let right = credsim_engine::identity::id_check(&p[..17]).unwrap();
                 assert_ne!(p[17], right, "a valid identity number");
             }
             listed += ever.value(i) as u64;

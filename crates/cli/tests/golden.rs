@@ -36,6 +36,7 @@ const CASES: &[(&str, &[&str], &str)] = &[
     ("debtor-wipe", &["--preset", "debtor-wipe"], YEARS),
     ("debtor-weeding", &["--preset", "debtor-weeding"], "8"),
     ("firms-2019", &["--preset", "firms-2019"], YEARS),
+    ("police-dashboard", &["--preset", "police-dashboard"], YEARS),
     (
         "debtor-blacklist-national",
         &["--preset", "debtor-blacklist-national"],

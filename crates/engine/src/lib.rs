@@ -8,6 +8,8 @@ pub mod audit;
 mod buffers;
 pub mod cost;
 pub mod firms;
+pub mod identity;
+pub mod leaks;
 pub mod network;
 mod per_person;
 pub mod pool;

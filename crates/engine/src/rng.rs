@@ -74,6 +74,10 @@ pub enum Purpose {
     /// Whether a person holding a tampered record complains at an attempt denied on a
     /// day (sub: service; entity: person; counter: day).
     Complaint = 19,
+    /// Record-store leaks (`identity.rs`, `sim/leaks.rs`): identity attributes (sub 1–3;
+    /// entity: person), store coverage (sub 0x100, one draw per person for every store) and leak samples (sub 0x200 +
+    /// leak).
+    Leaks = 20,
 }
 
 /// A run's key: the seed, pre-mixed.

@@ -392,6 +392,8 @@ counts! {
         pub periods: Vec<PeriodTally>,
         /// Persons reached through the roles they hold in firms (`[firms.roles]`).
         pub roles: crate::firms::RoleCounts,
+        /// Record-store leaks (`[[leaks]]`; empty without).
+        pub leaks: crate::leaks::LeakTally,
     }
 }
 
@@ -454,6 +456,7 @@ impl Tally {
                 model.period_ends.len()
             ],
             roles: crate::firms::RoleCounts::new(model),
+            leaks: crate::leaks::LeakTally::new(model),
         }
     }
 
@@ -478,6 +481,7 @@ impl Tally {
             tamper: TamperTally::default(),
             periods: Vec::new(),
             roles: Default::default(),
+            leaks: Default::default(),
         }
     }
 

@@ -617,12 +617,17 @@ scope = "all"
     );
 }
 
-/// Every preset scores adults only: at 20,000 persons over 3 years, no child (0-14) has
+/// Every scoring preset scores adults only (police-dashboard, a store leak, is not one): at 20,000 persons over 3 years, no child (0-14) has
 /// a record of any provenance, while adults have false or misattributed ones.
 #[test]
 fn presets_file_no_record_on_a_child() {
     for preset in credsim_model::presets::ALL {
         let name = preset.name;
+        // Not a scoring regime: its records are police incident reports, which include
+        // minors in the source it follows (Shanghai store [S], RECORD-STORES.md).
+        if name == "police-dashboard" {
+            continue;
+        }
         let m = credsim_model::presets::load(
             name,
             &credsim_model::Overrides {

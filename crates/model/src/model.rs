@@ -19,6 +19,10 @@ pub use crate::section::dated::InForce;
 pub use crate::section::firms::rules as firms;
 pub use crate::section::firms::rules::FirmRules;
 pub use crate::section::grading::Grading;
+pub use crate::section::leaks::{
+    Coverage, Field, IDENTITY_NAMES, IdField, IdentityRules, Leak, LeakRules, LeakScope, Role,
+    Store, StoreAttribute, Table, Topology,
+};
 pub use crate::section::lists::{ContactsCondition, List};
 pub use crate::section::network::NetworkRules;
 pub use crate::section::population::{Attribute, Categories};
@@ -95,6 +99,8 @@ pub struct Model {
     pub defences: Defences,
     /// Firms, if any (`[firms]`).
     pub firms: Option<FirmRules>,
+    /// Record stores and their leaks, if any (`[[stores]]`, `[[leaks]]`).
+    pub leaks: Option<LeakRules>,
 }
 
 /// A discrete distribution over labelled outcomes.

@@ -68,6 +68,11 @@ pub const ALL: &[Preset] = &[
         summary: "Firms: tax and customs ratings 2019-2020, class-dependent inspections, lists, role restrictions",
         toml: include_str!("../../../scenarios/firms-2019.toml"),
     },
+    Preset {
+        name: "police-dashboard",
+        summary: "Record-store leak: an open police dashboard read ~14 months (Shanghai 2022 [S]), 70% coverage, uniqueness and k-anonymity, vs federated stores",
+        toml: include_str!("../../../scenarios/police-dashboard.toml"),
+    },
 ];
 
 /// Finds a preset by name.

@@ -20,6 +20,7 @@ pub use crate::section::behaviours::raw::{Behaviour, Deterrence};
 pub use crate::section::chilling::raw::Chilling;
 pub use crate::section::firms::raw as firms;
 pub use crate::section::grading::raw::Grading;
+pub use crate::section::leaks::raw::{Identity, Leak, Store};
 pub use crate::section::lists::raw::{ContactsTrigger, List, ListTrigger};
 pub use crate::section::network::raw::Network;
 pub use crate::section::population::raw::{Attribute, Households, Population};
@@ -104,4 +105,14 @@ pub struct Scenario {
     /// by their roles only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firms: Option<firms::Firms>,
+    // --- record-store leaks (issue 17, section/leaks.rs) ---
+    /// How the synthetic identity attributes of leaks are drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Record stores: whom each holds and which attributes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<Store>,
+    /// Leaks of the stores at a date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaks: Vec<Leak>,
 }

@@ -110,6 +110,28 @@ pub fn audit(a: &Audit) {
     responses_and_association(a);
     disproportion(a);
     tampering::tampering(a);
+    leaks(a); // measure 16 (issue 17)
+}
+
+/// Measure 16: record-store leaks (absent without `[[leaks]]`).
+fn leaks(a: &Audit) {
+    let Some(x) = &a.leaks else {
+        return;
+    };
+    section(16, "Record-store leaks");
+    for l in &x.leaks {
+        outln!("   leak `{}`", l.name);
+        for (label, value) in crate::leaks::rows(l, x.scale) {
+            line(&label, value);
+        }
+        for r in crate::leaks::set_rows(l, x.scale) {
+            outln!("   {}", r[0]);
+            for (h, v) in crate::leaks::SET_HEADER.iter().zip(&r).skip(1) {
+                line(&format!("  {h}"), v.clone());
+            }
+        }
+    }
+    outln!("   {}", crate::leaks::note(x));
 }
 
 /// Measure 13.

@@ -70,6 +70,7 @@ fn tally(rng: &mut Rng, k: usize, n: u64) -> AuditTally {
         queue_at_end: 0,
         groups,
         firms: None,
+        leaks: None,
     }
 }
 

@@ -118,6 +118,11 @@ impl Audit {
                 .as_ref()
                 .zip(audit.firms.as_ref())
                 .map(|(f, a)| crate::firms::measures::FirmAudit::new(f, a)),
+            leaks: model
+                .leaks
+                .as_ref()
+                .zip(audit.leaks.as_ref())
+                .map(|(r, t)| crate::leaks::LeaksAudit::new(model, r, t)),
         }
     }
 }

@@ -62,6 +62,9 @@ pub struct Audit {
     /// lists, persons reached through roles, burden (absent without `[firms]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firms: Option<crate::firms::measures::FirmAudit>,
+    /// Measure 16, record-store leaks (absent without `[[leaks]]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaks: Option<crate::leaks::LeaksAudit>,
 }
 
 /// Measure 13.

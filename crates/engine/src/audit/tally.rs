@@ -364,6 +364,8 @@ pub struct AuditTally {
     pub groups: Vec<GroupTally>,
     /// The firms' audit counts (None without `[firms]`).
     pub firms: Option<crate::firms::FirmAuditTally>,
+    /// The leaks' counts, copied from the factual tally (None without `[[leaks]]`).
+    pub leaks: Option<crate::leaks::LeakTally>,
 }
 
 impl AuditTally {
@@ -374,6 +376,7 @@ impl AuditTally {
             queue_at_end: 0,
             groups: vec![GroupTally::new(model); GROUPS],
             firms: None,
+            leaks: None,
         }
     }
 

@@ -1,9 +1,11 @@
 //! Synthetic identifiers that can never be real ones: firm codes shaped like the
 //! unified social credit code (GB 32100-2015: 18 characters) and role-holders'
 //! identity numbers shaped like the resident identity number (GB 11643: 18
-//! characters), each with a deliberately wrong check character and an administrative
+//! characters; its check and wrong check in `identity.rs`, shared with the leaks'
+//! identity numbers), each with a deliberately wrong check character and an administrative
 //! division starting `99`, which is no province's. Drawn from (seed, id) only.
 
+use crate::identity::wrong_id_check;
 use crate::rng::{Keys, Purpose};
 
 /// The 31 characters of the unified code (no I, O, S, V, Z), by value.
@@ -71,25 +73,6 @@ pub fn firm_code(keys: &Keys, id: u32, region: u8) -> String {
     String::from_utf8(c).unwrap_or_default()
 }
 
-/// Weights of the resident identity number, 2^(17−i) mod 11.
-const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
-/// The correct check character of the first 17 digits of an identity number
-/// (ISO 7064 MOD 11-2): (12 − Σ aᵢ·Wᵢ mod 11) mod 11, 10 written `X`.
-pub fn id_check(first17: &[u8]) -> Option<u8> {
-    let mut sum = 0u32;
-    for (&c, w) in first17.iter().zip(ID_WEIGHTS) {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        sum += (c - b'0') as u32 * w;
-    }
-    Some(match (12 - sum % 11) % 11 {
-        10 => b'X',
-        v => b'0' + v as u8,
-    })
-}
-
 /// Person `id`'s synthetic identity number as a role-holder: division `99` + 4
 /// digits, a birth date in 1950–1999, a sequence number, and a check character that is
 /// never the correct one.
@@ -104,23 +87,14 @@ pub fn person_code(keys: &Keys, id: u32) -> String {
         st.below(1000)
     )
     .into_bytes();
-    let right = match id_check(&c) {
-        Some(b'X') => 10,
-        Some(d) => (d - b'0') as u32,
-        None => 0,
-    };
-    let wrong = (right + 1 + st.below(10) as u32) % 11;
-    c.push(if wrong == 10 {
-        b'X'
-    } else {
-        b'0' + wrong as u8
-    });
+    c.push(wrong_id_check(&c, st.below(10)));
     String::from_utf8(c).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::{id_check, id_valid};
 
     /// Validity as the standard states it, independently of `uscc_check`: with
     /// W₁₈ = 1 … the weighted sum of all 18 values, Σ Cᵢ·3^(i−1) + C₁₈, is ≡ 0 mod 31.
@@ -140,24 +114,6 @@ mod tests {
         (sum + last as u64).is_multiple_of(31)
     }
 
-    /// Validity of an identity number: Σ aᵢ·2^(18−i) over all 18 (X = 10) ≡ 1 mod 11.
-    fn id_valid(code: &str) -> bool {
-        let b = code.as_bytes();
-        if b.len() != 18 {
-            return false;
-        }
-        let mut sum = 0u64;
-        for (i, &c) in b.iter().enumerate() {
-            let v = match c {
-                b'X' if i == 17 => 10,
-                d if d.is_ascii_digit() => (d - b'0') as u64,
-                _ => return false,
-            };
-            sum += v * (1u64 << (17 - i));
-        }
-        sum % 11 == 1
-    }
-
     #[test]
     fn the_checks_agree_with_the_standards_sum_conditions() {
         // A hand-worked unified code: 91 990000 12345678 → org check of 12345678 is
@@ -169,11 +125,6 @@ mod tests {
         let mut code = first17[..17].to_vec();
         code.push(c);
         assert!(uscc_valid(std::str::from_utf8(&code).unwrap()));
-        // The identity number of ISO 7064's usual example digits 11010519491231002 has
-        // check X (Σ = 167, (12 − 2) mod 11 = 10).
-        assert_eq!(id_check(b"11010519491231002"), Some(b'X'));
-        assert!(id_valid("11010519491231002X"));
-        assert!(!id_valid("110105194912310021"));
     }
 
     #[test]

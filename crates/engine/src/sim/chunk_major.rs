@@ -23,6 +23,11 @@ pub fn run_with(
     if let Some(f) = firms {
         crate::firms::attach(&mut outcome, f);
     }
+    if let Some(a) = outcome.audit.as_mut().filter(|_| model.leaks.is_some()) {
+        // Measure 16 (leaks/measures.rs) reads the classes from the audit; moved, not
+        // copied (they can be the largest part of the tally).
+        a.leaks = Some(std::mem::take(&mut outcome.tally.leaks));
+    }
     Ok(outcome)
 }
 

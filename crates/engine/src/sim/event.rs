@@ -65,6 +65,11 @@ pub(super) enum What {
     /// re-evaluated. Its person is the index after everyone's, so it runs after all of
     /// that day's events.
     InForce,
+    /// A record-store leak (`leaks.rs`): the chunk's stores are read. Its person is the
+    /// index after everyone's, like `InForce`, and its rank is after it.
+    Leak {
+        leak: u8,
+    },
 }
 
 impl What {
@@ -81,6 +86,7 @@ impl What {
             What::Assessment => 5,
             What::Complaint { .. } => 6,
             What::InForce => 7,
+            What::Leak { .. } => 8,
         }
     }
 }
@@ -132,7 +138,7 @@ impl crate::buffers::Reusable for Event {
 
 /// Sorts the events of the period [start, end) in (day, person, kind, insertion)
 /// order: by day with a counting sort, then each day's few events on one packed word
-/// (person 20 bits, kind 3, insertion 32). Falls back on a comparison sort for periods
+/// (person 20 bits, kind 4, insertion 32). Falls back on a comparison sort for periods
 /// over 512 days or chunks over 2^20 persons. Keys are unique, so the order is the
 /// one `Event::key` gives.
 pub(super) fn sort_events(
@@ -167,7 +173,7 @@ pub(super) fn sort_events(
         let day = &mut events[first[d] as usize..first[d + 1] as usize];
         if day.len() > 1 {
             day.sort_unstable_by_key(|e| {
-                (e.person as u64) << 35 | (e.rank as u64) << 32 | e.tie as u64
+                (e.person as u64) << 36 | (e.rank as u64) << 32 | e.tie as u64
             });
         }
     }

@@ -25,6 +25,7 @@ mod deterrence;
 mod epoch_major;
 mod event;
 mod grading;
+mod leaks;
 mod lists;
 mod memory;
 mod observe;
@@ -276,6 +277,7 @@ impl ChunkSim {
         }
         c.schedule_attacks(ctx);
         c.schedule_in_force(ctx);
+        c.schedule_leaks(ctx);
         c
     }
 
@@ -504,6 +506,7 @@ impl ChunkSim {
                 self.on_complaint(ctx, i, day, tamp, service as usize)
             }
             What::InForce => self.in_force_changes(ctx, day),
+            What::Leak { leak } => self.on_leak(ctx, day, leak as usize),
         }
     }
 

@@ -72,6 +72,15 @@ impl Summary {
                 .as_ref()
                 .zip(outcome.firms.as_ref())
                 .map(|(f, o)| crate::firms::summary::FirmSummary::new(model, f, o, &t.roles)),
+            // The classes moved to the audit tally when there is one (chunk_major.rs).
+            leaks: model.leaks.as_ref().map(|r| {
+                let counts = outcome
+                    .audit
+                    .as_ref()
+                    .and_then(|a| a.leaks.as_ref())
+                    .unwrap_or(&t.leaks);
+                crate::leaks::summary::summary(r, counts, model.days)
+            }),
         }
     }
 }

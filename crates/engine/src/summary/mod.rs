@@ -81,6 +81,9 @@ pub struct Summary {
     /// Firms: ratings, inspections, lists, sanctions, roles (absent without `[firms]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firms: Option<crate::firms::summary::FirmSummary>,
+    /// Record-store leaks: persons exposed per leak (absent without `[[leaks]]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaks: Option<Vec<crate::leaks::summary::LeakSummary>>,
 }
 
 /// Persons by score at a few dates (year ends spread over the horizon, and its last

@@ -19,6 +19,7 @@ pub(crate) mod chilling;
 pub(crate) mod dated;
 pub(crate) mod firms;
 pub(crate) mod grading;
+pub(crate) mod leaks;
 pub(crate) mod lists;
 pub(crate) mod network;
 pub(crate) mod population;
@@ -129,6 +130,18 @@ pub(crate) fn compile(
         let path = crate::error::FieldPath::keys(&["minor_gravity"]);
         ck.non_negative(path, "gravity threshold", g)
     });
+    // Record-store leaks (issue 17).
+    let leak_names = leaks::Names {
+        attributes: &attributes.index,
+        categories: population
+            .attributes
+            .iter()
+            .map(|a| a.categories.values.clone())
+            .collect(),
+        lists: &list_index,
+        horizon: &horizon,
+    };
+    let leaks = leaks::compile(&mut ck, s, &leak_names);
     ck.finish()?;
 
     let model = Model {
@@ -162,6 +175,7 @@ pub(crate) fn compile(
         attacks,
         defences,
         firms,
+        leaks,
     };
     check_references(located, &model)?;
     Ok(model)

@@ -23,7 +23,7 @@ pub(super) fn tampering(a: &Audit) {
         return;
     };
     section(
-        14,
+        15,
         "Tampering with the record store (same lives without the attacks)",
     );
     if t.status == Status::NotTriggered {
