@@ -638,3 +638,72 @@ fn an_appeal_upheld_during_a_deletion_survives_the_repair() {
         listed(&plain, &run_threads(&plain, 2))
     );
 }
+
+/// A post-dating that leaves a person listed throughout (terms longer than the run)
+/// changes nothing a person lives through: the person is never taken off the list and
+/// put back, so treatment applications (one per sanction spell started), sanction-days
+/// and list occupancy are those of the run without the attack, month by month.
+#[test]
+fn an_alteration_keeps_list_stays_and_sanction_spells_whole() {
+    let text = |attack: &str| debtors(20_000, 0.3, 3650, 1.0, 26, attack);
+    let attacked = model(&text(&alter(0.5, 400, 30, "store", false)));
+    let plain = model(&text(""));
+    let (a, p) = (run_threads(&attacked, 2), run_threads(&plain, 2));
+    assert!(audit_total(&a).tamper.records[0] > 500);
+    let monthly = |o: &Outcome| -> Vec<(Vec<u64>, Vec<u64>)> {
+        o.tally
+            .periods
+            .iter()
+            .map(|x| (x.applications.clone(), x.occupancy.clone()))
+            .collect()
+    };
+    assert_eq!(monthly(&a), monthly(&p));
+    assert_eq!(
+        Summary::new(&attacked, &a).sanctioned.person_days,
+        Summary::new(&plain, &p).sanctioned.person_days
+    );
+}
+
+/// A deletion acts on the records the sources filed, never on a record another attack
+/// planted: so repairing the deletion cannot bring back a planted listing that the
+/// insert's own repair removed. With every person hit by both (an insert on day 100, a
+/// deletion of listed persons on day 150, both found at the check on day 182), the
+/// inserts are all removed at the check and nobody they listed is listed at the end.
+#[test]
+fn a_deletion_never_takes_a_planted_record() {
+    let attacks = insert(1.0, 100, "store", false)
+        + &delete(1.0, 150, "store", false).replace("\"delisting\"", "\"delisting2\"")
+        + "[defences]\nreconciliation = { every_periods = 3 }\n";
+    let m = model(&debtors(5_000, 0.0, 3650, 1.0, 27, &attacks));
+    let o = run_threads(&m, 2);
+    let t = audit_total(&o);
+    assert!(t.tamper.records[0] > 3_000, "planted");
+    assert_eq!(t.tamper.records[1], 0, "no source-filed record to delete");
+    assert_eq!(t.tamper.repaired[0], t.tamper.records[0]);
+    assert_eq!(Summary::new(&m, &o).final_state.listed["defaulters"], 0);
+}
+
+/// A dated list lists nobody for a record filed before it took effect, and neither does
+/// the repair of that record's deletion after the list took effect: the persons listed
+/// at the end are those of the run without the attack.
+#[test]
+fn a_restored_record_does_not_list_on_a_list_not_in_force_at_its_filing() {
+    let text = |extra: &str| {
+        debtors(20_000, 0.3, 3650, 1.0, 28, extra)
+            .replace("seed = 28", "seed = 28\nstart = 2014-01-01")
+            .replace(
+                "duration_days = 3650",
+                "duration_days = 3650\nfrom = 2015-01-01",
+            )
+    };
+    let attack = "[[attacks]]\nid = \"early\"\nattacker = \"insider\"\noperation = \"delete\"\nfrom_day = 300\nshare = 0.5\n[defences]\nreconciliation = { every_periods = 15 }\n";
+    let attacked = model(&text(attack));
+    let plain = model(&text(""));
+    let o = run_threads(&attacked, 2);
+    let t = audit_total(&o);
+    assert!(t.tamper.records[0] > 1_000 && t.tamper.repaired[0] == t.tamper.records[0]);
+    let listed = |m: &Model, o: &Outcome| Summary::new(m, o).final_state.listed["defaulters"];
+    let expected = listed(&plain, &run_threads(&plain, 2));
+    assert!(expected > 1_000);
+    assert_eq!(listed(&attacked, &o), expected);
+}

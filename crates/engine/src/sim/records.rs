@@ -49,6 +49,10 @@ pub(super) const REC_ALTERED: u8 = 16;
 /// of the deletion must not bring it back (`tamper.rs`).
 pub(super) const REC_OVERRULED: u8 = 32;
 
+/// Planted by an attack's insert (`tamper.rs`): never the target of a deletion or an
+/// alteration, which act on the records the sources filed.
+pub(super) const REC_PLANTED: u8 = 64;
+
 /// The chunk's store of adverse records kept one by one (appeals or repair may remove
 /// them), and the appeals filed this period for the review office.
 #[derive(Debug, Default)]
@@ -258,7 +262,13 @@ impl ChunkSim {
                 person: i,
                 prev: self.people.records.last[i as usize],
                 behaviour: b as u16,
-                flags: if erroneous { REC_ERRONEOUS } else { 0 },
+                flags: if tampered {
+                    REC_ERRONEOUS | REC_PLANTED
+                } else if erroneous {
+                    REC_ERRONEOUS
+                } else {
+                    0
+                },
             });
             self.people.records.last[i as usize] = r;
             r
@@ -448,7 +458,9 @@ impl ChunkSim {
                 let until = ctx.model.lists[l]
                     .duration_days
                     .map_or(FOREVER, |d| r.day.saturating_add(d));
-                if until > day {
+                // Only a term its filing started: a dated list not in force then listed
+                // nobody.
+                if until > day && ctx.dated.list_in_force(ctx.model, l, r.day) {
                     self.put_on_list_until(ctx, i, day, l, 1 << domain, until);
                 }
             }

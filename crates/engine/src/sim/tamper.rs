@@ -109,7 +109,7 @@ impl ChunkSim {
                 let mut r = self.last_kept(i);
                 while r != NO_RECORD {
                     let rec = self.store.recs[r as usize];
-                    if rec.flags & (REC_REMOVED | REC_EXPIRED) == 0
+                    if rec.flags & (REC_REMOVED | REC_EXPIRED | REC_PLANTED) == 0
                         && at.records.contains(&(rec.behaviour as usize))
                     {
                         doomed.push(r);
@@ -125,7 +125,7 @@ impl ChunkSim {
                     } else {
                         let true_day = self.store.recs[r as usize].day as i64;
                         let new = (true_day + at.shift_days as i64).clamp(0, day as i64);
-                        self.redate(ctx, day, r, new as u32);
+                        self.redate(ctx, day, r, new as u32, true_day as u32);
                     }
                     hit = true;
                 }
@@ -270,42 +270,76 @@ impl ChunkSim {
         match ctx.model.attacks[t.attack as usize].operation {
             Operation::Insert => self.unfile(ctx, day, t.record),
             Operation::Delete => self.restore_record(ctx, day, t.record),
-            Operation::Alter => self.redate(ctx, day, t.record, t.true_day),
+            Operation::Alter => self.redate(ctx, day, t.record, t.true_day, t.true_day),
         }
     }
 
     /// Gives kept record `record` the date `new` on day `day` (an alteration, or its
-    /// repair): the regime's view of it is rebuilt as if it had been filed on `new`.
-    /// Its points are taken out and put back unless its expiry at the new date has
-    /// passed, its listings are cut back and extended to the new terms, and its expiry
-    /// moves to the new date (an altered record's expiry events at other dates are
-    /// ignored, `records.rs::on_expiry`).
-    fn redate(&mut self, ctx: &Ctx<'_>, day: u32, record: u32, new: u32) {
-        if self.store.recs[record as usize].flags & REC_REMOVED != 0 {
+    /// repair; `filed`: the day it was truly filed), in place, as if it had been filed on
+    /// `new`: its points come out or back only if that changes whether it has expired,
+    /// its expiry moves to the new date (an altered record's expiry events at other
+    /// dates are ignored, `records.rs::on_expiry`), and the terms it backs are lengthened
+    /// or shortened to the term from the new date, so a person who stays listed is never
+    /// taken off and put back (list stays and sanction spells stay whole).
+    fn redate(&mut self, ctx: &Ctx<'_>, day: u32, record: u32, new: u32, filed: u32) {
+        let r = self.store.recs[record as usize];
+        if r.flags & REC_REMOVED != 0 {
             // Removed meanwhile (an upheld appeal): only its date is repaired.
             self.store.recs[record as usize].day = new;
             return;
         }
-        self.unfile(ctx, day, record);
-        let r = &mut self.store.recs[record as usize];
-        r.day = new;
-        r.flags = (r.flags & !REC_EXPIRED) | REC_ALTERED;
-        let (i, b) = (r.person, r.behaviour as usize);
-        self.restore_record(ctx, day, record);
+        let (i, b, old) = (r.person, r.behaviour as usize, r.day);
         let beh = &ctx.model.behaviours[b];
-        if beh.points != 0
-            && ctx.model.score.is_some()
-            && let Some(e) = beh.expiry_days
-        {
-            let end = new.saturating_add(e);
-            if end > day && end < ctx.model.days {
-                let what = What::Expiry {
-                    behaviour: b as u16,
-                    record,
-                };
-                self.push(ctx, end, i, what);
+        let (points, domain, expiry) = (beh.points, beh.domain, beh.expiry_days);
+        let scored = points != 0 && ctx.model.score.is_some();
+        let was_active = r.flags & REC_EXPIRED == 0;
+        let active = expiry.is_none_or(|e| new.saturating_add(e) > day);
+        let rec = &mut self.store.recs[record as usize];
+        rec.day = new;
+        rec.flags |= REC_ALTERED;
+        if scored {
+            if active {
+                rec.flags &= !REC_EXPIRED;
+            } else {
+                rec.flags |= REC_EXPIRED;
+            }
+            match (was_active, active) {
+                (true, false) => self.add_points(ctx, i, day, -points, domain, -1),
+                (false, true) => self.add_points(ctx, i, day, points, domain, 1),
+                _ => {}
+            }
+            if let Some(e) = expiry.filter(|_| active) {
+                let end = new.saturating_add(e);
+                if end < ctx.model.days {
+                    let what = What::Expiry {
+                        behaviour: b as u16,
+                        record,
+                    };
+                    self.push(ctx, end, i, what);
+                }
             }
         }
+        let lists = ctx.model.behaviours[b].lists_triggered.len();
+        if lists == 0 {
+            return;
+        }
+        for x in 0..lists {
+            let l = ctx.model.behaviours[b].lists_triggered[x];
+            if !ctx.dated.list_in_force(ctx.model, l, filed) {
+                continue; // its filing listed nobody on a list not yet in force
+            }
+            if new > old {
+                let until = ctx.model.lists[l]
+                    .duration_days
+                    .map_or(FOREVER, |d| new.saturating_add(d));
+                if until > day {
+                    self.put_on_list_until(ctx, i, day, l, 1 << domain, until);
+                }
+            } else {
+                self.shorten_listing(ctx, i, day, l);
+            }
+        }
+        self.update_treatments(ctx, i, day);
     }
 
     /// Schedules the next attempt, on or after `from`, at which the person holding
