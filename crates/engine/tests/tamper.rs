@@ -707,3 +707,32 @@ fn a_restored_record_does_not_list_on_a_list_not_in_force_at_its_filing() {
     assert!(expected > 1_000);
     assert_eq!(listed(&attacked, &o), expected);
 }
+
+/// The log defences see a rewritten deletion only when a check anchored the entry
+/// before the attack, so their analytic wait is over the attack days after the first
+/// check: a window of days 0-400 with yearly anchors (days 365, 730) gives visible
+/// records tampered with on days 365-400, all found on day 730, a mean wait of
+/// 730 − 382.5 = 347.5 days (a uniform day's SD over 36 days, 10.4, over √n).
+#[test]
+fn the_log_defences_analytic_wait_is_over_what_they_can_see() {
+    let attack = delete(0.5, 0, "store", true)
+        .replace("from_day = 0", "from_day = 0\nto_day = 400")
+        + "[defences]\nhash_chain = { every_periods = 12, anchored = true }\n";
+    let m = model(&debtors(40_000, 0.3, 3650, 1.0, 29, &attack));
+    let o = run_threads(&m, 2);
+    let t = audit_total(&o);
+    let [vis, det, sum, _] = counts(&t, Defence::HashChain);
+    assert!(vis > 200 && det == vis, "{vis} {det}");
+    let a = audit(&m, &o);
+    let h =
+        &a.tampering.as_ref().expect("section").attacks[0].defences[Defence::HashChain as usize];
+    let analytic = h.analytic_mean_days_to_detection.expect("analytic");
+    assert!((analytic - 347.5).abs() < 1e-9, "{analytic}");
+    let mean = sum as f64 / det as f64;
+    let se = (36f64 * 36.0 / 12.0).sqrt() / (det as f64).sqrt();
+    assert!(
+        (mean - analytic).abs() <= 4.0 * se,
+        "{mean} against {analytic} ± {}",
+        4.0 * se
+    );
+}

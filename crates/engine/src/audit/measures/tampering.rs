@@ -30,11 +30,27 @@ fn blind_spots(d: Defence) -> &'static str {
 
 /// For a record tampered with on a uniform day of the attack's window within the run
 /// (`horizon` days): the probability that a check follows before the horizon, and the
-/// mean wait to it.
-fn next_check(days: &[u32], a: &Attack, horizon: u32) -> (Option<f64>, Option<f64>) {
+/// mean wait to it. `after_a_check`: only days after the first check count (a log
+/// defence sees a rewrite only of an entry anchored by an earlier check, so the records
+/// it can see were tampered with after one).
+fn next_check(
+    days: &[u32],
+    a: &Attack,
+    horizon: u32,
+    after_a_check: bool,
+) -> (Option<f64>, Option<f64>) {
     let Some(window) = a.days_in_run(horizon) else {
         return (None, None);
     };
+    let first = if after_a_check {
+        days.first().map_or(u32::MAX, |&c| c.max(*window.start()))
+    } else {
+        *window.start()
+    };
+    if first > *window.end() {
+        return (None, None);
+    }
+    let window = first..=*window.end();
     let n = (window.end() - window.start() + 1) as f64;
     let waits: Vec<u32> = window
         .filter_map(|t| {
@@ -138,8 +154,10 @@ fn defence(cx: &Counts<'_>, x: usize, a: &Attack, d: Defence) -> DefenceDetectio
             (Defence::Complaints, _) => {}
             _ => {
                 // Every visible record is found at the next check: the analytic values
-                // for a record tampered with on a uniform day of the window.
-                let (s, w) = next_check(&days, a, m.days);
+                // for a record tampered with on a uniform day of the window (for the
+                // log defences, of the window after the first check: what they can see).
+                let log = matches!(d, Defence::HashChain | Defence::Merkle);
+                let (s, w) = next_check(&days, a, m.days, log);
                 share = s;
                 first = s;
                 wait = w;
