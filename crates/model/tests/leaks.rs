@@ -296,3 +296,26 @@ fn each_broken_leak_scenario_gives_its_specific_error() {
         );
     }
 }
+
+/// A leak can evaluate at most 64 distinct attributes (one bit each): more is a located
+/// error at the leak's `stores`, not a silent loss of the later ones.
+#[test]
+fn a_leak_of_more_than_64_attributes_is_refused() {
+    let many: Vec<String> = (0..65)
+        .map(|k| format!("extra{k} = \"sensitive\""))
+        .collect();
+    let from = "tables.incidents = { lists = \"sensitive\", medical = \"sensitive\" }";
+    assert!(BASE.contains(from));
+    let text = BASE.replacen(
+        from,
+        &format!("tables.incidents = {{ {} }}", many.join(", ")),
+        1,
+    );
+    let err = check(&text).expect_err("refused");
+    let p = err
+        .problems()
+        .iter()
+        .find(|p| p.message.contains("at most 64 can be evaluated"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(p.path.to_string(), "leaks[0].stores");
+}

@@ -82,17 +82,39 @@ pub fn bits_for(n: u64) -> u32 {
 }
 
 /// Packs values with their widths into one key: exact when the widths sum to 64 bits
-/// or fewer, otherwise a 64-bit mix of the 128-bit packing (distinct classes then
-/// collide with probability about 2⁻⁶⁴ per pair).
+/// or fewer, otherwise a 64-bit mix of the packing (distinct classes then collide with
+/// probability about 2⁻⁶⁴ per pair). Whenever the next value would overflow 128 bits,
+/// the packing so far is first folded into 64, so no value is ever shifted out.
 pub fn pack(values: impl Iterator<Item = (u64, u32)>) -> u64 {
+    let fold = |key: u128| crate::rng::mix(key as u64 ^ crate::rng::mix((key >> 64) as u64));
     let (mut key, mut used) = (0u128, 0u32);
     for (v, b) in values {
-        key = key << b.min(64) | u128::from(v);
+        let b = b.min(64);
+        if used + b > 128 {
+            key = u128::from(fold(key));
+            used = 64;
+        }
+        key = key << b | u128::from(v);
         used += b;
     }
-    if used <= 64 {
-        key as u64
-    } else {
-        crate::rng::mix(key as u64 ^ crate::rng::mix((key >> 64) as u64))
+    if used <= 64 { key as u64 } else { fold(key) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pack;
+
+    /// Up to 64 bits the key is the exact packing; beyond 128 bits no value is lost:
+    /// changing the first of twenty 8-bit values (160 bits) changes the key.
+    #[test]
+    fn every_value_reaches_the_key() {
+        assert_eq!(
+            pack([(3, 2), (1, 1), (200, 8)].into_iter()),
+            (3 << 9) | (1 << 8) | 200
+        );
+        let key = |first: u64| pack((0..20).map(|k| (if k == 0 { first } else { k }, 8)));
+        assert_ne!(key(1), key(2));
+        let mid = |x: u64| pack((0..20).map(|k| (if k == 9 { x } else { k }, 8)));
+        assert_ne!(mid(1), mid(2));
     }
 }

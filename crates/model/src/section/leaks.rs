@@ -594,6 +594,27 @@ fn leak(
             );
         }
     }
+    let mut distinct: Vec<&str> = Vec::new();
+    for s in &held {
+        for t in &s.tables {
+            if table_name.as_ref().is_none_or(|x| x == &t.name) {
+                for a in &t.attributes {
+                    if !distinct.contains(&a.name.as_str()) {
+                        distinct.push(&a.name);
+                    }
+                }
+            }
+        }
+    }
+    if distinct.len() > 64 {
+        ck.fail(
+            p.key("stores"),
+            format!(
+                "what this leak takes from its stores holds {} distinct attributes; at most 64 can be evaluated",
+                distinct.len()
+            ),
+        );
+    }
     for (k, set) in l.quasi_identifier_sets.iter().enumerate() {
         let sp = p.key("quasi_identifier_sets").index(k);
         if set.is_empty() {
