@@ -138,7 +138,7 @@ impl crate::buffers::Reusable for Event {
 
 /// Sorts the events of the period [start, end) in (day, person, kind, insertion)
 /// order: by day with a counting sort, then each day's few events on one packed word
-/// (person 20 bits, kind 4, insertion 32). Falls back on a comparison sort for periods
+/// (person 21 bits: up to 2²⁰ persons and the index after everyone's; kind 4; insertion 32). Falls back on a comparison sort for periods
 /// over 512 days or chunks over 2^20 persons. Keys are unique, so the order is the
 /// one `Event::key` gives.
 pub(super) fn sort_events(

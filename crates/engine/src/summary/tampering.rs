@@ -21,11 +21,11 @@ pub struct Tampering {
 pub struct AttackCounts {
     /// The attack's id.
     pub id: String,
-    /// `insert` or `delete`.
+    /// `insert`, `delete` or `alter`.
     pub operation: String,
     /// Persons it inserted a record on or deleted records of.
     pub persons_hit: u64,
-    /// Records inserted or deleted.
+    /// Records inserted, deleted or altered.
     pub records_tampered: u64,
     /// Of those, detected by some defence before the horizon.
     pub records_detected: u64,
