@@ -50,7 +50,7 @@ pub const ALL: &[Preset] = &[
     },
     Preset {
         name: "debtor-insider",
-        summary: "debtor-blacklist under attack: an insider delists paying clients, an outsider lists rivals; every defence compared (assumed)",
+        summary: "debtor-blacklist under attack: an insider delists paying clients, a vendor back-dates judgments, an outsider lists rivals; every defence compared (assumed)",
         toml: include_str!("../../../scenarios/debtor-insider.toml"),
     },
     Preset {
