@@ -68,7 +68,23 @@ impl ChunkSim {
 
     /// Credit repair removes a record, unless it has expired or was removed already.
     pub(super) fn on_repair(&mut self, ctx: &Ctx<'_>, day: u32, record: u32) {
-        let flags = self.store.recs[record as usize].flags;
+        let r = self.store.recs[record as usize];
+        let flags = r.flags;
+        if flags & REC_REMOVED != 0 && flags & REC_OVERRULED == 0 {
+            // Taken out by an attack meanwhile (`tamper.rs`): had it been in the store, the
+            // repair would have removed it unless it had expired, so the removal stands if
+            // the record is restored.
+            let beh = &ctx.model.behaviours[r.behaviour as usize];
+            let expired = beh.points != 0
+                && ctx.model.score.is_some()
+                && beh
+                    .expiry_days
+                    .is_some_and(|e| r.day.saturating_add(e) <= day);
+            if !expired {
+                self.store.recs[record as usize].flags |= REC_OVERRULED;
+            }
+            return;
+        }
         if flags & (REC_REMOVED | REC_EXPIRED) == 0 {
             let truth = (flags & REC_ERRONEOUS != 0) as usize;
             self.tally.responses.repaired[truth] += 1;

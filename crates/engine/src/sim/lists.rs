@@ -33,6 +33,8 @@ impl ChunkSim {
                     && ctx.model.behaviours[rec.behaviour as usize]
                         .lists_triggered
                         .contains(&l)
+                    // a record filed before a dated list took effect listed nobody on it
+                    && ctx.dated.list_in_force(ctx.model, l, rec.day)
             })
             .map(|rec| rec.day.saturating_add(duration))
             .max()

@@ -18,7 +18,7 @@ use super::*;
 use crate::tally::DEFENCES;
 use credsim_model::{Defence, Operation};
 
-/// A record an attack inserted or deleted.
+/// A record an attack inserted, deleted or altered.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Tampered {
     /// The kept record (`Store::recs`).
@@ -118,14 +118,22 @@ impl ChunkSim {
                 }
                 // Oldest first, so the order of deletions is the order of filing.
                 for &r in doomed.iter().rev() {
-                    // Decided on the record as filed (its true date and log entry).
-                    self.note_tampered(ctx, x, i, day, r);
+                    // Decided on the record as filed (its true date and log entry),
+                    // whatever date an earlier, unrepaired alteration gave it.
+                    let filed = self.filed_day(r);
                     if at.operation == Operation::Delete {
+                        self.note_tampered(ctx, x, i, day, r, filed);
                         self.unfile(ctx, day, r);
                     } else {
-                        let true_day = self.store.recs[r as usize].day as i64;
-                        let new = (true_day + at.shift_days as i64).clamp(0, day as i64);
-                        self.redate(ctx, day, r, new as u32, true_day as u32);
+                        // The attacker shifts the date the store holds.
+                        let now = self.store.recs[r as usize].day;
+                        let new =
+                            (i64::from(now) + i64::from(at.shift_days)).clamp(0, i64::from(day));
+                        if new as u32 == now {
+                            continue; // clamped to no change: nothing is tampered with
+                        }
+                        self.note_tampered(ctx, x, i, day, r, filed);
+                        self.redate(ctx, day, r, new as u32, filed);
                     }
                     hit = true;
                 }
@@ -158,14 +166,22 @@ impl ChunkSim {
         };
         let x = pending.remove(k).2 as usize;
         if record != NO_RECORD {
-            self.note_tampered(ctx, x, i, day, record);
+            self.note_tampered(ctx, x, i, day, record, day);
             self.tally.tamper.persons[x] += 1;
         }
     }
 
     /// Decides, defence by defence, whether and when kept record `record` (just
     /// tampered with by attack x on day `day`) is detected, and schedules its repair.
-    fn note_tampered(&mut self, ctx: &Ctx<'_>, x: usize, i: u32, day: u32, record: u32) {
+    fn note_tampered(
+        &mut self,
+        ctx: &Ctx<'_>,
+        x: usize,
+        i: u32,
+        day: u32,
+        record: u32,
+        filed: u32,
+    ) {
         let m = ctx.model;
         let at = &m.attacks[x];
         let rec = self.store.recs[record as usize];
@@ -183,7 +199,7 @@ impl ChunkSim {
             // The checks up to today are behind the tampering; the entry a rewrite
             // erases (a deleted record's filing) is anchored when one of them came after it.
             let next = days.partition_point(|&c| c <= day);
-            let anchored_before = next > 0 && days[next - 1] > rec.day;
+            let anchored_before = next > 0 && days[next - 1] > filed;
             if d == Defence::Complaints {
                 if at.visible_to(d, None, false) && m.defences.complaint_probability > 0.0 {
                     t.visible[x * DEFENCES + d as usize] += 1;
@@ -205,7 +221,7 @@ impl ChunkSim {
                             Purpose::TamperDetection,
                             x as u32,
                             id as u64,
-                            (rec.day as u64) << 16 | rec.behaviour as u64,
+                            (filed as u64) << 16 | rec.behaviour as u64,
                         )
                         .uniform();
                     // The audit on which it is first sampled: Geometric(share), by inversion.
@@ -234,7 +250,7 @@ impl ChunkSim {
             person: i,
             attack: x as u8,
             day,
-            true_day: rec.day,
+            true_day: filed,
             detected: first,
             repaired: false,
             complained: false,
@@ -245,6 +261,21 @@ impl ChunkSim {
         if complaints {
             self.schedule_complaint(ctx, idx, day);
         }
+    }
+
+    /// The day kept record `record` was truly filed: its date, unless an alteration not
+    /// yet repaired gave it another (then the true date that alteration kept).
+    fn filed_day(&self, record: u32) -> u32 {
+        let r = self.store.recs[record as usize];
+        if r.flags & REC_ALTERED == 0 {
+            return r.day;
+        }
+        self.tampering
+            .list
+            .iter()
+            .rev()
+            .find(|t| t.record == record && !t.repaired && t.true_day != r.day)
+            .map_or(r.day, |t| t.true_day)
     }
 
     /// The repair of tampered record `idx`, `repair_days` after its detection.
