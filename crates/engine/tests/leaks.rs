@@ -73,14 +73,7 @@ quasi_identifier_sets = {sets}
 /// |simulated − expected| within 4 binomial standard errors of a share of n (and a
 /// floor of 1/n for shares near 0 or 1).
 fn close(sim: f64, expected: f64, n: u64, what: &str) {
-    let se = (expected * (1.0 - expected) / n as f64)
-        .sqrt()
-        .max(1.0 / n as f64);
-    assert!(
-        (sim - expected).abs() <= 4.0 * se,
-        "{what}: simulated {sim:.5}, expected {expected:.5} (4 se = {:.5})",
-        4.0 * se
-    );
+    close_unique(sim, expected, expected * (1.0 - expected), n, what);
 }
 
 /// The variance, per person, of the share unique in cells of z persons over d equally

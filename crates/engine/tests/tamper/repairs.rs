@@ -4,6 +4,24 @@
 
 use super::*;
 
+/// `debtors` with a score: each record costs 50 points of 1,000, for `expiry` days.
+fn scored_debtors(seed: u64, expiry: u32, extra: &str) -> String {
+    debtors(20_000, 0.8, 200, 1.0, seed, extra).replace(
+        "[[services]]",
+        &format!("[score]\nbase = 1000\n[records.default]\npoints = -50\nexpiry_days = {expiry}\n[[services]]"),
+    )
+}
+
+/// Every person's score on the last day, in person order.
+fn final_scores(rows: &[credsim_engine::PersonBatch]) -> Vec<Option<i64>> {
+    rows.iter().flat_map(|b| b.score.iter().copied()).collect()
+}
+
+/// Persons on the list at the end.
+fn listed_at_end(m: &Model, o: &Outcome) -> u64 {
+    Summary::new(m, o).final_state.listed["defaulters"]
+}
+
 fn alter(share: f64, day: u32, shift: i32, path: &str, rewrite: bool) -> String {
     format!(
         r#"
@@ -103,12 +121,7 @@ fn a_later_date_extends_the_term_by_the_records_age() {
 /// without the attack. A record expiring twice, or never, would break this.
 #[test]
 fn repaired_alterations_leave_the_final_state_of_a_run_without_them() {
-    let scored = |extra: &str| {
-        debtors(20_000, 0.8, 200, 1.0, 23, extra).replace(
-            "[[services]]",
-            "[score]\nbase = 1000\n[records.default]\npoints = -50\nexpiry_days = 365\n[[services]]",
-        )
-    };
+    let scored = |extra: &str| scored_debtors(23, 365, extra);
     let attacks = alter(0.5, 300, -120, "store", false)
         + &alter(0.5, 500, 90, "store", false).replace("\"redating\"", "\"postdating\"")
         + &all_defences(0.0, 3, 0.2, true);
@@ -122,10 +135,7 @@ fn repaired_alterations_leave_the_final_state_of_a_run_without_them() {
         t.tamper.repaired[0] + t.tamper.repaired[1],
         t.tamper.records[0] + t.tamper.records[1]
     );
-    let scores = |rows: &[credsim_engine::PersonBatch]| -> Vec<Option<i64>> {
-        rows.iter().flat_map(|b| b.score.iter().copied()).collect()
-    };
-    assert_eq!(scores(&rows_f), scores(&rows_p));
+    assert_eq!(final_scores(&rows_f), final_scores(&rows_p));
     // While altered, the back-dated records expired early and the post-dated ones late:
     // sanction-days differ, both ways.
     assert!(t.no_attacks.spared_days > 0 && t.no_attacks.excess_days > 0);
@@ -179,10 +189,9 @@ fn an_appeal_upheld_during_a_deletion_survives_the_repair() {
     let t = audit_total(&o);
     assert!(t.tamper.records[0] > 300, "records deleted while in appeal");
     assert_eq!(t.tamper.repaired[0], t.tamper.records[0]);
-    let listed = |m: &Model, o: &Outcome| Summary::new(m, o).final_state.listed["defaulters"];
     assert_eq!(
-        listed(&attacked, &o),
-        listed(&plain, &run_threads(&plain, 2))
+        listed_at_end(&attacked, &o),
+        listed_at_end(&plain, &run_threads(&plain, 2))
     );
 }
 
@@ -227,7 +236,7 @@ fn a_deletion_never_takes_a_planted_record() {
     assert!(t.tamper.records[0] > 3_000, "planted");
     assert_eq!(t.tamper.records[1], 0, "no source-filed record to delete");
     assert_eq!(t.tamper.repaired[0], t.tamper.records[0]);
-    assert_eq!(Summary::new(&m, &o).final_state.listed["defaulters"], 0);
+    assert_eq!(listed_at_end(&m, &o), 0);
 }
 
 /// A dated list lists nobody for a record filed before it took effect, and neither does
@@ -249,10 +258,9 @@ fn a_restored_record_does_not_list_on_a_list_not_in_force_at_its_filing() {
     let o = run_threads(&attacked, 2);
     let t = audit_total(&o);
     assert!(t.tamper.records[0] > 1_000 && t.tamper.repaired[0] == t.tamper.records[0]);
-    let listed = |m: &Model, o: &Outcome| Summary::new(m, o).final_state.listed["defaulters"];
-    let expected = listed(&plain, &run_threads(&plain, 2));
+    let expected = listed_at_end(&plain, &run_threads(&plain, 2));
     assert!(expected > 1_000);
-    assert_eq!(listed(&attacked, &o), expected);
+    assert_eq!(listed_at_end(&attacked, &o), expected);
 }
 
 /// The log defences see a rewritten deletion only when a check anchored the entry
@@ -295,12 +303,7 @@ fn the_log_defences_analytic_wait_is_over_what_they_can_see() {
 /// days 261-300 left dated 120 days early would have expired by the horizon (day 1460).
 #[test]
 fn overlapping_alterations_repair_to_the_true_date() {
-    let scored = |extra: &str| {
-        debtors(20_000, 0.8, 200, 1.0, 30, extra).replace(
-            "[[services]]",
-            "[score]\nbase = 1000\n[records.default]\npoints = -50\nexpiry_days = 1200\n[[services]]",
-        )
-    };
+    let scored = |extra: &str| scored_debtors(30, 1200, extra);
     let attacks = alter(1.0, 300, -120, "store", false)
         + &alter(1.0, 330, 90, "store", false).replace("\"redating\"", "\"postdating\"")
         + "[defences]\nreconciliation = { every_periods = 12 }\n";
@@ -314,12 +317,8 @@ fn overlapping_alterations_repair_to_the_true_date() {
         t.tamper.repaired[0] + t.tamper.repaired[1],
         t.tamper.records[0] + t.tamper.records[1]
     );
-    let scores = |rows: &[credsim_engine::PersonBatch]| -> Vec<Option<i64>> {
-        rows.iter().flat_map(|b| b.score.iter().copied()).collect()
-    };
-    assert_eq!(scores(&rows_f), scores(&rows_p));
-    let listed = |m: &Model, o: &Outcome| Summary::new(m, o).final_state.listed["defaulters"];
-    assert_eq!(listed(&factual, &of), listed(&plain, &op));
+    assert_eq!(final_scores(&rows_f), final_scores(&rows_p));
+    assert_eq!(listed_at_end(&factual, &of), listed_at_end(&plain, &op));
 }
 
 /// A credit repair due while an attack has deleted its record still removes it: with
@@ -349,9 +348,8 @@ fn a_credit_repair_due_during_a_deletion_survives_the_restore() {
         "records deleted before their repair"
     );
     assert_eq!(t.tamper.repaired[0], t.tamper.records[0]);
-    let listed = |m: &Model, o: &Outcome| Summary::new(m, o).final_state.listed["defaulters"];
     assert_eq!(
-        listed(&attacked, &o),
-        listed(&plain, &run_threads(&plain, 2))
+        listed_at_end(&attacked, &o),
+        listed_at_end(&plain, &run_threads(&plain, 2))
     );
 }

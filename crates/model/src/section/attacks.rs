@@ -169,6 +169,28 @@ impl Attack {
     }
 }
 
+impl Attacker {
+    /// Name in outputs (as in the scenario file).
+    pub fn name(self) -> &'static str {
+        match self {
+            Attacker::Outsider => "outsider",
+            Attacker::Insider => "insider",
+            Attacker::Vendor => "vendor",
+            Attacker::CleanupJob => "cleanup_job",
+        }
+    }
+}
+
+impl WritePath {
+    /// Name in outputs (as in the scenario file).
+    pub fn name(self) -> &'static str {
+        match self {
+            WritePath::Store => "store",
+            WritePath::Input => "input",
+        }
+    }
+}
+
 impl Operation {
     /// Name in outputs (as in the scenario file).
     pub fn name(self) -> &'static str {

@@ -5,7 +5,7 @@
 use super::super::stats::ratio;
 use super::*;
 use crate::tally::DEFENCES;
-use credsim_model::{Attack, Defence, WritePath};
+use credsim_model::{Attack, Defence};
 
 /// What each defence cannot catch, as the model implements it (docs/ODD.md §3.12).
 fn blind_spots(d: Defence) -> &'static str {
@@ -88,15 +88,9 @@ pub(super) fn tampering(cx: &Counts<'_>) -> Option<TamperingAudit> {
             let defences = Defence::ALL.iter().map(|&d| defence(cx, x, a, d)).collect();
             AttackAudit {
                 id: a.id.clone(),
-                attacker: format!("{:?}", a.attacker)
-                    .to_lowercase()
-                    .replace("cleanupjob", "cleanup_job"),
+                attacker: a.attacker.name().into(),
                 operation: a.operation.name().into(),
-                path: match a.path {
-                    WritePath::Store => "store",
-                    WritePath::Input => "input",
-                }
-                .into(),
+                path: a.path.name().into(),
                 rewrites_log: a.rewrites_log,
                 records_tampered: all.records[x],
                 records_undetected_at_end: all.records[x] - all.detected_any[x],
